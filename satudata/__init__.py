@@ -1,0 +1,43 @@
+"""Satu Data Portal: the open-data catalogue and PPID service for Indonesian regional
+governments. ``create_app()`` builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. ``config`` overrides defaults and environment (tests use it)."""
+    from satudata import config as config_mod
+    from satudata import errors, templating
+    from satudata.extensions import babel, csrf, db, login, migrate
+
+    instance_path = (config or {}).get("INSTANCE_PATH") or config_mod.instance_path()
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    config_mod.load(app, config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=templating.select_locale, timezone_selector=templating.select_timezone)
+    csrf.init_app(app)
+    login.init_app(app)
+    errors.register(app)
+    templating.register(app)
+
+    # The domains, in one explicit list: policies register their rules on import, then each
+    # domain's blueprints are mounted.
+    from satudata.accounts import policy as _accounts_policy  # noqa: F401
+    from satudata.api import ckan, health, rest
+    from satudata.catalog import policy as _catalog_policy  # noqa: F401
+    from satudata.catalog import views as catalog_views
+
+    for blueprint in (catalog_views.bp, ckan.bp, rest.bp, health.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (ckan.bp, rest.bp, health.bp):
+        csrf.exempt(blueprint)
+    return app

@@ -1,0 +1,1 @@
+"""Accounts: organisations (OPD), users, memberships with roles, and the audit log."""

@@ -1,0 +1,52 @@
+"""``/healthz`` (the process is up) and ``/readyz`` (database, Redis and search reachable)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+
+from satudata import jobs
+from satudata.extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    return jsonify({"status": "ok"})
+
+
+def _check(fn: Any) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        detail = fn()
+        result: dict[str, Any] = {"status": "ok"}
+        if detail:
+            result.update(detail)
+    except Exception as exc:  # a readiness probe reports every failure, whatever its type
+        result = {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
+    result["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return result
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    def database() -> dict[str, Any]:
+        db.session.execute(text("SELECT 1"))
+        return {"backend": db.engine.dialect.name}
+
+    def redis() -> dict[str, Any]:
+        jobs.get_redis().ping()
+        return {"queued": {q: jobs.get_queue(q).count for q in jobs.QUEUES}}
+
+    def search() -> dict[str, Any]:
+        # The search backends arrive with the search issue; until then the catalogue is
+        # queried from the database, which the check above already covers.
+        return {"backend": "database", "configured": current_app.config["SEARCH_BACKEND"]}
+
+    checks = {"database": _check(database), "redis": _check(redis), "search": _check(search)}
+    ok = all(c["status"] == "ok" for c in checks.values())
+    return jsonify({"status": "ok" if ok else "error", "checks": checks}), 200 if ok else 503

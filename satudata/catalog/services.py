@@ -1,0 +1,406 @@
+"""Catalogue services: create and publish datasets, store resources, and query the public
+catalogue. HTML views, the CKAN Action API and the REST API all call these, so they never
+disagree about what is public.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from flask import current_app
+from slugify import slugify
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from satudata.accounts.models import Organization
+from satudata.accounts.services import audit
+from satudata.authz import Actor, Permission, require
+from satudata.catalog import tables
+from satudata.catalog.models import (
+    AccessClass,
+    Dataset,
+    DatasetState,
+    DatasetVersion,
+    Licence,
+    Resource,
+    Tag,
+    Topic,
+    dataset_tag,
+    dataset_topic,
+)
+from satudata.catalog.storage import get_store
+from satudata.db import utcnow
+from satudata.errors import Conflict, Invalid, NotFound
+from satudata.extensions import db
+
+MEDIA_TYPES = {
+    "CSV": "text/csv",
+    "TSV": "text/tab-separated-values",
+    "JSON": "application/json",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "XLS": "application/vnd.ms-excel",
+    "PDF": "application/pdf",
+    "GEOJSON": "application/geo+json",
+    "ZIP": "application/zip",
+}
+
+# Filter keys understood by ``find_datasets``.
+FILTER_KEYS = ("organization", "topic", "tag", "format", "year", "licence", "kode_wilayah", "frequency")
+SORTS = ("relevance", "newest", "modified", "name", "downloads")
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def _unique_slug(base: str) -> str:
+    slug = slugify(base, max_length=90) or "dataset"
+    candidate, n = slug, 2
+    while db.session.scalar(select(func.count()).select_from(Dataset).where(Dataset.slug == candidate)):
+        candidate = f"{slug}-{n}"
+        n += 1
+    return candidate
+
+
+def get_or_create_tags(names: list[str]) -> list[Tag]:
+    tags = []
+    for raw in names:
+        name = raw.strip().lower()
+        if not name:
+            continue
+        tag = db.session.scalar(select(Tag).where(Tag.name == name))
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def create_dataset(
+    actor: Actor,
+    organization: Organization,
+    *,
+    title: str,
+    slug: str | None = None,
+    topics: list[Topic] | None = None,
+    tags: list[str] | None = None,
+    **fields: Any,
+) -> Dataset:
+    """Create a draft dataset for ``organization``."""
+    require(actor, Permission.CATALOG_DATASET_CREATE, organization)
+    if not title.strip():
+        raise Invalid("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
+    if slug:
+        if db.session.scalar(select(func.count()).select_from(Dataset).where(Dataset.slug == slug)):
+            raise Conflict(f"Dataset dengan slug '{slug}' sudah ada.")
+    else:
+        slug = _unique_slug(title)
+    dataset = Dataset(slug=slug, title=title.strip(), organization=organization, **fields)
+    dataset.topics = list(topics or [])
+    dataset.tags = get_or_create_tags(tags or [])
+    db.session.add(dataset)
+    db.session.flush()
+    audit(actor, "dataset.create", "dataset", dataset.id, {"slug": slug, "title": title})
+    return dataset
+
+
+def add_resource_file(
+    actor: Actor,
+    dataset: Dataset,
+    stream: BinaryIO,
+    *,
+    filename: str,
+    name: str | None = None,
+    description: str = "",
+    format: str | None = None,
+) -> Resource:
+    """Store an uploaded file as a new resource of ``dataset``.
+
+    The file is streamed to content-addressed storage under the configured size limit. For
+    tables, the row count and a column summary are computed from the stored copy.
+    """
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    ext = filename.rsplit(".", 1)[-1] if "." in filename else ""
+    fmt = (format or ext).upper() or None
+    stored = get_store().put(stream, max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
+    media_type = MEDIA_TYPES.get(fmt or "") or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    resource = Resource(
+        dataset=dataset,
+        position=len(dataset.resources),
+        name=name or filename,
+        description=description,
+        format=fmt,
+        media_type=media_type,
+        sha256=stored.sha256,
+        size=stored.size,
+        filename=filename,
+    )
+    if fmt in ("CSV", "TSV"):
+        summary = tables.summarise(get_store().path(stored.sha256))
+        if summary is not None:
+            resource.row_count = summary.row_count
+            resource.columns = summary.columns
+    db.session.add(resource)
+    db.session.flush()
+    audit(actor, "resource.create", "resource", resource.id,
+          {"dataset": dataset.slug, "filename": filename, "sha256": stored.sha256, "size": stored.size})
+    return resource
+
+
+def add_resource_link(
+    actor: Actor, dataset: Dataset, *, url: str, name: str, format: str | None = None, description: str = ""
+) -> Resource:
+    """Add an external link (for documents that are not tables)."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    if not re.match(r"^https?://", url):
+        raise Invalid("Tautan harus diawali http:// atau https://.", details={"url": ["Tautan tidak valid."]})
+    resource = Resource(dataset=dataset, position=len(dataset.resources), name=name, url=url,
+                        format=(format or "").upper() or None, description=description,
+                        media_type=MEDIA_TYPES.get((format or "").upper()))
+    db.session.add(resource)
+    db.session.flush()
+    audit(actor, "resource.create", "resource", resource.id, {"dataset": dataset.slug, "url": url})
+    return resource
+
+
+def snapshot(dataset: Dataset) -> dict[str, Any]:
+    """The metadata and resources of ``dataset`` as plain values, for a DatasetVersion."""
+    from satudata.catalog.serializers import DatasetSnapshotSchema
+
+    return DatasetSnapshotSchema().dump(dataset)
+
+
+def publish_dataset(actor: Actor, dataset: Dataset, *, note: str = "") -> DatasetVersion:
+    """Publish ``dataset`` and write an immutable DatasetVersion.
+
+    The walidata review flow (review/transitions.py, its own issue) will call this as the side
+    effect of its ``publish`` transition; until then only the system actor and walidata/admin
+    may call it.
+    """
+    require(actor, Permission.REVIEW_DATASET_PUBLISH, dataset)
+    now = utcnow()
+    dataset.state = DatasetState.PUBLISHED
+    dataset.published_at = dataset.published_at or now
+    dataset.updated_at = now
+    number = (db.session.scalar(select(func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)) or 0) + 1
+    db.session.flush()
+    version = DatasetVersion(dataset=dataset, number=number, snapshot=snapshot(dataset), note=note,
+                             created_by_id=getattr(actor, "id", None))
+    db.session.add(version)
+    db.session.flush()
+    audit(actor, "dataset.publish", "dataset", dataset.id, {"version": number})
+    return version
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def public_filter() -> Any:
+    return and_(Dataset.state == DatasetState.PUBLISHED, Dataset.access_class == AccessClass.PUBLIK)
+
+
+def get_public_dataset(key: str) -> Dataset:
+    """A published, public dataset by slug or id; anything else is 'not found' to the public."""
+    ds = db.session.scalar(
+        select(Dataset)
+        .where(or_(Dataset.slug == key, Dataset.id == key), public_filter())
+        .options(selectinload(Dataset.resources), selectinload(Dataset.topics), selectinload(Dataset.tags))
+    )
+    if ds is None:
+        raise NotFound(f"Dataset '{key}' tidak ditemukan.")
+    return ds
+
+
+def get_public_resource(resource_id: str) -> Resource:
+    res = db.session.scalar(
+        select(Resource).join(Resource.dataset).where(Resource.id == resource_id, public_filter())
+    )
+    if res is None:
+        raise NotFound(f"Sumber data '{resource_id}' tidak ditemukan.")
+    return res
+
+
+def record_download(resource: Resource) -> None:
+    """Count a download (a statistic, not an audited change)."""
+    db.session.execute(
+        Resource.__table__.update().where(Resource.id == resource.id)
+        .values(download_count=Resource.download_count + 1)
+    )
+    db.session.execute(
+        Dataset.__table__.update().where(Dataset.id == resource.dataset_id)
+        .values(download_count=Dataset.download_count + 1)
+    )
+    db.session.commit()
+
+
+def get_topic(slug: str) -> Topic:
+    topic = db.session.scalar(select(Topic).where(Topic.slug == slug))
+    if topic is None:
+        raise NotFound(f"Topik '{slug}' tidak ditemukan.")
+    return topic
+
+
+def list_topics() -> list[Topic]:
+    return list(db.session.scalars(select(Topic).order_by(Topic.name)))
+
+
+def list_licences() -> list[Licence]:
+    return list(db.session.scalars(select(Licence).order_by(Licence.title)))
+
+
+def topic_counts() -> dict[int, int]:
+    rows = db.session.execute(
+        select(dataset_topic.c.topic_id, func.count())
+        .join(Dataset, Dataset.id == dataset_topic.c.dataset_id)
+        .where(public_filter())
+        .group_by(dataset_topic.c.topic_id)
+    )
+    return {tid: n for tid, n in rows}
+
+
+def organization_counts() -> dict[int, int]:
+    rows = db.session.execute(
+        select(Dataset.organization_id, func.count()).where(public_filter()).group_by(Dataset.organization_id)
+    )
+    return {oid: n for oid, n in rows}
+
+
+def tag_counts(limit: int | None = None) -> list[tuple[str, int]]:
+    q = (
+        select(Tag.name, func.count())
+        .join(dataset_tag, dataset_tag.c.tag_id == Tag.id)
+        .join(Dataset, Dataset.id == dataset_tag.c.dataset_id)
+        .where(public_filter())
+        .group_by(Tag.name)
+        .order_by(func.count().desc(), Tag.name)
+    )
+    if limit:
+        q = q.limit(limit)
+    return [(name, n) for name, n in db.session.execute(q)]
+
+
+@dataclass
+class SearchResult:
+    items: list[Dataset]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # key -> (value, label, count)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _apply_filters(q: Select[Any], text: str, filters: dict[str, list[str]]) -> Select[Any]:
+    for word in text.split():
+        like = f"%{word.lower()}%"
+        tag_match = select(dataset_tag.c.dataset_id).join(Tag).where(func.lower(Tag.name).like(like))
+        q = q.where(or_(func.lower(Dataset.title).like(like), func.lower(Dataset.description).like(like),
+                        Dataset.id.in_(tag_match)))
+    for key, values in filters.items():
+        for value in values:
+            if key == "organization":
+                q = q.where(Dataset.organization_id.in_(select(Organization.id).where(Organization.slug == value)))
+            elif key == "topic":
+                q = q.where(Dataset.id.in_(select(dataset_topic.c.dataset_id).join(Topic).where(Topic.slug == value)))
+            elif key == "tag":
+                q = q.where(Dataset.id.in_(select(dataset_tag.c.dataset_id).join(Tag).where(Tag.name == value)))
+            elif key == "format":
+                q = q.where(Dataset.id.in_(select(Resource.dataset_id).where(func.upper(Resource.format) == value.upper())))
+            elif key == "year":
+                if not value.isdigit():
+                    raise Invalid(f"Tahun '{value}' tidak valid.", details={"year": ["Gunakan angka tahun, misalnya 2024."]})
+                q = q.where(Dataset.year == int(value))
+            elif key == "licence":
+                q = q.where(Dataset.licence_id == value)
+            elif key == "kode_wilayah":
+                q = q.where(or_(Dataset.kode_wilayah == value, Dataset.kode_wilayah.like(f"{value}.%")))
+            elif key == "frequency":
+                q = q.where(Dataset.frequency == value)
+            else:
+                raise Invalid(f"Filter '{key}' tidak dikenal.", details={key: [f"Filter yang tersedia: {', '.join(FILTER_KEYS)}"]})
+    return q
+
+
+def find_datasets(
+    text: str = "",
+    filters: dict[str, list[str]] | None = None,
+    *,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+    facet_keys: tuple[str, ...] = ("organization", "topic", "tag", "format", "year", "licence"),
+    facet_limit: int = 50,
+) -> SearchResult:
+    """Query the public catalogue (a database query; full-text search replaces it later)."""
+    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if vs}
+    if sort not in SORTS:
+        raise Invalid(f"Urutan '{sort}' tidak dikenal.", details={"sort": [f"Pilih salah satu: {', '.join(SORTS)}"]})
+    if page < 1 or per_page < 1:
+        raise Invalid("Halaman dan jumlah per halaman harus bilangan positif.")
+    base = _apply_filters(select(Dataset.id).where(public_filter()), text.strip(), filters)
+    ids = base.subquery()
+    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    order = {
+        "relevance": [Dataset.published_at.desc(), Dataset.title],
+        "newest": [Dataset.published_at.desc(), Dataset.title],
+        "modified": [Dataset.updated_at.desc(), Dataset.title],
+        "name": [Dataset.title.asc()],
+        "downloads": [Dataset.download_count.desc(), Dataset.title],
+    }[sort]
+    items = list(
+        db.session.scalars(
+            select(Dataset)
+            .where(Dataset.id.in_(select(ids.c.id)))
+            .options(selectinload(Dataset.resources), selectinload(Dataset.topics), selectinload(Dataset.tags),
+                     selectinload(Dataset.organization), selectinload(Dataset.licence))
+            .order_by(*order)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    facets = {key: _facet(key, ids, facet_limit) for key in facet_keys}
+    return SearchResult(items=items, total=total, page=page, per_page=per_page, facets=facets)
+
+
+def _facet(key: str, ids: Any, limit: int) -> list[tuple[str, str, int]]:
+    in_ids = select(ids.c.id)
+    if key == "organization":
+        q = (select(Organization.slug, Organization.name, func.count())
+             .join(Dataset, Dataset.organization_id == Organization.id)
+             .where(Dataset.id.in_(in_ids)).group_by(Organization.slug, Organization.name))
+    elif key == "topic":
+        q = (select(Topic.slug, Topic.name, func.count()).join(dataset_topic, dataset_topic.c.topic_id == Topic.id)
+             .where(dataset_topic.c.dataset_id.in_(in_ids)).group_by(Topic.slug, Topic.name))
+    elif key == "tag":
+        q = (select(Tag.name, Tag.name, func.count()).join(dataset_tag, dataset_tag.c.tag_id == Tag.id)
+             .where(dataset_tag.c.dataset_id.in_(in_ids)).group_by(Tag.name))
+    elif key == "format":
+        fmt = func.upper(Resource.format)
+        q = (select(fmt, fmt, func.count(func.distinct(Resource.dataset_id)))
+             .where(Resource.dataset_id.in_(in_ids), Resource.format.is_not(None)).group_by(fmt))
+    elif key == "year":
+        q = (select(Dataset.year, Dataset.year, func.count()).where(Dataset.id.in_(in_ids), Dataset.year.is_not(None))
+             .group_by(Dataset.year))
+    elif key == "licence":
+        q = (select(Licence.id, Licence.title, func.count()).join(Dataset, Dataset.licence_id == Licence.id)
+             .where(Dataset.id.in_(in_ids)).group_by(Licence.id, Licence.title))
+    else:
+        raise Invalid(f"Facet '{key}' tidak dikenal.", details={"facet": [f"Facet yang tersedia: {', '.join(FILTER_KEYS)}"]})
+    rows = [(str(v), str(label), int(n)) for v, label, n in db.session.execute(q)]
+    rows.sort(key=lambda r: (-r[2], r[1]))
+    return rows[:limit]
+
+
+def catalogue_counts() -> dict[str, int]:
+    return {
+        "datasets": db.session.scalar(select(func.count()).select_from(Dataset).where(public_filter())) or 0,
+        "organizations": db.session.scalar(
+            select(func.count(func.distinct(Dataset.organization_id))).where(public_filter())) or 0,
+        "resources": db.session.scalar(
+            select(func.count()).select_from(Resource).join(Resource.dataset).where(public_filter())) or 0,
+        "topics": db.session.scalar(select(func.count()).select_from(Topic)) or 0,
+    }

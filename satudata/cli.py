@@ -1,0 +1,103 @@
+"""The ``satudata`` command: run, worker, demo data, database, and (from Flask-Migrate) db."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from satudata import config as config_mod
+
+
+def _create_app() -> object:
+    from satudata import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """Satu Data Portal."""
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Load the demo data into an empty database.")
+@click.option("--debug", is_flag=True, help="Flask debug mode with reloader (development only).")
+@with_appcontext
+def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
+    """Upgrade the database, start Redis (embedded unless configured) and a worker, and serve."""
+    from flask_migrate import upgrade
+
+    from satudata import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo("• Memperbarui basis data …")
+    upgrade()
+    if demo:
+        from satudata.demo import has_data, load_demo
+
+        if has_data():
+            click.echo("• Data sudah ada; data demo tidak dimuat ulang.")
+        else:
+            click.echo("• Memuat data demo …")
+            load_demo(progress=True)
+    url = jobs.redis_url(app)
+    config_mod.export("REDIS_URL", url)
+    click.echo(f"• Redis: {url}")
+    worker = subprocess.Popen([sys.executable, "-m", "satudata.cli", "worker"])
+    click.echo(f"• Worker RQ berjalan (pid {worker.pid}).")
+    click.echo(f"• Portal: http://{host}:{port}  (Ctrl-C untuk berhenti)")
+    try:
+        app.run(host=host, port=port, debug=debug, use_reloader=debug, threaded=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        click.echo("\n• Menghentikan worker …")
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        click.echo("• Selesai.")
+
+
+@main.command("worker")
+@click.option("--queue", "-q", "queues", multiple=True, help="Queue(s) to listen on (default: all).")
+@click.option("--burst", is_flag=True, help="Quit when the queues are empty.")
+@with_appcontext
+def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+    """Run an RQ worker for the portal's queues."""
+    from satudata import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    worker = jobs.make_worker(app, list(queues) or None)
+    worker.work(burst=burst, with_scheduler=False)
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("load")
+@click.option("--force", is_flag=True, help="Load even if the database already has datasets.")
+@with_appcontext
+def demo_load(force: bool) -> None:
+    """Load the demo organisations, users and datasets (upgrade the database first)."""
+    from satudata.demo import has_data, load_demo
+
+    if has_data() and not force:
+        raise click.ClickException("Basis data sudah berisi data; gunakan --force untuk tetap memuat.")
+    stats = load_demo(progress=True)
+    click.echo(f"Data demo dimuat: {stats}")
+
+
+if __name__ == "__main__":
+    main()

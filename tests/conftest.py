@@ -1,0 +1,132 @@
+"""Test fixtures: real databases (SQLite always, PostgreSQL when SATUDATA_TEST_DATABASE_URL is
+set), a real Redis, and two apps:
+
+- ``demo_app`` / ``client``: a database with the demo data loaded once per run; read-only use.
+- ``app`` / ``db``: an empty migrated database; every test's rows are deleted afterwards.
+
+On PostgreSQL each app gets its own schema of the test database (search_path), so the two never
+see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from satudata import create_app
+from satudata.config import normalise_database_url
+
+TEST_DATABASE_URL = os.environ.get("SATUDATA_TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("SATUDATA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def database_config(tmp: Path, name: str) -> dict[str, Any]:
+    """Config keys for a fresh database called ``name``."""
+    if not TEST_DATABASE_URL:
+        return {"DATABASE_URL": f"sqlite:///{tmp / (name + '.db')}"}
+    url = normalise_database_url(TEST_DATABASE_URL)
+    schema = f"t_{name}_{os.getpid()}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return {
+        "DATABASE_URL": url,
+        "TEST_SCHEMA": schema,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}},
+    }
+
+
+def drop_schema(app: Flask) -> None:
+    schema = app.config.get("TEST_SCHEMA")
+    if not schema:
+        return
+    from satudata.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def make_app(tmp: Path, name: str, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp / f"instance_{name}"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "REDIS_URL": TEST_REDIS_URL,
+        **database_config(tmp, name),
+        **overrides,
+    }
+    app = create_app(config)
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app whose database holds the demo data. Tests must not change it."""
+    tmp = tmp_path_factory.mktemp("demo")
+    app = make_app(tmp, "demo")
+    from satudata.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+    yield app
+    drop_schema(app)
+
+
+@pytest.fixture()
+def client(demo_app: Flask) -> FlaskClient:
+    return demo_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def _scratch_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("scratch")
+    app = make_app(tmp, "scratch")
+    yield app
+    drop_schema(app)
+
+
+@pytest.fixture()
+def app(_scratch_app: Flask) -> Iterator[Flask]:
+    """An app on an empty database, inside an app context; rows are removed after the test."""
+    from satudata.extensions import db as _db
+
+    ctx = _scratch_app.app_context()
+    ctx.push()
+    try:
+        yield _scratch_app
+    finally:
+        _db.session.rollback()
+        for table in reversed(_db.metadata.sorted_tables):
+            _db.session.execute(table.delete())
+        _db.session.commit()
+        _db.session.remove()
+        ctx.pop()
+
+
+@pytest.fixture()
+def db(app: Flask) -> Any:
+    from satudata.extensions import db as _db
+
+    return _db
+
+
+@pytest.fixture()
+def scratch_client(app: Flask) -> FlaskClient:
+    return app.test_client()
