@@ -81,6 +81,9 @@ def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", 
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     session = db.session()
+    # Tie the job to a transaction, so that a rollback (which fires no event when nothing
+    # has begun) drops it.
+    session.connection()
     session.info.setdefault(_PENDING_KEY, []).append((_dotted(func), queue, args, kwargs))
 
 

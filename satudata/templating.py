@@ -19,7 +19,7 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "cod
 def select_locale() -> str:
     langs = current_app.config["LANGUAGES"]
     lang = request.args.get("lang")
-    if lang in langs:
+    if lang and lang in langs:
         session["lang"] = lang
         return lang
     stored = session.get("lang")

@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from slugify import slugify
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from satudata.accounts.models import Organization
@@ -225,12 +225,10 @@ def get_public_resource(resource_id: str) -> Resource:
 def record_download(resource: Resource) -> None:
     """Count a download (a statistic, not an audited change)."""
     db.session.execute(
-        Resource.__table__.update().where(Resource.id == resource.id)
-        .values(download_count=Resource.download_count + 1)
+        update(Resource).where(Resource.id == resource.id).values(download_count=Resource.download_count + 1)
     )
     db.session.execute(
-        Dataset.__table__.update().where(Dataset.id == resource.dataset_id)
-        .values(download_count=Dataset.download_count + 1)
+        update(Dataset).where(Dataset.id == resource.dataset_id).values(download_count=Dataset.download_count + 1)
     )
     db.session.commit()
 
@@ -344,13 +342,14 @@ def find_datasets(
     base = _apply_filters(select(Dataset.id).where(public_filter()), text.strip(), filters)
     ids = base.subquery()
     total = db.session.scalar(select(func.count()).select_from(ids)) or 0
-    order = {
+    orders: dict[str, list[Any]] = {
         "relevance": [Dataset.published_at.desc(), Dataset.title],
         "newest": [Dataset.published_at.desc(), Dataset.title],
         "modified": [Dataset.updated_at.desc(), Dataset.title],
         "name": [Dataset.title.asc()],
         "downloads": [Dataset.download_count.desc(), Dataset.title],
-    }[sort]
+    }
+    order = orders[sort]
     items = list(
         db.session.scalars(
             select(Dataset)
@@ -368,6 +367,7 @@ def find_datasets(
 
 def _facet(key: str, ids: Any, limit: int) -> list[tuple[str, str, int]]:
     in_ids = select(ids.c.id)
+    q: Any
     if key == "organization":
         q = (select(Organization.slug, Organization.name, func.count())
              .join(Dataset, Dataset.organization_id == Organization.id)

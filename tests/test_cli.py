@@ -1,0 +1,77 @@
+"""`satudata run` brings the whole embedded portal up (database upgrade, demo data, embedded
+Redis, a worker, the web server) and Ctrl-C takes all of it down."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def test_run_serves_demo_and_stops_cleanly(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SATUDATA_")}
+    env["SATUDATA_INSTANCE_PATH"] = str(tmp_path / "instance")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "satudata.cli", "run", "--demo", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    output: list[str] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if _get(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise AssertionError("portal did not come up")
+        status, body = _get(base + "/readyz")
+        ready = json.loads(body)
+        assert status == 200, ready
+        assert ready["checks"]["redis"]["status"] == "ok"
+        status, body = _get(base + "/api/3/action/package_list")
+        assert status == 200 and len(json.loads(body)["result"]) >= 40
+        status, body = _get(base + "/")
+        assert status == 200 and b"<html" in body
+
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert children, "a worker (and the embedded redis-server) should be running"
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+        output.append(out)
+        assert proc.returncode == 0, out
+        gone, alive = psutil.wait_procs(children, timeout=20)
+        assert not alive, f"left running: {[p.cmdline() for p in alive]}"
+        assert re.search(r"Worker RQ berjalan", out)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

@@ -1,0 +1,74 @@
+"""enqueue() holds jobs until commit, drops them on rollback, and a real RQ worker process runs
+them with an app context and the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from satudata import jobs
+from satudata.accounts.models import AuditLog
+
+pytestmark = pytest.mark.jobs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def queue(app):
+    q = jobs.get_queue("default")
+    q.empty()
+    yield q
+    q.empty()
+
+
+def test_job_waits_for_commit(app, db, queue):
+    jobs.enqueue("tests.jobs_probe.write_trace", "a")
+    assert queue.count == 0  # not before the transaction commits
+    db.session.commit()
+    assert queue.count == 1
+    job = queue.jobs[0]
+    assert job.args == ("tests.jobs_probe.write_trace", "a")
+
+
+def test_rollback_drops_job(app, db, queue):
+    jobs.enqueue("tests.jobs_probe.write_trace", "b")
+    db.session.rollback()
+    db.session.commit()
+    assert queue.count == 0
+
+
+def test_unknown_queue_is_refused(app):
+    with pytest.raises(ValueError):
+        jobs.enqueue("tests.jobs_probe.write_trace", "c", queue="nope")
+
+
+def test_real_worker_runs_job(app, db, queue):
+    jobs.enqueue("tests.jobs_probe.write_trace", "from-worker")
+    db.session.commit()
+    env = {
+        **os.environ,
+        "SATUDATA_INSTANCE_PATH": app.instance_path,
+        "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
+        "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
+        "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
+        "PYTHONPATH": str(ROOT),
+    }
+    if app.config.get("TEST_SCHEMA"):
+        env["SATUDATA_SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    proc = subprocess.run(
+        [sys.executable, "-m", "satudata.cli", "worker", "--queue", "default", "--burst"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert queue.count == 0
+    db.session.expire_all()
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.action == "probe.ran")).all()
+    assert [r.object_id for r in rows] == ["from-worker"]
+    assert rows[0].actor_label == "system:jobs-probe"
