@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 
 import click
 from flask import current_app
@@ -49,22 +50,37 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
             load_demo(progress=True)
     url = jobs.redis_url(app)
     config_mod.export("REDIS_URL", url)
+    config_mod.export("INSTANCE_PATH", app.instance_path)
     click.echo(f"• Redis: {url}")
-    worker = subprocess.Popen([sys.executable, "-m", "satudata.cli", "worker"])
-    click.echo(f"• Worker RQ berjalan (pid {worker.pid}).")
+    if debug:
+        # The Flask development server with the reloader; jobs need `satudata worker` alongside.
+        app.run(host=host, port=port, debug=True)
+        return
+    children = [
+        subprocess.Popen([sys.executable, "-m", "satudata.cli", "worker"]),
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
+                          "--threads", "4", "--access-logfile", "-", "--log-level", "warning",
+                          "satudata:create_app()"]),
+    ]
+    click.echo(f"• Worker RQ berjalan (pid {children[0].pid}).")
     click.echo(f"• Portal: http://{host}:{port}  (Ctrl-C untuk berhenti)")
     try:
-        app.run(host=host, port=port, debug=debug, use_reloader=debug, threaded=True)
+        while all(c.poll() is None for c in children):
+            time.sleep(0.5)
+        click.echo("• Salah satu proses berhenti; menghentikan semuanya.", err=True)
     except KeyboardInterrupt:
         pass
     finally:
-        click.echo("\n• Menghentikan worker …")
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
+        click.echo("\n• Menghentikan worker dan server …")
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
             try:
-                worker.wait(timeout=15)
+                child.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                worker.kill()
+                child.kill()
+        jobs.shutdown_embedded_redis()
         click.echo("• Selesai.")
 
 

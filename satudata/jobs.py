@@ -43,6 +43,14 @@ def embedded_redis_url(instance_path: str) -> str:
     return f"unix://{_embedded.socket_file}"
 
 
+def shutdown_embedded_redis() -> None:
+    """Stop the embedded redis-server this process started, if any."""
+    global _embedded
+    if _embedded is not None:
+        _embedded.shutdown()
+        _embedded = None
+
+
 def redis_url(app: Flask | None = None) -> str:
     app = app or current_app
     url = app.config.get("REDIS_URL")
