@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application. ``config`` overrides defaults and environment (tests use it)."""
     from satudata import config as config_mod
-    from satudata import errors, templating
+    from satudata import errors, security, templating
     from satudata.extensions import babel, csrf, db, login, migrate
 
     instance_path = (config or {}).get("INSTANCE_PATH") or config_mod.instance_path()
@@ -27,17 +27,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login.init_app(app)
     errors.register(app)
+    security.init_app(app)
     templating.register(app)
 
     # The domains, in one explicit list: policies register their rules on import, then each
     # domain's blueprints are mounted.
+    from satudata.accounts import api as accounts_api
     from satudata.accounts import policy as _accounts_policy  # noqa: F401
+    from satudata.accounts import views as accounts_views
     from satudata.api import ckan, health, rest
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
 
-    for blueprint in (catalog_views.bp, ckan.bp, rest.bp, health.bp):
+    for blueprint in (catalog_views.bp, accounts_views.bp, ckan.bp, rest.bp, accounts_api.bp, health.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (ckan.bp, rest.bp, health.bp):
+    # JSON APIs take no cookies for writes (tokens only), so they need no CSRF token.
+    for blueprint in (ckan.bp, rest.bp, accounts_api.bp, health.bp):
         csrf.exempt(blueprint)
     return app

@@ -23,6 +23,7 @@ class Permission(StrEnum):
     ACCOUNTS_ORGANIZATION_MANAGE = "accounts:organization:manage"
     ACCOUNTS_USER_MANAGE = "accounts:user:manage"
     ACCOUNTS_AUDIT_READ = "accounts:audit:read"
+    ACCOUNTS_SELF_MANAGE = "accounts:self:manage"  # own password and API tokens
     # catalog
     CATALOG_DATASET_CREATE = "catalog:dataset:create"
     CATALOG_DATASET_EDIT = "catalog:dataset:edit"

@@ -58,6 +58,7 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
         return
     children = [
         subprocess.Popen([sys.executable, "-m", "satudata.cli", "worker"]),
+        subprocess.Popen([sys.executable, "-m", "satudata.cli", "scheduler"]),
         subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
                           "--threads", "4", "--access-logfile", "-", "--log-level", "warning",
                           "satudata:create_app()"]),
@@ -95,6 +96,16 @@ def worker_command(queues: tuple[str, ...], burst: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = jobs.make_worker(app, list(queues) or None)
     worker.work(burst=burst, with_scheduler=False)
+
+
+@main.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Enqueue the periodic jobs when due (run exactly one per deployment)."""
+    from satudata import jobs
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    jobs.make_scheduler(app).start()
 
 
 @main.group("demo")

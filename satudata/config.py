@@ -45,7 +45,6 @@ class Defaults:
     PAGE_SIZE = 20
     API_MAX_ROWS = 1000
     PREVIEW_ROWS = 25
-    JOBS_SYNC = False  # tests only: run enqueued jobs in-process after commit
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     JSON_SORT_KEYS = False

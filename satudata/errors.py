@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -30,6 +30,14 @@ class NotFound(DomainError):
     status = 404
     ckan_type = "Not Found Error"
     code = "not_found"
+
+
+class Unauthenticated(DomainError):
+    """No valid credentials were given where they are needed."""
+
+    status = 401
+    ckan_type = "Authorization Error"
+    code = "unauthenticated"
 
 
 class Forbidden(DomainError):
@@ -88,7 +96,7 @@ def rest_error(status: int, code: str, message: str, details: dict[str, Any] | N
     return resp
 
 
-_CKAN_TYPES = {400: "Validation Error", 403: "Authorization Error", 404: "Not Found Error",
+_CKAN_TYPES = {400: "Validation Error", 401: "Authorization Error", 403: "Authorization Error", 404: "Not Found Error",
                405: "Validation Error", 409: "Validation Error", 413: "Validation Error"}
 
 
@@ -105,16 +113,40 @@ def _http_message(status: int) -> str:
     return messages.get(status, _("Terjadi kesalahan."))
 
 
+def _record_denial(err: DomainError) -> None:
+    """A refused action changes nothing and leaves a trace: roll back, then audit the refusal."""
+    from flask_login import current_user
+
+    from satudata.accounts.services import audit
+    from satudata.extensions import db
+
+    db.session.rollback()
+    actor = current_user._get_current_object() if current_user else None
+    api_user = getattr(g, "api_user", None)
+    audit(api_user or actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
+          {"message": err.message})
+    db.session.commit()
+
+
 def register(app: Flask) -> None:
     """Install the error handlers on the app."""
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError) -> Any:
+        if isinstance(err, Forbidden):
+            _record_denial(err)
         if is_ckan_request():
             return ckan_error(err.status, err.ckan_type, err.message, err.details or None)
         if is_rest_request():
             status = 422 if isinstance(err, Invalid) else err.status
-            return rest_error(status, err.code, err.message, err.details)
+            resp = rest_error(status, err.code, err.message, err.details)
+            if status == 401:
+                resp.headers["WWW-Authenticate"] = 'Bearer realm="satudata"'
+            return resp
+        if isinstance(err, Unauthenticated):
+            from flask import redirect, url_for
+
+            return redirect(url_for("accounts.login", next=request.full_path))
         return render_template("errors/error.html", status=err.status, message=err.message,
                                details=err.details), err.status
 

@@ -3,6 +3,8 @@
 from typing import Any
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -16,6 +18,8 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login = LoginManager()
+# Storage (the portal's Redis) is set in security.init_app; limits are declared on the routes.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login.anonymous_user = AnonymousActor
 login.login_view = "accounts.login"
 

@@ -26,8 +26,11 @@ from satudata.extensions import db
 
 QUEUES = ("default", "validation", "search", "harvest", "mail")
 
-# Periodic jobs: (dotted function name, queue, interval in seconds). Filled by later domains.
-PERIODIC: list[tuple[str, str, int]] = []
+# Periodic jobs, the one list of them: (dotted function name, queue, interval in seconds).
+# `satudata scheduler` enqueues each when due (RQ's CronScheduler; run exactly one).
+PERIODIC: list[tuple[str, str, int]] = [
+    ("satudata.accounts.tasks.sweep_outbox", "mail", 60),
+]
 
 _PENDING_KEY = "satudata_pending_jobs"
 _embedded: Any = None
@@ -101,10 +104,12 @@ def _flush_pending(session: Session) -> None:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     for name, queue, args, kwargs in pending:
-        if app.config.get("JOBS_SYNC"):
-            run_job(name, *args, **kwargs)
-        else:
+        try:
             get_queue(queue).enqueue(run_job, name, *args, **kwargs)
+        except redis.exceptions.RedisError:
+            # The change is committed; its job is not. Work that must not be lost keeps its
+            # own row (outbox, validation run) that a periodic sweep picks up again.
+            app.logger.exception("Could not enqueue %s on %s; a sweep will retry", name, queue)
 
 
 def _drop_pending(session: Session) -> None:
@@ -156,3 +161,16 @@ def make_worker(app: Flask, queues: list[str] | None = None, name: str | None = 
         conn = get_redis(app)
         qs = [Queue(q, connection=conn) for q in (queues or list(QUEUES))]
     return AppWorker(qs, connection=conn, name=name)
+
+
+def make_scheduler(app: Flask) -> Any:
+    """RQ's CronScheduler with every job of ``PERIODIC``."""
+    from rq.cron import CronScheduler
+
+    global _worker_app
+    _worker_app = app
+    with app.app_context():
+        scheduler = CronScheduler(connection=get_redis(app), name="satudata")
+    for name, queue, interval in PERIODIC:
+        scheduler.register(run_job, queue, args=(name,), interval=interval, name=name)
+    return scheduler

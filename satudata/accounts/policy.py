@@ -27,3 +27,10 @@ def manage_users(actor: Any, obj: Any) -> bool:
 def read_audit(actor: Any, obj: Any) -> bool:
     """Admins read the audit log."""
     return is_admin(actor)
+
+
+@rule(Permission.ACCOUNTS_SELF_MANAGE)
+def manage_self(actor: Any, obj: Any) -> bool:
+    """A signed-in user changes their own password and tokens (``obj`` is the user)."""
+    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "active", False)
+                and obj is not None and getattr(obj, "id", None) == getattr(actor, "id", None))

@@ -2,17 +2,44 @@
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from satudata.accounts.models import AuditLog, Membership, Organization, OrganizationKind, User
-from satudata.authz import Actor, Permission, Role, actor_label, require
-from satudata.errors import Conflict, Invalid, NotFound
+from satudata import jobs
+from satudata.accounts.models import (
+    ApiToken,
+    AuditLog,
+    Membership,
+    Organization,
+    OrganizationKind,
+    OutboxMessage,
+    TokenScope,
+    User,
+)
+from satudata.authz import Actor, AnonymousActor, Permission, Role, actor_label, require
+from satudata.db import utcnow
+from satudata.errors import Conflict, Forbidden, Invalid, NotFound
 from satudata.extensions import db
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+RESET_MAX_AGE = 60 * 60  # a reset link works for one hour
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "sdp_"
 
 _hasher = PasswordHasher()
 
@@ -112,3 +139,352 @@ def create_user(
     db.session.flush()
     audit(actor, "user.create", "user", user.id, {"username": username, "roles": [str(r) for r, _ in roles or []]})
     return user
+
+
+# --------------------------------------------------------------------------- passwords, sign-in
+
+
+def check_password_rules(user: User | None, password: str) -> None:
+    """Refuse passwords that are too short or are the user's own name."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    if user is not None and password.lower() in {user.username.lower(), user.email.lower()}:
+        problems.append("Kata sandi tidak boleh sama dengan nama pengguna atau email.")
+    if problems:
+        raise Invalid(problems[0], details={"password": problems})
+
+
+def authenticate(login: str, password: str) -> User:
+    """Check a sign-in attempt (no actor yet: the credentials are the authority).
+
+    Five failures in a row lock the account for 15 minutes; a deactivated account cannot sign
+    in. Every attempt is audited. The message never says whether the username exists.
+    """
+    user = db.session.scalar(select(User).where((User.username == login) | (User.email == login)))
+    now = utcnow()
+    wrong = Invalid("Nama pengguna atau kata sandi salah.", details={"password": ["Periksa kembali lalu coba lagi."]})
+    if user is None:
+        verify_dummy(password)
+        audit(AnonymousActor(), "user.login_failed", "user", "-", {"login": login[:80], "reason": "unknown"})
+        db.session.commit()
+        raise wrong
+    if user.locked_until is not None and user.locked_until > now:
+        audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": "locked"})
+        db.session.commit()
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise Forbidden(
+            f"Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. "
+            f"Coba lagi dalam {minutes} menit, atau atur ulang kata sandi lewat email."
+        )
+    if not verify_password(user, password):
+        user.failed_logins += 1
+        reason = "password"
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT
+            user.failed_logins = 0
+            reason = "locked_now"
+        audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": reason})
+        db.session.commit()
+        if reason == "locked_now":
+            raise Forbidden(
+                "Akun dikunci selama 15 menit karena terlalu banyak percobaan masuk yang gagal. "
+                "Atur ulang kata sandi lewat email bila Anda lupa."
+            )
+        raise wrong
+    if not user.active:
+        audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": "inactive"})
+        db.session.commit()
+        raise Forbidden("Akun ini sudah dinonaktifkan. Hubungi admin portal bila ini keliru.")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit(user, "user.login", "user", user.id)
+    db.session.commit()
+    return user
+
+
+_DUMMY_HASH: str | None = None
+
+
+def verify_dummy(password: str) -> None:
+    """Spend the same time as a real check, so response time does not reveal usernames."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_DUMMY_HASH, password)
+
+
+def change_password(actor: Actor, user: User, current: str, new: str) -> None:
+    """A user changes their own password, proving they know the current one."""
+    require(actor, Permission.ACCOUNTS_SELF_MANAGE, user)
+    if not verify_password(user, current):
+        raise Invalid("Kata sandi saat ini salah.", details={"current_password": ["Kata sandi saat ini salah."]})
+    check_password_rules(user, new)
+    user.password_hash = hash_password(new)
+    audit(actor, "user.password_change", "user", user.id)
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_stamp(user: User) -> str:
+    # Changes whenever the password does, so a link works once.
+    return hashlib.sha256((user.password_hash or "-").encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    return _reset_serializer().dumps({"u": user.id, "s": _password_stamp(user)})
+
+
+def request_password_reset(email: str, reset_url: str) -> None:
+    """Mail a single-use, one-hour reset link when ``email`` belongs to an active user.
+
+    The caller shows the same answer either way, so the form does not reveal who has an
+    account. ``reset_url`` is the link with ``{token}`` in it.
+    """
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        audit(AnonymousActor(), "user.password_reset_request", "user", "-", {"known": False})
+        db.session.commit()
+        return
+    link = reset_url.format(token=make_reset_token(user))
+    queue_mail(
+        user.email,
+        "Atur ulang kata sandi Satu Data",
+        f"Halo {user.full_name},\n\nSeseorang (semoga Anda) meminta pengaturan ulang kata sandi akun "
+        f"{user.username}. Buka tautan ini dalam satu jam untuk membuat kata sandi baru:\n\n{link}\n\n"
+        "Tautan hanya dapat dipakai sekali. Bila Anda tidak memintanya, abaikan email ini; kata sandi "
+        "Anda tidak berubah.\n",
+    )
+    audit(AnonymousActor(), "user.password_reset_request", "user", user.id, {"known": True})
+    db.session.commit()
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from a reset link (the signed token is the authority)."""
+    try:
+        data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
+    except SignatureExpired as exc:
+        raise Invalid("Tautan pengaturan ulang sudah kedaluwarsa. Minta tautan baru.") from exc
+    except BadSignature as exc:
+        raise Invalid("Tautan pengaturan ulang tidak valid. Minta tautan baru.") from exc
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or data.get("s") != _password_stamp(user):
+        raise Invalid("Tautan pengaturan ulang sudah dipakai atau tidak berlaku lagi. Minta tautan baru.")
+    if not user.active:
+        raise Forbidden("Akun ini sudah dinonaktifkan.")
+    check_password_rules(user, new)
+    user.password_hash = hash_password(new)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit(AnonymousActor(), "user.password_reset", "user", user.id)
+    db.session.commit()
+    return user
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+def _token_hash(secret: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough (no dictionary to attack).
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_token(actor: Actor, user: User, name: str, scope: TokenScope | str) -> tuple[ApiToken, str]:
+    """Create a token for ``user``; returns the row and the secret, which is never stored."""
+    require(actor, Permission.ACCOUNTS_SELF_MANAGE, user)
+    scope_value = TokenScope.parse(scope)
+    if scope_value is None:
+        raise Invalid("Cakupan token harus 'read' atau 'write'.", details={"scope": ["Pilih read atau write."]})
+    name = name.strip()
+    if not name:
+        raise Invalid("Beri nama token, misalnya 'Skrip unggah Dinkes'.", details={"name": ["Nama wajib diisi."]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name[:100], prefix=secret[:12], token_hash=_token_hash(secret), scope=scope_value)
+    db.session.add(token)
+    db.session.flush()
+    audit(actor, "token.create", "api_token", token.id, {"name": token.name, "scope": str(scope_value)})
+    return token, secret
+
+
+def revoke_api_token(actor: Actor, token: ApiToken) -> None:
+    require(actor, Permission.ACCOUNTS_SELF_MANAGE, token.user)
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit(actor, "token.revoke", "api_token", token.id, {"name": token.name})
+
+
+def get_user_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if token is None:
+        raise NotFound("Token tidak ditemukan.")
+    return token
+
+
+def list_user_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())))
+
+
+def authenticate_token(secret: str) -> tuple[User, ApiToken] | None:
+    """The active user and token for a bearer secret, or ``None``; records last use."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now  # at most once a minute: a busy script should not write per call
+        db.session.commit()
+    return token.user, token
+
+
+# --------------------------------------------------------------------------- administration
+
+
+ORG_FIELDS = ("name", "acronym", "kind", "kode_wilayah", "region_name", "is_walidata", "description",
+              "email", "phone", "website", "address")
+
+
+def update_organization(actor: Actor, org: Organization, *, parent: Organization | None = None, **fields: Any) -> Organization:
+    """Edit an organisation; ``parent`` may not make the hierarchy circular."""
+    require(actor, Permission.ACCOUNTS_ORGANIZATION_MANAGE, org)
+    before = {k: str(getattr(org, k)) for k in fields if k in ORG_FIELDS}
+    for key, value in fields.items():
+        if key not in ORG_FIELDS:
+            raise Invalid(f"Kolom '{key}' tidak dapat diubah.")
+        if key == "kind":
+            value = OrganizationKind.parse(value)
+            if value is None:
+                raise Invalid("Jenis organisasi tidak dikenal.", details={"kind": [", ".join(OrganizationKind.values())]})
+        setattr(org, key, value)
+    probe = parent
+    while probe is not None:
+        if probe.id == org.id:
+            raise Invalid("Induk organisasi tidak boleh organisasi itu sendiri atau bawahannya.",
+                          details={"parent": ["Pilih induk lain."]})
+        probe = probe.parent
+    org.parent = parent
+    audit(actor, "organization.update", "organization", org.id,
+          {"before": before, "after": {k: str(getattr(org, k)) for k in before}})
+    return org
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("Pengguna tidak ditemukan.")
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.full_name)))
+
+
+def set_user_active(actor: Actor, user: User, active: bool) -> None:
+    """Deactivate (or reactivate) a user. History stays; sessions and tokens stop working."""
+    require(actor, Permission.ACCOUNTS_USER_MANAGE, user)
+    if getattr(actor, "id", None) == user.id and not active:
+        raise Conflict("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    if user.active != active:
+        user.active = active
+        audit(actor, "user.activate" if active else "user.deactivate", "user", user.id)
+
+
+def assign_role(actor: Actor, user: User, role: Role | str, org: Organization) -> Membership:
+    require(actor, Permission.ACCOUNTS_USER_MANAGE, user)
+    role_value = Role.parse(role)
+    if role_value is None:
+        raise Invalid(f"Peran '{role}' tidak dikenal.", details={"role": [", ".join(Role.values())]})
+    existing = next((m for m in user.memberships if m.role == role_value and m.organization_id == org.id), None)
+    if existing is not None:
+        return existing  # assigning twice (a double click) changes nothing
+    membership = Membership(user=user, organization=org, role=role_value)
+    db.session.add(membership)
+    db.session.flush()
+    audit(actor, "membership.create", "user", user.id, {"role": str(role_value), "organization": org.slug})
+    return membership
+
+
+def remove_role(actor: Actor, membership: Membership) -> None:
+    require(actor, Permission.ACCOUNTS_USER_MANAGE, membership.user)
+    audit(actor, "membership.delete", "user", membership.user_id,
+          {"role": str(membership.role), "organization": membership.organization.slug})
+    db.session.delete(membership)
+
+
+# --------------------------------------------------------------------------- audit log
+
+
+AUDIT_FILTERS = ("actor", "action", "object_type", "object_id", "since", "until")
+
+
+def _audit_query(filters: dict[str, str]) -> Any:
+    q = select(AuditLog)
+    for key, value in filters.items():
+        if not value:
+            continue
+        if key == "actor":
+            q = q.where(AuditLog.actor_label.contains(value))
+        elif key == "action":
+            q = q.where(AuditLog.action.startswith(value))
+        elif key == "object_type":
+            q = q.where(AuditLog.object_type == value)
+        elif key == "object_id":
+            q = q.where(AuditLog.object_id == value)
+        elif key in ("since", "until"):
+            try:
+                stamp = datetime.fromisoformat(value)
+            except ValueError as exc:
+                raise Invalid(f"Tanggal '{value}' tidak valid; gunakan format 2026-01-31.",
+                              details={key: ["Format tanggal: YYYY-MM-DD."]}) from exc
+            if stamp.tzinfo is None:
+                stamp = stamp.replace(tzinfo=ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
+            if key == "until" and len(value) == 10:
+                stamp += timedelta(days=1)
+            q = q.where(AuditLog.at >= stamp) if key == "since" else q.where(AuditLog.at < stamp)
+        else:
+            raise Invalid(f"Filter '{key}' tidak dikenal.", details={key: [", ".join(AUDIT_FILTERS)]})
+    return q
+
+
+def list_audit(actor: Actor, filters: dict[str, str], page: int = 1, per_page: int = 50) -> tuple[list[AuditLog], int]:
+    require(actor, Permission.ACCOUNTS_AUDIT_READ)
+    q = _audit_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = list(db.session.scalars(q.order_by(AuditLog.at.desc(), AuditLog.id.desc())
+                                   .offset((page - 1) * per_page).limit(per_page)))
+    return rows, total
+
+
+def export_audit_csv(actor: Actor, filters: dict[str, str]) -> Iterator[str]:
+    """The filtered audit log as CSV, streamed in chunks."""
+    require(actor, Permission.ACCOUNTS_AUDIT_READ)
+    q = _audit_query(filters).order_by(AuditLog.at, AuditLog.id)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["waktu_utc", "aktor", "aksi", "jenis_objek", "id_objek", "ringkasan", "ip"])
+    for row in db.session.scalars(q.execution_options(yield_per=500)):
+        writer.writerow([row.at.isoformat(), row.actor_label, row.action, row.object_type, row.object_id,
+                         json.dumps(row.summary, ensure_ascii=False), row.ip or ""])
+        if buf.tell() > 64 * 1024:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+# --------------------------------------------------------------------------- mail
+
+
+def queue_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
+    """Put a mail in the outbox (same transaction as the caller) and ask the mail queue to send
+    it after commit. If Redis is down the row stays pending and the periodic sweep sends it."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body)
+    db.session.add(message)
+    db.session.flush()
+    jobs.enqueue("satudata.accounts.tasks.deliver_mail", message.id, queue="mail")
+    return message

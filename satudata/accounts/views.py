@@ -1,0 +1,378 @@
+"""Staff pages: sign-in and out, own password and API tokens, password reset by email, and
+the admin pages for organisations, users with their roles, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import BadRequest
+
+from satudata.accounts import serializers as ser
+from satudata.accounts import services
+from satudata.accounts.models import Membership, OrganizationKind, TokenScope, User
+from satudata.authz import Actor, Permission, Role, require
+from satudata.errors import DomainError, Invalid, NotFound, Unauthenticated
+from satudata.extensions import db, limiter
+from satudata.security import LOGIN_LIMIT, RESET_LIMIT
+
+bp = Blueprint("accounts", __name__)
+
+
+def actor() -> Actor:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def signed_in() -> User:
+    """The signed-in user, or a redirect to the sign-in page."""
+    if not current_user.is_authenticated:
+        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
+    return actor()  # type: ignore[return-value]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("accounts.profile")
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadRequest()
+    return int(raw)
+
+
+@bp.before_app_request
+def _refuse_deactivated_sessions() -> None:
+    """A session whose user was deactivated (or deleted) ends here, with a message."""
+    user_id = session.get("_user_id")
+    if user_id and not current_user.is_authenticated:
+        user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+        logout_user()
+        session.pop("_user_id", None)
+        if user is not None and not user.active:
+            services.audit(user, "user.session_refused", "user", user.id, {"reason": "inactive"})
+            db.session.commit()
+            flash(_("Akun Anda sudah dinonaktifkan, jadi sesi ini diakhiri. Hubungi admin portal bila ini keliru."),
+                  "error")
+
+
+# --------------------------------------------------------------------------- sign-in
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+def login() -> Any:
+    next_url = request.values.get("next")
+    if current_user.is_authenticated:
+        return redirect(_safe_next(next_url))
+    errors: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            data = ser.load_form(ser.LoginSchema(), request.form)
+            user = services.authenticate(str(data["login"]), str(data["password"]))
+            session.clear()  # a fresh session on sign-in (no fixation)
+            login_user(user)
+            flash(_("Selamat datang, %(name)s.", name=user.full_name), "success")
+            return redirect(_safe_next(next_url))
+        except DomainError as err:
+            errors = {"_form": [err.message], **err.details}
+            status = err.status if err.status in (403, 429) else 400
+    return render_template("accounts/login.html", errors=errors, next=next_url or "",
+                           login=request.form.get("login", "")), status
+
+
+@bp.post("/keluar")
+def logout() -> Any:
+    if current_user.is_authenticated:
+        services.audit(actor(), "user.logout", "user", current_user.id)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Anda sudah keluar."), "success")
+    return redirect(url_for("catalog.home"))
+
+
+@bp.route("/akun/lupa-kata-sandi", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
+def forgot_password() -> Any:
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            data = ser.load_form(ser.ResetRequestSchema(), request.form)
+            link = url_for("accounts.reset_password", token="TOKEN", _external=True).replace("TOKEN", "{token}")
+            services.request_password_reset(str(data["email"]), link)
+            return render_template("accounts/forgot_sent.html")
+        except Invalid as err:
+            errors = err.details
+    return render_template("accounts/forgot.html", errors=errors), 400 if errors else 200
+
+
+@bp.route("/akun/atur-ulang/<token>", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT, methods=["POST"])
+def reset_password(token: str) -> Any:
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            data = ser.load_form(ser.ResetSchema(), request.form)
+            services.reset_password(token, str(data["new_password"]))
+            flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")
+            return redirect(url_for("accounts.login"))
+        except DomainError as err:
+            errors = {"_form": [err.message], **err.details}
+    return render_template("accounts/reset.html", token=token, errors=errors), 400 if errors else 200
+
+
+# --------------------------------------------------------------------------- own account
+
+
+@bp.get("/akun")
+def profile() -> Any:
+    user = signed_in()
+    new_token = session.pop("new_token", None)
+    return render_template("accounts/profile.html", user=user, tokens=services.list_user_tokens(user),
+                           new_token=new_token, scopes=TokenScope.values(), errors={})
+
+
+@bp.route("/akun/kata-sandi", methods=["GET", "POST"])
+def change_password() -> Any:
+    user = signed_in()
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            data = ser.load_form(ser.PasswordChangeSchema(), request.form)
+            services.change_password(user, user, str(data["current_password"]), str(data["new_password"]))
+            db.session.commit()
+            flash(_("Kata sandi sudah diganti."), "success")
+            return redirect(url_for("accounts.profile"))
+        except DomainError as err:
+            db.session.rollback()
+            errors = {"_form": [err.message], **err.details}
+    return render_template("accounts/password.html", errors=errors), 400 if errors else 200
+
+
+@bp.post("/akun/token")
+def create_token() -> Any:
+    user = signed_in()
+    try:
+        data = ser.load_form(ser.TokenCreateSchema(), request.form)
+        token, secret = services.create_api_token(user, user, str(data["name"]), str(data["scope"]))
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("accounts/profile.html", user=user, tokens=services.list_user_tokens(user),
+                               new_token=None, scopes=TokenScope.values(),
+                               errors={"_form": [err.message], **err.details}), 400
+    # Shown once, on the next page only (then gone from the session).
+    session["new_token"] = {"name": token.name, "secret": secret, "scope": str(token.scope)}
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/akun/token/<int:token_id>/cabut")
+def revoke_token(token_id: int) -> Any:
+    user = signed_in()
+    token = services.get_user_token(user, token_id)
+    services.revoke_api_token(user, token)
+    db.session.commit()
+    flash(_("Token \"%(name)s\" sudah dicabut.", name=token.name), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+# --------------------------------------------------------------------------- administration
+
+
+def admin(permission: Permission) -> User:
+    user = signed_in()
+    require(user, permission)
+    return user
+
+
+@bp.get("/admin/organisasi")
+def admin_organizations() -> Any:
+    admin(Permission.ACCOUNTS_ORGANIZATION_MANAGE)
+    return render_template("admin/organizations.html", organizations=services.list_organizations())
+
+
+def _org_form_values(data: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    parent_slug = data.pop("parent", None)
+    parent = services.get_organization(parent_slug) if parent_slug else None
+    return data, parent
+
+
+@bp.route("/admin/organisasi/baru", methods=["GET", "POST"])
+def admin_organization_new() -> Any:
+    user = admin(Permission.ACCOUNTS_ORGANIZATION_MANAGE)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            data = ser.load_form(ser.OrganizationSchema(), request.form)
+            if not data.get("slug"):
+                raise Invalid(_("Slug wajib diisi."), details={"slug": [_("Wajib diisi.")]})
+            values, parent = _org_form_values(data)
+            org = services.create_organization(user, parent=parent, **values)  # type: ignore[arg-type]
+            db.session.commit()
+            flash(_("Organisasi %(name)s dibuat.", name=org.name), "success")
+            return redirect(url_for("accounts.admin_organizations"))
+        except DomainError as err:
+            db.session.rollback()
+            errors = {"_form": [err.message], **err.details}
+    return render_template("admin/organization_form.html", org=None, form=request.form, errors=errors,
+                           kinds=OrganizationKind.values(), organizations=services.list_organizations()), \
+        400 if errors else 200
+
+
+@bp.route("/admin/organisasi/<slug>/ubah", methods=["GET", "POST"])
+def admin_organization_edit(slug: str) -> Any:
+    user = admin(Permission.ACCOUNTS_ORGANIZATION_MANAGE)
+    org = services.get_organization(slug)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            data = ser.load_form(ser.OrganizationSchema(), request.form)
+            data.pop("slug", None)  # the slug is part of public URLs; it does not change
+            values, parent = _org_form_values(data)
+            services.update_organization(user, org, parent=parent, **values)
+            db.session.commit()
+            flash(_("Perubahan %(name)s disimpan.", name=org.name), "success")
+            return redirect(url_for("accounts.admin_organizations"))
+        except DomainError as err:
+            db.session.rollback()
+            errors = {"_form": [err.message], **err.details}
+    form = request.form if request.method == "POST" else {
+        **{k: getattr(org, k) or "" for k in services.ORG_FIELDS}, "kind": str(org.kind),
+        "parent": org.parent.slug if org.parent else "", "slug": org.slug}
+    return render_template("admin/organization_form.html", org=org, form=form, errors=errors,
+                           kinds=OrganizationKind.values(),
+                           organizations=[o for o in services.list_organizations() if o.id != org.id]), \
+        400 if errors else 200
+
+
+@bp.get("/admin/pengguna")
+def admin_users() -> Any:
+    admin(Permission.ACCOUNTS_USER_MANAGE)
+    return render_template("admin/users.html", users=services.list_users())
+
+
+@bp.route("/admin/pengguna/baru", methods=["GET", "POST"])
+def admin_user_new() -> Any:
+    user = admin(Permission.ACCOUNTS_USER_MANAGE)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            data = ser.load_form(ser.UserCreateSchema(), request.form)
+            roles = []
+            if data.get("role"):
+                roles.append((str(data["role"]), services.get_organization(str(data["organization"]))))
+            password = data.get("password")
+            if password:
+                services.check_password_rules(None, str(password))
+            created = services.create_user(user, username=str(data["username"]), email=str(data["email"]).lower(),
+                                           full_name=str(data["full_name"]),
+                                           password=str(password) if password else None, roles=roles)
+            if not password:
+                link = url_for("accounts.reset_password", token="TOKEN", _external=True).replace("TOKEN", "{token}")
+                services.queue_mail(created.email, "Akun Satu Data Anda",
+                                    f"Halo {created.full_name},\n\nAkun {created.username} sudah dibuat untuk Anda. "
+                                    f"Buat kata sandi Anda lewat tautan ini (berlaku satu jam):\n\n"
+                                    f"{link.format(token=services.make_reset_token(created))}\n")
+            db.session.commit()
+            flash(_("Pengguna %(name)s dibuat.", name=created.full_name), "success")
+            return redirect(url_for("accounts.admin_user", user_id=created.id))
+        except DomainError as err:
+            db.session.rollback()
+            errors = {"_form": [err.message], **err.details}
+    return render_template("admin/user_form.html", form=request.form, errors=errors, roles=Role.values(),
+                           organizations=services.list_organizations()), 400 if errors else 200
+
+
+@bp.get("/admin/pengguna/<int:user_id>")
+def admin_user(user_id: int) -> Any:
+    admin(Permission.ACCOUNTS_USER_MANAGE)
+    return render_template("admin/user.html", user=services.get_user(user_id), roles=Role.values(),
+                           organizations=services.list_organizations(), errors={})
+
+
+@bp.post("/admin/pengguna/<int:user_id>/peran")
+def admin_user_role_add(user_id: int) -> Any:
+    user = admin(Permission.ACCOUNTS_USER_MANAGE)
+    target = services.get_user(user_id)
+    try:
+        data = ser.load_form(ser.RoleAssignSchema(), request.form)
+        services.assign_role(user, target, str(data["role"]), services.get_organization(str(data["organization"])))
+        db.session.commit()
+        flash(_("Peran ditambahkan."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        return render_template("admin/user.html", user=target, roles=Role.values(),
+                               organizations=services.list_organizations(),
+                               errors={"_form": [err.message], **err.details}), 400
+    return redirect(url_for("accounts.admin_user", user_id=target.id))
+
+
+@bp.post("/admin/pengguna/<int:user_id>/peran/<int:membership_id>/hapus")
+def admin_user_role_remove(user_id: int, membership_id: int) -> Any:
+    user = admin(Permission.ACCOUNTS_USER_MANAGE)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user_id:
+        raise NotFound(_("Peran tidak ditemukan."))
+    services.remove_role(user, membership)
+    db.session.commit()
+    flash(_("Peran dihapus."), "success")
+    return redirect(url_for("accounts.admin_user", user_id=user_id))
+
+
+@bp.post("/admin/pengguna/<int:user_id>/status")
+def admin_user_status(user_id: int) -> Any:
+    user = admin(Permission.ACCOUNTS_USER_MANAGE)
+    target = services.get_user(user_id)
+    active = request.form.get("active") == "1"
+    services.set_user_active(user, target, active)
+    db.session.commit()
+    flash(_("Pengguna diaktifkan kembali.") if active else _("Pengguna dinonaktifkan; riwayatnya tetap tersimpan."),
+          "success")
+    return redirect(url_for("accounts.admin_user", user_id=target.id))
+
+
+def _audit_filters() -> dict[str, str]:
+    return {k: request.args.get(k, "").strip() for k in services.AUDIT_FILTERS if request.args.get(k, "").strip()}
+
+
+@bp.get("/admin/audit")
+def admin_audit() -> Any:
+    user = admin(Permission.ACCOUNTS_AUDIT_READ)
+    filters = _audit_filters()
+    page = _page()
+    try:
+        rows, total = services.list_audit(user, filters, page=page)
+        errors: dict[str, Any] = {}
+    except Invalid as err:
+        rows, total, errors = [], 0, {"_form": [err.message], **err.details}
+    return render_template("admin/audit.html", rows=rows, total=total, page=page, per_page=50,
+                           filters=filters, errors=errors), 400 if errors else 200
+
+
+@bp.get("/admin/audit.csv")
+def admin_audit_csv() -> Any:
+    user = admin(Permission.ACCOUNTS_AUDIT_READ)
+    filters = _audit_filters()
+    services.list_audit(user, filters, per_page=1)  # refuse bad filters before streaming starts
+    services.audit(user, "audit.export", "audit_log", "-", {"filters": filters})
+    db.session.commit()
+    return Response(stream_with_context(services.export_audit_csv(user, filters)), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
