@@ -65,6 +65,9 @@ def make_app(tmp: Path, name: str, **overrides: Any) -> Flask:
         "INSTANCE_PATH": str(tmp / f"instance_{name}"),
         "SECRET_KEY": "test-secret-key-not-for-production",
         "REDIS_URL": TEST_REDIS_URL,
+        # Cheap password hashing keeps fixtures fast; production keeps argon2's defaults.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
         **database_config(tmp, name),
         **overrides,
     }

@@ -12,6 +12,16 @@ SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Gunakan huruf kecil
 KODE = validate.Regexp(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", error="Kode wilayah Kemendagri, misalnya 14.07 atau 14.07.03.")
 
 
+def length(min: int | None = None, max: int | None = None) -> validate.Length:
+    if min is not None and max is not None:
+        error = f"Panjang harus {min}–{max} karakter."
+    elif max is not None:
+        error = f"Paling panjang {max} karakter."
+    else:
+        error = f"Paling sedikit {min} karakter."
+    return validate.Length(min=min, max=max, error=error)
+
+
 class FormSchema(Schema):
     """Forms carry extra fields (the CSRF token, buttons); they are ignored, not errors."""
 
@@ -24,14 +34,14 @@ def _blank_to_none(data: dict[str, object]) -> dict[str, object]:
 
 
 class LoginSchema(FormSchema):
-    login = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 255))
-    password = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 1024))
+    login = fields.String(required=True, error_messages=REQUIRED, validate=length(1, 255))
+    password = fields.String(required=True, error_messages=REQUIRED, validate=length(1, 1024))
     next = fields.String(load_default=None)
 
 
 class PasswordChangeSchema(FormSchema):
     current_password = fields.String(required=True, error_messages=REQUIRED)
-    new_password = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=1024))
+    new_password = fields.String(required=True, error_messages=REQUIRED, validate=length(max=1024))
     confirm_password = fields.String(required=True, error_messages=REQUIRED)
 
     @validates_schema
@@ -45,7 +55,7 @@ class ResetRequestSchema(FormSchema):
 
 
 class ResetSchema(FormSchema):
-    new_password = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(max=1024))
+    new_password = fields.String(required=True, error_messages=REQUIRED, validate=length(max=1024))
     confirm_password = fields.String(required=True, error_messages=REQUIRED)
 
     @validates_schema
@@ -55,7 +65,7 @@ class ResetSchema(FormSchema):
 
 
 class TokenCreateSchema(FormSchema):
-    name = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(1, 100))
+    name = fields.String(required=True, error_messages=REQUIRED, validate=length(1, 100))
     scope = fields.String(required=True, error_messages=REQUIRED,
                           validate=validate.OneOf(TokenScope.values(), error="Pilih read atau write."))
 
@@ -63,9 +73,9 @@ class TokenCreateSchema(FormSchema):
 class OrganizationSchema(FormSchema):
     """Create/edit an organisation (HTML form and REST)."""
 
-    slug = fields.String(validate=[validate.Length(2, 100), SLUG])
-    name = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(2, 255))
-    acronym = fields.String(allow_none=True, validate=validate.Length(max=40))
+    slug = fields.String(validate=[length(2, 100), SLUG])
+    name = fields.String(required=True, error_messages=REQUIRED, validate=length(2, 255))
+    acronym = fields.String(allow_none=True, validate=length(max=40))
     kind = fields.String(required=True, error_messages=REQUIRED,
                          validate=validate.OneOf(OrganizationKind.values(), error="Jenis organisasi tidak dikenal."))
     kode_wilayah = fields.String(allow_none=True, validate=KODE)
@@ -73,17 +83,17 @@ class OrganizationSchema(FormSchema):
     is_walidata = fields.Boolean(load_default=False)
     description = fields.String(load_default="")
     email = fields.Email(allow_none=True, error_messages={"invalid": "Alamat email tidak valid."})
-    phone = fields.String(allow_none=True, validate=validate.Length(max=50))
+    phone = fields.String(allow_none=True, validate=length(max=50))
     website = fields.URL(allow_none=True, error_messages={"invalid": "Alamat situs tidak valid."})
     address = fields.String(allow_none=True)
 
 
 class UserCreateSchema(FormSchema):
     username = fields.String(required=True, error_messages=REQUIRED,
-                             validate=[validate.Length(3, 80), validate.Regexp(r"^[a-z0-9._-]+$", error="Huruf kecil, angka, titik, garis bawah atau tanda hubung.")])
+                             validate=[length(3, 80), validate.Regexp(r"^[a-z0-9._-]+$", error="Huruf kecil, angka, titik, garis bawah atau tanda hubung.")])
     email = fields.Email(required=True, error_messages={**REQUIRED, "invalid": "Alamat email tidak valid."})
-    full_name = fields.String(required=True, error_messages=REQUIRED, validate=validate.Length(2, 255))
-    password = fields.String(allow_none=True, validate=validate.Length(max=1024))
+    full_name = fields.String(required=True, error_messages=REQUIRED, validate=length(2, 255))
+    password = fields.String(allow_none=True, validate=length(max=1024))
     role = fields.String(allow_none=True, validate=validate.OneOf(Role.values(), error="Peran tidak dikenal."))
     organization = fields.String(allow_none=True)  # slug
 

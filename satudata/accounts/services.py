@@ -41,7 +41,11 @@ RESET_MAX_AGE = 60 * 60  # a reset link works for one hour
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "sdp_"
 
-_hasher = PasswordHasher()
+def _hasher() -> PasswordHasher:
+    """argon2id with the configured cost (the defaults are argon2-cffi's recommended ones;
+    the test suite lowers them, since verification reads the cost from each hash)."""
+    cfg = current_app.config
+    return PasswordHasher(time_cost=int(cfg["ARGON2_TIME_COST"]), memory_cost=int(cfg["ARGON2_MEMORY_COST"]))
 
 
 def audit(actor: Actor, action: str, obj_type: str, obj_id: Any, summary: dict[str, Any] | None = None) -> None:
@@ -61,14 +65,14 @@ def audit(actor: Actor, action: str, obj_type: str, obj_id: Any, summary: dict[s
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(user: User, password: str) -> bool:
     if not user.password_hash:
         return False
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -211,9 +215,9 @@ def verify_dummy(password: str) -> None:
     """Spend the same time as a real check, so response time does not reveal usernames."""
     global _DUMMY_HASH
     if _DUMMY_HASH is None:
-        _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+        _DUMMY_HASH = _hasher().hash(secrets.token_hex(16))
     with contextlib.suppress(VerificationError, InvalidHashError):
-        _hasher.verify(_DUMMY_HASH, password)
+        _hasher().verify(_DUMMY_HASH, password)
 
 
 def change_password(actor: Actor, user: User, current: str, new: str) -> None:
