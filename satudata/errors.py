@@ -152,8 +152,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Any:
+        from flask_wtf.csrf import CSRFError
+
         status = err.code or 500
         message = _http_message(status)
+        if isinstance(err, CSRFError):
+            app.logger.warning("CSRF refused on %s %s: %s", request.method, request.path, err.description)
+            message = _("Formulir ini kedaluwarsa atau tidak lengkap (token keamanan tidak cocok). "
+                        "Muat ulang halaman, lalu kirim lagi. Tidak ada yang berubah.")
         if is_ckan_request():
             return ckan_error(status, _CKAN_TYPES.get(status, "Error"), message)
         if is_rest_request():

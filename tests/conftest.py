@@ -109,9 +109,11 @@ def _scratch_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 def app(_scratch_app: Flask) -> Iterator[Flask]:
     """An app on an empty database, inside an app context; rows are removed after the test."""
     from satudata.extensions import db as _db
+    from satudata.extensions import limiter
 
     ctx = _scratch_app.app_context()
     ctx.push()
+    limiter.reset()  # rate-limit counters are per test, not per run
     try:
         yield _scratch_app
     finally:
@@ -130,6 +132,23 @@ def db(app: Flask) -> Any:
     return _db
 
 
+class FreshGlobalsClient(FlaskClient):
+    """The ``app`` fixture keeps an app context pushed for the whole test, and Flask reuses it
+    for the client's requests, so ``g`` (where Flask-Login and Flask-WTF cache the user and
+    the CSRF token) would leak from one request into the next. Each request starts with an
+    empty ``g`` here, as it does in production."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        from flask import g
+
+        g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.__dict__.clear()
+
+
 @pytest.fixture()
 def scratch_client(app: Flask) -> FlaskClient:
+    app.test_client_class = FreshGlobalsClient
     return app.test_client()
