@@ -1,0 +1,109 @@
+"""Demo data: a Satu Data portal of Provinsi Riau that feels real.
+
+The walidata Diskominfotik Provinsi Riau; the governments and OPD of Provinsi Riau, Kabupaten
+Rokan Hilir, Kabupaten Pelalawan and Kota Dumai; users for every role (passwords in
+docs/demo-data.md, demo only); topics and licences; and about fifty datasets with CSV tables of
+plausible figures, real Kemendagri region codes and names, and full Satu Data metadata, plus a
+few drafts and a submission that the public must never see.
+
+Everything is created through the account and catalogue services with ``SystemActor("demo")``,
+so their rules apply and the audit log records it. Figures are generated deterministically
+(``satudata.demo.catalogue.build_catalogue`` is pure). Loading again skips what exists.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import timedelta
+
+import click
+from sqlalchemy import select
+
+from satudata.accounts.models import Organization
+from satudata.accounts.services import audit
+from satudata.authz import Actor, SystemActor
+from satudata.catalog import services as catalog
+from satudata.catalog.models import Dataset, DatasetState, Topic
+from satudata.demo.catalogue import build_catalogue
+from satudata.demo.organizations import create_licences, create_organizations, create_topics, create_users
+from satudata.demo.specs import DatasetSpec
+from satudata.demo.tables import rng, spread
+from satudata.extensions import db
+
+__all__ = ["build_catalogue", "has_data", "load_demo"]
+
+
+def has_data() -> bool:
+    """Whether the database holds any dataset (then ``satudata run --demo`` loads nothing)."""
+    return db.session.scalar(select(Dataset.id).limit(1)) is not None
+
+
+def _create_dataset(actor: Actor, spec: DatasetSpec, orgs: dict[str, Organization], topics: dict[str, Topic]) -> Dataset:
+    dataset = catalog.create_dataset(
+        actor, orgs[spec.organization], title=spec.title, slug=spec.slug,
+        topics=[topics[t] for t in spec.topics], tags=list(spec.tags),
+        description=spec.description, walidata=orgs[spec.walidata], **spec.fields,
+    )
+    for t in spec.tables:
+        catalog.add_resource_file(actor, dataset, io.BytesIO(t.to_csv()), filename=t.filename, name=t.name,
+                                  description=t.description)
+    if spec.state == DatasetState.PUBLISHED:
+        version = catalog.publish_dataset(actor, dataset, note="Rilis data demo.")
+        # Backdate to the demo history so "newest" and "most downloaded" are stable.
+        assert spec.published_at is not None
+        r = rng("riwayat", spec.slug)
+        dataset.published_at = spec.published_at
+        dataset.created_at = spec.published_at - timedelta(days=r.randint(3, 40), hours=r.randint(0, 8))
+        dataset.updated_at = spec.published_at
+        dataset.download_count = spec.download_count
+        dataset.view_count = spec.view_count
+        version.created_at = spec.published_at
+        counts = spread(spec.download_count, [1.0 / (i + 1) for i in range(len(dataset.resources))])
+        for resource, downloads in zip(dataset.resources, counts, strict=True):
+            resource.created_at = dataset.created_at
+            resource.updated_at = spec.published_at
+            resource.download_count = downloads
+    elif spec.state == DatasetState.SUBMITTED:
+        # No review service yet (review/transitions.py, its own issue): record the move here.
+        dataset.state = DatasetState.SUBMITTED
+        audit(actor, "dataset.submit", "dataset", dataset.id, {"from": "draft", "to": "submitted"})
+    return dataset
+
+
+def load_demo(progress: bool = False) -> dict[str, int]:
+    """Load the demo data and commit; returns how many of each thing were created.
+
+    Anything that already exists (same slug or username) is left as it is, so loading twice
+    creates nothing the second time.
+    """
+    say: Callable[[str], None] = click.echo if progress else (lambda _message: None)
+    actor = SystemActor("demo")
+
+    say("• Lisensi dan topik …")
+    licences = create_licences(actor)
+    topics, n_topics = create_topics(actor)
+    say("• Organisasi perangkat daerah …")
+    orgs, n_orgs = create_organizations(actor)
+    say("• Pengguna demo …")
+    n_users = create_users(actor, orgs)
+    specs = build_catalogue()
+    say(f"• Dataset dan tabel CSV ({len(specs)} dataset) …")
+    existing = set(db.session.scalars(select(Dataset.slug).where(Dataset.slug.in_([s.slug for s in specs]))))
+    made = [_create_dataset(actor, spec, orgs, topics) for spec in specs if spec.slug not in existing]
+    db.session.commit()
+
+    published = sum(1 for d in made if d.state == DatasetState.PUBLISHED)
+    stats = {
+        "licences": licences,
+        "topics": n_topics,
+        "organizations": n_orgs,
+        "users": n_users,
+        "datasets": len(made),
+        "published": published,
+        "resources": sum(len(d.resources) for d in made),
+    }
+    say(f"• Selesai: {stats['organizations']} organisasi, {stats['users']} pengguna, {stats['datasets']} dataset "
+        f"({published} terbit), {stats['resources']} tabel.")
+    return stats
+

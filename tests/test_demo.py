@@ -1,0 +1,260 @@
+"""The demo data: enough of everything, real region codes, only published datasets in public,
+and the same bytes on every run."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import random
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from satudata import reference
+from satudata.accounts import services as accounts
+from satudata.accounts.models import AuditLog, Organization, OrganizationKind, User
+from satudata.authz import Role
+from satudata.catalog import services as catalog
+from satudata.catalog import tables
+from satudata.catalog.models import AccessClass, Dataset, DatasetState, Resource
+from satudata.catalog.storage import get_store
+from satudata.demo import has_data, load_demo
+from satudata.demo.catalogue import build_catalogue
+from satudata.demo.organizations import USERS
+from satudata.errors import NotFound
+from satudata.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ("description", "urusan", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "year", "period",
+            "frequency", "release_date", "presentation_level", "kode_wilayah", "coverage", "data_source",
+            "collection_method", "data_kind", "data_status", "contact_name", "contact_email", "licence_id",
+            "walidata_id")
+
+
+@pytest.fixture()
+def demo(demo_app: Flask):
+    with demo_app.app_context():
+        yield demo_app
+
+
+def published() -> list[Dataset]:
+    return list(db.session.scalars(select(Dataset).where(Dataset.state == DatasetState.PUBLISHED)
+                                   .order_by(Dataset.slug)))
+
+
+def stored_rows(resource: Resource) -> list[dict[str, str]]:
+    assert resource.sha256 is not None
+    text = get_store().path(resource.sha256).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_at_least_40_published_public_datasets_with_full_metadata(demo):
+    datasets = published()
+    assert len(datasets) >= 40
+    assert catalog.find_datasets(per_page=1).total == len(datasets)
+    for ds in datasets:
+        assert ds.access_class == AccessClass.PUBLIK and ds.is_public
+        missing = [f for f in METADATA if getattr(ds, f) in (None, "")]
+        assert not missing, f"{ds.slug} lacks {missing}"
+        assert ds.topics and ds.tags and ds.organization.kind == OrganizationKind.OPD
+        assert ds.walidata is not None and ds.walidata.is_walidata
+        assert ds.versions and ds.versions[0].number == 1
+        assert len(ds.slug) <= 100 and ds.title.strip() == ds.title
+
+
+def test_eight_or_more_topics_have_datasets(demo):
+    counts = catalog.topic_counts()
+    assert len([n for n in counts.values() if n > 0]) >= 8
+    assert {t.slug for t in catalog.list_topics()} >= {"kependudukan", "kesehatan", "pendidikan", "pertanian",
+                                                        "ekonomi", "keuangan-daerah"}
+    assert {lic.id for lic in catalog.list_licences()} == {"cc-by-4.0", "cc-by-sa-4.0", "cc-zero", "odc-odbl",
+                                                           "other-open"}
+
+
+def test_every_role_has_a_user_whose_documented_password_works(demo):
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    for role in Role:
+        assert any(u.has_role(role) for u in users.values()), f"no demo user with role {role}"
+    docs = (ROOT / "docs" / "demo-data.md").read_text(encoding="utf-8")
+    for spec in USERS:
+        user = users[spec.username]
+        assert user.has_role(spec.role) and user.active
+        assert accounts.verify_password(user, spec.password)
+        assert user.email.endswith(".example")
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{spec.username}` |"))
+        assert f"`{spec.role}`" in row and f"`{spec.password}`" in row
+    assert "demo only" in docs
+
+
+def test_organisations_are_riau_with_its_walidata(demo):
+    orgs = {o.slug: o for o in accounts.list_organizations()}
+    walidata = orgs["diskominfotik-riau"]
+    assert walidata.name == "Diskominfotik Provinsi Riau" and walidata.is_walidata
+    assert walidata.parent is orgs["pemprov-riau"] and orgs["pemprov-riau"].kind == OrganizationKind.PROVINSI
+    for slug, kode, kind in (("pemkab-rokan-hilir", "14.07", OrganizationKind.KABUPATEN),
+                             ("pemkab-pelalawan", "14.05", OrganizationKind.KABUPATEN),
+                             ("pemkot-dumai", "14.72", OrganizationKind.KOTA)):
+        gov = orgs[slug]
+        assert gov.kind == kind and gov.kode_wilayah == kode and gov.region_name == reference.name(kode)
+        opds = [o for o in orgs.values() if o.parent is gov]
+        assert len(opds) >= 9 and all(o.kind == OrganizationKind.OPD and o.kode_wilayah == kode for o in opds)
+    assert "dinkes-rokan-hilir" in orgs and "disdukcapil-dumai" in orgs and "bappeda-pelalawan" in orgs
+    for org in orgs.values():
+        assert org.email and org.email.endswith(".go.id") and org.website and ".go.id" in org.website
+        if org.kind == OrganizationKind.OPD:
+            assert org.parent is not None and org.parent.kind != OrganizationKind.OPD
+
+
+def test_every_published_dataset_has_a_summarised_csv(demo):
+    for ds in published():
+        csvs = [r for r in ds.resources if r.format == "CSV"]
+        assert csvs, ds.slug
+        for res in csvs:
+            assert res.row_count and res.row_count > 0 and res.columns, res.filename
+            assert res.media_type == "text/csv" and res.size and res.filename and res.filename.endswith(".csv")
+            assert len(stored_rows(res)) == res.row_count
+
+
+def test_region_codes_exist_in_the_reference_list(demo):
+    regions = reference.regions()
+    for org in accounts.list_organizations():
+        assert org.kode_wilayah in regions
+    for ds in db.session.scalars(select(Dataset)):
+        assert ds.kode_wilayah in regions and ds.coverage
+    seen = 0
+    for res in db.session.scalars(select(Resource).where(Resource.format == "CSV")):
+        for row in stored_rows(res):
+            for column in ("kode_wilayah", "kode_kecamatan"):
+                if column in row:
+                    assert row[column] in regions, f"{res.filename}: {row[column]}"
+                    seen += 1
+            if "kode_wilayah" in row and "kecamatan" in row and regions[row["kode_wilayah"]].tingkat == "kecamatan":
+                assert row["kecamatan"] == regions[row["kode_wilayah"]].nama
+    assert seen > 500
+
+
+def test_kode_wilayah_columns_are_read_as_text(demo):
+    for res in db.session.scalars(select(Resource).where(Resource.format == "CSV")):
+        types = {c["name"]: c["type"] for c in res.columns or []}
+        for name, kind in types.items():
+            if name.startswith("kode"):
+                assert kind == "string", f"{res.filename}: {name}"
+    # "14.10" (Kepulauan Meranti) and "14.07.10" would lose their zero as numbers
+    ds = catalog.get_public_dataset("penduduk-kabupaten-kota-jenis-kelamin-riau-2025")
+    assert ds.resources[0].sha256 is not None
+    page = tables.page(get_store().path(ds.resources[0].sha256), limit=50)
+    codes = [row[0] for row in page.rows]
+    assert codes[:2] == ["14.01", "14.02"] and "14.10" in codes and all(isinstance(c, str) for c in codes)
+    ds = catalog.get_public_dataset("penduduk-kecamatan-jenis-kelamin-rokan-hilir-2025")
+    assert ds.resources[0].sha256 is not None
+    rows = tables.page(get_store().path(ds.resources[0].sha256), limit=50).rows
+    assert rows[9][:2] == ["14.07.10", "Bangko Pusako"]
+    # and no numeric column is mistaken for a code (the reader keeps kode*/id* columns as text)
+    for res in db.session.scalars(select(Resource).where(Resource.format == "CSV")):
+        for col in res.columns or []:
+            assert not col["name"].lower().startswith("id"), f"{res.filename}: {col['name']}"
+
+
+def test_drafts_and_submissions_never_show(demo):
+    hidden = list(db.session.scalars(select(Dataset).where(Dataset.state != DatasetState.PUBLISHED)))
+    states = sorted(str(d.state) for d in hidden)
+    assert states.count("draft") >= 2 and "submitted" in states
+    assert any(d.resources for d in hidden) and any("penduduk" in d.title.lower() for d in hidden)
+    hidden_ids = {d.id for d in hidden}
+    everything = catalog.find_datasets(per_page=1000)
+    assert not hidden_ids & {d.id for d in everything.items}
+    found = catalog.find_datasets("penduduk", per_page=1000)
+    assert found.total >= 3 and not hidden_ids & {d.id for d in found.items}
+    assert all(d.state == DatasetState.PUBLISHED for d in found.items)
+    for ds in hidden:
+        with pytest.raises(NotFound):
+            catalog.get_public_dataset(ds.slug)
+        assert ds.slug not in catalog.list_public_dataset_slugs()
+        assert ds.published_at is None and not ds.versions
+        for res in ds.resources:
+            with pytest.raises(NotFound):
+                catalog.get_public_resource(res.id)
+
+
+def test_newest_and_most_downloaded_are_stable(demo):
+    datasets = published()
+    stamps = [d.published_at for d in datasets]
+    assert all(s is not None for s in stamps) and len(set(stamps)) == len(stamps)
+    assert all(datetime(2025, 1, 1, tzinfo=UTC) <= s <= datetime(2026, 11, 1, tzinfo=UTC) for s in stamps if s)
+    downloads = [d.download_count for d in datasets]
+    assert min(downloads) > 0 and len(set(downloads)) > len(downloads) // 2
+    for ds in datasets:
+        assert sum(r.download_count for r in ds.resources) == ds.download_count
+        assert ds.release_date is not None and ds.published_at is not None
+        assert ds.release_date <= ds.published_at.date()
+        assert ds.created_at <= ds.published_at and ds.updated_at == ds.published_at
+    newest = catalog.find_datasets(sort="newest", per_page=5).items
+    assert [d.slug for d in newest] == [d.slug for d in sorted(datasets, key=lambda d: d.published_at, reverse=True)[:5]]
+    top = catalog.find_datasets(sort="downloads", per_page=1).items[0]
+    assert top.download_count == max(downloads)
+
+
+def test_everything_went_through_the_services(demo):
+    labels = set(db.session.scalars(select(AuditLog.actor_label).distinct()))
+    assert labels == {"system:demo"}
+    actions = dict(db.session.execute(select(AuditLog.action, func.count()).group_by(AuditLog.action)).all())
+    n_published = len(published())
+    assert actions["dataset.publish"] == n_published
+    assert actions["dataset.create"] == db.session.scalar(select(func.count()).select_from(Dataset))
+    assert actions["resource.create"] == db.session.scalar(select(func.count()).select_from(Resource))
+    assert actions["organization.create"] == len(accounts.list_organizations())
+    assert actions["user.create"] == len(USERS)
+    assert actions["dataset.submit"] == 1
+    assert has_data()
+
+
+def _digest(specs) -> str:
+    h = hashlib.sha256()
+    for spec in specs:
+        h.update(repr((spec.slug, spec.title, spec.organization, spec.topics, spec.tags, spec.description,
+                       sorted(spec.fields.items()), spec.state, spec.published_at, spec.download_count,
+                       spec.view_count)).encode())
+        for t in spec.tables:
+            h.update(t.filename.encode())
+            h.update(t.to_csv())
+    return h.hexdigest()
+
+
+def test_generation_is_deterministic():
+    random.seed(1)
+    first = _digest(build_catalogue())
+    random.seed(2)  # the generators must not use the global random state ...
+    random.random()
+    second = _digest(build_catalogue())  # ... nor the clock
+    assert first == second
+
+
+def test_loaded_files_are_the_generated_bytes(demo):
+    generated = {t.filename: hashlib.sha256(t.to_csv()).hexdigest() for s in build_catalogue() for t in s.tables}
+    stored = {r.filename: r.sha256 for r in db.session.scalars(select(Resource))}
+    assert stored == generated
+
+
+def test_penduduk_is_searchable_in_titles_and_descriptions(demo):
+    found = catalog.find_datasets("penduduk", per_page=100).items
+    titles = [d.title for d in found]
+    assert "Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin Kabupaten Rokan Hilir 2025" in titles
+    assert any(re.search(r"penduduk", d.description, re.I) for d in found)
+
+
+def test_loading_again_creates_nothing_and_reports_progress(demo, capsys):
+    """What ``satudata demo load --force`` does on a loaded database: nothing (so this test
+    leaves the shared demo database as it was)."""
+    before = {model: db.session.scalar(select(func.count()).select_from(model))
+              for model in (Dataset, Resource, Organization, User, AuditLog)}
+    again = load_demo(progress=True)
+    assert set(again.values()) == {0}
+    out = capsys.readouterr().out
+    assert "• Organisasi" in out and "• Selesai: 0 organisasi, 0 pengguna, 0 dataset" in out
+    after = {model: db.session.scalar(select(func.count()).select_from(model)) for model in before}
+    assert after == before
