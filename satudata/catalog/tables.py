@@ -41,6 +41,12 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def is_code_column(name: str) -> bool:
+    """``kode_wilayah``, ``kode_sekolah``, ``id``, ``id_faskes``: identifiers, not quantities."""
+    lowered = name.lower()
+    return "kode" in lowered or lowered == "id" or lowered.startswith("id_")
+
+
 def _open(path: Path) -> tuple[duckdb.DuckDBPyConnection, list[tuple[str, str]]]:
     """A connection with view ``t`` over the CSV, and its (column, type) list.
 
@@ -51,7 +57,7 @@ def _open(path: Path) -> tuple[duckdb.DuckDBPyConnection, list[tuple[str, str]]]
     src = f"read_csv({_lit(str(path))}, header=true, sample_size=-1"
     con.execute(f"CREATE VIEW t AS SELECT * FROM {src})")
     cols = [(r[0], str(r[1])) for r in con.execute("DESCRIBE t").fetchall()]
-    kode = [c for c, _ in cols if "kode" in c.lower() or c.lower().startswith("id")]
+    kode = [c for c, _ in cols if is_code_column(c)]
     if kode:
         types = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in kode)
         con.execute(f"CREATE OR REPLACE VIEW t AS SELECT * FROM {src}, types={{{types}}})")
@@ -70,12 +76,17 @@ def summarise(path: Path) -> TableSummary | None:
     except duckdb.Error:
         return None
     try:
-        row_count = int(con.execute("SELECT count(*) FROM t").fetchall()[0][0])
+        numeric = [name for name, dtype in cols if _is_numeric(dtype)]
+        # One pass over the file: the count and every numeric column's min and max.
+        aggregates = ["count(*)"] + [f"min({_ident(n)}), max({_ident(n)})" for n in numeric]
+        values = con.execute(f"SELECT {', '.join(aggregates)} FROM t").fetchall()[0]
+        row_count = int(values[0])
+        bounds = {n: (values[1 + 2 * i], values[2 + 2 * i]) for i, n in enumerate(numeric)}
         columns = []
         for name, dtype in cols:
             col: dict[str, Any] = {"name": name, "type": "number" if _is_numeric(dtype) else "string"}
-            if col["type"] == "number":
-                mn, mx = con.execute(f"SELECT min({_ident(name)}), max({_ident(name)}) FROM t").fetchall()[0]
+            if name in bounds:
+                mn, mx = bounds[name]
                 col["min"] = float(mn) if mn is not None else None
                 col["max"] = float(mx) if mx is not None else None
             columns.append(col)
@@ -111,8 +122,8 @@ def chart(path: Path, max_points: int = 60) -> dict[str, Any] | None:
     try:
         names = [c for c, _ in cols]
         time_col = next((n for n in names if any(k in n.lower() for k in YEARISH)), None)
-        text_cols = [n for n, t in cols if not _is_numeric(t) and "kode" not in n.lower()]
-        numeric = [n for n, t in cols if _is_numeric(t) and n != time_col and "kode" not in n.lower()]
+        text_cols = [n for n, t in cols if not _is_numeric(t) and not is_code_column(n)]
+        numeric = [n for n, t in cols if _is_numeric(t) and n != time_col and not is_code_column(n)]
         if not numeric:
             return None
         label = time_col if (time_col and not text_cols) else (text_cols[0] if text_cols else time_col)
