@@ -147,8 +147,9 @@ def register(app: Flask) -> None:
             from flask import redirect, url_for
 
             return redirect(url_for("accounts.login", next=request.full_path))
-        return render_template("errors/error.html", status=err.status, message=err.message,
-                               details=err.details), err.status
+        status = 400 if isinstance(err, Invalid) else err.status
+        return render_template("errors/error.html", status=status, message=err.message,
+                               details=err.details), status
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException) -> Any:
@@ -162,11 +163,14 @@ def register(app: Flask) -> None:
                         "Muat ulang halaman, lalu kirim lagi. Tidak ada yang berubah.")
         if is_ckan_request():
             return ckan_error(status, _CKAN_TYPES.get(status, "Error"), message)
-        if is_rest_request():
-            return rest_error(status, (err.name or "error").lower().replace(" ", "_"), message)
         resp = err.get_response()
+        keep = {k: v for k, v in resp.headers.items() if k.lower() in ("allow", "retry-after")}
+        if is_rest_request():
+            out = rest_error(status, (err.name or "error").lower().replace(" ", "_"), message)
+            out.headers.update(keep)
+            return out
         body = render_template("errors/error.html", status=status, message=message, details={})
-        return body, status, {k: v for k, v in resp.headers.items() if k.lower() in ("allow", "retry-after")}
+        return body, status, keep
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+from satudata.errors import Invalid, NotFound
 from satudata.extensions import limiter
 
 CSP = "; ".join([
@@ -51,6 +52,24 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", _storage_uri(app))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # PostgreSQL cannot store NUL in text and no form or query has a use for it; refuse it
+        # at the door rather than let it reach a query and fail as a server error.
+        if "\x00" in request.path:
+            raise NotFound("Alamat ini tidak ditemukan.")  # no record's key contains NUL
+        fields = [k for k, v in request.args.items(multi=True) if "\x00" in v]
+        bad = bool(fields)
+        if (not bad and request.mimetype == "application/x-www-form-urlencoded"
+                and (request.content_length or 0) <= 1024 * 1024):
+            # Read the raw body (cached, so form parsing or a JSON reader still sees it).
+            raw = request.get_data(cache=True)
+            bad = b"\x00" in raw or b"%00" in raw
+        if bad:
+            what = f"Parameter '{fields[0]}'" if fields else "Permintaan"
+            message = f"{what} berisi karakter NUL (\\x00) yang tidak diizinkan. Hapus karakter itu lalu kirim lagi."
+            raise Invalid(message, details={fields[0]: [message]} if fields else {})
 
     @app.after_request
     def _headers(resp: Response) -> Response:

@@ -25,3 +25,10 @@ def test_unknown_page_is_html_404(scratch_client):
     assert resp.status_code == 404
     assert resp.mimetype == "text/html"
     assert "tidak ditemukan" in resp.get_data(as_text=True)
+
+
+def test_nul_characters_are_refused_clearly(scratch_client):
+    resp = scratch_client.get("/api/v1/datasets?q=a%00b")
+    assert resp.status_code == 422 and "NUL" in resp.json["error"]["message"]
+    resp = scratch_client.get("/dataset?q=a%00b")
+    assert resp.status_code == 400 and "NUL" in resp.get_data(as_text=True)

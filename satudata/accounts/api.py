@@ -205,9 +205,7 @@ def audit_dict(row: AuditLog) -> dict[str, Any]:
 @bp.get("/audit")
 def audit_log() -> Any:
     actor = api_actor()
-    raw_page = request.args.get("page", "1")
-    if not raw_page.isdigit() or int(raw_page) < 1:
-        raise Invalid("page harus bilangan bulat positif.", details={"page": ["Bilangan bulat ≥ 1."]})
+    page = services.parse_page(request.args.get("page"))
     filters = {k: v for k, v in request.args.items() if k != "page"}
-    rows, total = services.list_audit(actor, filters, page=int(raw_page))
-    return jsonify({"data": [audit_dict(r) for r in rows], "meta": {"total": total, "page": int(raw_page)}})
+    rows, total = services.list_audit(actor, filters, page=page)
+    return jsonify({"data": [audit_dict(r) for r in rows], "meta": {"total": total, "page": page}})

@@ -423,6 +423,19 @@ def remove_role(actor: Actor, membership: Membership) -> None:
 # --------------------------------------------------------------------------- audit log
 
 
+MAX_PAGE = 100_000
+
+
+def parse_page(raw: str | None) -> int:
+    """A page number from a query string: ASCII digits, 1..MAX_PAGE."""
+    if raw is None or raw == "":
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
+        raise Invalid(f"Nomor halaman harus bilangan bulat 1–{MAX_PAGE}.",
+                      details={"page": [f"Bilangan bulat 1–{MAX_PAGE}."]})
+    return int(raw)
+
+
 AUDIT_FILTERS = ("actor", "action", "object_type", "object_id", "since", "until")
 
 

@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from werkzeug.exceptions import BadRequest
 
 from satudata.accounts import serializers as ser
 from satudata.accounts import services
@@ -51,10 +50,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest()
-    return int(raw)
+    return services.parse_page(request.args.get("page"))
 
 
 @bp.before_app_request

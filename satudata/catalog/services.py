@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from flask import current_app
 from slugify import slugify
-from sqlalchemy import Select, and_, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, String, and_, cast, false, func, or_, select, true, update
+from sqlalchemy.orm import aliased, selectinload
 
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
@@ -24,6 +26,7 @@ from satudata.catalog.models import (
     Dataset,
     DatasetState,
     DatasetVersion,
+    Frequency,
     Licence,
     Resource,
     Tag,
@@ -225,10 +228,14 @@ def get_public_resource(resource_id: str) -> Resource:
 def record_download(resource: Resource) -> None:
     """Count a download (a statistic, not an audited change)."""
     db.session.execute(
-        update(Resource).where(Resource.id == resource.id).values(download_count=Resource.download_count + 1)
+        update(Resource).where(Resource.id == resource.id)
+        .values(download_count=Resource.download_count + 1, updated_at=Resource.updated_at)
     )
+    # updated_at is kept as it is: a download is not a change of metadata, and harvesters
+    # re-fetch whatever has a newer metadata_modified.
     db.session.execute(
-        update(Dataset).where(Dataset.id == resource.dataset_id).values(download_count=Dataset.download_count + 1)
+        update(Dataset).where(Dataset.id == resource.dataset_id)
+        .values(download_count=Dataset.download_count + 1, updated_at=Dataset.updated_at)
     )
     db.session.commit()
 
@@ -317,6 +324,9 @@ def _apply_filters(q: Select[Any], text: str, filters: dict[str, list[str]]) -> 
             elif key == "kode_wilayah":
                 q = q.where(or_(Dataset.kode_wilayah == value, Dataset.kode_wilayah.like(f"{value}.%")))
             elif key == "frequency":
+                if Frequency.parse(value) is None:
+                    raise Invalid(f"Frekuensi '{value}' tidak dikenal.",
+                                  details={"frequency": [f"Pilih salah satu: {', '.join(Frequency.values())}"]})
                 q = q.where(Dataset.frequency == value)
             else:
                 raise Invalid(f"Filter '{key}' tidak dikenal.", details={key: [f"Filter yang tersedia: {', '.join(FILTER_KEYS)}"]})
@@ -404,3 +414,194 @@ def catalogue_counts() -> dict[str, int]:
             select(func.count()).select_from(Resource).join(Resource.dataset).where(public_filter())) or 0,
         "topics": db.session.scalar(select(func.count()).select_from(Topic)) or 0,
     }
+
+
+# =========================================================================== CKAN Action API reads
+# Added for satudata/api/ckan.py. CKAN clients page by offset (``start``/``rows``), filter with
+# negated and OR-ed clauses and date ranges (``-organization:x``, ``tags:a OR tags:b``,
+# ``metadata_modified:[2024-01-01T00:00:00Z TO *]`` as ckanext-harvest sends), and sort by
+# explicit keys (``name asc``, ``id asc``); ``find_datasets`` above is page-based for the HTML
+# list and offers none of that, so these reads sit beside it. Same public rule: published and
+# ``publik`` only.
+
+# Keys a ``DatasetFilter`` understands. ``organization`` matches an organisation's slug or id.
+QUERY_FILTER_KEYS = (
+    "organization", "topic", "tag", "format", "licence", "year", "kode_wilayah", "frequency",
+    "id", "slug", "modified", "created",
+)
+# Sort keys of ``query_public_datasets`` and the column each one orders by.
+QUERY_SORT_KEYS = ("modified", "created", "published", "title", "slug", "id", "downloads", "views")
+# Facet keys (``_facet`` above computes them).
+QUERY_FACET_KEYS = ("organization", "topic", "tag", "format", "year", "licence")
+
+
+@dataclass(frozen=True)
+class DatasetFilter:
+    """One filter clause: the dataset matches when ``key`` equals any of ``values``.
+
+    ``modified`` and ``created`` take a range (``since``/``until``, inclusive, either open)
+    instead of values. An empty ``values`` matches nothing, so ``negate=True`` with no values
+    matches everything. ``negate`` inverts the clause (datasets with no value match it).
+    """
+
+    key: str
+    values: tuple[str, ...] = ()
+    negate: bool = False
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass
+class DatasetSlice:
+    """One offset-paged slice of the public catalogue, with facets over the whole match."""
+
+    items: list[Dataset]
+    total: int
+    offset: int
+    limit: int
+    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+
+
+def _sort_column(key: str) -> Any:
+    return {
+        "modified": Dataset.updated_at,
+        "created": Dataset.created_at,
+        "published": Dataset.published_at,
+        "title": Dataset.title,
+        "slug": Dataset.slug,
+        "id": Dataset.id,
+        "downloads": Dataset.download_count,
+        "views": Dataset.view_count,
+    }[key]
+
+
+def _filter_ids(flt: DatasetFilter) -> Select[Any]:
+    """The ids of all datasets (public or not) matching ``flt`` without its negation.
+
+    Built on an alias so it never correlates with the outer query; the caller wraps it in
+    ``IN`` or ``NOT IN``, which also keeps NULL columns right under negation.
+    """
+    d = aliased(Dataset)
+    values = list(flt.values)
+    cond: Any
+    if flt.key == "organization":
+        org_ids = select(Organization.id).where(
+            or_(Organization.slug.in_(values), cast(Organization.id, String).in_(values)))
+        cond = d.organization_id.in_(org_ids)
+    elif flt.key == "topic":
+        cond = d.id.in_(select(dataset_topic.c.dataset_id).join(Topic, Topic.id == dataset_topic.c.topic_id)
+                        .where(Topic.slug.in_(values)))
+    elif flt.key == "tag":
+        cond = d.id.in_(select(dataset_tag.c.dataset_id).join(Tag, Tag.id == dataset_tag.c.tag_id)
+                        .where(Tag.name.in_([v.strip().lower() for v in values])))
+    elif flt.key == "format":
+        cond = d.id.in_(select(Resource.dataset_id).where(func.upper(Resource.format).in_([v.upper() for v in values])))
+    elif flt.key == "licence":
+        cond = d.licence_id.in_(values)
+    elif flt.key == "year":
+        if not all(v.isdigit() for v in values):
+            raise Invalid("Tahun harus berupa angka.", details={"year": ["Gunakan angka tahun, misalnya 2024."]})
+        cond = d.year.in_([int(v) for v in values])
+    elif flt.key == "kode_wilayah":
+        cond = or_(false(), *[or_(d.kode_wilayah == v, d.kode_wilayah.like(f"{v}.%")) for v in values])
+    elif flt.key == "frequency":
+        known = [v for v in values if v in Frequency.values()]
+        if len(known) != len(values):
+            raise Invalid("Frekuensi tidak dikenal.",
+                          details={"frequency": [f"Pilih salah satu: {', '.join(Frequency.values())}"]})
+        cond = d.frequency.in_([Frequency(v) for v in known])
+    elif flt.key == "id":
+        cond = d.id.in_(values)
+    elif flt.key == "slug":
+        cond = d.slug.in_(values)
+    elif flt.key in ("modified", "created"):
+        column = d.updated_at if flt.key == "modified" else d.created_at
+        cond = true()
+        if flt.since is not None:
+            cond = and_(cond, column >= flt.since)
+        if flt.until is not None:
+            cond = and_(cond, column <= flt.until)
+    else:
+        raise Invalid(f"Filter '{flt.key}' tidak dikenal.",
+                      details={flt.key: [f"Filter yang tersedia: {', '.join(QUERY_FILTER_KEYS)}"]})
+    return select(d.id).where(cond)
+
+
+def query_public_datasets(
+    text: str = "",
+    filters: Sequence[Sequence[DatasetFilter]] = (),
+    *,
+    sort: Sequence[tuple[str, bool]] = (("modified", True),),
+    offset: int = 0,
+    limit: int = 10,
+    facet_keys: Sequence[str] = (),
+    facet_limit: int | None = 50,
+) -> DatasetSlice:
+    """An offset-paged query of the public catalogue.
+
+    ``filters`` is a conjunction of groups; each group is a disjunction of ``DatasetFilter``
+    clauses. ``sort`` lists ``(key, descending)`` pairs from ``QUERY_SORT_KEYS``; the id breaks
+    ties so paging is stable. ``facet_limit=None`` returns every facet value.
+    """
+    if offset < 0 or limit < 0:
+        raise Invalid("Offset dan limit tidak boleh negatif.")
+    for key, _desc in sort:
+        if key not in QUERY_SORT_KEYS:
+            raise Invalid(f"Urutan '{key}' tidak dikenal.",
+                          details={"sort": [f"Pilih salah satu: {', '.join(QUERY_SORT_KEYS)}"]})
+    for key in facet_keys:
+        if key not in QUERY_FACET_KEYS:
+            raise Invalid(f"Facet '{key}' tidak dikenal.",
+                          details={"facet": [f"Facet yang tersedia: {', '.join(QUERY_FACET_KEYS)}"]})
+    base = _apply_filters(select(Dataset.id).where(public_filter()), text.strip(), {})
+    for group in filters:
+        alternatives = [
+            Dataset.id.not_in(_filter_ids(flt)) if flt.negate else Dataset.id.in_(_filter_ids(flt))
+            for flt in group
+        ]
+        if alternatives:
+            base = base.where(or_(*alternatives))
+    ids = base.subquery()
+    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
+    items: list[Dataset] = []
+    if limit and offset < total:
+        order = [_sort_column(key).desc() if desc else _sort_column(key).asc() for key, desc in sort]
+        items = list(
+            db.session.scalars(
+                select(Dataset)
+                .where(Dataset.id.in_(select(ids.c.id)))
+                .options(selectinload(Dataset.resources), selectinload(Dataset.topics), selectinload(Dataset.tags),
+                         selectinload(Dataset.organization), selectinload(Dataset.walidata),
+                         selectinload(Dataset.licence))
+                .order_by(*order, Dataset.id)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
+    unlimited = total + 1_000_000
+    facets = {key: _facet(key, ids, unlimited if facet_limit is None else facet_limit) for key in facet_keys}
+    return DatasetSlice(items=items, total=total, offset=offset, limit=limit, facets=facets)
+
+
+def list_public_dataset_slugs(offset: int = 0, limit: int | None = None) -> list[str]:
+    """Slugs of the public datasets in slug order (CKAN's ``package_list``)."""
+    q = select(Dataset.slug).where(public_filter()).order_by(Dataset.slug).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
+    return list(db.session.scalars(q))
+
+
+def list_public_tags(query: str = "") -> list[tuple[Tag, int]]:
+    """Tags used by public datasets, with their counts, in name order; ``query`` filters by
+    substring (case-insensitive)."""
+    q = (
+        select(Tag, func.count())
+        .join(dataset_tag, dataset_tag.c.tag_id == Tag.id)
+        .join(Dataset, Dataset.id == dataset_tag.c.dataset_id)
+        .where(public_filter())
+        .group_by(Tag.id, Tag.name)
+        .order_by(Tag.name)
+    )
+    if query.strip():
+        q = q.where(func.lower(Tag.name).like("%" + query.strip().lower() + "%"))
+    return [(tag, int(n)) for tag, n in db.session.execute(q)]

@@ -1,6 +1,6 @@
 import socket
 
-from tests.conftest import make_app
+import redis
 
 
 def test_healthz(scratch_client):
@@ -17,12 +17,20 @@ def test_readyz_reports_each_component(scratch_client):
     assert checks["redis"]["status"] == "ok" and "default" in checks["redis"]["queued"]
 
 
-def test_readyz_says_which_component_is_down(tmp_path):
+def test_readyz_says_which_component_is_down(app, scratch_client):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         dead = s.getsockname()[1]
-    app = make_app(tmp_path, "redisdown", REDIS_URL=f"redis://127.0.0.1:{dead}/0")
-    resp = app.test_client().get("/readyz")
+    # Point this app's Redis connection at the dead port (a second app would rebind the
+    # process-wide rate limiter to it).
+    live = app.extensions.pop("satudata_redis", None)
+    app.extensions["satudata_redis"] = redis.Redis(port=dead, socket_connect_timeout=0.5)
+    try:
+        resp = scratch_client.get("/readyz")
+    finally:
+        app.extensions.pop("satudata_redis")
+        if live is not None:
+            app.extensions["satudata_redis"] = live
     assert resp.status_code == 503
     assert resp.json["status"] == "error"
     assert resp.json["checks"]["redis"]["status"] == "error"
