@@ -64,6 +64,11 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
                           "satudata:create_app()"]),
     ]
     click.echo(f"• Worker RQ berjalan (pid {children[0].pid}).")
+
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM (systemd, docker stop) cleans up like Ctrl-C
+
+    signal.signal(signal.SIGTERM, _stop)
     click.echo(f"• Portal: http://{host}:{port}  (Ctrl-C untuk berhenti)")
     try:
         while all(c.poll() is None for c in children):

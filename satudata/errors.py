@@ -121,9 +121,10 @@ def _record_denial(err: DomainError) -> None:
     from satudata.extensions import db
 
     db.session.rollback()
-    actor = current_user._get_current_object() if current_user else None
-    api_user = getattr(g, "api_user", None)
-    audit(api_user or actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
+    from satudata.authz import AnonymousActor
+
+    actor = getattr(g, "api_user", None) or current_user._get_current_object() or AnonymousActor()
+    audit(actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
           {"message": err.message})
     db.session.commit()
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from satudata.accounts.models import OrganizationKind, TokenScope
 from satudata.authz import Role
 
-REQUIRED = {"required": "Wajib diisi.", "null": "Wajib diisi."}
+REQUIRED: dict[str, Any] = {"required": "Wajib diisi.", "null": "Wajib diisi."}
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", error="Gunakan huruf kecil, angka dan tanda hubung, misalnya dinkes-dumai.")
 KODE = validate.Regexp(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", error="Kode wilayah Kemendagri, misalnya 14.07 atau 14.07.03.")
 
@@ -29,7 +32,7 @@ class FormSchema(Schema):
         unknown = EXCLUDE
 
 
-def _blank_to_none(data: dict[str, object]) -> dict[str, object]:
+def _blank_to_none(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (None if v == "" else v) for k, v in data.items()}
 
 
@@ -80,12 +83,22 @@ class OrganizationSchema(FormSchema):
                          validate=validate.OneOf(OrganizationKind.values(), error="Jenis organisasi tidak dikenal."))
     kode_wilayah = fields.String(allow_none=True, validate=KODE)
     parent = fields.String(allow_none=True)  # slug of the parent organisation
-    is_walidata = fields.Boolean(load_default=False)
-    description = fields.String(load_default="")
+    is_walidata = fields.Boolean(load_default=False, allow_none=True)
+    description = fields.String(load_default="", allow_none=True)
     email = fields.Email(allow_none=True, error_messages={"invalid": "Alamat email tidak valid."})
     phone = fields.String(allow_none=True, validate=length(max=50))
     website = fields.URL(allow_none=True, error_messages={"invalid": "Alamat situs tidak valid."})
     address = fields.String(allow_none=True)
+
+
+    @post_load
+    def _defaults(self, data: dict[str, object], **_: object) -> dict[str, object]:
+        # An emptied textarea or unticked box arrives as nothing; store "" and False.
+        if data.get("description") is None:
+            data["description"] = ""
+        if data.get("is_walidata") is None:
+            data["is_walidata"] = False
+        return data
 
 
 class UserCreateSchema(FormSchema):
@@ -109,7 +122,7 @@ class RoleAssignSchema(FormSchema):
     organization = fields.String(required=True, error_messages=REQUIRED)
 
 
-def load_form(schema: Schema, data: dict[str, object]) -> dict[str, object]:
+def load_form(schema: Schema, data: Mapping[str, Any]) -> dict[str, Any]:
     """Load form/JSON data, turning marshmallow errors into the domain's Invalid error."""
     from satudata.errors import Invalid
 

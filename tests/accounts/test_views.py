@@ -159,3 +159,16 @@ def test_login_is_rate_limited(scratch_client, users, app):
     codes = [sign_in(scratch_client, "nobody", "x").status_code for _ in range(11)]
     limiter.reset()
     assert codes[-1] == 429 and set(codes[:10]) == {400}
+
+
+def test_organisation_form_with_empty_optional_fields(scratch_client, users):
+    """A browser sends every field, empty ones as ''; that must not read as 'may not be null'."""
+    sign_in(scratch_client, "admin")
+    token = csrf(scratch_client, "/admin/organisasi/baru")
+    fields = {k: "" for k in ("acronym", "kode_wilayah", "parent", "email", "phone", "website", "address",
+                              "description")}
+    resp = scratch_client.post("/admin/organisasi/baru", data={
+        **fields, "csrf_token": token, "slug": "bpbd-riau", "name": "BPBD Provinsi Riau", "kind": "opd"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    org = db.session.scalar(select(Organization).where(Organization.slug == "bpbd-riau"))
+    assert org.description == "" and org.is_walidata is False
