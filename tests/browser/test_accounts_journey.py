@@ -67,7 +67,7 @@ def test_admin_creates_opd_and_user_with_role(page, scratch_live_url, staff):
     page.select_option("#parent", "pemprov-riau")
     page.click("form.form button[type=submit]")
     page.wait_for_url(base + "/admin/organisasi")
-    assert page.locator("text=Dinas Sosial Provinsi Riau").count() == 1
+    assert page.locator("table td", has_text="Dinas Sosial Provinsi Riau").count() == 1
 
     page.goto(base + "/admin/pengguna/baru")
     page.fill("#full_name", "Sari Dinsos")
