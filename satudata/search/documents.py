@@ -1,0 +1,245 @@
+"""Search documents: what the index holds about one dataset.
+
+A document is built from the dataset's **published version** only (its latest
+``DatasetVersion`` snapshot), so a draft revision being edited never leaks into search. A
+dataset that is not published, or not ``publik``, has no document: ``build_document`` returns
+``None`` and the index drops it. A few things are read live because they are not part of
+the version: the organisation's and topics' current names (a rename must show in search), the
+column titles of the tables, the licence title, and the download counter.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from satudata.accounts.models import Organization
+from satudata.catalog.models import AccessClass, Dataset, DatasetState, DatasetVersion, Licence, Resource, Topic
+from satudata.extensions import db
+
+MAX_DESCRIPTION_CHARS = 20_000
+
+
+@dataclass
+class SearchDocument:
+    """One dataset as the search engines see it. Facet fields hold the values filters use
+    (slugs, ids, codes); the ``*_name`` fields hold the words people search for."""
+
+    id: str
+    slug: str
+    title: str
+    description: str = ""  # plain text (Markdown removed)
+    tags: list[str] = field(default_factory=list)
+    organization: str = ""  # slug
+    organization_name: str = ""
+    topics: list[str] = field(default_factory=list)  # slugs
+    topic_names: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)  # upper case: CSV, XLSX, PDF
+    licence: str | None = None  # id, e.g. cc-by-4.0
+    licence_title: str | None = None
+    year: int | None = None
+    frequency: str | None = None
+    kode_wilayah: str | None = None
+    coverage: str | None = None  # name of the covered region
+    columns: list[str] = field(default_factory=list)
+    download_count: int = 0
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def keywords(self) -> list[str]:
+        """The short texts searched besides title and description: tags, topics, organisation,
+        region, columns, year."""
+        # Column names are identifiers (``laki_laki``): their parts are the words.
+        columns = [c.replace("_", " ") for c in self.columns]
+        words = [*self.tags, *self.topic_names, self.organization_name, self.coverage or "", *columns]
+        if self.year:
+            words.append(str(self.year))
+        return [w for w in words if w]
+
+    def regions(self) -> list[str]:
+        """``kode_wilayah`` and every code above it (``14.07.01`` → ``14``, ``14.07``,
+        ``14.07.01``), so a filter on a kabupaten also finds its kecamatan."""
+        if not self.kode_wilayah:
+            return []
+        parts = self.kode_wilayah.split(".")
+        return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("published_at", "updated_at"):
+            value = data[key]
+            data[key] = value.isoformat() if value else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchDocument:
+        values = dict(data)
+        for key in ("published_at", "updated_at"):
+            if isinstance(values.get(key), str):
+                values[key] = datetime.fromisoformat(values[key])
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+def markdown_to_text(text: str | None) -> str:
+    """Plain text of a Markdown description (markup, raw HTML and scripts removed)."""
+    if not text:
+        return ""
+    import markdown
+    import nh3
+
+    rendered = markdown.markdown(text[:MAX_DESCRIPTION_CHARS])
+    plain = html.unescape(nh3.clean(rendered, tags=set()))
+    return "\n".join(line.strip() for line in plain.splitlines() if line.strip())
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def is_searchable(dataset: Dataset) -> bool:
+    """Only published, public datasets are in the index."""
+    return dataset.state == DatasetState.PUBLISHED and dataset.access_class == AccessClass.PUBLIK
+
+
+def _column_titles(resource: Resource | None, snapshot_resource: dict[str, Any]) -> list[str]:
+    names: list[str] = []
+    schema = snapshot_resource.get("table_schema") or (resource.table_schema if resource else None) or {}
+    for fld in schema.get("fields", []) if isinstance(schema, dict) else []:
+        if isinstance(fld, dict):
+            names.extend(str(fld[k]) for k in ("title", "name") if fld.get(k))
+    for col in (resource.columns if resource else None) or []:
+        if isinstance(col, dict) and col.get("name"):
+            names.append(str(col["name"]))
+    return names
+
+
+def build_document(dataset: Dataset, version: DatasetVersion | None = None,
+                   lookups: _Lookups | None = None) -> SearchDocument | None:
+    """The document of ``dataset``'s published version, or ``None`` when it must not be in
+    the index. ``version`` and ``lookups`` let batch callers avoid per-dataset queries."""
+    if not is_searchable(dataset):
+        return None
+    if version is None:
+        version = db.session.scalar(
+            select(DatasetVersion).where(DatasetVersion.dataset_id == dataset.id)
+            .order_by(DatasetVersion.number.desc()).limit(1)
+        )
+    lookups = lookups or _Lookups.for_datasets([dataset])
+    if version is None:
+        # Published without a version (rows written before versions existed): the live row is
+        # what the public sees, so it is what search shows.
+        snap: dict[str, Any] = {
+            "title": dataset.title, "slug": dataset.slug, "description": dataset.description,
+            "organization": dataset.organization.slug, "licence_id": dataset.licence_id,
+            "year": dataset.year, "frequency": dataset.frequency and str(dataset.frequency),
+            "kode_wilayah": dataset.kode_wilayah, "coverage": dataset.coverage,
+            "topics": [t.slug for t in dataset.topics], "tags": [t.name for t in dataset.tags],
+            "resources": [{"id": r.id, "format": r.format, "table_schema": r.table_schema} for r in dataset.resources],
+        }
+        modified = dataset.updated_at
+    else:
+        snap = version.snapshot or {}
+        modified = version.created_at
+    org_slug = snap.get("organization") or dataset.organization.slug
+    resources = {r.id: r for r in dataset.resources}
+    columns: list[str] = []
+    formats: set[str] = set()
+    for res in snap.get("resources") or []:
+        if res.get("format"):
+            formats.add(str(res["format"]).upper())
+        for name in _column_titles(resources.get(res.get("id", "")), res):
+            if name not in columns:
+                columns.append(name)
+    topics = [str(t) for t in snap.get("topics") or []]
+    licence = snap.get("licence_id")
+    return SearchDocument(
+        id=dataset.id,
+        slug=str(snap.get("slug") or dataset.slug),
+        title=str(snap.get("title") or dataset.title),
+        description=markdown_to_text(snap.get("description")),
+        tags=[str(t) for t in snap.get("tags") or []],
+        organization=org_slug,
+        organization_name=lookups.organizations.get(org_slug, dataset.organization.name),
+        topics=topics,
+        topic_names=[lookups.topics.get(t, t) for t in topics],
+        formats=sorted(formats),
+        licence=licence,
+        licence_title=lookups.licences.get(licence) if licence else None,
+        year=snap.get("year"),
+        frequency=snap.get("frequency"),
+        kode_wilayah=snap.get("kode_wilayah"),
+        coverage=snap.get("coverage"),
+        columns=columns,
+        download_count=dataset.download_count or 0,
+        published_at=_utc(dataset.published_at),
+        updated_at=_utc(modified),
+    )
+
+
+@dataclass
+class _Lookups:
+    """Current names of the organisations, topics and licences some datasets refer to."""
+
+    organizations: dict[str, str]
+    topics: dict[str, str]
+    licences: dict[str, str]
+
+    @classmethod
+    def for_datasets(cls, datasets: Iterable[Dataset]) -> _Lookups:
+        del datasets  # the tables are small: one query each for all of them
+        return cls(
+            organizations={k: v for k, v in db.session.execute(select(Organization.slug, Organization.name))},
+            topics={k: v for k, v in db.session.execute(select(Topic.slug, Topic.name))},
+            licences={k: v for k, v in db.session.execute(select(Licence.id, Licence.title))},
+        )
+
+
+def document_for(dataset_id: str) -> SearchDocument | None:
+    """The document of one dataset by id (``None`` when it must not be in the index)."""
+    dataset = db.session.get(Dataset, dataset_id)
+    return build_document(dataset) if dataset is not None else None
+
+
+def searchable_count() -> int:
+    """How many datasets the index should hold."""
+    return db.session.scalar(
+        select(func.count()).select_from(Dataset)
+        .where(Dataset.state == DatasetState.PUBLISHED, Dataset.access_class == AccessClass.PUBLIK)
+    ) or 0
+
+
+def iter_documents(batch_size: int = 500) -> Iterator[SearchDocument]:
+    """Every document the index should hold, read in batches (for ``reindex``)."""
+    ids = list(db.session.scalars(
+        select(Dataset.id)
+        .where(Dataset.state == DatasetState.PUBLISHED, Dataset.access_class == AccessClass.PUBLIK)
+        .order_by(Dataset.id)
+    ))
+    lookups = _Lookups.for_datasets([])
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        datasets = db.session.scalars(
+            select(Dataset).where(Dataset.id.in_(chunk))
+            .options(selectinload(Dataset.resources), selectinload(Dataset.topics),
+                     selectinload(Dataset.tags), selectinload(Dataset.organization))
+        ).all()
+        latest = (select(DatasetVersion.dataset_id, func.max(DatasetVersion.number).label("n"))
+                  .where(DatasetVersion.dataset_id.in_(chunk)).group_by(DatasetVersion.dataset_id).subquery())
+        versions = {
+            v.dataset_id: v for v in db.session.scalars(
+                select(DatasetVersion).join(latest, (DatasetVersion.dataset_id == latest.c.dataset_id)
+                                            & (DatasetVersion.number == latest.c.n))
+            )
+        }
+        for dataset in datasets:
+            doc = build_document(dataset, versions.get(dataset.id), lookups)
+            if doc is not None:
+                yield doc

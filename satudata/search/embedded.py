@@ -1,0 +1,461 @@
+"""The embedded search engine: a tantivy index in ``<instance>/search/``.
+
+Layout of a document (schema version ``SCHEMA_VERSION``; a new version is a new directory,
+which ``satudata search status`` then reports as empty until ``reindex``):
+
+- ``title``, ``description``, ``keywords`` (tags, topics, organisation, region, column titles,
+  year): original text, lower-cased and ASCII-folded, with positions for phrase matches;
+- ``title_stem``, ``description_stem``, ``keywords_stem``: the same text as Sastrawi stems
+  without stop words, so *kependudukan* finds *penduduk*;
+- ``f_*``: raw fast fields for filters and facet counts (tantivy terms aggregations);
+  ``f_region`` holds every level of ``kode_wilayah`` for hierarchical filtering;
+- ``title_sort``, ``published_at``, ``updated_at``, ``download_count``: fast fields for sorting.
+
+Scoring is BM25 summed over the fields, title weighted above keywords above description, with
+a bonus for the query as an exact phrase and a small constant for a one-typo match.
+
+Writes: one writer at a time (tantivy holds a lock file; in production the ``search`` RQ
+queue is the single writer). A writer that finds the lock busy waits for it. Each call commits
+once, ``batch()`` groups many calls into one commit, and ``rebuild`` replaces everything in a
+single commit, so readers switch from the old index to the new one at once. Readers reload
+before every search (a cheap check of ``meta.json``), so a commit by the worker process is
+visible to the web processes on their next query.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
+
+from satudata.search.backend import (
+    MAX_OFFSET,
+    SearchHit,
+    SearchQuery,
+    SearchResponse,
+    SearchUnavailable,
+    Suggestion,
+    epoch_if_missing,
+    normalise_query,
+    sort_facet,
+)
+from satudata.search.documents import SearchDocument
+from satudata.search.highlight import Marker, highlight_title, snippet
+from satudata.search.query import Clause, ParsedQuery, Term, clean_text, parse_query
+from satudata.search.synonyms import SynonymSet, SynonymStore
+from satudata.search.text import STOP_WORDS, levenshtein, stem, stems
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+TEXT_ANALYZER = "sd_text"
+STEM_ANALYZER = "sd_stem"
+
+FACET_FIELDS = {
+    "organization": "f_organization", "topic": "f_topic", "tag": "f_tag", "format": "f_format",
+    "licence": "f_licence", "year": "f_year", "frequency": "f_frequency", "kode_wilayah": "f_kode_wilayah",
+}
+FILTER_FIELDS = {**FACET_FIELDS, "kode_wilayah": "f_region"}
+SORT_FIELDS: dict[str, tuple[str, Order]] = {
+    "newest": ("published_at", Order.Desc),
+    "modified": ("updated_at", Order.Desc),
+    "name": ("title_sort", Order.Asc),
+    "downloads": ("download_count", Order.Desc),
+}
+# (field, boost) per kind of match; stems score below the original words they come from.
+WORD_FIELDS = (("title", 3.0), ("keywords", 1.5), ("description", 1.0))
+STEM_FIELDS = (("title_stem", 2.0), ("keywords_stem", 1.0), ("description_stem", 0.6))
+FUZZY_FIELDS = (("title", 0.8), ("keywords", 0.4))
+PHRASE_FIELDS = (("title", 4.0), ("keywords", 1.5), ("description", 1.5))
+
+WRITER_HEAP = 32_000_000
+REBUILD_HEAP = 256_000_000
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("slug", stored=True, tokenizer_name="raw")
+    sb.add_text_field("title", stored=True, tokenizer_name=TEXT_ANALYZER)
+    sb.add_text_field("description", stored=True, tokenizer_name=TEXT_ANALYZER)
+    sb.add_text_field("keywords", tokenizer_name=TEXT_ANALYZER)
+    for name in ("title_stem", "description_stem", "keywords_stem"):
+        sb.add_text_field(name, tokenizer_name=STEM_ANALYZER, index_option="freq")
+    for name in sorted(set(FILTER_FIELDS.values()) | set(FACET_FIELDS.values())):
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("title_sort", fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_date_field("published_at", fast=True)
+    sb.add_date_field("updated_at", fast=True)
+    sb.add_integer_field("download_count", fast=True)
+    return sb.build()
+
+
+def text_analyzer(remove_long: bool = True) -> tantivy.TextAnalyzer:
+    """Simple tokens, lower-cased and ASCII-folded. Documents drop tokens over 40 characters
+    (no word is that long); queries keep them, so such a query matches nothing rather than
+    everything."""
+    builder = TextAnalyzerBuilder(Tokenizer.simple())
+    if remove_long:
+        builder = builder.filter(Filter.remove_long(40))
+    return builder.filter(Filter.lowercase()).filter(Filter.ascii_fold()).build()
+
+
+def _naive_utc(value: datetime | None) -> datetime:
+    value = epoch_if_missing(value)
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+class EmbeddedBackend:
+    """``SearchBackend`` on a tantivy index in ``root``."""
+
+    name = "embedded"
+
+    def __init__(self, root: Path, synonyms: SynonymStore | None = None, *, lock_timeout: float = 60.0) -> None:
+        self.root = Path(root)
+        self.path = self.root / f"datasets-v{SCHEMA_VERSION}"
+        self.synonyms = synonyms
+        self.lock_timeout = lock_timeout
+        self.schema = build_schema()
+        self._analyzer = text_analyzer()
+        self._query_analyzer = text_analyzer(remove_long=False)
+        self._index: tantivy.Index | None = None
+        self._pid: int | None = None
+        self._batch_writer: Any = None
+
+    # ----------------------------------------------------------------------- plumbing
+
+    def _open(self) -> tantivy.Index:
+        """The index handle of this process (reopened after a fork: tantivy's threads and
+        file handles must not be shared with a parent)."""
+        if self._index is None or self._pid != os.getpid():
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+            except (OSError, ValueError) as exc:
+                log.exception("Cannot open the search index at %s", self.path)
+                raise SearchUnavailable() from exc
+            index.register_tokenizer(TEXT_ANALYZER, self._analyzer)
+            index.register_tokenizer(STEM_ANALYZER, TextAnalyzerBuilder(Tokenizer.whitespace()).build())
+            self._index, self._pid = index, os.getpid()
+        return self._index
+
+    def _searcher(self) -> tantivy.Searcher:
+        index = self._open()
+        try:
+            index.reload()
+            return index.searcher()
+        except (OSError, ValueError) as exc:
+            log.exception("Cannot read the search index at %s", self.path)
+            raise SearchUnavailable() from exc
+
+    def _tokens(self, text: str) -> list[str]:
+        return list(self._analyzer.analyze(text))
+
+    def _query_tokens(self, text: str) -> list[str]:
+        return list(self._query_analyzer.analyze(text))
+
+    def _synonyms(self) -> SynonymSet | None:
+        return self.synonyms.current() if self.synonyms else None
+
+    @contextmanager
+    def _writer(self, heap: int = WRITER_HEAP, threads: int = 1) -> Iterator[Any]:
+        """A writer that commits once when the block ends (or the surrounding ``batch``)."""
+        if self._batch_writer is not None:
+            yield self._batch_writer
+            return
+        index = self._open()
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                writer = index.writer(heap, threads)
+                break
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() > deadline:
+                    log.exception("Cannot open a writer on the search index at %s", self.path)
+                    raise SearchUnavailable() from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            yield writer
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()  # also releases the lock
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group the writes inside the block into one commit."""
+        if self._batch_writer is not None:
+            yield
+            return
+        with self._writer() as writer:
+            self._batch_writer = writer
+            try:
+                yield
+            finally:
+                self._batch_writer = None
+
+    def _document(self, doc: SearchDocument) -> tantivy.Document:
+        d = tantivy.Document()
+        d.add_text("id", doc.id)
+        d.add_text("slug", doc.slug)
+        d.add_text("title", doc.title)
+        d.add_text("title_sort", " ".join(self._tokens(doc.title)))
+        d.add_text("title_stem", " ".join(stems(self._tokens(doc.title))))
+        if doc.description:
+            d.add_text("description", doc.description)
+            d.add_text("description_stem", " ".join(stems(self._tokens(doc.description))))
+        keywords = doc.keywords()
+        for keyword in keywords:
+            d.add_text("keywords", keyword)
+        d.add_text("keywords_stem", " ".join(stems(self._tokens(" ".join(keywords)))))
+        values: dict[str, list[str]] = {
+            "f_organization": [doc.organization] if doc.organization else [],
+            "f_topic": doc.topics,
+            "f_tag": doc.tags,
+            "f_format": doc.formats,
+            "f_licence": [doc.licence] if doc.licence else [],
+            "f_year": [str(doc.year)] if doc.year else [],
+            "f_frequency": [doc.frequency] if doc.frequency else [],
+            "f_kode_wilayah": [doc.kode_wilayah] if doc.kode_wilayah else [],
+            "f_region": doc.regions(),
+        }
+        for name, field_values in values.items():
+            for value in dict.fromkeys(field_values):
+                d.add_text(name, value)
+        d.add_date("published_at", _naive_utc(doc.published_at))
+        d.add_date("updated_at", _naive_utc(doc.updated_at or doc.published_at))
+        d.add_integer("download_count", int(doc.download_count or 0))
+        return d
+
+    # ----------------------------------------------------------------------- writes
+
+    def index(self, doc: SearchDocument) -> None:
+        self.bulk_index([doc])
+
+    def bulk_index(self, docs: Iterable[SearchDocument]) -> int:
+        n = 0
+        with self._writer() as writer:
+            for doc in docs:
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._document(doc))
+                n += 1
+        return n
+
+    def delete(self, doc_id: str) -> None:
+        with self._writer() as writer:
+            writer.delete_documents_by_term("id", doc_id)
+
+    def create_index(self) -> None:
+        self._open()
+
+    def drop_index(self) -> None:
+        self._index = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        """Replace the whole index by ``docs`` in one commit."""
+        n = 0
+        threads = max(1, min(2, os.cpu_count() or 1))
+        with self._writer(heap=REBUILD_HEAP, threads=threads) as writer:
+            writer.delete_all_documents()
+            for doc in docs:
+                writer.add_document(self._document(doc))
+                n += 1
+        return n
+
+    # ----------------------------------------------------------------------- reads
+
+    def count(self) -> int:
+        return int(self._searcher().num_docs)
+
+    def health(self) -> dict[str, Any]:
+        try:
+            return {"status": "ok", "backend": self.name, "documents": self.count(), "path": str(self.path)}
+        except SearchUnavailable as exc:
+            return {"status": "error", "backend": self.name, "error": str(exc.__cause__ or exc)}
+
+    def _word_query(self, term: Term) -> Query:
+        schema = self.schema
+        subs: list[tuple[Occur, Query]] = [
+            (Occur.Should, Query.boost_query(Query.term_query(schema, f, term.text), boost)) for f, boost in WORD_FIELDS
+        ]
+        if term.stem:
+            subs += [(Occur.Should, Query.boost_query(Query.term_query(schema, f, term.stem), boost))
+                     for f, boost in STEM_FIELDS]
+        if term.fuzzy:
+            subs += [(Occur.Should, Query.boost_query(Query.fuzzy_term_query(schema, f, term.text, 1), boost))
+                     for f, boost in FUZZY_FIELDS]
+        return Query.boolean_query(subs)
+
+    def _known(self, searcher: tantivy.Searcher, word: str) -> bool:
+        """Whether ``word`` occurs as it is: then it is no typo and needs no fuzzy match (which
+        would let *sawit* find *sakit*)."""
+        return any(searcher.doc_freq(f, word) for f, _boost in WORD_FIELDS)
+
+    def _typos_only(self, parsed: ParsedQuery, searcher: tantivy.Searcher) -> ParsedQuery:
+        """``parsed`` with typo tolerance kept only for words the index does not hold."""
+        known = {t.text for c in parsed.clauses for alt in c.alternatives for t in alt
+                 if t.fuzzy and self._known(searcher, t.text)}
+        if not known:
+            return parsed
+        return ParsedQuery(tokens=parsed.tokens, clauses=tuple(
+            Clause(alternatives=tuple(tuple(replace(t, fuzzy=False) if t.text in known else t for t in alt)
+                                      for alt in c.alternatives))
+            for c in parsed.clauses))
+
+    def _text_query(self, parsed: ParsedQuery) -> Query:
+        clauses: list[tuple[Occur, Query]] = []
+        for clause in parsed.clauses:
+            alternatives = []
+            for alt in clause.alternatives:
+                words = [self._word_query(t) for t in alt]
+                alternatives.append(words[0] if len(words) == 1 else
+                                    Query.boolean_query([(Occur.Must, w) for w in words]))
+            clauses.append((Occur.Must, alternatives[0] if len(alternatives) == 1 else
+                            Query.boolean_query([(Occur.Should, a) for a in alternatives])))
+        if len(parsed.tokens) >= 2:
+            for f, boost in PHRASE_FIELDS:
+                phrase = Query.phrase_query(self.schema, f, list(parsed.tokens))
+                clauses.append((Occur.Should, Query.boost_query(phrase, boost)))
+        return Query.boolean_query(clauses)
+
+    def _filter_query(self, filters: dict[str, list[str]]) -> list[tuple[Occur, Query]]:
+        return [
+            (Occur.Must, Query.const_score_query(Query.term_query(self.schema, FILTER_FIELDS[key], value), 0.0))
+            for key, values in filters.items() for value in values
+        ]
+
+    def search(self, query: SearchQuery) -> SearchResponse:
+        q = normalise_query(query)
+        parsed = parse_query(q.text, self._synonyms(), tokenizer=self._query_tokens)
+        searcher = self._searcher()
+        parts = self._filter_query(dict(q.filters))  # type: ignore[arg-type]
+        if not parsed.is_empty:
+            parsed = self._typos_only(parsed, searcher)
+            parts.insert(0, (Occur.Must, self._text_query(parsed)))
+        final = Query.boolean_query(parts) if parts else Query.all_query()
+        if q.sort == "relevance" and not parsed.is_empty:
+            order: dict[str, Any] = {}
+        else:
+            field_name, direction = SORT_FIELDS["newest" if q.sort == "relevance" else q.sort]
+            order = {"order_by_field": field_name, "order": direction}
+        start = q.start
+        try:
+            if start >= MAX_OFFSET:
+                result = searcher.search(final, 1, count=True)
+                addresses: list[tuple[Any, Any]] = []
+            else:
+                result = searcher.search(final, q.per_page, count=True, offset=start, **order)
+                addresses = list(result.hits)
+            total = int(result.count or 0)  # type: ignore[attr-defined]
+            facets: dict[str, list[tuple[str, int]]] = {key: [] for key in q.facets}
+            if q.facets and total:
+                aggs = searcher.aggregate(final, {
+                    key: {"terms": {"field": FACET_FIELDS[key], "size": q.facet_limit}} for key in q.facets
+                })
+                for key in q.facets:
+                    buckets = aggs.get(key, {}).get("buckets", [])
+                    facets[key] = sort_facet(((b["key"], b["doc_count"]) for b in buckets), q.facet_limit)
+            marker = Marker(parsed)
+            hits = []
+            for key, address in addresses:
+                stored = searcher.doc(address)
+                title = stored.get_first("title") or ""
+                hit = SearchHit(id=str(stored.get_first("id")), score=float(key) if not order else None,
+                                title=title, slug=stored.get_first("slug") or "")
+                if q.highlight:
+                    hit.highlights = {"title": highlight_title(title, marker),
+                                      "description": snippet(stored.get_first("description") or "", marker)}
+                hits.append(hit)
+            suggestion = self._did_you_mean(searcher, parsed) if total == 0 and not parsed.is_empty else None
+        except (OSError, ValueError) as exc:
+            log.exception("Search failed on the embedded index")
+            raise SearchUnavailable() from exc
+        return SearchResponse(hits=hits, total=total, facets=facets, page=q.page, per_page=q.per_page,
+                              offset=start, suggestion=suggestion)
+
+    def _did_you_mean(self, searcher: tantivy.Searcher, parsed: ParsedQuery) -> str | None:
+        """The query with each unknown word replaced by the closest indexed word (at most two
+        edits), or ``None`` when there is nothing to propose."""
+        out, changed = [], False
+        for token in parsed.tokens:
+            known = token in STOP_WORDS or not token.isalpha() or len(token) < 4 or any(
+                searcher.doc_freq(f, token) for f in ("title", "keywords", "description"))
+            best: tuple[int, int, str] | None = None
+            if not known:
+                for field_name in ("title", "keywords"):
+                    for term, count in searcher.terms_with_prefix(field_name, token[:2], limit=1500):
+                        if abs(len(term) - len(token)) > 2:
+                            continue
+                        distance = levenshtein(token, term, 3)
+                        if distance <= 2 and (best is None or (distance, -count) < best[:2]):
+                            best = (distance, -count, term)
+            if best is not None:
+                out.append(best[2])
+                changed = True
+            else:
+                out.append(token)
+        return " ".join(out) if changed else None
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Titles for the words typed so far: complete words must match (or share a stem), the
+        last word may be the start of a title word. Popular datasets first among equals."""
+        text = clean_text(prefix)[:100]
+        tokens = self._tokens(text)
+        limit = max(1, min(int(limit), 20))
+        if not tokens:
+            return []
+        partial = tokens[-1] if text and text[-1].isalnum() else None
+        complete = tokens[:-1] if partial else tokens
+        schema = self.schema
+        parts: list[tuple[Occur, Query]] = []
+        for token in complete[:8]:
+            options = [(Occur.Should, Query.term_query(schema, "title", token))]
+            if token not in STOP_WORDS:
+                options.append((Occur.Should, Query.term_query(schema, "title_stem", stem(token))))
+            parts.append((Occur.Must, Query.boolean_query(options)))
+        if partial:
+            parts.append((Occur.Must, Query.regex_query(schema, "title", f"{partial}.*")))
+        searcher = self._searcher()
+        try:
+            result = searcher.search(Query.boolean_query(parts), limit * 2, count=False,
+                                     weight_by_field="download_count")
+            out: list[Suggestion] = []
+            seen: set[str] = set()
+            for _score, address in result.hits:
+                stored = searcher.doc(address)
+                title = stored.get_first("title") or ""
+                if title.lower() in seen:
+                    continue
+                seen.add(title.lower())
+                out.append(Suggestion(id=str(stored.get_first("id")), slug=stored.get_first("slug") or "", title=title))
+                if len(out) >= limit:
+                    break
+        except (OSError, ValueError) as exc:
+            log.exception("Suggest failed on the embedded index")
+            raise SearchUnavailable() from exc
+        return out
+
+    def ids(self) -> list[str]:
+        """Every document id in the index (for status checks and tests; reads stored docs)."""
+        searcher = self._searcher()
+        n = searcher.num_docs
+        if not n:
+            return []
+        result = searcher.search(Query.all_query(), n, count=False)
+        return [str(searcher.doc(address).get_first("id")) for _key, address in result.hits]
+

@@ -1,0 +1,71 @@
+"""The real indexing path: a publication schedules a sync, the transaction commits, a real
+``satudata worker --burst`` process (the index's single writer) runs the ``search`` queue, and
+the dataset is then searchable from this process; a withdrawal removes it the same way."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from satudata import jobs
+from satudata.catalog.models import DatasetState
+from satudata.search import services
+from tests.factories import make_dataset
+
+pytestmark = pytest.mark.jobs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_search_worker(app) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "SATUDATA_INSTANCE_PATH": app.instance_path,
+        "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
+        "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
+        "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
+        "SATUDATA_SEARCH_BACKEND": "embedded",
+        "PYTHONPATH": str(ROOT),
+    }
+    if app.config.get("TEST_SCHEMA"):
+        env["SATUDATA_SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    return subprocess.run(
+        [sys.executable, "-m", "satudata.cli", "worker", "--queue", "search", "--burst"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+
+
+@pytest.fixture()
+def search_queue(app):
+    q = jobs.get_queue("search")
+    q.empty()
+    yield q
+    q.empty()
+
+
+def test_worker_indexes_after_commit_and_removes_after_withdrawal(app, db, app_backend, search_queue):
+    failed_before = len(search_queue.failed_job_registry)
+    ds = make_dataset(title="Produksi Kelapa Sawit Perkebunan Rakyat")
+    services.schedule_reindex(ds)
+    db.session.commit()
+    assert search_queue.count == 1
+    assert services.search_datasets("sawit").total == 0  # nothing until the worker ran
+
+    proc = run_search_worker(app)
+    assert proc.returncode == 0, proc.stderr
+    assert search_queue.count == 0
+    assert len(search_queue.failed_job_registry) == failed_before, proc.stderr
+    r = services.search_datasets("kelapa sawit")
+    assert [d.id for d in r.items] == [ds.id]
+
+    ds.state = DatasetState.WITHDRAWN
+    services.schedule_reindex(ds)
+    db.session.commit()
+    proc = run_search_worker(app)
+    assert proc.returncode == 0, proc.stderr
+    assert services.search_datasets("kelapa sawit").total == 0
