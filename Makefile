@@ -40,7 +40,7 @@ satudata/static/vendor/.built: package.json package-lock.json
 	touch $@
 
 translations: deps
-	$(BIN)/pybabel compile -q -d satudata/translations
+	$(BIN)/pybabel compile -d satudata/translations >/dev/null
 
 chromium: ## Debian's Chromium for the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)

@@ -48,6 +48,15 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
         else:
             click.echo("• Memuat data demo …")
             load_demo(progress=True)
+    from satudata.search import services as search
+
+    try:
+        status = search.search_status()
+        if not status.in_sync:
+            click.echo("• Membangun indeks pencarian …")
+            search.reindex_all(progress=True)
+    except Exception as exc:  # the portal still serves (from the database) without search
+        click.echo(f"• Indeks pencarian belum dapat dibangun: {exc}", err=True)
     url = jobs.redis_url(app)
     config_mod.export("REDIS_URL", url)
     config_mod.export("INSTANCE_PATH", app.instance_path)
@@ -130,6 +139,10 @@ def demo_load(force: bool) -> None:
     stats = load_demo(progress=True)
     click.echo(f"Data demo dimuat: {stats}")
 
+
+from satudata.search.cli import search_group  # noqa: E402  (commands are added after main exists)
+
+main.add_command(search_group)
 
 if __name__ == "__main__":
     main()

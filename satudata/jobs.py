@@ -30,6 +30,9 @@ QUEUES = ("default", "validation", "search", "harvest", "mail")
 # `satudata scheduler` enqueues each when due (RQ's CronScheduler; run exactly one).
 PERIODIC: list[tuple[str, str, int]] = [
     ("satudata.accounts.tasks.sweep_outbox", "mail", 60),
+    ("satudata.search.tasks.catch_up", "search", 300),
+    # Download counts (the "most downloaded" sort) reach the index once a day.
+    ("satudata.search.tasks.rebuild_index", "search", 86400),
 ]
 
 _PENDING_KEY = "satudata_pending_jobs"

@@ -85,9 +85,11 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     tmp = tmp_path_factory.mktemp("demo")
     app = make_app(tmp, "demo")
     from satudata.demo import load_demo
+    from satudata.search import services as search
 
     with app.app_context():
         load_demo()
+        search.reindex_all()  # what the search queue's worker does after each publication
     yield app
     drop_schema(app)
 
@@ -122,6 +124,11 @@ def app(_scratch_app: Flask) -> Iterator[Flask]:
             _db.session.execute(table.delete())
         _db.session.commit()
         _db.session.remove()
+        from satudata.search.backend import get_backend
+
+        backend = get_backend(_scratch_app)  # the index follows the emptied database
+        backend.drop_index()
+        backend.create_index()
         ctx.pop()
 
 

@@ -57,6 +57,7 @@ def make_dataset(
     org: Organization | None = None,
     *,
     publish: bool = True,
+    index: bool = True,
     csv: str | None = CSV,
     **fields: Any,
 ) -> Dataset:
@@ -70,4 +71,10 @@ def make_dataset(
     if publish:
         catalog.publish_dataset(SYSTEM, ds)
     db.session.commit()
+    if publish and index:
+        # What the search queue's worker does after the commit (tests/search covers the worker);
+        # index=False leaves the job queued, for tests about the queue itself.
+        from satudata.search.tasks import sync_dataset
+
+        sync_dataset(ds.id)
     return ds

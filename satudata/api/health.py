@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from satudata import jobs
 from satudata.extensions import db
+from satudata.search import services as search_services
 
 bp = Blueprint("health", __name__)
 
@@ -43,9 +44,10 @@ def readyz() -> Any:
         return {"queued": {q: jobs.get_queue(q).count for q in jobs.QUEUES}}
 
     def search() -> dict[str, Any]:
-        # The search backends arrive with the search issue; until then the catalogue is
-        # queried from the database, which the check above already covers.
-        return {"backend": "database", "configured": current_app.config["SEARCH_BACKEND"]}
+        health = search_services.search_health()
+        if health.get("status") != "ok":
+            raise RuntimeError(health.get("error") or "search engine unavailable")
+        return {k: v for k, v in health.items() if k != "status"}
 
     checks = {"database": _check(database), "redis": _check(redis), "search": _check(search)}
     ok = all(c["status"] == "ok" for c in checks.values())

@@ -194,6 +194,9 @@ def publish_dataset(actor: Actor, dataset: Dataset, *, note: str = "") -> Datase
     db.session.add(version)
     db.session.flush()
     audit(actor, "dataset.publish", "dataset", dataset.id, {"version": number})
+    from satudata.search import services as search
+
+    search.schedule_reindex(dataset)  # the public index follows the published version
     return version
 
 

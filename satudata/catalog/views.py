@@ -26,6 +26,8 @@ from werkzeug.datastructures import MultiDict
 from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization, OrganizationKind
 from satudata.catalog import services as catalog
+from satudata.search import services as search
+from satudata.search.backend import SearchUnavailable
 from satudata.catalog import tables
 from satudata.catalog.models import Dataset, Resource, Topic
 from satudata.catalog.storage import get_store
@@ -373,9 +375,10 @@ def active_filters(result: catalog.SearchResult, filters: dict[str, list[str]]) 
 class Listing:
     """A page of datasets, and whether the page asked for lies past the last one."""
 
-    result: catalog.SearchResult
+    result: Any  # catalog.SearchResult or search DatasetSearchResult: same attributes
     page: int
     out_of_range: bool
+    degraded: bool = False  # the search engine was down; this is the simple database query
 
 
 def find(
@@ -389,13 +392,21 @@ def find(
 ) -> Listing:
     """Run a catalogue query for a page; service refusals become 400 pages."""
     per_page = per_page or int(current_app.config["PAGE_SIZE"])
+    asked = page if page <= MAX_PAGE else 1
+    degraded = False
     try:
-        asked = page if page <= MAX_PAGE else 1
-        result = catalog.find_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
-                                       facet_keys=facet_keys)
+        try:
+            result = search.search_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
+                                            facet_keys=facet_keys)
+        except SearchUnavailable:
+            # The site stays up when the search engine is down: the database answers (no
+            # relevance ranking), and the page says so.
+            degraded = True
+            result = catalog.find_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
+                                           facet_keys=facet_keys)
     except Invalid as err:
         raise QueryParameterError(err.message, details=err.details) from err
-    return Listing(result=result, page=page, out_of_range=page > result.pages)
+    return Listing(result=result, page=page, out_of_range=page > result.pages, degraded=degraded)
 
 
 # --------------------------------------------------------------------------- home

@@ -148,6 +148,7 @@ def catalogue(app: Flask) -> dict[str, Any]:
     faskes = make_dataset(dinkes, title="Fasilitas Kesehatan", slug="fasilitas-kesehatan", topics=[health],
                           tags=["kesehatan"], year=2024, csv="kecamatan,puskesmas\nKubu,2\nBangko,3\n")
     catalog.add_resource_link(SYSTEM, faskes, url="https://example.org/faskes.pdf", name="Laporan", format="PDF")
+    catalog.publish_dataset(SYSTEM, faskes)  # a change reaches the public as a new version
     _db.session.commit()
     sekolah = make_dataset(capil, title="Jumlah Sekolah Dasar", slug="jumlah-sekolah", topics=[pop], year=2023,
                            tags=["pendidikan"])
@@ -156,6 +157,9 @@ def catalogue(app: Flask) -> dict[str, Any]:
     draft = make_dataset(capil, title="Draf Rahasia Penduduk", slug="draf-rahasia", publish=False)
     restricted = make_dataset(capil, title="Penduduk Terbatas", slug="penduduk-terbatas",
                               access_class=AccessClass.TERBATAS)
+    from satudata.search import services as search
+
+    search.reindex_all()  # what the search worker does after those commits
     return {"kab": kab, "capil": capil, "dinkes": dinkes, "walidata": walidata, "penduduk": penduduk,
             "faskes": faskes, "sekolah": sekolah, "kelahiran": kelahiran, "draft": draft,
             "restricted": restricted, "topic": pop, "health": health}
@@ -204,8 +208,11 @@ def test_list_shows_public_datasets_only(scratch_client: FlaskClient, catalogue:
 
 def test_search_words_and_result_links(scratch_client: FlaskClient, catalogue: dict[str, Any]) -> None:
     body = text(scratch_client.get("/dataset?q=penduduk"))
-    assert "1 dataset untuk “penduduk”" in body
-    assert 'href="/dataset/jumlah-penduduk-kecamatan">Jumlah Penduduk menurut Kecamatan</a>' in body
+    # The title match ranks first, with the word marked; "Jumlah Sekolah Dasar" follows because
+    # its topic (Kependudukan) shares the stem.
+    assert "2 dataset untuk “penduduk”" in body
+    titles = re.findall(r'class="dataset-card-title">(.*?)</h', body)
+    assert titles[0] == '<a href="/dataset/jumlah-penduduk-kecamatan">Jumlah <mark>Penduduk</mark> menurut Kecamatan</a>'
     assert 'value="penduduk"' in body  # the search box keeps the words
     assert "Fasilitas Kesehatan" not in body
 
@@ -265,6 +272,9 @@ def test_sort_orders(scratch_client: FlaskClient, catalogue: dict[str, Any]) -> 
     assert titles == sorted(titles)
     assert '<option value="name" selected>' in body
     catalog.record_download(catalogue["sekolah"].resources[0])
+    from satudata.search import services as search
+
+    search.reindex_all()  # download counts reach the index with the nightly rebuild
     body = text(scratch_client.get("/dataset?sort=downloads"))
     titles = re.findall(r'class="dataset-card-title"><a href="/dataset/[^"]+">([^<]+)</a>', body)
     assert titles[0] == "Jumlah Sekolah Dasar"

@@ -50,10 +50,8 @@ def search_queue(app):
 
 def test_worker_indexes_after_commit_and_removes_after_withdrawal(app, db, app_backend, search_queue):
     failed_before = len(search_queue.failed_job_registry)
-    ds = make_dataset(title="Produksi Kelapa Sawit Perkebunan Rakyat")
-    services.schedule_reindex(ds)
-    db.session.commit()
-    assert search_queue.count == 1
+    ds = make_dataset(title="Produksi Kelapa Sawit Perkebunan Rakyat", index=False)
+    assert search_queue.count == 1  # publishing scheduled it
     assert services.search_datasets("sawit").total == 0  # nothing until the worker ran
 
     proc = run_search_worker(app)

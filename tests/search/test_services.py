@@ -137,7 +137,10 @@ def test_rows_no_longer_public_are_never_shown(app, db, app_backend):
 
 
 def test_schedule_reindex_enqueues_after_commit(app, db, search_queue):
-    ds = make_dataset()
+    ds = make_dataset(index=False)
+    # Publishing schedules the index update itself.
+    assert [j.args for j in search_queue.jobs] == [("satudata.search.tasks.sync_dataset", ds.id)]
+    search_queue.empty()
     services.schedule_reindex(ds)
     assert search_queue.count == 0
     db.session.commit()
@@ -169,13 +172,13 @@ def test_sync_jobs_index_and_remove(app, db, app_backend):
 
 
 def test_reindex_status_and_catch_up(app, db, app_backend):
-    make_dataset()
-    make_dataset()
+    make_dataset(index=False)
+    make_dataset(index=False)
     status = services.search_status()
     assert status.backend == "embedded" and status.indexed == 0 and status.published == 2 and not status.in_sync
     assert services.reindex_all() == 2
     assert services.search_status().in_sync
-    make_dataset()
+    make_dataset(index=False)
     assert not services.search_status().in_sync
     assert tasks.catch_up() == 3
     assert services.search_status().in_sync
@@ -183,7 +186,7 @@ def test_reindex_status_and_catch_up(app, db, app_backend):
 
 
 def test_cli_status_and_reindex(app, db, app_backend):
-    make_dataset()
+    make_dataset(index=False)
     runner = app.test_cli_runner()
     result = runner.invoke(search_group, ["status"])
     assert result.exit_code == 1 and "Dataset publik  : 1" in result.output and "reindex" in result.output
@@ -218,7 +221,7 @@ def test_synonyms_are_edited_by_walidata_and_apply_at_once(app, db, app_backend)
 def test_engine_down_is_search_unavailable(app, db):
     app.extensions[EXTENSION_KEY] = ElasticsearchBackend("http://127.0.0.1:9", timeout=1, max_retries=0)
     try:
-        make_dataset()
+        make_dataset(index=False)
         with pytest.raises(SearchUnavailable) as caught:
             services.search_datasets("penduduk")
         assert caught.value.status == 503
