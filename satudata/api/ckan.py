@@ -40,6 +40,8 @@ from satudata.api.ckan_dicts import (
     tag_dict,
 )
 from satudata.catalog import services as catalog
+from satudata.search import services as search
+from satudata.search.backend import SearchUnavailable
 from satudata.catalog.models import Frequency, Topic
 from satudata.catalog.services import DatasetFilter
 from satudata.db import utcnow
@@ -472,6 +474,35 @@ def parse_sort(sort: str) -> list[tuple[str, bool]]:
     return keys or [("modified", True)]
 
 
+# Filters and sorts the search engine answers; anything else (negation, OR, ranges, ids,
+# several sort keys) is answered by the database query, which understands all of CKAN's fq.
+ENGINE_FILTERS = {"organization", "topic", "tag", "format", "licence", "year", "frequency", "kode_wilayah"}
+ENGINE_SORTS = {("modified", True): "modified", ("created", True): "newest", ("title", False): "name"}
+
+
+def engine_plan(text: str, filters: list[list[DatasetFilter]], raw_sort: str,
+                sort_keys: list[tuple[str, bool]]) -> tuple[dict[str, list[str]], str] | None:
+    """The search-engine form of a package_search, or ``None`` when only the database can
+    answer it exactly."""
+    plain: dict[str, list[str]] = {}
+    for clause in filters:
+        if len(clause) != 1:
+            return None
+        f = clause[0]
+        if f.key == "id" and not f.values and f.negate:
+            continue  # *:* matches everything
+        if f.negate or f.since or f.until or len(f.values) != 1 or f.key not in ENGINE_FILTERS:
+            return None
+        if f.key == "organization" and f.values[0].isdigit():
+            return None  # owner_org by numeric id
+        plain.setdefault(f.key, []).append(f.values[0])
+    if raw_sort.strip().lower().startswith("score") and text:
+        return plain, "relevance"
+    if len(sort_keys) != 1 or tuple(sort_keys[0]) not in ENGINE_SORTS:
+        return None
+    return plain, ENGINE_SORTS[tuple(sort_keys[0])]  # type: ignore[index]
+
+
 # --------------------------------------------------------------------------- lookups
 
 
@@ -553,15 +584,33 @@ def package_search(p: Params) -> dict[str, Any]:
         if len(extra) > MAX_FQ_CHARS:
             raise _invalid("fq_list", f"Paling banyak {MAX_FQ_CHARS} karakter per syarat.")
         filters += parse_fq(extra)
-    found = catalog.query_public_datasets(
-        text,
-        filters,
-        sort=parse_sort(sort),
-        offset=start or 0,
-        limit=DEFAULT_ROWS if rows is None else rows,
-        facet_keys=tuple(dict.fromkeys(FACET_FIELDS[f] for f in facet_fields)),
-        facet_limit=None if facet_limit == -1 else facet_limit,
-    )
+    facet_keys = tuple(dict.fromkeys(FACET_FIELDS[f] for f in facet_fields))
+    limit = DEFAULT_ROWS if rows is None else rows
+    sort_keys = parse_sort(sort)
+    found: Any = None
+    plan = engine_plan(text, filters, sort, sort_keys)
+    if plan is not None:
+        engine_filters, engine_sort = plan
+        try:
+            found = search.search_datasets(
+                text, engine_filters, sort=engine_sort, offset=start or 0, per_page=max(limit, 1),
+                facet_keys=facet_keys, facet_limit=10_000 if facet_limit == -1 else max(facet_limit or 0, 1),
+                highlight=False,
+            )
+            if limit == 0:
+                found.items = []
+        except SearchUnavailable:
+            found = None  # the database answers while the engine is down
+    if found is None:
+        found = catalog.query_public_datasets(
+            text,
+            filters,
+            sort=sort_keys,
+            offset=start or 0,
+            limit=limit,
+            facet_keys=facet_keys,
+            facet_limit=None if facet_limit == -1 else facet_limit,
+        )
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, dict[str, Any]] = {}
     for name in facet_fields:

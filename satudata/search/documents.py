@@ -147,7 +147,8 @@ def build_document(dataset: Dataset, version: DatasetVersion | None = None,
         modified = dataset.updated_at
     else:
         snap = version.snapshot or {}
-        modified = version.created_at
+        # The same stamp the CKAN dict (metadata_modified), REST and pages show.
+        modified = dataset.updated_at
     org_slug = snap.get("organization") or dataset.organization.slug
     resources = {r.id: r for r in dataset.resources}
     columns: list[str] = []

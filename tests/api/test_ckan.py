@@ -84,6 +84,9 @@ def cat(app: Any, db: Any) -> Catalogue:
     for ds, year in ((penduduk, 2024), (faskes, 2022), (air, 2023)):
         ds.updated_at = datetime(year, 6, 1, 8, 30, tzinfo=UTC)
     db.session.commit()
+    from satudata.search import services as search
+
+    search.reindex_all()  # what the search worker does after those commits
     return Catalogue(walidata, dukcapil, dinkes, kependudukan, kesehatan, penduduk, faskes, air, draft, terbatas)
 
 
@@ -340,8 +343,12 @@ def test_package_search_default_rows_is_ten(app: Any, scratch_client: FlaskClien
 
 
 def test_package_search_text(cat: Catalogue, scratch_client: FlaskClient) -> None:
-    assert names(result(scratch_client, "package_search", q="penduduk")["results"]) == ["jumlah-penduduk-rohil"]
-    assert result(scratch_client, "package_search", q="KESEHATAN Dumai")["count"] == 1
+    # The title match first; "Akses Air Bersih" follows through its topic Kependudukan (same stem).
+    assert names(result(scratch_client, "package_search", q="penduduk")["results"]) == [
+        "jumlah-penduduk-rohil", "akses-air-bersih"]
+    # Both belong to Dinas Kesehatan Kota Dumai; the organisation's name is searched too.
+    assert names(result(scratch_client, "package_search", q="KESEHATAN Dumai")["results"])[0] == \
+        "fasilitas-kesehatan-dumai"
     assert result(scratch_client, "package_search", q="tidakadasamasekali")["count"] == 0
     assert result(scratch_client, "package_search", q="*:*")["count"] == 3
     # Solr-style clauses in q are filters.
@@ -533,7 +540,7 @@ def test_rows_limit_follows_config(cat: Catalogue, app: Any, scratch_client: Fla
 
 def test_package_search_ignores_private_flags(cat: Catalogue, scratch_client: FlaskClient) -> None:
     got = result(scratch_client, "package_search", include_private="true", include_drafts="true", q="penduduk")
-    assert names(got["results"]) == ["jumlah-penduduk-rohil"]
+    assert names(got["results"]) == ["jumlah-penduduk-rohil", "akses-air-bersih"]  # no draft, no terbatas
 
 
 # --------------------------------------------------------------------------- lists
