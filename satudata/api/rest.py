@@ -20,6 +20,8 @@ from satudata.accounts import services as accounts
 from satudata.api import openapi
 from satudata.api import serializers as s
 from satudata.catalog import services as catalog
+from satudata.search import services as search
+from satudata.search.backend import SearchUnavailable
 from satudata.catalog import tables
 from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, NotFound
@@ -128,7 +130,11 @@ def list_datasets() -> Any:
     )
     filters = {key: [str(v) for v in args[key]] for key in s.DATASET_FILTERS if args[key]}
     page, per_page = args["page"], args["per_page"]
-    result = catalog.find_datasets(args["q"], filters, sort=args["sort"], page=page, per_page=per_page)
+    try:
+        result = search.search_datasets(args["q"], filters, sort=args["sort"], page=page, per_page=per_page,
+                                        highlight=False)
+    except SearchUnavailable:  # the database answers while the search engine is down
+        result = catalog.find_datasets(args["q"], filters, sort=args["sort"], page=page, per_page=per_page)
     if page > result.pages:
         raise NotFound(
             f"Halaman {page} tidak ada: hasil ini hanya {result.pages} halaman.",
