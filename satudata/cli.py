@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from satudata import config as config_mod
+from satudata.authz import Role
 
 
 def _create_app() -> object:
@@ -120,6 +121,41 @@ def scheduler_command() -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     jobs.make_scheduler(app).start()
+
+
+@main.group("user")
+def user_group() -> None:
+    """Staff accounts."""
+
+
+@user_group.command("create")
+@click.option("--username", required=True)
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", type=click.Choice(Role.values()), help="Role to give, with --org.")
+@click.option("--org", "org_slug", help="Organisation slug for the role.")
+@click.password_option(help="Asked twice when not given.")
+@with_appcontext
+def user_create(username: str, email: str, full_name: str, role: str | None, org_slug: str | None,
+                password: str) -> None:
+    """Create a staff user, e.g. the first admin: --role admin --org diskominfotik-riau."""
+    from satudata.accounts import services as accounts
+    from satudata.authz import SystemActor
+    from satudata.errors import DomainError
+    from satudata.extensions import db
+
+    if bool(role) != bool(org_slug):
+        raise click.UsageError("--role dan --org harus diberikan bersama.")
+    try:
+        accounts.check_password_rules(None, password)
+        roles = [(role, accounts.get_organization(org_slug))] if role and org_slug else []
+        user = accounts.create_user(SystemActor("cli"), username=username, email=email.lower(),
+                                    full_name=full_name, password=password, roles=roles)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(err.message) from err
+    click.echo(f"Pengguna {user.username} dibuat" + (f" dengan peran {role} di {org_slug}." if role else "."))
 
 
 @main.group("demo")

@@ -374,6 +374,10 @@ def update_organization(actor: Actor, org: Organization, *, parent: Organization
     org.parent = parent
     audit(actor, "organization.update", "organization", org.id,
           {"before": before, "after": {k: str(getattr(org, k)) for k in before}})
+    if before.get("name") not in (None, org.name):
+        from satudata.search import services as search
+
+        search.schedule_organization_reindex(org)  # its datasets are found by its name
     return org
 
 
