@@ -40,12 +40,12 @@ from satudata.api.ckan_dicts import (
     tag_dict,
 )
 from satudata.catalog import services as catalog
-from satudata.search import services as search
-from satudata.search.backend import SearchUnavailable
 from satudata.catalog.models import Frequency, Topic
 from satudata.catalog.services import DatasetFilter
 from satudata.db import utcnow
 from satudata.errors import Forbidden, Invalid, NotFound, ckan_error
+from satudata.search import services as search
+from satudata.search.backend import SearchUnavailable
 
 bp = Blueprint("ckan", __name__)
 

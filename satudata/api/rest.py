@@ -20,11 +20,11 @@ from satudata.accounts import services as accounts
 from satudata.api import openapi
 from satudata.api import serializers as s
 from satudata.catalog import services as catalog
-from satudata.search import services as search
-from satudata.search.backend import SearchUnavailable
 from satudata.catalog import tables
 from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, NotFound
+from satudata.search import services as search
+from satudata.search.backend import SearchUnavailable
 
 bp = Blueprint("rest", __name__)
 
@@ -130,6 +130,7 @@ def list_datasets() -> Any:
     )
     filters = {key: [str(v) for v in args[key]] for key in s.DATASET_FILTERS if args[key]}
     page, per_page = args["page"], args["per_page"]
+    result: Any
     try:
         result = search.search_datasets(args["q"], filters, sort=args["sort"], page=page, per_page=per_page,
                                         highlight=False)

@@ -26,12 +26,12 @@ from werkzeug.datastructures import MultiDict
 from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization, OrganizationKind
 from satudata.catalog import services as catalog
-from satudata.search import services as search
-from satudata.search.backend import SearchUnavailable
 from satudata.catalog import tables
 from satudata.catalog.models import Dataset, Resource, Topic
 from satudata.catalog.storage import get_store
 from satudata.errors import DomainError, Invalid, NotFound
+from satudata.search import services as search
+from satudata.search.backend import SearchUnavailable
 from satudata.templating import render_markdown
 
 bp = Blueprint("catalog", __name__)
@@ -394,6 +394,7 @@ def find(
     per_page = per_page or int(current_app.config["PAGE_SIZE"])
     asked = page if page <= MAX_PAGE else 1
     degraded = False
+    result: Any
     try:
         try:
             result = search.search_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
