@@ -11,10 +11,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-_demo = pytest.importorskip("satudata.demo", reason="the demo data (satudata.demo) is not there yet")
-if not hasattr(_demo, "load_demo"):
-    pytest.skip("the demo data (satudata.demo.load_demo) is not there yet", allow_module_level=True)
-
 from tests.api.test_ckan_client import run_cli, serve  # noqa: E402
 
 

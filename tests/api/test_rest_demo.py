@@ -9,10 +9,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-_demo = pytest.importorskip("satudata.demo", reason="the demo data (satudata.demo) is not there yet")
-if not hasattr(_demo, "load_demo"):
-    pytest.skip("the demo data (satudata.demo.load_demo) is not there yet", allow_module_level=True)
-
 from tests.api.test_rest_openapi import _validator  # noqa: E402
 
 

@@ -49,8 +49,9 @@ def _rest_routes(app: Any) -> set[tuple[str, str]]:
 
 
 def test_document_is_valid_openapi(document):
-    validator = pytest.importorskip("openapi_spec_validator")
-    validator.validate(document)
+    from openapi_spec_validator import validate
+
+    validate(document)
 
 
 def test_document_is_openapi_3_1_with_server_and_info(document):
