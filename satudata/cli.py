@@ -177,8 +177,10 @@ def demo_load(force: bool) -> None:
 
 
 from satudata.search.cli import search_group  # noqa: E402  (commands are added after main exists)
+from satudata.validation.cli import validate_command  # noqa: E402
 
 main.add_command(search_group)
+main.add_command(validate_command)
 
 if __name__ == "__main__":
     main()

@@ -43,6 +43,9 @@ class Defaults:
     # Request bodies above this are refused with 413 before they are read.
     MAX_CONTENT_LENGTH = 500 * 1024 * 1024
     UPLOAD_MAX_BYTES = 500 * 1024 * 1024
+    VALIDATION_ENGINE = "auto"  # "frictionless" forces the reference engine
+    SCHEMAS_PATH: str | None = None  # None = the schemas/ folder shipped with the portal
+    XLSX_MAX_UNCOMPRESSED_BYTES = 1024**3  # refuse ZIP bombs
     # API and listing limits.
     PAGE_SIZE = 20
     API_MAX_ROWS = 1000

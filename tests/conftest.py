@@ -159,3 +159,31 @@ class FreshGlobalsClient(FlaskClient):
 def scratch_client(app: Flask) -> FlaskClient:
     app.test_client_class = FreshGlobalsClient
     return app.test_client()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_worker(app: Flask, queue: str, timeout: int = 180) -> Any:
+    """Run a real ``satudata worker --burst`` process on ``queue`` with this test app's
+    database, Redis, storage and search index; returns the finished process."""
+    import json
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SATUDATA_INSTANCE_PATH": app.instance_path,
+        "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
+        "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
+        "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
+        "SATUDATA_STORAGE_PATH": app.config["STORAGE_PATH"],
+        "SATUDATA_SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
+        "PYTHONPATH": str(ROOT),
+    }
+    if app.config.get("TEST_SCHEMA"):
+        env["SATUDATA_SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    return subprocess.run(
+        [sys.executable, "-m", "satudata.cli", "worker", "--queue", queue, "--burst"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+    )

@@ -3,10 +3,6 @@ them with an app context and the database."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +10,7 @@ from sqlalchemy import select
 
 from satudata import jobs
 from satudata.accounts.models import AuditLog
+from tests.conftest import run_worker
 
 pytestmark = pytest.mark.jobs
 
@@ -52,20 +49,7 @@ def test_unknown_queue_is_refused(app):
 def test_real_worker_runs_job(app, db, queue):
     jobs.enqueue("tests.jobs_probe.write_trace", "from-worker")
     db.session.commit()
-    env = {
-        **os.environ,
-        "SATUDATA_INSTANCE_PATH": app.instance_path,
-        "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
-        "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
-        "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
-        "PYTHONPATH": str(ROOT),
-    }
-    if app.config.get("TEST_SCHEMA"):
-        env["SATUDATA_SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-    proc = subprocess.run(
-        [sys.executable, "-m", "satudata.cli", "worker", "--queue", "default", "--burst"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
+    proc = run_worker(app, "default")
     assert proc.returncode == 0, proc.stderr
     assert queue.count == 0
     db.session.expire_all()

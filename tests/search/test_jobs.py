@@ -4,10 +4,7 @@ the dataset is then searchable from this process; a withdrawal removes it the sa
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 from satudata import jobs
 from satudata.catalog.models import DatasetState
 from satudata.search import services
+from tests.conftest import run_worker
 from tests.factories import make_dataset
 
 pytestmark = pytest.mark.jobs
@@ -23,21 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_search_worker(app) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SATUDATA_INSTANCE_PATH": app.instance_path,
-        "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
-        "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
-        "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
-        "SATUDATA_SEARCH_BACKEND": "embedded",
-        "PYTHONPATH": str(ROOT),
-    }
-    if app.config.get("TEST_SCHEMA"):
-        env["SATUDATA_SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-    return subprocess.run(
-        [sys.executable, "-m", "satudata.cli", "worker", "--queue", "search", "--burst"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=180,
-    )
+    return run_worker(app, "search")
 
 
 @pytest.fixture()

@@ -1,0 +1,325 @@
+"""Turning XLSX and JSON uploads into the one table form every engine reads: a UTF-8 CSV.
+
+Both engines then validate the same CSV, so a spreadsheet and the CSV exported from it give
+the same report, and row numbers are the spreadsheet's (row 1 is the header).
+
+Cell text, the same for both formats:
+
+- empty / ``null`` -> empty cell; text as is; ``true``/``false`` for booleans;
+- whole numbers without a decimal point (Excel stores 5 as 5.0); other numbers in Python's
+  shortest form (``0.1``);
+- dates ``YYYY-MM-DD``, date-times ``YYYY-MM-DDTHH:MM:SS``, times ``HH:MM:SS``;
+- nested JSON values (objects, arrays) as JSON text.
+
+Refused with :class:`ConversionError` (a clear message for the clerk): an XLSX that is not a
+ZIP, whose uncompressed size is unreasonable (a ZIP bomb), whose header row has merged
+cells, or that has no such sheet; a JSON file that is not an array of objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+DEFAULT_XLSX_MAX_UNCOMPRESSED = 1024 * 1024 * 1024  # 1 GiB of XML
+XLSX_MAX_RATIO = 100  # uncompressed/compressed, for members above XLSX_RATIO_FLOOR
+XLSX_RATIO_FLOOR = 10 * 1024 * 1024
+XLSX_MAX_MEMBERS = 10_000
+JSON_CHUNK = 1 << 20
+
+
+class ConversionError(ValueError):
+    """The upload cannot be read as a table; the message says why, in Bahasa Indonesia."""
+
+
+@dataclass(frozen=True)
+class Converted:
+    """What a conversion produced."""
+
+    path: Path
+    rows: int  # data rows written (without the header)
+    sheet: str | None = None
+
+
+def cell_text(value: Any) -> str:
+    """The CSV text of one spreadsheet or JSON value (see the module docstring)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _writer(fh: TextIO) -> Any:
+    return csv.writer(fh, lineterminator="\n")
+
+
+# --------------------------------------------------------------------------- XLSX
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def check_zip(path: Path, *, max_uncompressed: int = DEFAULT_XLSX_MAX_UNCOMPRESSED) -> None:
+    """Refuse a ZIP whose declared uncompressed size or compression ratio is unreasonable.
+
+    ``zipfile`` never inflates a member past its declared size, so the declared sizes bound
+    what reading the workbook can cost.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ConversionError("Berkas bukan XLSX yang sah (bukan arsip ZIP Excel).") from exc
+    if len(infos) > XLSX_MAX_MEMBERS:
+        raise ConversionError("Berkas XLSX berisi terlalu banyak bagian; simpan ulang dari Excel.")
+    total = sum(i.file_size for i in infos)
+    if total > max_uncompressed:
+        raise ConversionError(
+            f"Isi XLSX terlalu besar setelah dibuka ({total // (1024 * 1024)} MB, batas "
+            f"{max_uncompressed // (1024 * 1024)} MB). Kemungkinan berkas rusak atau 'ZIP bomb'; "
+            "simpan sebagai CSV atau pecah menjadi beberapa berkas."
+        )
+    for info in infos:
+        if info.file_size > XLSX_RATIO_FLOOR and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+            raise ConversionError(
+                "Berkas XLSX mencurigakan: rasio kompresinya tidak wajar ('ZIP bomb'). "
+                "Simpan ulang dari Excel atau unggah sebagai CSV."
+            )
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _merged_header(archive: zipfile.ZipFile, member: str) -> list[str]:
+    """Merged ranges that touch row 1 of a sheet, as ``A1:C1`` strings."""
+    found: list[str] = []
+    tail = b""
+    with archive.open(member) as src:
+        while chunk := src.read(1 << 20):
+            data = tail + chunk
+            for m in _MERGE.finditer(data):
+                top = int(m.group(2))
+                if top == 1:
+                    end = f":{m.group(3).decode()}{m.group(4).decode()}" if m.group(3) else ""
+                    found.append(f"{m.group(1).decode()}{top}{end}")
+            tail = data[-200:]
+    return sorted(set(found))
+
+
+def xlsx_to_csv(src: Path, dst: Path, *, sheet: str | int | None = None,
+                max_uncompressed: int = DEFAULT_XLSX_MAX_UNCOMPRESSED) -> Converted:
+    """Write one sheet of an XLSX workbook (the first, or ``sheet`` by name or 1-based number)."""
+    check_zip(src, max_uncompressed=max_uncompressed)
+    from openpyxl import load_workbook
+
+    # A file object, not the path: openpyxl judges a path by its extension, and stored files
+    # have none.
+    handle = src.open("rb")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        handle.close()
+        raise ConversionError(f"Berkas XLSX tidak dapat dibaca: {exc}") from exc
+    try:
+        names = workbook.sheetnames
+        if not names:
+            raise ConversionError("Berkas XLSX tidak berisi lembar kerja.")
+        if sheet is None:
+            name = names[0]
+        elif isinstance(sheet, int) or (isinstance(sheet, str) and sheet.isdigit() and sheet not in names):
+            number = int(sheet)
+            if not 1 <= number <= len(names):
+                raise ConversionError(f"Lembar ke-{number} tidak ada; berkas ini punya {len(names)} lembar.")
+            name = names[number - 1]
+        elif sheet in names:
+            name = sheet
+        else:
+            raise ConversionError(f'Lembar "{sheet}" tidak ada. Lembar yang ada: {", ".join(names)}.')
+        ws = workbook[name]
+        member = getattr(ws, "_worksheet_path", None)
+        if member:
+            merged = _merged_header(workbook._archive, member)
+            if merged:
+                raise ConversionError(
+                    f"Baris judul kolom (baris 1) lembar \"{name}\" memakai sel gabungan ({', '.join(merged)}). "
+                    "Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel gabungan itu, lalu "
+                    "unggah ulang."
+                )
+        ws.reset_dimensions()
+        rows = _sheet_rows(ws)
+        count = _write_rows(dst, rows)
+    finally:
+        workbook.close()
+        handle.close()
+    return Converted(path=dst, rows=count, sheet=name)
+
+
+def _sheet_rows(ws: Any) -> Iterator[list[str]]:
+    """Rows as text, trimmed to the header's width (cells past it only if they hold data);
+    trailing empty rows (formatting left-overs) are dropped."""
+    width: int | None = None
+    pending_empty = 0
+    for values in ws.iter_rows(values_only=True):
+        cells = [cell_text(v) for v in values]
+        if width is None:
+            while cells and cells[-1] == "":
+                cells.pop()
+            width = len(cells)
+            if width == 0:
+                raise ConversionError("Baris pertama lembar kerja kosong; baris 1 harus berisi judul kolom.")
+            yield cells
+            continue
+        while len(cells) > width and cells[-1] == "":
+            cells.pop()
+        if not any(cells):
+            pending_empty += 1
+            continue
+        for _ in range(pending_empty):
+            yield [""] * width
+        pending_empty = 0
+        yield cells + [""] * (width - len(cells))
+    if width is None:
+        raise ConversionError("Lembar kerja kosong.")
+
+
+def _write_rows(dst: Path, rows: Iterator[list[str]]) -> int:
+    count = -1
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        writer = _writer(fh)
+        for cells in rows:
+            writer.writerow(cells)
+            count += 1
+    return max(count, 0)
+
+
+# --------------------------------------------------------------------------- JSON
+
+def _iter_json_array(path: Path) -> Iterator[Any]:
+    """The elements of a top-level JSON array, read incrementally (bounded memory)."""
+    decoder = json.JSONDecoder()
+    with path.open("r", encoding="utf-8-sig") as fh:
+        buf = ""
+        pos = 0
+        eof = False
+
+        def fill() -> bool:
+            nonlocal buf, pos, eof
+            chunk = fh.read(JSON_CHUNK)
+            if not chunk:
+                eof = True
+                return False
+            buf = buf[pos:] + chunk
+            pos = 0
+            return True
+
+        def skip_ws() -> str:
+            nonlocal pos
+            while True:
+                while pos < len(buf) and buf[pos] in " \t\r\n":
+                    pos += 1
+                if pos < len(buf):
+                    return buf[pos]
+                if not fill():
+                    return ""
+
+        try:
+            first = skip_ws()
+            if first == "{":
+                raise ConversionError(
+                    "JSON berupa satu objek, bukan array record. Bentuk yang diterima: "
+                    '[{"kolom": nilai, ...}, {"kolom": nilai, ...}].'
+                )
+            if first != "[":
+                raise ConversionError("Berkas bukan JSON array record (harus diawali dengan '[').")
+            pos += 1
+            index = 0
+            while True:
+                ch = skip_ws()
+                if ch == "]" and index == 0:
+                    return
+                if ch == "":
+                    raise ConversionError("JSON terpotong: array tidak ditutup dengan ']'.")
+                while True:
+                    try:
+                        value, end = decoder.raw_decode(buf, pos)
+                    except json.JSONDecodeError as exc:
+                        if not eof and fill():
+                            continue
+                        raise ConversionError(f"JSON tidak valid pada elemen ke-{index + 1}: {exc.msg}.") from exc
+                    if end >= len(buf) and not eof and fill():
+                        continue  # the value may go on in the next chunk
+                    break
+                pos = end
+                index += 1
+                yield value
+                ch = skip_ws()
+                if ch == ",":
+                    pos += 1
+                    continue
+                if ch == "]":
+                    return
+                raise ConversionError(f"JSON tidak valid setelah elemen ke-{index}: diharapkan ',' atau ']'.")
+        except UnicodeDecodeError as exc:
+            raise ConversionError("Berkas JSON harus berenkode UTF-8.") from exc
+
+
+def json_to_csv(src: Path, dst: Path) -> Converted:
+    """Write a JSON array of records as CSV: the columns are every key, in first-seen order."""
+    keys: dict[str, None] = {}
+    count = 0
+    for index, record in enumerate(_iter_json_array(src), start=1):
+        if not isinstance(record, dict):
+            kind = {list: "array", str: "teks", bool: "boolean", type(None): "null"}.get(type(record), "angka")
+            raise ConversionError(
+                f"Elemen ke-{index} JSON berupa {kind}, bukan objek. Setiap elemen harus berupa record "
+                '{"kolom": nilai, ...}.'
+            )
+        for key in record:
+            keys.setdefault(str(key), None)
+        count += 1
+    if count == 0:
+        raise ConversionError("JSON tidak berisi satu record pun.")
+    if not keys:
+        raise ConversionError("Record JSON tidak punya satu kolom pun.")
+    columns = list(keys)
+
+    def rows() -> Iterator[list[str]]:
+        yield columns
+        for record in _iter_json_array(src):
+            yield [cell_text(record.get(c)) for c in columns]
+
+    _write_rows(dst, rows())
+    return Converted(path=dst, rows=count)

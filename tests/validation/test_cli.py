@@ -1,0 +1,78 @@
+"""``satudata validate``: exit 0 valid, 1 invalid, 2 unusable input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from satudata.validation.cli import validate_command
+
+from .helpers import write_csv
+
+SCHEMA = {"fields": [{"name": "a", "type": "integer", "constraints": {"minimum": 0}}, {"name": "b", "type": "string"}]}
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(validate_command, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _schema(tmp_path: Path) -> str:
+    path = tmp_path / "skema.json"
+    path.write_text(json.dumps(SCHEMA))
+    return str(path)
+
+
+def test_valid_file_exits_0(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "ok.csv", [["a", "b"], ["1", "x"]])
+    code, out, _ = _run(str(path), "--schema", _schema(tmp_path))
+    assert code == 0
+    assert "VALID" in out and "1 baris" in out
+
+
+def test_invalid_file_exits_1_and_explains(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "salah.csv", [["a", "b"], ["-1", "x"], ["dua", "y"]])
+    code, out, _ = _run(str(path), "--schema", _schema(tmp_path))
+    assert code == 1
+    assert "TIDAK VALID, 2 kesalahan" in out
+    assert "baris 2, kolom \"a\"" in out and "Perbaikan:" in out
+
+
+def test_json_output_is_the_report(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "salah.csv", [["a", "b"], ["-1", "x"]])
+    code, out, _ = _run(str(path), "--schema", _schema(tmp_path), "--json", "--engine", "frictionless")
+    assert code == 1
+    report = json.loads(out)
+    assert report["valid"] is False and report["tasks"][0]["errors"][0]["type"] == "constraint-error"
+
+
+def test_library_schema_by_name(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "k.csv", [["kode_wilayah", "nama_wilayah", "tahun"], ["14.07", "Rokan Hilir", "2025"]])
+    code, out, _ = _run(str(path), "--schema", "kemiskinan")
+    assert code == 1 and "Kolom tidak ada" in out
+
+
+def test_unusable_input_exits_2(tmp_path: Path) -> None:
+    empty = tmp_path / "kosong.csv"
+    empty.write_bytes(b"")
+    code, _, err = _run(str(empty), "--schema", _schema(tmp_path))
+    assert code == 2 and "Berkas kosong" in err
+    path = write_csv(tmp_path / "ok.csv", [["a", "b"], ["1", "x"]])
+    code, _, err = _run(str(path), "--schema", "tidak_ada")
+    assert code == 2 and "tidak ditemukan" in err
+    code, _, err = _run(str(tmp_path / "hilang.csv"))
+    assert code == 2 and "tidak ditemukan" in err
+    bad = tmp_path / "t.json"
+    bad.write_text('{"a": 1}')
+    code, _, err = _run(str(bad))
+    assert code == 2 and "bukan array record" in err
+
+
+def test_progress_bar_on_a_big_file(tmp_path: Path) -> None:
+    rows = [["a", "b"], *([str(i), "x" * 40] for i in range(130_000))]
+    path = write_csv(tmp_path / "besar.csv", rows)
+    assert path.stat().st_size > 5 * 1024 * 1024
+    code, out, err = _run(str(path), "--schema", _schema(tmp_path))
+    assert code == 0 and "Memeriksa" in err

@@ -1,0 +1,129 @@
+"""The validation job writes the outcome to the resource; a real RQ worker runs it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from satudata import jobs
+from satudata.accounts.models import AuditLog
+from satudata.catalog import services as catalog
+from satudata.catalog.models import Resource, ValidationStatus
+from satudata.validation import tasks
+from tests.conftest import run_worker
+from tests.factories import SYSTEM, make_dataset
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = {
+    "fields": [
+        {"name": "kode_wilayah", "type": "string", "x-kode-wilayah": "kemendagri_2025"},
+        {"name": "kecamatan", "type": "string", "constraints": {"required": True}},
+        {"name": "laki_laki", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "perempuan", "type": "integer", "constraints": {"minimum": 0}},
+    ],
+    "primaryKey": ["kode_wilayah"],
+}
+BAD_CSV = "kode_wilayah,kecamatan,laki_laki,perempuan\n14.07.01,Kubu,20350,19410\n14.07.99,,-5,x\n"
+
+
+@pytest.fixture()
+def queue(app):
+    q = jobs.get_queue("validation")
+    q.empty()
+    yield q
+    q.empty()
+
+
+def _resource(db, csv: str | None = None, **fields) -> Resource:
+    dataset = make_dataset(publish=False, **({"csv": csv} if csv is not None else {}))
+    resource = dataset.resources[0]
+    for key, value in fields.items():
+        setattr(resource, key, value)
+    db.session.commit()
+    return resource
+
+
+def _run(resource: Resource) -> str:
+    return tasks.validate_resource(resource.id, resource.sha256, tasks.schema_fingerprint(resource))
+
+
+def test_valid_table(app, db) -> None:
+    resource = _resource(db, table_schema=SCHEMA)
+    assert _run(resource) == "valid"
+    db.session.expire_all()
+    resource = db.session.get(Resource, resource.id)
+    assert resource.validation_status == ValidationStatus.VALID
+    assert resource.validation_report["valid"] is True
+    assert resource.validation_report["tasks"][0]["place"] == "penduduk.csv"  # not the server path
+    assert resource.row_count == 3
+    progress = tasks.get_progress(resource.id)
+    assert progress is not None and progress["state"] == "valid" and progress["rows"] == 3
+    audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "resource.validate")).one()
+    assert audit.object_id == resource.id and audit.actor_label == "system:validation"
+
+
+def test_invalid_table(app, db) -> None:
+    resource = _resource(db, BAD_CSV, table_schema=SCHEMA)
+    assert _run(resource) == "invalid"
+    db.session.expire_all()
+    resource = db.session.get(Resource, resource.id)
+    assert resource.validation_status == ValidationStatus.INVALID
+    kinds = [e["type"] for e in resource.validation_report["tasks"][0]["errors"]]
+    assert kinds == ["constraint-error", "constraint-error", "type-error", "foreign-key"]
+
+
+def test_schema_from_the_library(app, db) -> None:
+    resource = _resource(db, schema_ref="kemiskinan")
+    assert _run(resource) == "invalid"  # the columns are not the standard's
+    db.session.expire_all()
+    report = db.session.get(Resource, resource.id).validation_report
+    assert "missing-label" in {e["type"] for e in report["tasks"][0]["errors"]}
+
+
+def test_unusable_input_is_an_error_status(app, db) -> None:
+    resource = _resource(db, schema_ref="tidak_ada")
+    assert _run(resource) == "error"
+    db.session.expire_all()
+    resource = db.session.get(Resource, resource.id)
+    assert resource.validation_status == ValidationStatus.ERROR
+    error = resource.validation_report["errors"][0]
+    assert error["type"] == "source-error" and "tidak ditemukan" in error["note"]
+
+
+def test_a_replaced_file_makes_the_result_stale(app, db) -> None:
+    resource = _resource(db, table_schema=SCHEMA)
+    old_sha = resource.sha256
+    fingerprint = tasks.schema_fingerprint(resource)
+    resource.table_schema = {"fields": [{"name": "x", "type": "string"}]}
+    db.session.commit()
+    assert tasks.validate_resource(resource.id, old_sha, fingerprint) == "stale"
+    assert db.session.get(Resource, resource.id).validation_status == ValidationStatus.UNVALIDATED
+
+
+def test_enqueue_waits_for_commit(app, db, queue) -> None:
+    resource = _resource(db, table_schema=SCHEMA)
+    tasks.enqueue_validation(resource)
+    assert resource.validation_status == ValidationStatus.PENDING
+    assert queue.count == 0
+    db.session.commit()
+    assert queue.count == 1
+    assert queue.jobs[0].args[:2] == ("satudata.validation.tasks.validate_resource", resource.id)
+
+
+@pytest.mark.jobs
+def test_real_worker_validates_an_upload(app, db, queue) -> None:
+    dataset = make_dataset(publish=False, csv=None)
+    resource = catalog.add_resource_file(SYSTEM, dataset, io.BytesIO(BAD_CSV.encode()), filename="data.csv")
+    resource.table_schema = SCHEMA
+    tasks.enqueue_validation(resource)
+    db.session.commit()
+    proc = run_worker(app, "validation")
+    assert proc.returncode == 0, proc.stderr
+    db.session.expire_all()
+    resource = db.session.get(Resource, resource.id)
+    assert resource.validation_status == ValidationStatus.INVALID
+    assert len(resource.validation_report["tasks"][0]["errors"]) == 4
+    assert tasks.get_progress(resource.id)["state"] == "invalid"
