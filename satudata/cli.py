@@ -55,6 +55,9 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
         status = search.search_status()
         if not status.in_sync:
             click.echo("• Membangun indeks pencarian …")
+            # A rebuild reads the database after every queued sync job was written, so those
+            # jobs (53 of them after a demo load) would only repeat its work.
+            jobs.get_queue("search").empty()
             search.reindex_all(progress=True)
     except Exception as exc:  # the portal still serves (from the database) without search
         click.echo(f"• Indeks pencarian belum dapat dibangun: {exc}", err=True)
