@@ -38,8 +38,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.api import ckan, health, rest
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
+    from satudata.search import views as search_views
 
-    for blueprint in (catalog_views.bp, accounts_views.bp, ckan.bp, rest.bp, accounts_api.bp, health.bp):
+    domains = (
+        catalog_views.bp, catalog_views.workspace_bp, search_views.bp, accounts_views.bp,
+        ckan.bp, rest.bp, accounts_api.bp, health.bp,
+    )
+    for blueprint in domains:
         app.register_blueprint(blueprint)
     # JSON APIs take no cookies for writes (tokens only), so they need no CSRF token.
     for blueprint in (ckan.bp, rest.bp, accounts_api.bp, health.bp):
