@@ -38,6 +38,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.api import ckan, health, rest
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
+    from satudata.review import models as _review_models  # noqa: F401
+    from satudata.validation import models as _validation_models  # noqa: F401
     from satudata.search import views as search_views
 
     domains = (

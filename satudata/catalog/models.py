@@ -231,6 +231,8 @@ class Resource(Base):
     url: Mapped[str | None] = mapped_column(String(1000))
     table_schema: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     schema_ref: Mapped[str | None] = mapped_column(String(255))
+    sheet: Mapped[str | None] = mapped_column(String(255))  # the XLSX sheet to read (None: the first)
+    uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the current file came
     validation_status: Mapped[ValidationStatus] = mapped_column(
         str_enum(ValidationStatus, "validation_status"), default=ValidationStatus.UNVALIDATED
     )
@@ -242,6 +244,9 @@ class Resource(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     dataset: Mapped[Dataset] = relationship(back_populates="resources")
+    revisions: Mapped[list[ResourceRevision]] = relationship(
+        back_populates="resource", order_by="ResourceRevision.number.desc()", cascade="all, delete-orphan"
+    )
 
     @property
     def is_stored(self) -> bool:
@@ -267,3 +272,31 @@ class DatasetVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dataset: Mapped[Dataset] = relationship(back_populates="versions")
+
+
+class ResourceRevision(Base):
+    """A file a resource held before it was replaced by a re-upload (its history).
+
+    The stored file stays in content-addressed storage, so an earlier upload can still be
+    downloaded by the producer and compared.
+    """
+
+    __tablename__ = "resource_revision"
+    __table_args__ = (UniqueConstraint("resource_id", "number", name="uq_resource_revision_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_id: Mapped[str] = mapped_column(ForeignKey("resource.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    format: Mapped[str | None] = mapped_column(String(20))
+    sheet: Mapped[str | None] = mapped_column(String(255))
+    validation_status: Mapped[str] = mapped_column(String(32))
+    row_count: Mapped[int | None] = mapped_column(Integer)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when this file was uploaded
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    resource: Mapped[Resource] = relationship(back_populates="revisions")
