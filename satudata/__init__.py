@@ -40,10 +40,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.catalog import views as catalog_views
     from satudata.review import models as _review_models  # noqa: F401
     from satudata.validation import models as _validation_models  # noqa: F401
+    from satudata.validation import views as validation_views
     from satudata.search import views as search_views
 
     domains = (
-        catalog_views.bp, catalog_views.workspace_bp, search_views.bp, accounts_views.bp,
+        catalog_views.bp, catalog_views.workspace_bp, validation_views.bp, search_views.bp, accounts_views.bp,
         ckan.bp, rest.bp, accounts_api.bp, health.bp,
     )
     for blueprint in domains:
