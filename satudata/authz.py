@@ -32,6 +32,8 @@ class Permission(StrEnum):
     CATALOG_TOPIC_MANAGE = "catalog:topic:manage"
     # review
     REVIEW_DATASET_PUBLISH = "review:dataset:publish"
+    REVIEW_DATASET_SUBMIT = "review:dataset:submit"
+    VALIDATION_SCHEMA_MANAGE = "validation:schema:manage"  # the standard Table Schema library
 
 
 class Role(StrEnum):

@@ -40,8 +40,9 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "noreply@satudata.local"
     HARVEST_ALLOW_PRIVATE_NETWORKS = False
-    # Request bodies above this are refused with 413 before they are read.
-    MAX_CONTENT_LENGTH = 500 * 1024 * 1024
+    # Request bodies above this are refused with 413 before they are read; None = the upload
+    # limit plus room for the multipart envelope and form fields.
+    MAX_CONTENT_LENGTH: int | None = None
     UPLOAD_MAX_BYTES = 500 * 1024 * 1024
     VALIDATION_ENGINE = "auto"  # "frictionless" forces the reference engine
     SCHEMAS_PATH: str | None = None  # None = the schemas/ folder shipped with the portal
@@ -79,6 +80,8 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config["DATABASE_URL"] = f"sqlite:///{instance / 'satudata.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["DATABASE_URL"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["UPLOAD_MAX_BYTES"]) + 1024 * 1024
     if not app.config.get("STORAGE_PATH"):
         app.config["STORAGE_PATH"] = str(instance / "files")
     if not app.config.get("SECRET_KEY"):

@@ -85,3 +85,9 @@ def publish_dataset(actor: Any, obj: Any) -> bool:
     if is_admin(actor):
         return True
     return Role.WALIDATA in _roles_over(actor, _org_of(obj))
+
+
+@rule(Permission.REVIEW_DATASET_SUBMIT)
+def submit_dataset(actor: Any, obj: Any) -> bool:
+    """Producers of the dataset's OPD submit (and retract) it for review; admins too."""
+    return edit_dataset(actor, obj)

@@ -1,15 +1,17 @@
 """The validation job: validate a stored resource against its Table Schema, in the
 ``validation`` queue.
 
-- :func:`enqueue_validation` marks a resource ``pending`` and enqueues the job once the
-  transaction commits (call it after an upload, a re-upload or a schema change).
+- :func:`enqueue_validation` marks a resource ``pending``, writes a queued
+  :class:`~satudata.validation.models.ValidationRun` and enqueues the job once the transaction
+  commits (call it after an upload, a re-upload or a schema change).
 - :func:`validate_resource` (the job) reads the stored file and the Table Schema
   (``Resource.table_schema``, else ``Resource.schema_ref`` naming a schema of ``schemas/``),
   runs the engine, and writes ``validation_status`` (``valid``, ``invalid``, or ``error`` when
   the input cannot be validated at all), ``validation_report`` and ``row_count``. A result for
-  a file or schema that changed while the job ran is dropped: the newer job will write its own.
-- Progress (rows and bytes done) lives in Redis under :func:`progress_key`, where the resource
-  page reads it with :func:`get_progress`; it expires a day after the last update.
+  a file or schema that changed while the job ran is dropped (its run is ``superseded``): the
+  newer job writes its own.
+- Progress (rows and bytes done) is written to the run's row about twice a second, so any web
+  process can show it (:func:`get_progress`); the row stays as the resource's history.
 """
 
 from __future__ import annotations
@@ -21,62 +23,76 @@ import time
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select, update
 
 from satudata import jobs
 from satudata.accounts.services import audit
 from satudata.authz import SystemActor
 from satudata.catalog.models import Resource, ValidationStatus
 from satudata.catalog.storage import get_store
+from satudata.db import utcnow
 from satudata.extensions import db
+from satudata.validation.models import RunStatus, ValidationRun
 
 log = logging.getLogger(__name__)
 
 ACTOR = SystemActor("validation")
-PROGRESS_TTL = 24 * 3600
 PROGRESS_EVERY = 0.5  # seconds between progress writes
-
-
-def progress_key(resource_id: str) -> str:
-    return f"satudata:validation:progress:{resource_id}"
 
 
 def schema_fingerprint(resource: Resource) -> str:
     """A digest of what the resource is validated against (its inline schema or reference)."""
-    basis = json.dumps({"schema": resource.table_schema, "ref": resource.schema_ref}, sort_keys=True)
+    basis = json.dumps({"schema": resource.table_schema, "ref": resource.schema_ref,
+                        "sheet": resource.sheet}, sort_keys=True)
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
-def enqueue_validation(resource: Resource) -> None:
+def enqueue_validation(resource: Resource, requested_by: Any = None) -> ValidationRun:
     """Mark ``resource`` pending and validate it after the current transaction commits."""
+    db.session.execute(
+        update(ValidationRun)
+        .where(ValidationRun.resource_id == resource.id,
+               ValidationRun.status.in_([RunStatus.QUEUED, RunStatus.RUNNING]))
+        .values(status=RunStatus.SUPERSEDED, finished_at=utcnow())
+    )
     resource.validation_status = ValidationStatus.PENDING
-    jobs.enqueue(validate_resource, resource.id, resource.sha256, schema_fingerprint(resource), queue="validation")
+    run = ValidationRun(resource_id=resource.id, sha256=resource.sha256,
+                        schema_fingerprint=schema_fingerprint(resource), bytes_total=resource.size or 0,
+                        requested_by_id=getattr(requested_by, "id", None))
+    db.session.add(run)
+    db.session.flush()
+    jobs.enqueue(validate_resource, resource.id, resource.sha256, run.schema_fingerprint, run.id,
+                 queue="validation")
+    return run
 
 
-def _set_progress(resource_id: str, **fields: Any) -> None:
-    try:
-        conn = jobs.get_redis()
-        key = progress_key(resource_id)
-        conn.hset(key, mapping={k: str(v) for k, v in fields.items()})
-        conn.expire(key, PROGRESS_TTL)
-    except Exception:  # progress is a courtesy; never fail the job for it
-        log.warning("could not write validation progress for %s", resource_id, exc_info=True)
+def latest_run(resource_id: str) -> ValidationRun | None:
+    return db.session.scalars(
+        select(ValidationRun).where(ValidationRun.resource_id == resource_id)
+        .order_by(ValidationRun.id.desc()).limit(1)
+    ).first()
 
 
 def get_progress(resource_id: str) -> dict[str, Any] | None:
-    """``{"state", "rows", "bytes_done", "bytes_total", "updated"}`` of the latest run, or None."""
-    raw: dict[Any, Any] = jobs.get_redis().hgetall(progress_key(resource_id))  # type: ignore[assignment]
-    if not raw:
+    """The latest run of ``resource_id`` as ``{"state", "rows", "bytes_done", "bytes_total",
+    "percent", "errors", "finished"}``, or None when it was never validated."""
+    run = latest_run(resource_id)
+    if run is None:
         return None
-    data = {_text(k): _text(v) for k, v in raw.items()}
-    result: dict[str, Any] = {"state": data.get("state", "")}
-    for name in ("rows", "bytes_done", "bytes_total"):
-        result[name] = int(data.get(name, 0) or 0)
-    result["updated"] = float(data.get("updated", 0) or 0)
-    return result
+    return {"state": str(run.status), "rows": run.rows_done, "bytes_done": run.bytes_done,
+            "bytes_total": run.bytes_total, "percent": run.percent, "errors": run.error_count,
+            "finished": run.status.finished, "engine": run.engine, "run": run.id}
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+def _set_run(run_id: int | None, **values: Any) -> None:
+    if run_id is None:
+        return
+    try:
+        db.session.execute(update(ValidationRun).where(ValidationRun.id == run_id).values(**values))
+        db.session.commit()
+    except Exception:  # progress is a courtesy; never fail the job for it
+        db.session.rollback()
+        log.warning("could not record validation progress of run %s", run_id, exc_info=True)
 
 
 def _schema_of(resource: Resource) -> dict[str, Any] | str | None:
@@ -93,7 +109,8 @@ def _error_report(message: str) -> dict[str, Any]:
     return Report.from_validation(errors=[ferrors.SourceError(note=message)]).to_dict()
 
 
-def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: str | None = None) -> str:
+def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: str | None = None,
+                      run_id: int | None = None) -> str:
     """The job. Returns the status written (or ``"stale"``/``"missing"`` when nothing was)."""
     from satudata.validation.engine import UnusableInput, validate_table_detailed
 
@@ -102,8 +119,23 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
         return "missing"
     if (sha256 is not None and resource.sha256 != sha256) or (
             fingerprint is not None and schema_fingerprint(resource) != fingerprint):
+        _set_run(run_id, status=RunStatus.SUPERSEDED, finished_at=utcnow())
         return "stale"
+    if run_id is None:  # called directly (CLI, tests): record a run all the same
+        run = ValidationRun(resource_id=resource.id, sha256=resource.sha256,
+                            schema_fingerprint=schema_fingerprint(resource), bytes_total=resource.size or 0)
+        db.session.add(run)
+        db.session.flush()
+        run_id = run.id
     config = current_app.config
+    expected = (resource.sha256, schema_fingerprint(resource))
+    path = get_store().path(resource.sha256) if resource.sha256 else None
+    schema = _schema_of(resource)
+    fmt = (resource.format or "").lower() or None
+    sheet = resource.sheet
+    # End the read transaction before the long part: progress is committed as it goes, and a
+    # SQLite reader held open here would block those writes.
+    _set_run(run_id, status=RunStatus.RUNNING, started_at=utcnow(), bytes_total=resource.size or 0)
     last = 0.0
 
     def progress(rows: int, done: int, total: int) -> None:
@@ -111,23 +143,19 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY or done >= total:
             last = now
-            _set_progress(resource_id, state="running", rows=rows, bytes_done=done, bytes_total=total,
-                          updated=time.time())
+            _set_run(run_id, rows_done=rows, bytes_done=done, bytes_total=total)
 
-    _set_progress(resource_id, state="running", rows=0, bytes_done=0, bytes_total=resource.size or 0,
-                  updated=time.time())
-    expected = (resource.sha256, schema_fingerprint(resource))
     status = ValidationStatus.ERROR
     report: dict[str, Any]
     row_count: int | None = None
     engine_used = ""
     try:
-        if not resource.sha256:
+        if path is None:
             raise UnusableInput("Sumber data ini berupa tautan, bukan berkas yang diunggah; tidak dapat divalidasi.")
         outcome = validate_table_detailed(
-            get_store().path(resource.sha256), _schema_of(resource), fmt=(resource.format or "").lower() or None,
+            path, schema, fmt=fmt,
             engine=config.get("VALIDATION_ENGINE", "auto"), progress=progress,
-            sheet=None, schemas_dir=config.get("SCHEMAS_PATH"),
+            sheet=sheet, schemas_dir=config.get("SCHEMAS_PATH"),
             **({"xlsx_max_uncompressed": config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
                if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}),
         )
@@ -140,18 +168,23 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
     except Exception as exc:
         log.exception("validation of resource %s failed", resource_id)
         report = _error_report(f"Validasi gagal karena kesalahan sistem: {type(exc).__name__}.")
-        _write(resource_id, expected, ValidationStatus.ERROR, report, None, "")
+        _write(resource_id, run_id, expected, ValidationStatus.ERROR, report, None, "")
         raise
-    return _write(resource_id, expected, status, report, row_count, engine_used)
+    return _write(resource_id, run_id, expected, status, report, row_count, engine_used)
 
 
-def _write(resource_id: str, expected: tuple[str | None, str], status: ValidationStatus, report: dict[str, Any],
-           row_count: int | None, engine_used: str) -> str:
+def _error_count(report: dict[str, Any]) -> int:
+    return sum(len(t.get("errors", [])) for t in report.get("tasks", [])) + len(report.get("errors", []))
+
+
+def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str], status: ValidationStatus,
+           report: dict[str, Any], row_count: int | None, engine_used: str) -> str:
     db.session.rollback()  # re-read: the resource may have changed while we worked
     resource = db.session.get(Resource, resource_id)
     if resource is None:
         return "missing"
     if (resource.sha256, schema_fingerprint(resource)) != expected:
+        _set_run(run_id, status=RunStatus.SUPERSEDED, finished_at=utcnow())
         return "stale"
     for task in report.get("tasks", []):
         # Name the uploaded file, not the server path of its stored copy.
@@ -160,9 +193,20 @@ def _write(resource_id: str, expected: tuple[str | None, str], status: Validatio
     resource.validation_report = report
     if row_count is not None:
         resource.row_count = row_count
+    errors = _error_count(report)
+    if run_id is not None:
+        run = db.session.get(ValidationRun, run_id)
+        if run is not None:
+            run.status = RunStatus(str(status))
+            run.error_count = errors
+            run.engine = engine_used
+            run.finished_at = utcnow()
+            if row_count is not None:
+                run.rows_done = row_count
+            run.bytes_done = run.bytes_total
+            if status == ValidationStatus.ERROR:
+                run.message = str((report.get("errors") or [{}])[0].get("note", ""))
     audit(ACTOR, "resource.validate", "resource", resource.id,
-          {"status": str(status), "errors": len((report.get("tasks") or [{}])[0].get("errors", []))
-           if report.get("tasks") else len(report.get("errors", [])), "engine": engine_used})
+          {"status": str(status), "errors": errors, "engine": engine_used})
     db.session.commit()
-    _set_progress(resource_id, state=str(status), updated=time.time())
     return str(status)

@@ -1,7 +1,507 @@
-"""The producer's workspace: "Dataset saya", dataset forms, uploads, Table Schemas, reports."""
+"""The producer's workspace ("Kelola data"): "Dataset saya" by state, the metadata forms with
+their completeness meter, uploads (with a progress bar) and links, the Table Schema of each
+table, the validation report, and submitting for review.
+
+Views are thin: every change goes through ``catalog.services`` / ``review.services``, which
+authorise and audit it. Pages need a signed-in user; what they may see and do is decided by
+the services and the policy.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from satudata.accounts.models import User
+from satudata.authz import Permission, can
+from satudata.catalog import services as catalog
+from satudata.catalog.models import Dataset, DatasetState, Resource
+from satudata.catalog.serializers import DatasetFormSchema
+from satudata.catalog.storage import get_store
+from satudata.errors import DomainError, Invalid, NotFound, Unauthenticated
+from satudata.extensions import db
+from satudata.review import services as review
+from satudata.review.transitions import STATE_LABELS
 
 bp = Blueprint("workspace", __name__, url_prefix="/kelola")
+
+PREVIEW_ROWS = 25
+STATE_ORDER = (DatasetState.DRAFT, DatasetState.CHANGES_REQUESTED, DatasetState.SUBMITTED,
+               DatasetState.PUBLISHED, DatasetState.WITHDRAWN)
+
+
+def signed_in() -> User:
+    if not current_user.is_authenticated:
+        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest" or (
+        request.accept_mimetypes.best == "application/json")
+
+
+def _errors(err: DomainError) -> dict[str, Any]:
+    return {"_form": [err.message], **{k: v for k, v in (err.details or {}).items() if k != "_form"}}
+
+
+def load_metadata(form: Any) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = DatasetFormSchema().load(form)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_form": exc.messages}
+        raise Invalid(_("Periksa isian yang ditandai."), details=messages) from exc
+    return data
+
+
+def next_step(dataset: Dataset) -> str:
+    """What the dataset needs next, in one line, for "Dataset saya"."""
+    if dataset.state == DatasetState.SUBMITTED:
+        return _("Menunggu pemeriksaan walidata.")
+    if dataset.state == DatasetState.PUBLISHED:
+        return _("Terbit di katalog publik.")
+    if dataset.state == DatasetState.WITHDRAWN:
+        return _("Ditarik dari katalog publik oleh walidata.")
+    problems = review.submission_problems(dataset)
+    if not problems:
+        return _("Siap diajukan ke walidata.")
+    prefix = _("Perbaiki sesuai catatan walidata: ") if dataset.state == DatasetState.CHANGES_REQUESTED else ""
+    return prefix + problems[0] + (_(" (dan %(n)s hal lain)", n=len(problems) - 1) if len(problems) > 1 else "")
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"state_label": lambda s: _(STATE_LABELS.get(DatasetState(str(s)), str(s)))}
+
+
+# --------------------------------------------------------------------------- Dataset saya
+
+
+@bp.route("/")
+def dashboard() -> Any:
+    user = signed_in()
+    state = DatasetState.parse(request.args.get("status"))
+    if request.args.get("status") and state is None:
+        raise NotFound(_("Status tidak dikenal."))
+    datasets = catalog.list_workspace_datasets(user, state=state)  # type: ignore[arg-type]
+    organizations = catalog.workspace_organizations(user)
+    return render_template(
+        "workspace/dashboard.html", datasets=datasets, counts=catalog.workspace_counts(user), state=state,
+        states=STATE_ORDER, organizations=organizations, next_step=next_step,
+        completeness=catalog.completeness,
+        can_create=any(can(user, Permission.CATALOG_DATASET_CREATE, o) for o in organizations))
+
+
+def _form_context(dataset: Dataset | None, form: Any, errors: dict[str, Any], organizations: list[Any]) -> dict[str, Any]:
+    from satudata.catalog.views.public import enum_labels
+
+    return {"dataset": dataset, "form": form, "errors": errors, "organizations": organizations,
+            "topics": catalog.list_topics(), "licences": catalog.list_licences(), "labels": enum_labels(),
+            "fields": {f.name: f for f in catalog.METADATA_FIELDS},
+            "meter": catalog.completeness(dataset) if dataset is not None else None}
+
+
+@bp.route("/dataset/baru", methods=["GET", "POST"])
+def dataset_new() -> Any:
+    user = signed_in()
+    organizations = [o for o in catalog.workspace_organizations(user)
+                     if can(user, Permission.CATALOG_DATASET_CREATE, o)]
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            org_id = request.form.get("organization", type=int)
+            org = next((o for o in organizations if o.id == org_id), None) if org_id else (
+                organizations[0] if len(organizations) == 1 else None)
+            if org is None:
+                raise Invalid(_("Pilih OPD produsen data."), details={"organization": [_("Pilih OPD.")]})
+            dataset = catalog.create_workspace_dataset(user, org, load_metadata(request.form))
+            db.session.commit()
+            flash(_("Dataset dibuat sebagai draf. Sekarang unggah tabelnya."), "success")
+            return redirect(url_for("workspace.upload", slug=dataset.slug))
+        except DomainError as err:
+            db.session.rollback()
+            errors = _errors(err)
+    elif not organizations:
+        abort(403)
+    form = _FormView(request.form) if request.method == "POST" else {
+        "access_class": "publik", "licence_id": "cc-by-4.0",
+        "contact_name": user.full_name if hasattr(user, "full_name") else "", "contact_email": user.email}
+    return render_template("workspace/dataset_form.html", **_form_context(None, form, errors, organizations)), \
+        400 if errors else 200
+
+
+def _form_values(dataset: Dataset) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in catalog.METADATA_FIELDS:
+        value = getattr(dataset, f.name)
+        if f.name == "topics":
+            values[f.name] = [t.slug for t in value]
+        elif f.name == "tags":
+            values[f.name] = ", ".join(t.name for t in value)
+        elif value is None:
+            values[f.name] = ""
+        elif isinstance(value, bool):
+            values[f.name] = "on" if value else ""
+        else:
+            values[f.name] = str(value)
+    return values
+
+
+class _FormView:
+    """``request.form`` with list access for topics, as the template reads it."""
+
+    def __init__(self, form: Any) -> None:
+        self._form = form
+
+    def get(self, key: str, default: Any = "") -> Any:
+        if key == "topics":
+            return self._form.getlist("topics")
+        return self._form.get(key, default)
+
+
+@bp.route("/dataset/<slug>/ubah", methods=["GET", "POST"])
+def dataset_edit(slug: str) -> Any:
+    user = signed_in()
+    dataset = catalog.get_workspace_dataset(user, slug)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            changed = catalog.update_dataset(user, dataset, load_metadata(request.form))
+            db.session.commit()
+            flash(_("Metadata disimpan.") if changed else _("Tidak ada perubahan."), "success")
+            return redirect(url_for("workspace.dataset", slug=dataset.slug))
+        except DomainError as err:
+            db.session.rollback()
+            errors = _errors(err)
+            dataset = catalog.get_workspace_dataset(user, slug)
+    form = _FormView(request.form) if request.method == "POST" else _form_values(dataset)
+    return render_template("workspace/dataset_form.html", **_form_context(dataset, form, errors, [])), \
+        400 if errors else 200
+
+
+@bp.route("/dataset/<slug>")
+def dataset(slug: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    return render_template(
+        "workspace/dataset.html", dataset=ds, meter=catalog.completeness(ds), problems=review.submission_problems(ds),
+        events=review.list_events(ds), editable=ds.state in catalog.EDITABLE_STATES
+        and can(user, Permission.CATALOG_DATASET_EDIT, ds),
+        can_submit=can(user, Permission.REVIEW_DATASET_SUBMIT, ds), next_step=next_step(ds),
+        progress={r.id: _progress(r) for r in ds.resources if r.is_tabular})
+
+
+@bp.route("/dataset/<slug>/ajukan", methods=["POST"])
+def submit(slug: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    try:
+        review.submit_dataset(user, ds, note=request.form.get("note", "")[:2000])
+        db.session.commit()
+        flash(_("Dataset diajukan ke walidata untuk diperiksa."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(url_for("workspace.dataset", slug=slug))
+
+
+@bp.route("/dataset/<slug>/tarik", methods=["POST"])
+def retract(slug: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    try:
+        review.retract_submission(user, ds, note=request.form.get("note", "")[:2000])
+        db.session.commit()
+        flash(_("Pengajuan ditarik; dataset kembali menjadi draf."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(url_for("workspace.dataset", slug=slug))
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def _standards() -> list[Any]:
+    try:
+        from satudata.validation import services as validation
+
+        return list(validation.list_standards())
+    except (ImportError, AttributeError):  # pragma: no cover - the library ships with the app
+        return []
+
+
+def _standard_schema(choice: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The Table Schema picked on the upload form: a standard (``name`` or ``name@version``)
+    or none (inferred from the file)."""
+    if not choice or choice == "infer":
+        return None, None
+    from satudata.validation import services as validation
+
+    name, version = validation.parse_schema_ref(choice)
+    standard = validation.get_standard(name, version)
+    return dict(standard.descriptor), validation.schema_ref_of(standard)
+
+
+def _upload_response(ok_url: str, errors: dict[str, Any], template: str, **context: Any) -> Any:
+    if wants_json():
+        if errors:
+            return jsonify({"ok": False, "errors": errors}), 400
+        return jsonify({"ok": True, "redirect": ok_url})
+    if errors:
+        return render_template(template, errors=errors, **context), 400
+    return redirect(ok_url)
+
+
+@bp.route("/dataset/<slug>/unggah", methods=["GET", "POST"])
+def upload(slug: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    errors: dict[str, Any] = {}
+    context = {"dataset": ds, "standards": _standards(), "form": request.form,
+               "max_bytes": current_app.config["UPLOAD_MAX_BYTES"]}
+    if request.method == "GET":
+        return render_template("workspace/upload.html", errors=errors, **context)
+    kind = request.form.get("kind", "file")
+    try:
+        if kind == "link":
+            res = catalog.add_workspace_link(user, ds, url=request.form.get("url", ""), name=request.form.get("name", ""),
+                                             format=request.form.get("format") or None,
+                                             description=request.form.get("description", ""))
+        else:
+            upload_file = request.files.get("file")
+            if upload_file is None or not upload_file.filename:
+                raise Invalid(_("Pilih berkas untuk diunggah."), details={"file": [_("Pilih berkas.")]})
+            schema, ref = _standard_schema(request.form.get("schema", ""))
+            res = catalog.upload_resource(
+                user, ds, upload_file.stream, filename=upload_file.filename, name=request.form.get("name", ""),
+                description=request.form.get("description", ""), sheet=request.form.get("sheet") or None,
+                table_schema=schema, schema_ref=ref)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        errors = _errors(err)
+        ds = catalog.get_workspace_dataset(user, slug)
+        context["dataset"] = ds
+        return _upload_response("", errors, "workspace/upload.html", **context)
+    flash(_("Berkas diunggah. Validasi berjalan; hasilnya tampil di halaman ini.") if res.is_tabular
+          else _("Sumber data ditambahkan."), "success")
+    return _upload_response(url_for("workspace.resource", slug=slug, resource_id=res.id), {}, "")
+
+
+# --------------------------------------------------------------------------- one resource
+
+
+def _progress(res: Resource) -> dict[str, Any] | None:
+    from satudata.validation import tasks
+
+    return tasks.get_progress(res.id)
+
+
+def _preview(res: Resource, first_row: int, cells: dict[int, set[int]]) -> Any:
+    from satudata.validation import report
+
+    if not (res.is_tabular and res.sha256):
+        return None
+    try:
+        rows = report.raw_rows(get_store().path(res.sha256), res.format or "csv", first_row=first_row,
+                               count=PREVIEW_ROWS, sheet=res.sheet)
+    except Exception as exc:  # a file the preview cannot read: the report says why
+        current_app.logger.info("workspace preview of %s failed: %s", res.id, exc)
+        return None
+    return {"header": rows.header, "rows": rows.rows, "first_row": first_row, "cells": cells,
+            "per_page": PREVIEW_ROWS}
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>")
+def resource(slug: str, resource_id: str) -> Any:
+    from satudata.validation import report
+
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    presented = report.present(res.validation_report)
+    cells = presented.cells if presented else {}
+    first_row = request.args.get("baris", type=int) or report.around(presented.rows_with_errors if presented else [],
+                                                                     PREVIEW_ROWS)
+    return render_template(
+        "workspace/resource.html", dataset=ds, res=res, report=presented, progress=_progress(res),
+        preview=_preview(res, first_row, cells), editable=ds.state in catalog.EDITABLE_STATES
+        and can(user, Permission.CATALOG_DATASET_EDIT, ds), standards=_standards(),
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"], errors={})
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/status.json")
+def resource_status(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    progress = _progress(res) or {}
+    return jsonify({"status": str(res.validation_status), **progress})
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/laporan.json")
+def report_json(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    if not res.validation_report:
+        raise NotFound(_("Sumber data ini belum punya laporan validasi."))
+    body = json.dumps(res.validation_report, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="laporan-validasi-{res.id[:8]}.json"'})
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/ganti", methods=["POST"])
+def replace(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    ok_url = url_for("workspace.resource", slug=slug, resource_id=resource_id)
+    try:
+        upload_file = request.files.get("file")
+        if upload_file is None or not upload_file.filename:
+            raise Invalid(_("Pilih berkas pengganti."), details={"file": [_("Pilih berkas.")]})
+        catalog.replace_resource_file(user, res, upload_file.stream, filename=upload_file.filename,
+                                      sheet=request.form.get("sheet") or None)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        if wants_json():
+            return jsonify({"ok": False, "errors": _errors(err)}), 400
+        flash(_("Berkas tidak diganti: %(msg)s", msg=err.message), "error")
+        return redirect(ok_url)
+    flash(_("Berkas diganti; berkas lama disimpan di riwayat. Validasi berjalan."), "success")
+    return jsonify({"ok": True, "redirect": ok_url}) if wants_json() else redirect(ok_url)
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/ubah", methods=["POST"])
+def resource_edit(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    try:
+        catalog.update_resource_details(user, res, name=request.form.get("name", ""),
+                                        description=request.form.get("description", ""))
+        db.session.commit()
+        flash(_("Keterangan sumber data disimpan."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(url_for("workspace.resource", slug=slug, resource_id=resource_id))
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/hapus", methods=["POST"])
+def resource_delete(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    try:
+        catalog.delete_resource(user, res)
+        db.session.commit()
+        flash(_("Sumber data dihapus."), "success")
+        return redirect(url_for("workspace.dataset", slug=slug))
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("workspace.resource", slug=slug, resource_id=resource_id))
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/validasi-ulang", methods=["POST"])
+def revalidate(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    try:
+        catalog.revalidate_resource(user, res)
+        db.session.commit()
+        flash(_("Validasi dijalankan ulang."), "success")
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+    return redirect(url_for("workspace.resource", slug=slug, resource_id=resource_id))
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/unduh")
+@bp.route("/dataset/<slug>/sumber/<resource_id>/riwayat/<int:number>/unduh")
+def resource_file(slug: str, resource_id: str, number: int | None = None) -> Any:
+    """The producer's own copy of the current file or of an earlier upload (drafts included)."""
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    sha, filename = res.sha256, res.filename
+    if number is not None:
+        rev = next((r for r in res.revisions if r.number == number), None)
+        if rev is None:
+            raise NotFound(_("Versi berkas itu tidak ada."))
+        sha, filename = rev.sha256, rev.filename
+    if not sha or not get_store().exists(sha):
+        raise NotFound(_("Berkas tidak tersedia di penyimpanan."))
+    return send_file(get_store().path(sha), as_attachment=True, download_name=filename or "berkas",
+                     mimetype=res.media_type or "application/octet-stream")
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/skema", methods=["GET", "POST"])
+def resource_schema(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    res = catalog.get_workspace_resource(user, ds, resource_id)
+    if not res.is_tabular:
+        raise NotFound(_("Table Schema hanya untuk tabel."))
+    from satudata.validation import schema_form
+    from satudata.validation import services as validation
+
+    errors: dict[str, Any] = {}
+    ok_url = url_for("workspace.resource", slug=slug, resource_id=resource_id)
+    descriptor = res.table_schema or {"fields": []}
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        try:
+            if action == "standard":
+                schema, ref = _standard_schema(request.form.get("schema", ""))
+                if schema is None:
+                    raise Invalid(_("Pilih standar data."), details={"schema": [_("Pilih standar data.")]})
+                catalog.set_resource_schema(user, res, schema, ref)
+                message = _("Standar data %(ref)s dipasang; validasi berjalan.", ref=ref)
+            elif action == "infer":
+                if not res.sha256:
+                    raise Invalid(_("Belum ada berkas untuk disimpulkan skemanya."))
+                inferred = validation.infer_schema(get_store().path(res.sha256), (res.format or "csv").lower(),
+                                                   sheet=res.sheet)
+                catalog.set_resource_schema(user, res, inferred, None)
+                message = _("Table Schema disimpulkan dari berkas; periksa dan lengkapi aturannya.")
+            else:
+                descriptor = schema_form.descriptor_from_form(request.form)
+                catalog.set_resource_schema(user, res, descriptor, None if res.schema_ref is None
+                                            else f"{res.schema_ref.split('+')[0]}+ubahan")
+                message = _("Table Schema disimpan; validasi berjalan.")
+            db.session.commit()
+            flash(message, "success")
+            return redirect(ok_url if action != "infer" else url_for("workspace.resource_schema", slug=slug,
+                                                                     resource_id=resource_id))
+        except DomainError as err:
+            db.session.rollback()
+            errors = _errors(err)
+            ds = catalog.get_workspace_dataset(user, slug)
+            res = catalog.get_workspace_resource(user, ds, resource_id)
+    form_values = schema_form.form_from_descriptor(descriptor)
+    return render_template("workspace/schema.html", dataset=ds, res=res, form_values=form_values, errors=errors,
+                           standards=_standards(), editable=ds.state in catalog.EDITABLE_STATES
+                           and can(user, Permission.CATALOG_DATASET_EDIT, ds)), 400 if errors else 200

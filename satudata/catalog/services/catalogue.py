@@ -39,6 +39,39 @@ from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 
+__all__ = [
+    "MEDIA_TYPES",
+    "FILTER_KEYS",
+    "SORTS",
+    "get_or_create_tags",
+    "create_dataset",
+    "add_resource_file",
+    "add_resource_link",
+    "snapshot",
+    "publish_dataset",
+    "public_filter",
+    "get_public_dataset",
+    "get_public_resource",
+    "record_download",
+    "get_topic",
+    "list_topics",
+    "list_licences",
+    "topic_counts",
+    "organization_counts",
+    "tag_counts",
+    "SearchResult",
+    "find_datasets",
+    "catalogue_counts",
+    "QUERY_FILTER_KEYS",
+    "QUERY_SORT_KEYS",
+    "QUERY_FACET_KEYS",
+    "DatasetFilter",
+    "DatasetSlice",
+    "query_public_datasets",
+    "list_public_dataset_slugs",
+    "list_public_tags",
+]
+
 MEDIA_TYPES = {
     "CSV": "text/csv",
     "TSV": "text/tab-separated-values",

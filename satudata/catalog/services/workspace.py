@@ -1,0 +1,535 @@
+"""The producer's side of the catalogue: "Dataset saya", editing metadata, uploading and
+replacing files (with history), links, and attaching Table Schemas.
+
+Producers change a dataset only while it is theirs to change: ``draft`` or
+``changes_requested``. A submitted dataset is with the walidata (retract it first); a published
+one changes through a revision (the review issue). Every upload is checked before it replaces
+anything (``validation.preflight``), so a bad file costs nothing: the resource keeps its
+previous good file, and the clerk reads at once what to change.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from satudata.accounts.models import Organization
+from satudata.accounts.services import audit
+from satudata.authz import Actor, Permission, Role, SystemActor, can, require
+from satudata.catalog import tables
+from satudata.catalog.models import (
+    AccessClass,
+    Dataset,
+    DatasetState,
+    Licence,
+    Resource,
+    ResourceRevision,
+    Topic,
+    ValidationStatus,
+)
+from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags
+from satudata.catalog.storage import StoredFile, get_store
+from satudata.db import utcnow
+from satudata.errors import Conflict, Invalid, NotFound
+from satudata.extensions import db
+
+__all__ = [
+    "EDITABLE_STATES",
+    "METADATA_FIELDS",
+    "Completeness",
+    "MetadataField",
+    "completeness",
+    "create_workspace_dataset",
+    "delete_resource",
+    "get_workspace_dataset",
+    "get_workspace_resource",
+    "list_workspace_datasets",
+    "missing_required_metadata",
+    "replace_resource_file",
+    "revalidate_resource",
+    "set_resource_schema",
+    "update_dataset",
+    "update_resource_details",
+    "upload_resource",
+    "add_workspace_link",
+    "workspace_counts",
+    "workspace_organizations",
+]
+
+EDITABLE_STATES = (DatasetState.DRAFT, DatasetState.CHANGES_REQUESTED)
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+@dataclass(frozen=True)
+class MetadataField:
+    """One Satu Data metadata field as the form and the completeness meter see it."""
+
+    name: str
+    label: str
+    group: str
+    required: bool = False
+
+
+METADATA_FIELDS: tuple[MetadataField, ...] = (
+    MetadataField("title", "Judul", "dasar", True),
+    MetadataField("description", "Deskripsi", "dasar", True),
+    MetadataField("topics", "Topik", "dasar", True),
+    MetadataField("tags", "Kata kunci", "dasar"),
+    MetadataField("urusan", "Urusan pemerintahan", "dasar"),
+    MetadataField("konsep", "Konsep", "standar"),
+    MetadataField("definisi", "Definisi", "standar"),
+    MetadataField("klasifikasi", "Klasifikasi", "standar"),
+    MetadataField("ukuran", "Ukuran", "standar"),
+    MetadataField("satuan", "Satuan", "standar", True),
+    MetadataField("year", "Tahun data", "cakupan", True),
+    MetadataField("period", "Periode data", "cakupan"),
+    MetadataField("frequency", "Frekuensi", "cakupan", True),
+    MetadataField("release_date", "Jadwal rilis", "cakupan"),
+    MetadataField("presentation_level", "Tingkat penyajian", "cakupan", True),
+    MetadataField("kode_wilayah", "Kode wilayah", "cakupan", True),
+    MetadataField("coverage", "Cakupan wilayah", "cakupan"),
+    MetadataField("data_source", "Sumber data", "sumber", True),
+    MetadataField("collection_method", "Cara pengumpulan", "sumber", True),
+    MetadataField("data_kind", "Jenis data", "sumber", True),
+    MetadataField("data_status", "Status data", "sumber", True),
+    MetadataField("is_priority", "Data prioritas", "sumber"),
+    MetadataField("access_class", "Klasifikasi akses", "akses", True),
+    MetadataField("licence_id", "Lisensi", "akses", True),
+    MetadataField("contact_name", "Nama kontak", "akses", True),
+    MetadataField("contact_email", "Email kontak", "akses", True),
+)
+_BOOLEAN_FIELDS = {"is_priority"}
+
+
+def _filled(dataset: Dataset, name: str) -> bool:
+    if name in _BOOLEAN_FIELDS:
+        return True  # a yes/no always has an answer
+    value = getattr(dataset, name)
+    if isinstance(value, list):
+        return bool(value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None
+
+
+@dataclass
+class Completeness:
+    percent: int
+    filled: int
+    total: int
+    missing_required: list[str] = field(default_factory=list)
+    missing_recommended: list[str] = field(default_factory=list)
+
+
+def completeness(dataset: Dataset) -> Completeness:
+    """How much of the Satu Data metadata is filled in (the meter on the form)."""
+    missing_required, missing_recommended = [], []
+    filled = 0
+    for f in METADATA_FIELDS:
+        if _filled(dataset, f.name):
+            filled += 1
+        elif f.required:
+            missing_required.append(f.label)
+        else:
+            missing_recommended.append(f.label)
+    total = len(METADATA_FIELDS)
+    return Completeness(percent=round(100 * filled / total), filled=filled, total=total,
+                        missing_required=missing_required, missing_recommended=missing_recommended)
+
+
+def missing_required_metadata(dataset: Dataset) -> list[str]:
+    """Labels of required metadata fields still empty (the submission guard reads this)."""
+    return completeness(dataset).missing_required
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def workspace_organizations(actor: Actor) -> list[Organization]:
+    """The organisations the actor produces data for (admins: every organisation)."""
+    if getattr(actor, "is_admin", False) or isinstance(actor, SystemActor):
+        return list(db.session.scalars(select(Organization).order_by(Organization.name)))
+    ids = {m.organization_id for m in getattr(actor, "memberships", []) if m.role == Role.PRODUSEN}
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)).order_by(Organization.name)))
+
+
+def _workspace_query(actor: Actor) -> Any:
+    q = select(Dataset)
+    if not (getattr(actor, "is_admin", False) or isinstance(actor, SystemActor)):
+        ids = [o.id for o in workspace_organizations(actor)]
+        q = q.where(Dataset.organization_id.in_(ids or [-1]))
+    return q
+
+
+def list_workspace_datasets(actor: Actor, *, state: DatasetState | None = None,
+                            organization_id: int | None = None) -> list[Dataset]:
+    """The datasets of the actor's OPDs, most recently changed first."""
+    q = _workspace_query(actor).where(Dataset.harvest_source_id.is_(None))
+    if state is not None:
+        q = q.where(Dataset.state == state)
+    if organization_id is not None:
+        q = q.where(Dataset.organization_id == organization_id)
+    return list(db.session.scalars(q.order_by(Dataset.updated_at.desc(), Dataset.title)))
+
+
+def workspace_counts(actor: Actor) -> dict[str, int]:
+    """How many of the actor's datasets are in each state."""
+    ids = _workspace_query(actor).where(Dataset.harvest_source_id.is_(None)).with_only_columns(Dataset.id)
+    rows = db.session.execute(
+        select(Dataset.state, func.count()).where(Dataset.id.in_(ids)).group_by(Dataset.state)
+    ).all()
+    counts = {str(s): 0 for s in DatasetState}
+    counts.update({str(state): n for state, n in rows})
+    return counts
+
+
+def get_workspace_dataset(actor: Actor, slug: str) -> Dataset:
+    """A dataset the actor may see in the workspace (its OPD's, its region's, or any for admins)."""
+    dataset = db.session.scalar(select(Dataset).where(Dataset.slug == slug))
+    if dataset is None or not (can(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+                               or can(actor, Permission.REVIEW_DATASET_PUBLISH, dataset)):
+        raise NotFound(f'Dataset "{slug}" tidak ada di ruang kerja Anda.')
+    return dataset
+
+
+def get_workspace_resource(actor: Actor, dataset: Dataset, resource_id: str) -> Resource:
+    for res in dataset.resources:
+        if res.id == resource_id:
+            return res
+    raise NotFound("Sumber data itu tidak ada di dataset ini (mungkin sudah dihapus).")
+
+
+# --------------------------------------------------------------------------- dataset writes
+
+
+def _ensure_editable(actor: Actor, dataset: Dataset) -> None:
+    if isinstance(actor, SystemActor) or dataset.state in EDITABLE_STATES:
+        return
+    if dataset.state == DatasetState.SUBMITTED:
+        raise Conflict("Dataset sedang diperiksa walidata dan tidak dapat diubah. Tarik kembali pengajuan "
+                       "bila perlu mengubahnya.")
+    raise Conflict("Dataset sudah terbit atau ditarik; perubahan dilakukan melalui revisi oleh walidata.")
+
+
+def _apply_metadata(dataset: Dataset, data: dict[str, Any]) -> list[str]:
+    """Set the loaded form values on ``dataset``; the names of what changed."""
+    changed: list[str] = []
+    for key, value in data.items():
+        if key == "topics":
+            slugs = sorted(set(value or []))
+            topics = list(db.session.scalars(select(Topic).where(Topic.slug.in_(slugs)))) if slugs else []
+            unknown = set(slugs) - {t.slug for t in topics}
+            if unknown:
+                raise Invalid("Topik tidak dikenal.", details={"topics": [f"Topik tidak dikenal: {', '.join(sorted(unknown))}."]})
+            if sorted(t.slug for t in dataset.topics) != slugs:
+                dataset.topics = topics
+                changed.append(key)
+        elif key == "tags":
+            names = sorted({t.strip().lower() for t in value or [] if t.strip()})
+            if sorted(t.name for t in dataset.tags) != names:
+                dataset.tags = get_or_create_tags(names)
+                changed.append(key)
+        elif key == "licence_id":
+            if value and db.session.get(Licence, value) is None:
+                raise Invalid("Lisensi tidak dikenal.", details={"licence_id": ["Pilih lisensi dari daftar."]})
+            if dataset.licence_id != value:
+                dataset.licence_id = value
+                changed.append(key)
+        elif key == "kode_wilayah":
+            if value:
+                from satudata import reference
+
+                if not reference.exists(value):
+                    raise Invalid("Kode wilayah tidak dikenal.", details={"kode_wilayah": [
+                        f'Kode "{value}" tidak ada di daftar kode wilayah Kemendagri. Contoh: 14.07 (Rokan Hilir).']})
+            if dataset.kode_wilayah != value:
+                dataset.kode_wilayah = value
+                changed.append(key)
+        else:
+            if key == "description" and value is None:
+                value = ""
+            if getattr(dataset, key) != value:
+                setattr(dataset, key, value)
+                changed.append(key)
+    return changed
+
+
+def create_workspace_dataset(actor: Actor, organization: Organization, data: dict[str, Any]) -> Dataset:
+    """Create a draft dataset from the loaded metadata form (``DatasetFormSchema``)."""
+    require(actor, Permission.CATALOG_DATASET_CREATE, organization)
+    title = str(data.get("title") or "").strip()
+    if not title:
+        raise Invalid("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
+    dataset = Dataset(slug=_unique_slug(title), title=title, organization=organization,
+                      access_class=AccessClass.PUBLIK, state=DatasetState.DRAFT)
+    db.session.add(dataset)
+    _apply_metadata(dataset, {k: v for k, v in data.items() if k != "title"})
+    db.session.flush()
+    audit(actor, "dataset.create", "dataset", dataset.id, {"slug": dataset.slug, "title": title})
+    return dataset
+
+
+def update_dataset(actor: Actor, dataset: Dataset, data: dict[str, Any]) -> list[str]:
+    """Change a draft's metadata; returns the names of the fields that changed."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    _ensure_editable(actor, dataset)
+    changed = _apply_metadata(dataset, data)
+    if changed:
+        dataset.updated_at = utcnow()
+        db.session.flush()
+        audit(actor, "dataset.update", "dataset", dataset.id, {"fields": changed})
+    return changed
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def _store_checked(stream: BinaryIO, filename: str, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
+    """Store the upload and check it can be read as ``fmt``; on failure keep nothing new."""
+    from satudata.validation import preflight
+
+    store = get_store()
+    stored = store.put(stream, max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
+    try:
+        checked = preflight.check_upload(
+            store.path(stored.sha256), fmt, sheet=sheet,
+            **({"xlsx_max_uncompressed": current_app.config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
+               if current_app.config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}))
+    except Invalid:
+        _discard_if_unused(stored.sha256)
+        raise
+    return stored, checked
+
+
+def _discard_if_unused(sha256: str) -> None:
+    used = db.session.scalar(select(func.count()).select_from(Resource).where(Resource.sha256 == sha256))
+    used = (used or 0) + (db.session.scalar(
+        select(func.count()).select_from(ResourceRevision).where(ResourceRevision.sha256 == sha256)) or 0)
+    if not used:
+        get_store().path(sha256).unlink(missing_ok=True)
+
+
+def _summarise(resource: Resource) -> None:
+    resource.row_count = None
+    resource.columns = None
+    if resource.format in ("CSV", "TSV") and resource.sha256:
+        summary = tables.summarise(get_store().path(resource.sha256))
+        if summary is not None:
+            resource.row_count = summary.row_count
+            resource.columns = summary.columns
+
+
+def _after_file_change(actor: Actor, resource: Resource) -> None:
+    """A tabular file is validated (against its Table Schema, inferred when it has none)."""
+    from satudata.validation import tasks
+
+    if resource.is_tabular:
+        if not (resource.table_schema or resource.schema_ref):
+            resource.table_schema = _inferred_schema(resource)
+        tasks.enqueue_validation(resource, requested_by=actor)
+    else:
+        resource.validation_status = ValidationStatus.UNVALIDATED
+        resource.validation_report = None
+
+
+def _inferred_schema(resource: Resource) -> dict[str, Any] | None:
+    try:
+        from satudata.validation import services as validation
+    except ImportError:  # pragma: no cover - the library service is part of this package
+        return None
+    infer = getattr(validation, "infer_schema", None)
+    if infer is None or not resource.sha256:
+        return None
+    try:
+        result: dict[str, Any] = infer(get_store().path(resource.sha256), (resource.format or "csv").lower(),
+                                      sheet=resource.sheet)
+        return result
+    except Invalid:
+        return None  # the validation report will say what is wrong with the file
+
+
+def upload_resource(actor: Actor, dataset: Dataset, stream: BinaryIO, *, filename: str, name: str = "",
+                    description: str = "", sheet: str | None = None, format: str | None = None,
+                    table_schema: dict[str, Any] | None = None, schema_ref: str | None = None) -> Resource:
+    """Add an uploaded file to ``dataset``; tables are then validated in the background."""
+    from satudata.validation import preflight
+
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    _ensure_editable(actor, dataset)
+    filename = _clean_filename(filename)
+    fmt = preflight.upload_format(filename, format)
+    if table_schema is not None:
+        _check_schema(table_schema)
+    stored, checked = _store_checked(stream, filename, fmt, sheet)
+    resource = Resource(
+        dataset=dataset, position=len(dataset.resources), name=(name or "").strip() or _name_from(filename),
+        description=description or "", format=fmt,
+        media_type=MEDIA_TYPES.get(fmt) or mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        sha256=stored.sha256, size=stored.size, filename=filename, sheet=checked.sheet if fmt == "XLSX" else None,
+        uploaded_at=utcnow(), table_schema=table_schema, schema_ref=schema_ref,
+    )
+    db.session.add(resource)
+    _summarise(resource)
+    db.session.flush()
+    _after_file_change(actor, resource)
+    dataset.updated_at = utcnow()
+    audit(actor, "resource.create", "resource", resource.id,
+          {"dataset": dataset.slug, "filename": filename, "sha256": stored.sha256, "size": stored.size})
+    return resource
+
+
+def replace_resource_file(actor: Actor, resource: Resource, stream: BinaryIO, *, filename: str,
+                          sheet: str | None = None) -> Resource:
+    """Re-upload: the new file becomes current, the old one goes to the resource's history.
+
+    The new file is checked first; if it cannot be read, nothing changes.
+    """
+    from satudata.validation import preflight
+
+    dataset = resource.dataset
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    _ensure_editable(actor, dataset)
+    filename = _clean_filename(filename)
+    fmt = preflight.upload_format(filename)
+    if resource.is_tabular != (fmt in preflight.TABULAR_FORMATS):
+        raise Invalid("Jenis berkas pengganti harus sama dengan yang lama (tabel diganti tabel, dokumen diganti "
+                      "dokumen). Untuk jenis lain, tambahkan sumber data baru.", details={"file": ["Jenis berkas berbeda."]})
+    stored, checked = _store_checked(stream, filename, fmt, sheet)
+    number = (db.session.scalar(select(func.max(ResourceRevision.number))
+                                .where(ResourceRevision.resource_id == resource.id)) or 0) + 1
+    db.session.add(ResourceRevision(
+        resource=resource, number=number, sha256=resource.sha256, size=resource.size, filename=resource.filename,
+        url=resource.url, format=resource.format, sheet=resource.sheet,
+        validation_status=str(resource.validation_status), row_count=resource.row_count,
+        uploaded_at=resource.uploaded_at or resource.created_at, replaced_by_id=getattr(actor, "id", None),
+    ))
+    resource.sha256, resource.size, resource.filename = stored.sha256, stored.size, filename
+    resource.format = fmt
+    resource.media_type = MEDIA_TYPES.get(fmt) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    resource.sheet = checked.sheet if fmt == "XLSX" else None
+    resource.uploaded_at = utcnow()
+    resource.validation_report = None
+    _summarise(resource)
+    db.session.flush()
+    _after_file_change(actor, resource)
+    dataset.updated_at = utcnow()
+    audit(actor, "resource.replace", "resource", resource.id,
+          {"dataset": dataset.slug, "filename": filename, "sha256": stored.sha256, "size": stored.size,
+           "revision": number})
+    return resource
+
+
+_LINK_FORBIDDEN = {"CSV", "TSV", "XLSX", "JSON"}
+
+
+def add_workspace_link(actor: Actor, dataset: Dataset, *, url: str, name: str, format: str | None = None,
+                       description: str = "") -> Resource:
+    """An external link, for documents that are not tables (tables must be uploaded to be validated)."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    _ensure_editable(actor, dataset)
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 1000:
+        raise Invalid("Tautan tidak valid.", details={"url": ["Tulis alamat lengkap yang diawali https:// atau http://."]})
+    fmt = (format or Path(parts.path).suffix.lstrip(".")).upper() or None
+    if fmt in _LINK_FORBIDDEN:
+        raise Invalid("Tabel harus diunggah.", details={"url": [
+            "Tabel (CSV, XLSX, JSON) harus diunggah sebagai berkas agar dapat divalidasi; tautan hanya untuk dokumen."]})
+    if not (name or "").strip():
+        raise Invalid("Nama wajib diisi.", details={"name": ["Beri nama dokumen ini."]})
+    resource = Resource(dataset=dataset, position=len(dataset.resources), name=name.strip(), url=url, format=fmt,
+                        description=description or "", media_type=MEDIA_TYPES.get(fmt or ""))
+    db.session.add(resource)
+    db.session.flush()
+    dataset.updated_at = utcnow()
+    audit(actor, "resource.create", "resource", resource.id, {"dataset": dataset.slug, "url": url})
+    return resource
+
+
+def update_resource_details(actor: Actor, resource: Resource, *, name: str, description: str = "") -> None:
+    require(actor, Permission.CATALOG_DATASET_EDIT, resource.dataset)
+    _ensure_editable(actor, resource.dataset)
+    if not name.strip():
+        raise Invalid("Nama wajib diisi.", details={"name": ["Nama sumber data wajib diisi."]})
+    if len(name) > 300:
+        raise Invalid("Nama terlalu panjang.", details={"name": ["Paling banyak 300 karakter."]})
+    resource.name, resource.description = name.strip(), description
+    audit(actor, "resource.update", "resource", resource.id, {"name": resource.name})
+
+
+def delete_resource(actor: Actor, resource: Resource) -> None:
+    """Remove a resource from a draft (its stored files stay while anything else uses them)."""
+    dataset = resource.dataset
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    _ensure_editable(actor, dataset)
+    audit(actor, "resource.delete", "resource", resource.id, {"dataset": dataset.slug, "name": resource.name})
+    dataset.resources.remove(resource)
+    for position, res in enumerate(dataset.resources):
+        res.position = position
+    dataset.updated_at = utcnow()
+    db.session.flush()
+
+
+def _check_schema(descriptor: dict[str, Any]) -> None:
+    from satudata.validation.engine import check_schema
+
+    check_schema(descriptor)
+
+
+def set_resource_schema(actor: Actor, resource: Resource, descriptor: dict[str, Any],
+                        schema_ref: str | None = None) -> None:
+    """Attach a Table Schema (a standard's copy or an edited one) and validate again."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, resource.dataset)
+    _ensure_editable(actor, resource.dataset)
+    if not resource.is_tabular:
+        raise Invalid("Table Schema hanya untuk tabel (CSV, XLSX, JSON).")
+    _check_schema(descriptor)
+    if resource.table_schema == descriptor and resource.schema_ref == schema_ref:
+        return
+    resource.table_schema = descriptor
+    resource.schema_ref = schema_ref
+    from satudata.validation import tasks
+
+    if resource.sha256:
+        tasks.enqueue_validation(resource, requested_by=actor)
+    audit(actor, "resource.schema", "resource", resource.id,
+          {"schema_ref": schema_ref, "fields": len(descriptor.get("fields", []))})
+
+
+def revalidate_resource(actor: Actor, resource: Resource) -> None:
+    """Validate the current file again (after the library or the engine changed)."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, resource.dataset)
+    _ensure_editable(actor, resource.dataset)
+    if not (resource.is_tabular and resource.sha256):
+        raise Invalid("Hanya tabel yang diunggah yang dapat divalidasi.")
+    from satudata.validation import tasks
+
+    tasks.enqueue_validation(resource, requested_by=actor)
+    audit(actor, "resource.revalidate", "resource", resource.id, {})
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+
+
+def _clean_filename(filename: str) -> str:
+    name = Path((filename or "").replace("\\", "/")).name.strip()
+    name = _UNSAFE_NAME.sub("_", name)[:200]
+    if not name or name.startswith("."):
+        raise Invalid("Pilih berkas untuk diunggah.", details={"file": ["Pilih berkas untuk diunggah."]})
+    return name
+
+
+def _name_from(filename: str) -> str:
+    stem = filename.rsplit(".", 1)[0]
+    return re.sub(r"[_\-]+", " ", stem).strip().capitalize() or filename

@@ -1,0 +1,228 @@
+"""A frictionless report as a clerk reads it: a summary, errors grouped by kind and column with
+row numbers and the offending values, the first 1,000 errors one by one, and the cells to
+highlight in the preview; and the raw rows of the uploaded file for that preview.
+
+Row numbers are frictionless's (and the spreadsheet's): row 1 is the header, the first data row
+is row 2.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from satudata.validation import convert
+from satudata.validation.messages import ERRORS, GENERIC, explain, summarise
+
+LISTED = 1000  # errors listed one by one on the page
+ROWS_PER_GROUP = 30  # row numbers shown per group
+VALUES_PER_GROUP = 12  # distinct offending values shown per group
+
+
+@dataclass
+class ErrorGroup:
+    type: str
+    judul: str
+    field: str | None
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    masalah: str = ""
+    perbaikan: str = ""
+
+    @property
+    def more_rows(self) -> int:
+        return max(0, self.count - len(self.rows))
+
+
+@dataclass
+class Presented:
+    valid: bool
+    total: int
+    truncated: bool
+    by_type: list[dict[str, Any]]
+    groups: list[ErrorGroup]
+    listed: list[dict[str, Any]]
+    table_errors: list[dict[str, Any]]  # not tied to a row: header, source, schema problems
+    cells: dict[int, set[int]]  # row number -> field numbers (1-based) to highlight
+    rows_with_errors: list[int]
+    stats: dict[str, Any]
+
+
+def _errors(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for t in report.get("tasks") or [] for e in t.get("errors", [])] + list(report.get("errors") or [])
+
+
+def present(report: dict[str, Any] | None, *, listed: int = LISTED) -> Presented | None:
+    """The report page's view of ``report`` (None when there is no report yet)."""
+    if not report:
+        return None
+    errors = _errors(report)
+    summary = summarise(report)
+    groups: dict[tuple[str, str | None], ErrorGroup] = {}
+    cells: dict[int, set[int]] = {}
+    listed_rows: list[dict[str, Any]] = []
+    table_errors: list[dict[str, Any]] = []
+    for error in errors:
+        kind = str(error.get("type", "error"))
+        field_name = error.get("fieldName")
+        row = error.get("rowNumber")
+        text = explain(error)
+        if not isinstance(row, int):
+            table_errors.append({**text, "type": kind, "field": field_name, "message": error.get("message", ""),
+                                 "label": error.get("label")})
+            continue
+        key = (kind, field_name if kind != "foreign-key" else ",".join(error.get("fieldNames") or []) or field_name)
+        group = groups.get(key)
+        if group is None:
+            base = ERRORS.get(kind, GENERIC)
+            group = groups[key] = ErrorGroup(type=kind, judul=base.judul, field=key[1], masalah=text["masalah"],
+                                             perbaikan=text["perbaikan"])
+        group.count += 1
+        if len(group.rows) < ROWS_PER_GROUP:
+            group.rows.append(row)
+        value = _offending(error)
+        if value is not None and value not in group.values and len(group.values) < VALUES_PER_GROUP:
+            group.values.append(value)
+        number = error.get("fieldNumber")
+        if isinstance(number, int):
+            cells.setdefault(row, set()).add(number)
+        else:
+            cells.setdefault(row, set())
+        if len(listed_rows) < listed:
+            listed_rows.append({"row": row, "field": field_name, "type": kind, "judul": text["judul"],
+                                "masalah": text["masalah"], "perbaikan": text["perbaikan"],
+                                "value": value, "message": error.get("message", "")})
+    stats = ((report.get("tasks") or [{}])[0].get("stats") or {}) if report.get("tasks") else {}
+    ordered = sorted(groups.values(), key=lambda g: (-g.count, g.type, g.field or ""))
+    return Presented(valid=bool(report.get("valid")), total=len(errors), truncated=summary["truncated"],
+                     by_type=summary["by_type"], groups=ordered, listed=listed_rows, table_errors=table_errors,
+                     cells=cells, rows_with_errors=sorted(cells), stats=stats)
+
+
+def _offending(error: dict[str, Any]) -> str | None:
+    if "cell" in error:
+        return str(error.get("cell", ""))
+    if error.get("fieldCells"):
+        return ", ".join(str(v) for v in error["fieldCells"])
+    cells = error.get("cells")
+    if isinstance(cells, list) and error.get("type") in ("primary-key", "unique-error", "duplicate-row"):
+        return None
+    return None
+
+
+# --------------------------------------------------------------------------- raw rows
+
+
+@dataclass
+class RawRows:
+    """Rows of the uploaded file as text: ``rows`` are ``(row number, cells)``."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    total: int | None = None  # data rows, when known
+
+
+def raw_rows(path: Path, fmt: str, *, first_row: int = 2, count: int = 25, sheet: str | None = None) -> RawRows:
+    """``count`` rows starting at row number ``first_row`` (2 = the first data row), as text.
+
+    Raises ``ValueError`` when the file cannot be read as a table.
+    """
+    first_row = max(2, first_row)
+    kind = fmt.lower()
+    if kind in ("csv", "tsv"):
+        return _csv_rows(path, first_row, count, tab=kind == "tsv")
+    if kind == "xlsx":
+        return _xlsx_rows(path, first_row, count, sheet)
+    if kind == "json":
+        return _json_rows(path, first_row, count)
+    raise ValueError(f"not a table format: {fmt}")
+
+
+def _text_stream(path: Path) -> io.TextIOWrapper:
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    encoding = "utf-8-sig"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return io.TextIOWrapper(path.open("rb"), encoding=encoding, errors="replace", newline="")
+
+
+def _csv_rows(path: Path, first_row: int, count: int, *, tab: bool) -> RawRows:
+    with _text_stream(path) as fh:
+        sample = fh.read(1 << 15)
+        fh.seek(0)
+        delimiter = "\t" if tab else ","
+        if not tab:
+            with contextlib.suppress(csv.Error):
+                delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        reader = csv.reader(fh, delimiter=delimiter)
+        header = next(reader, [])
+        rows = []
+        number = 1
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue  # frictionless skips blank rows without counting them
+            number += 1
+            if number < first_row:
+                continue
+            rows.append((number, cells))
+            if len(rows) >= count:
+                break
+    return RawRows(header=header, rows=rows)
+
+
+def _xlsx_rows(path: Path, first_row: int, count: int, sheet: str | None) -> RawRows:
+    convert.check_zip(path)
+    from openpyxl import load_workbook
+
+    with path.open("rb") as handle, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+        try:
+            ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook[workbook.sheetnames[0]]
+            ws.reset_dimensions()
+            header = [convert.cell_text(v) for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
+            while header and header[-1] == "":
+                header.pop()
+            rows = [(first_row + i, [convert.cell_text(v) for v in values][: max(len(header), 1)])
+                    for i, values in enumerate(ws.iter_rows(min_row=first_row, max_row=first_row + count - 1,
+                                                            values_only=True))]
+        finally:
+            workbook.close()
+    return RawRows(header=header, rows=[r for r in rows if any(r[1])])
+
+
+def _json_rows(path: Path, first_row: int, count: int) -> RawRows:
+    keys: dict[str, None] = {}
+    page: list[dict[str, Any]] = []
+    for index, record in enumerate(convert._iter_json_array(path)):
+        if not isinstance(record, dict):
+            raise ValueError("JSON bukan array record")
+        for key in record:
+            keys.setdefault(str(key), None)
+        number = index + 2
+        if first_row <= number < first_row + count:
+            page.append(record)
+    header = list(keys)
+    rows = [(first_row + i, [convert.cell_text(rec.get(k)) for k in header]) for i, rec in enumerate(page)]
+    return RawRows(header=header, rows=rows)
+
+
+def around(rows: list[int], page_size: int) -> int:
+    """The first row number of the preview page that shows the first erroneous row."""
+    if not rows:
+        return 2
+    first = rows[0]
+    return 2 + ((first - 2) // page_size) * page_size
+
+
+__all__ = ["ErrorGroup", "Presented", "RawRows", "around", "present", "raw_rows"]

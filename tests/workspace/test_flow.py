@@ -1,0 +1,202 @@
+"""The producer's flow through the web workspace, with a real validation worker."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from satudata import jobs
+from satudata.accounts.models import AuditLog
+from satudata.catalog.models import Dataset, DatasetState, Resource, ResourceRevision
+from satudata.extensions import db
+from satudata.review.models import ReviewEvent
+from satudata.validation.models import ValidationRun
+from tests.conftest import run_worker
+from tests.workspace.conftest import COMPLETE, csrf_of
+
+SCHEMA = {
+    "fields": [
+        {"name": "puskesmas", "type": "string", "constraints": {"required": True}},
+        {"name": "dokter", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "perawat", "type": "integer", "constraints": {"minimum": 0}},
+    ],
+    "primaryKey": ["puskesmas"],
+}
+BAD = "puskesmas,dokter,perawat\nBagan Siapiapi,4,20\nBangko,-1,x\n,2,3\n"
+GOOD = "puskesmas,dokter,perawat\nBagan Siapiapi,4,20\nBangko,1,7\nKubu,2,3\n"
+
+
+@pytest.fixture()
+def queue(app: Any) -> Any:
+    q = jobs.get_queue("validation")
+    q.empty()
+    yield q
+    q.empty()
+
+
+def _create(client: Any, **overrides: Any) -> Dataset:
+    token = csrf_of(client, "/kelola/dataset/baru")
+    data = {**COMPLETE, **overrides, "csrf_token": token}
+    resp = client.post("/kelola/dataset/baru", data=data)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    slug = resp.headers["Location"].split("/")[3]
+    return db.session.scalars(select(Dataset).where(Dataset.slug == slug)).one()
+
+
+def _upload(client: Any, ds: Dataset, content: str | bytes, filename: str = "nakes.csv", **form: Any) -> Any:
+    token = csrf_of(client, f"/kelola/dataset/{ds.slug}/unggah")
+    body = content.encode() if isinstance(content, str) else content
+    return client.post(f"/kelola/dataset/{ds.slug}/unggah", data={
+        "csrf_token": token, "kind": "file", "file": (io.BytesIO(body), filename), **form},
+        content_type="multipart/form-data", headers={"X-Requested-With": "XMLHttpRequest"})
+
+
+def test_dashboard_needs_sign_in(scratch_client: Any) -> None:
+    resp = scratch_client.get("/kelola/")
+    assert resp.status_code in (302, 401)
+
+
+def test_create_shows_marshmallow_errors_in_indonesian(produsen: Any) -> None:
+    token = csrf_of(produsen, "/kelola/dataset/baru")
+    resp = produsen.post("/kelola/dataset/baru", data={**COMPLETE, "year": "dua ribu", "contact_email": "x",
+                                                        "csrf_token": token})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "Tahun harus angka" in page and "Alamat email tidak valid" in page
+    assert db.session.scalar(select(Dataset).where(Dataset.title == COMPLETE["title"])) is None
+
+
+def test_upload_report_fix_and_submit(app: Any, produsen: Any, queue: Any) -> None:
+    ds = _create(produsen)
+    assert ds.state == DatasetState.DRAFT and ds.organization.slug == "dinkes-riau"
+    resp = _upload(produsen, ds, BAD)
+    assert resp.status_code == 200 and resp.get_json()["ok"] is True, resp.get_data(as_text=True)
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    assert res.table_schema is not None  # inferred from the file
+    # The producer tightens the inferred Table Schema to the real standard (a copy of SCHEMA).
+    from satudata.catalog import services as catalog
+    from satudata.accounts.models import User
+
+    user = db.session.scalars(select(User).where(User.username == "produsen")).one()
+    catalog.set_resource_schema(user, res, SCHEMA)
+    db.session.commit()
+    page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
+    assert "sedang divalidasi" in page and "data-status-url" in page
+    proc = run_worker(app, "validation")
+    assert proc.returncode == 0, proc.stderr
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert str(res.validation_status) == "invalid"
+    page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
+    assert "Tabel belum lolos validasi" in page
+    assert "cell-error" in page and "kolom <code>dokter</code>" in page
+    status = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/status.json").get_json()
+    assert status["status"] == "invalid" and status["finished"] is True
+    report = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/laporan.json")
+    assert report.status_code == 200 and report.get_json()["valid"] is False
+    # Submitting is refused while the table is invalid.
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}")
+    produsen.post(f"/kelola/dataset/{ds.slug}/ajukan", data={"csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Dataset, ds.id).state == DatasetState.DRAFT
+    # Fix and re-upload: the old file goes to the history.
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    resp = produsen.post(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/ganti", data={
+        "csrf_token": token, "file": (io.BytesIO(GOOD.encode()), "nakes-perbaikan.csv")},
+        content_type="multipart/form-data")
+    assert resp.status_code == 302
+    proc = run_worker(app, "validation")
+    assert proc.returncode == 0, proc.stderr
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert str(res.validation_status) == "valid" and res.filename == "nakes-perbaikan.csv"
+    revs = db.session.scalars(select(ResourceRevision).where(ResourceRevision.resource_id == res.id)).all()
+    assert [(r.number, r.filename, r.validation_status) for r in revs] == [(1, "nakes.csv", "invalid")]
+    old = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/riwayat/1/unduh")
+    assert old.status_code == 200 and old.data == BAD.encode()
+    old.close()
+    runs = db.session.scalars(select(ValidationRun).where(ValidationRun.resource_id == res.id)).all()
+    assert [str(r.status) for r in runs][-1] == "valid"
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}")
+    produsen.post(f"/kelola/dataset/{ds.slug}/ajukan", data={"csrf_token": token, "note": "Mohon diperiksa"})
+    db.session.expire_all()
+    assert db.session.get(Dataset, ds.id).state == DatasetState.SUBMITTED
+    event = db.session.scalars(select(ReviewEvent).where(ReviewEvent.dataset_id == ds.id)).one()
+    assert (event.action, event.from_state, event.to_state, event.note) == ("submit", "draft", "submitted",
+                                                                             "Mohon diperiksa")
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "dataset.submit")) is not None
+    # Submitted: locked for the producer.
+    resp = _upload(produsen, db.session.get(Dataset, ds.id), GOOD)
+    assert resp.status_code == 400 and "diperiksa walidata" in str(resp.get_json())
+
+
+@pytest.mark.parametrize(("content", "filename", "expect"), [
+    (b"", "kosong.csv", "Berkas kosong"),
+    (b"puskesmas,dokter,perawat\n", "judul.csv", "hanya berisi baris judul"),
+    (b"%PDF-1.4\x00\x01\x02", "laporan.csv", "bukan teks CSV"),
+    (b'{"a": 1}', "satu.json", "bukan array record"),
+    (b"[1, 2]", "angka.json", "bukan objek"),
+    (b"PK\x03\x04rusak", "rusak.xlsx", "bukan XLSX"),
+    (b"a,b\n1,2\n", "lama.xls", "Excel lama"),
+])
+def test_bad_uploads_are_refused_and_nothing_is_saved(produsen: Any, content: bytes, filename: str,
+                                                      expect: str) -> None:
+    ds = _create(produsen)
+    resp = _upload(produsen, ds, content, filename=filename)
+    assert resp.status_code == 400
+    assert expect in str(resp.get_json()["errors"])
+    assert db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).first() is None
+
+
+def test_bad_reupload_keeps_the_previous_good_file(produsen: Any, queue: Any) -> None:
+    ds = _create(produsen)
+    assert _upload(produsen, ds, GOOD).status_code == 200
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    sha = res.sha256
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    resp = produsen.post(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/ganti", data={
+        "csrf_token": token, "file": (io.BytesIO(b"puskesmas,dokter\n"), "baru.csv")},
+        content_type="multipart/form-data", headers={"X-Requested-With": "XMLHttpRequest"})
+    assert resp.status_code == 400 and "baris judul" in str(resp.get_json()["errors"])
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert res.sha256 == sha and res.filename == "nakes.csv" and not res.revisions
+
+
+def test_oversized_upload_is_refused(app: Any, produsen: Any) -> None:
+    ds = _create(produsen)
+    app.config["UPLOAD_MAX_BYTES"] = 100
+    try:
+        resp = _upload(produsen, ds, GOOD * 10)
+    finally:
+        app.config["UPLOAD_MAX_BYTES"] = 500 * 1024 * 1024
+    assert resp.status_code == 400 and "melebihi batas" in str(resp.get_json())
+    assert not db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).first()
+
+
+def test_links_only_for_documents(produsen: Any) -> None:
+    ds = _create(produsen)
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/unggah")
+    resp = produsen.post(f"/kelola/dataset/{ds.slug}/unggah", data={
+        "csrf_token": token, "kind": "link", "url": "https://dinkes.go.id/data.csv", "name": "Tabel"})
+    assert resp.status_code == 400 and "harus diunggah" in resp.get_data(as_text=True)
+    resp = produsen.post(f"/kelola/dataset/{ds.slug}/unggah", data={
+        "csrf_token": token, "kind": "link", "url": "https://dinkes.go.id/profil-2025.pdf", "name": "Profil"})
+    assert resp.status_code == 302
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    assert res.format == "PDF" and res.url.endswith(".pdf")
+
+
+def test_other_opd_cannot_see_the_draft(produsen: Any, scratch_client: Any, users: Any) -> None:
+    ds = _create(produsen)
+    produsen.post("/keluar", data={"csrf_token": csrf_of(produsen, "/kelola/")})
+    from tests.workspace.conftest import sign_in
+
+    sign_in(scratch_client, "ppid.pelaksana")  # same OPD, but not a producer
+    assert scratch_client.get(f"/kelola/dataset/{ds.slug}").status_code == 404
+    page = scratch_client.get("/kelola/").get_data(as_text=True)
+    assert ds.title not in page and re.search("belum terdaftar sebagai produsen", page)
