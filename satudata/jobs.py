@@ -31,6 +31,8 @@ QUEUES = ("default", "validation", "search", "harvest", "mail")
 PERIODIC: list[tuple[str, str, int]] = [
     ("satudata.accounts.tasks.sweep_outbox", "mail", 60),
     ("satudata.search.tasks.catch_up", "search", 300),
+    # Validation runs whose job was lost (Redis down at commit, a worker killed) run again.
+    ("satudata.validation.tasks.sweep_runs", "validation", 300),
     # Download counts (the "most downloaded" sort) reach the index once a day.
     ("satudata.search.tasks.rebuild_index", "search", 86400),
 ]

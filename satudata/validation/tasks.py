@@ -208,5 +208,28 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
                 run.message = str((report.get("errors") or [{}])[0].get("note", ""))
     audit(ACTOR, "resource.validate", "resource", resource.id,
           {"status": str(status), "errors": errors, "engine": engine_used})
+    if status == ValidationStatus.VALID:
+        from satudata.catalog.tasks import build_exports
+
+        jobs.enqueue(build_exports, resource.id, resource.sha256, queue="default")
     db.session.commit()
     return str(status)
+
+
+SWEEP_AFTER = 600  # seconds a run may wait in the queue before the sweep enqueues it again
+
+
+def sweep_runs() -> int:
+    """Periodic: enqueue again the runs still ``queued`` long after they were requested (their
+    job was lost: Redis was down at commit, or a worker died). Returns how many."""
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(seconds=SWEEP_AFTER)
+    runs = db.session.scalars(select(ValidationRun).where(ValidationRun.status == RunStatus.QUEUED,
+                                                          ValidationRun.created_at < cutoff)).all()
+    for run in runs:
+        run.created_at = utcnow()  # one retry per period
+        jobs.enqueue(validate_resource, run.resource_id, run.sha256, run.schema_fingerprint, run.id,
+                     queue="validation")
+    db.session.commit()
+    return len(runs)

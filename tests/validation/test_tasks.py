@@ -127,3 +127,39 @@ def test_real_worker_validates_an_upload(app, db, queue) -> None:
     assert resource.validation_status == ValidationStatus.INVALID
     assert len(resource.validation_report["tasks"][0]["errors"]) == 4
     assert tasks.get_progress(resource.id)["state"] == "invalid"
+
+
+def test_runs_record_progress_and_supersede(app, db, queue) -> None:
+    from satudata.validation.models import RunStatus, ValidationRun
+
+    resource = _resource(db, table_schema=SCHEMA)
+    first = tasks.enqueue_validation(resource)
+    db.session.commit()
+    second = tasks.enqueue_validation(resource)  # a new schema or file before the first ran
+    db.session.commit()
+    assert db.session.get(ValidationRun, first.id).status == RunStatus.SUPERSEDED
+    assert tasks.validate_resource(resource.id, resource.sha256, tasks.schema_fingerprint(resource),
+                                   second.id) == "valid"
+    db.session.expire_all()
+    run = db.session.get(ValidationRun, second.id)
+    assert run.status == RunStatus.VALID and run.rows_done == 3 and run.error_count == 0
+    assert run.started_at is not None and run.finished_at is not None and run.percent == 100
+    # A valid table gets its downloads built in the background.
+    assert any(j.args[0] == "satudata.catalog.tasks.build_exports" for j in jobs.get_queue("default").jobs)
+
+
+def test_sweep_requeues_lost_runs(app, db, queue) -> None:
+    from datetime import timedelta
+
+    from satudata.db import utcnow
+    from satudata.validation.models import ValidationRun
+
+    resource = _resource(db, table_schema=SCHEMA)
+    run = tasks.enqueue_validation(resource)
+    db.session.commit()
+    queue.empty()  # the job is lost
+    assert tasks.sweep_runs() == 0  # too young to be called lost
+    db.session.get(ValidationRun, run.id).created_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert tasks.sweep_runs() == 1
+    assert queue.count == 1 and queue.jobs[0].args[-1] == run.id

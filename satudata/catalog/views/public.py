@@ -25,8 +25,8 @@ from werkzeug.datastructures import MultiDict
 
 from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization, OrganizationKind
+from satudata.catalog import exports, tables
 from satudata.catalog import services as catalog
-from satudata.catalog import tables
 from satudata.catalog.models import Dataset, Resource, Topic
 from satudata.catalog.storage import get_store
 from satudata.errors import DomainError, Invalid, NotFound
@@ -699,6 +699,24 @@ def resource_download(slug: str, resource_id: str) -> Any:
         catalog.record_download(res)
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, conditional=True,
                      etag=res.sha256 or True)
+
+
+@bp.route("/dataset/<slug>/resource/<resource_id>/unduh.<fmt>", methods=["GET", "HEAD"])
+def resource_export(slug: str, resource_id: str, fmt: str) -> Any:
+    """A validated table as CSV (UTF-8), XLSX or JSON, converted on first request and cached
+    (see :mod:`satudata.catalog.exports`). Counted like the original: a full GET is a download."""
+    fmt = fmt.lower()
+    if fmt not in exports.FORMATS:
+        raise NotFound(_("Format unduhan '%(fmt)s' tidak tersedia; pilih CSV, XLSX atau JSON.",
+                         fmt=_CONTROL.sub("", fmt)[:20]))
+    ds = _public_dataset(slug)
+    res = _find_resource(ds, resource_id)
+    path = exports.export_resource(res, fmt)
+    if request.method == "GET" and not request.range:
+        catalog.record_download(res)
+    return send_file(path, mimetype=exports.FORMATS[fmt].mimetype, as_attachment=True,
+                     download_name=exports.download_name(res, fmt, fallback=ds.slug), conditional=True,
+                     etag=path.name)
 
 
 # --------------------------------------------------------------------------- organisations

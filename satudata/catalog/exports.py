@@ -1,0 +1,493 @@
+"""Downloads of validated tables as CSV (UTF-8), XLSX and JSON, converted on demand and cached.
+
+:func:`export_resource` turns the stored file of a tabular resource (CSV/TSV in any encoding
+and delimiter frictionless detects, an XLSX sheet, JSON records) into one of three normalised
+forms and returns the path of the result:
+
+- **CSV**: UTF-8 *without* a byte-order mark, comma-delimited, RFC 4180 (minimal quoting, CRLF
+  line ends), header row; every value is the source's text, unchanged. No BOM because the CSV
+  is the machine format (pandas, R, PostgreSQL ``COPY``, CKAN tools keep a BOM as part of the
+  first column name), and a BOM would not rescue Excel users here anyway: Excel with
+  Indonesian regional settings separates a CSV on ``;``, not ``,``, so a double-clicked comma
+  CSV lands in one column with or without a BOM. Excel users get the XLSX, and the page says so.
+- **JSON**: an array of records, keys in column order. With a Table Schema, values are typed
+  by it (integer/year -> number, number -> number, boolean -> true/false, object/array ->
+  JSON, date/datetime/time -> ISO 8601 text, missing values -> ``null``; other types keep their
+  text); without one, every value is the source's text.
+- **XLSX** (XlsxWriter, constant-memory mode): one sheet "Data", bold frozen header, typed
+  cells per the Table Schema (text without one). It is safe from formula injection: every
+  text value is written with ``write_string`` as a true string cell (``t="inlineStr"``),
+  never a formula, so ``=HYPERLINK(...)``, ``+1``, ``-2+3`` or ``@SUM(A1)`` stay exactly
+  that text and Excel never evaluates them. Control characters XML cannot hold, and CR (which
+  XML would turn into LF), get the OOXML ``_xHHHH_`` escape Excel itself writes, so Excel
+  shows the original text. Integers of 16 digits and more (NIK, NPWP) are written as text:
+  Excel keeps 15 significant digits. Dates before 1900 and values with a time zone, which
+  Excel cannot store, are ISO text. A table past Excel's limits (1,048,576 rows, 16,384
+  columns, 32,767 characters in a cell) is refused with a message pointing to the CSV,
+  rather than cut short. (XlsxWriter rather than openpyxl's write-only mode: three times
+  faster on big tables, a fifth of the memory, and an explicit string-cell call instead of
+  overriding a cell's guessed type.)
+
+CSV and JSON are not "defused" against CSV injection: OWASP's remedy (prefixing ``'``) alters
+the data, and an open-data portal must publish values exactly. The format meant for Excel is
+the XLSX, which is made safe without changing a value.
+
+Only stored tabular resources whose validation passed (``validation_status == valid``) are
+exported: typed values are only trustworthy for a table that matched its Table Schema. The
+public only sees published datasets, whose tables are validated before publication.
+
+**Cache.** Results live under ``<STORAGE_PATH>/exports/<sha256>-<fingerprint>.<ext>``. The
+fingerprint covers the Table Schema (resolved, so a ``schema_ref`` counts by content), the
+source format, the XLSX sheet and :data:`EXPORT_VERSION`, so a re-upload, a changed schema or
+another sheet gives a new file and a stale one is never served. A result is written to a
+temporary file and renamed into place, so no request ever reads a half-written file; a lock
+per result makes a second concurrent request wait for the first instead of converting again.
+
+**Disk use.** Each exported table costs about its CSV size again for the CSV, two to three times
+that for the JSON (keys repeat in every record) and a third to a half of it for the XLSX
+(compressed). Files of replaced uploads or old schemas are not removed automatically; the whole
+``exports/`` folder may be deleted at any time (also while the portal runs): what is asked for
+again is rebuilt. Conversion streams row by row, so memory stays flat for big files; a large
+table (hundreds of MB) takes minutes, above all as XLSX.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import hashlib
+import json
+import logging
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from flask import current_app
+from slugify import slugify
+
+from satudata.catalog.models import Resource, ValidationStatus
+from satudata.catalog.storage import get_store
+from satudata.errors import Conflict, DomainError, NotFound
+from satudata.validation import convert
+from satudata.validation.engine import UnusableInput, resolve_schema
+
+try:  # a lock is an optimisation (no double work); correctness comes from the atomic rename
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger(__name__)
+
+# Bump when the output of a format changes, so cached files of the old shape are not served.
+EXPORT_VERSION = 1
+EXPORTS_DIR = "exports"
+XLSX_SHEET = "Data"
+XLSX_MAX_ROWS = 1_048_576  # including the header
+XLSX_MAX_COLUMNS = 16_384
+XLSX_MAX_CELL_CHARS = 32_767
+EXCEL_MAX_EXACT_INT = 10**15  # Excel keeps 15 significant digits
+# Table Schema types whose Python value has no faithful JSON/Excel form: their text is kept.
+TEXT_TYPES = frozenset({"any", "string", "geopoint", "yearmonth", "duration"})
+SOURCE_FORMATS = ("CSV", "TSV", "XLSX", "JSON")
+STRUCTURED_TYPES = frozenset({"object", "array", "geojson", "topojson"})
+CSV_FIELD_SIZE_LIMIT = 2**31 - 2  # frictionless's own
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    extension: str
+    mimetype: str
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat("csv", "csv", "text/csv"),
+    "xlsx": ExportFormat("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": ExportFormat("json", "json", "application/json"),
+}
+
+
+class ExportFormatUnknownError(NotFound):
+    """A download format other than csv, xlsx or json was asked for."""
+
+
+class ResourceNotTabularError(NotFound):
+    """The resource is a document or a link, not a stored table: there is nothing to convert."""
+
+
+class ResourceNotValidatedError(Conflict):
+    """The table has not passed validation, so its values cannot be typed with confidence."""
+
+
+class ExportFailedError(Conflict):
+    """The stored table could not be converted (the message says why and what to do instead)."""
+
+
+def download_name(resource: Resource, fmt: str, fallback: str = "tabel") -> str:
+    """The file name offered for an export: the resource name as a slug plus the extension."""
+    name = re.sub(r"\.(csv|tsv|xlsx|xls|json)$", "", resource.name or "", flags=re.I)
+    stem = slugify(name, max_length=80, word_boundary=True) or slugify(fallback, max_length=80) or "tabel"
+    return f"{stem}.{FORMATS[fmt].extension}"
+
+
+def export_resource(resource: Resource, fmt: str) -> Path:
+    """The path of ``resource``'s table as ``fmt`` (``csv``, ``xlsx`` or ``json``), built if need be.
+
+    Raises :class:`ExportFormatUnknownError` or :class:`ResourceNotTabularError` (404),
+    :class:`NotFound` when the stored file is missing, :class:`ResourceNotValidatedError` for a
+    table that has not passed validation, and :class:`ExportFailedError` when the conversion
+    fails; never anything else for a bad file.
+    """
+    spec = FORMATS.get(fmt.lower())
+    if spec is None:
+        raise ExportFormatUnknownError(f"Format unduhan '{fmt[:20]}' tidak tersedia; pilih CSV, XLSX atau JSON.")
+    kind = (resource.format or "").upper()
+    if not resource.is_stored or kind not in SOURCE_FORMATS:
+        raise ResourceNotTabularError(
+            "Sumber data ini bukan tabel yang disimpan di portal; unduhan CSV, XLSX dan JSON hanya "
+            "tersedia untuk tabel. Unduh berkas aslinya."
+        )
+    if resource.validation_status != ValidationStatus.VALID:
+        raise ResourceNotValidatedError("Tabel belum lolos validasi; unduh berkas aslinya.")
+    source = _source_path(resource)
+    try:
+        descriptor = _table_schema(resource)
+    except UnusableInput as exc:
+        log.warning("export of resource %s: Table Schema unusable: %s", resource.id, exc.message)
+        raise ExportFailedError(_failure_message(spec.name, "Table Schema-nya tidak dapat dibaca")) from exc
+    sheet = resource.sheet if kind == "XLSX" else None
+    target = _exports_dir() / f"{resource.sha256}-{_fingerprint(descriptor, kind, sheet)}.{spec.extension}"
+    if target.is_file():
+        return target
+    with _locked(target):
+        if target.is_file():  # built by the request we waited for
+            return target
+        try:
+            _build(source, target, kind=kind, sheet=sheet, descriptor=descriptor, fmt=spec.name)
+        except DomainError:
+            raise
+        except convert.ConversionError as exc:
+            log.warning("export of resource %s as %s failed: %s", resource.id, spec.name, exc)
+            raise ExportFailedError(_failure_message(spec.name, str(exc))) from exc
+        except (UnicodeError, csv.Error) as exc:
+            log.warning("export of resource %s as %s failed: %s", resource.id, spec.name, exc)
+            raise ExportFailedError(_failure_message(spec.name, "teks berkas tidak terbaca sebagai tabel")) from exc
+        except Exception as exc:  # a bug or a full disk must not become a 500 page for a download
+            log.exception("export of resource %s as %s failed", resource.id, spec.name)
+            raise ExportFailedError(_failure_message(spec.name, "kesalahan sistem")) from exc
+    return target
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def _failure_message(fmt: str, reason: str) -> str:
+    return (f"Tabel ini tidak dapat dikonversi ke {fmt.upper()}: {reason.rstrip('.')}. "
+            "Unduh berkas aslinya atau format lain.")
+
+
+def _source_path(resource: Resource) -> Path:
+    try:
+        path = get_store().path(resource.sha256 or "")
+    except ValueError:
+        path = None
+    if path is None or not path.is_file():
+        log.error("stored file of resource %s (%s) is missing", resource.id, resource.sha256)
+        raise NotFound("Berkas sumber data ini tidak tersedia saat ini. Hubungi pengelola portal.")
+    return path
+
+
+def _table_schema(resource: Resource) -> dict[str, Any] | None:
+    """The Table Schema the table was validated against, resolved as the validation job does
+    (inline, else ``schema_ref`` from the library); raises ``UnusableInput``."""
+    ref: dict[str, Any] | str | None = resource.table_schema or resource.schema_ref or None
+    if ref is None:
+        return None
+    return resolve_schema(ref, current_app.config.get("SCHEMAS_PATH"))
+
+
+def _fingerprint(descriptor: dict[str, Any] | None, kind: str, sheet: str | None) -> str:
+    basis = json.dumps({"v": EXPORT_VERSION, "schema": descriptor, "format": kind, "sheet": sheet},
+                       sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(basis.encode()).hexdigest()[:16]
+
+
+def _exports_dir() -> Path:
+    path = Path(current_app.config["STORAGE_PATH"]) / EXPORTS_DIR
+    (path / "tmp").mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold an exclusive lock for ``target`` (between processes and threads alike)."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        yield
+        return
+    lock_path = target.parent / "tmp" / f"{target.name}.lock"
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@contextlib.contextmanager
+def _text_rows(source: Path, kind: str, sheet: str | None, workdir: Path) -> Iterator[Iterator[list[str]]]:
+    """The table's rows as text, header first, read as validation read them."""
+    encoding: str
+    dialect: Any
+    newline: str | None
+    if kind in ("XLSX", "JSON"):
+        # The converters validation uses: same sheet choice, cell text and ZIP-bomb guard.
+        staged = workdir / "source.csv"
+        if kind == "XLSX":
+            limit = current_app.config.get("XLSX_MAX_UNCOMPRESSED_BYTES") or convert.DEFAULT_XLSX_MAX_UNCOMPRESSED
+            convert.xlsx_to_csv(source, staged, sheet=sheet or None, max_uncompressed=int(limit))
+        else:
+            convert.json_to_csv(source, staged)
+        encoding, dialect, newline = "utf-8", csv.excel(), ""
+        source = staged
+    else:
+        encoding, dialect, newline = _csv_layout(source, kind.lower())
+    # frictionless lifts the csv module's 128 KiB cell limit when it loads; so do we, for the
+    # tables it validated.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_SIZE_LIMIT))
+    with source.open("r", encoding=encoding, newline=newline) as fh:
+        # A line with nothing on it is no row (frictionless would have reported a blank row).
+        yield (cells for cells in csv.reader(fh, dialect) if cells)
+
+
+def _csv_layout(path: Path, fmt: str) -> tuple[str, Any, str | None]:
+    """Encoding, ``csv`` dialect and newline mode of a text table, as frictionless detects them
+    when it validates (the same detector, the same sample)."""
+    from frictionless import Resource as FrictionlessResource
+    from frictionless import system
+    from frictionless.formats import CsvControl
+
+    with system.use_context(trusted=True):
+        table = FrictionlessResource(str(path), format=fmt)
+        try:
+            table.open()
+        except Exception as exc:  # frictionless raises many kinds for an unreadable file
+            raise convert.ConversionError("berkas tidak terbaca sebagai tabel teks") from exc
+        try:
+            encoding = codecs.lookup(table.encoding or "utf-8").name
+            control = table.dialect.get_control("csv")
+            if not isinstance(control, CsvControl):
+                control = CsvControl(delimiter="\t" if fmt == "tsv" else ",")
+            dialect = control.to_python()
+        finally:
+            table.close()
+    # frictionless reads CSV with newline="" and TSV in universal-newline mode; so do we.
+    return encoding, dialect, "" if fmt == "csv" else None
+
+
+@dataclass
+class _Column:
+    name: str
+    type: str
+    read: Callable[[str], tuple[Any, Any]] | None  # frictionless cell reader; None: keep the text
+    structured: bool = True  # object/array values as JSON values (else their text)
+
+    def value(self, text: str) -> Any:
+        """The typed value of a cell (``None`` for a missing value), or its text."""
+        if self.read is None:
+            return text
+        value, notes = self.read(text)
+        if value is None:
+            # Missing, or (in a valid table, never) a value of the wrong type: keep the text then.
+            return text if notes and "type" in notes else None
+        if self.type in TEXT_TYPES:
+            return text
+        if self.type in STRUCTURED_TYPES:
+            return value if self.structured and isinstance(value, dict | list) else text
+        if isinstance(value, str | bool | int | Decimal | float | date | time):
+            return value
+        return text
+
+
+def _columns(labels: list[str], descriptor: dict[str, Any] | None, *, structured: bool) -> list[_Column]:
+    """How to read each column: by its Table Schema field, or as text when there is none.
+
+    ``structured``: object/array fields become JSON values (for JSON) or keep their text (XLSX).
+    """
+    if descriptor is None:
+        return [_Column(name=label, type="string", read=None) for label in labels]
+    from frictionless import Schema
+
+    schema = Schema.from_descriptor(json.loads(json.dumps(descriptor)))
+    fields = {f.name: f for f in schema.fields}
+    columns = []
+    for label in labels:
+        fld = fields.get(label)
+        if fld is None:
+            columns.append(_Column(name=label, type="string", read=None))
+        else:
+            columns.append(_Column(name=label, type=fld.type, read=fld.create_cell_reader(), structured=structured))
+    return columns
+
+
+def _typed_rows(rows: Iterator[list[str]], columns: list[_Column]) -> Iterator[list[Any]]:
+    width = len(columns)
+    for cells in rows:
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        yield [col.value(text) for col, text in zip(columns, cells, strict=False)]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _build(source: Path, target: Path, *, kind: str, sheet: str | None, descriptor: dict[str, Any] | None,
+           fmt: str) -> None:
+    """Convert ``source`` to ``target`` through a temporary file renamed into place."""
+    tmp_root = target.parent / "tmp"
+    fd, tmp_name = tempfile.mkstemp(dir=tmp_root, prefix=f"{target.stem}.", suffix=f".{target.suffix[1:]}")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with tempfile.TemporaryDirectory(dir=tmp_root) as work, \
+                _text_rows(source, kind, sheet, Path(work)) as rows:
+            header = next(rows, None)
+            if header is None:
+                raise convert.ConversionError("tabel kosong")
+            if fmt == "csv":
+                _write_csv(tmp, header, rows)
+            elif fmt == "json":
+                _write_json(tmp, header, _typed_rows(rows, _columns(header, descriptor, structured=True)))
+            else:
+                _write_xlsx(tmp, header, _typed_rows(rows, _columns(header, descriptor, structured=False)))
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_csv(path: Path, header: list[str], rows: Iterator[list[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _json_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        # str() keeps every digit the source had; JSON has no NaN or Infinity.
+        return str(value) if value.is_finite() else "null"
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else "null"
+    if isinstance(value, date | time):
+        return json.dumps(value.isoformat())
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _write_json(path: Path, header: list[str], rows: Iterator[list[Any]]) -> None:
+    keys = [json.dumps(name, ensure_ascii=False) + ": " for name in header]
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write("[")
+        first = True
+        for values in rows:
+            fh.write("\n" if first else ",\n")
+            first = False
+            _write_record(fh, keys, values)
+        fh.write("\n]\n" if not first else "]\n")
+
+
+def _write_record(fh: TextIO, keys: list[str], values: list[Any]) -> None:
+    fh.write("{" + ", ".join(k + _json_value(v) for k, v in zip(keys, values, strict=False)) + "}")
+
+
+def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]]) -> None:
+    """Write the sheet with XlsxWriter in constant-memory mode: rows go straight to a temporary
+    file beside ``path`` and strings are inline, so memory stays flat whatever the size.
+
+    Text is only ever written with ``write_string``: a string cell, never a formula, URL or
+    number, whatever it starts with. XlsxWriter applies the OOXML ``_xHHHH_`` escape itself.
+    """
+    import xlsxwriter
+
+    if len(header) > XLSX_MAX_COLUMNS:
+        raise convert.ConversionError(f"{len(header)} kolom, melebihi batas Excel {XLSX_MAX_COLUMNS} kolom")
+    workbook = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True,
+        "tmpdir": str(path.parent),
+        # write_string is all we use for text; these make a stray write() safe as well.
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    })
+    try:
+        ws = workbook.add_worksheet(XLSX_SHEET)
+        bold = workbook.add_format({"bold": True})
+        formats = {
+            datetime: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
+            date: workbook.add_format({"num_format": "yyyy-mm-dd"}),
+            time: workbook.add_format({"num_format": "hh:mm:ss"}),
+        }
+        ws.freeze_panes(1, 0)
+        for col, name in enumerate(header):
+            ws.set_column(col, col, min(max(len(name) + 2, 10), 60))
+
+        def text(row: int, col: int, value: str, fmt: Any = None) -> None:
+            if len(value) > XLSX_MAX_CELL_CHARS or ws.write_string(row, col, value, fmt) != 0:
+                raise convert.ConversionError(
+                    f"sel baris {row + 1} kolom {col + 1} berisi {len(value)} karakter, melebihi batas Excel "
+                    f"{XLSX_MAX_CELL_CHARS}")
+
+        for col, name in enumerate(header):
+            text(0, col, name, bold)
+        for row, values in enumerate(rows, start=1):
+            if row >= XLSX_MAX_ROWS:
+                raise convert.ConversionError(
+                    f"lebih dari {XLSX_MAX_ROWS - 1:,} baris data, batas Excel".replace(",", "."))
+            for col, value in enumerate(values):
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    ws.write_boolean(row, col, value)
+                elif isinstance(value, int):
+                    if abs(value) < EXCEL_MAX_EXACT_INT:
+                        ws.write_number(row, col, value)
+                    else:
+                        text(row, col, str(value))
+                elif isinstance(value, Decimal | float):
+                    number = float(value)
+                    if math.isfinite(number):
+                        ws.write_number(row, col, number)
+                    else:
+                        text(row, col, str(value))
+                elif isinstance(value, date | time):
+                    naive = getattr(value, "tzinfo", None) is None
+                    in_calendar = not isinstance(value, date) or value.year >= 1900
+                    if naive and in_calendar:
+                        kind = datetime if isinstance(value, datetime) else date if isinstance(value, date) else time
+                        ws.write_datetime(row, col, value, formats[kind])
+                    else:
+                        text(row, col, value.isoformat())
+                else:
+                    text(row, col, value if isinstance(value, str) else str(value))
+    except BaseException:
+        # Close all the same, so XlsxWriter's temporary files go; the caller deletes the result.
+        with contextlib.suppress(Exception):
+            workbook.close()
+        raise
+    workbook.close()
