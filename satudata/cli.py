@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from satudata import config as config_mod
 from satudata.authz import Role
+from satudata.extensions import db
 
 
 def _create_app() -> object:
@@ -41,6 +42,11 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo("• Memperbarui basis data …")
     upgrade()
+    from satudata.validation.services import sync_builtin_schemas
+
+    if added := sync_builtin_schemas():
+        click.echo(f"• Standar data dari schemas/: {added} versi baru.")
+    db.session.commit()
     if demo:
         from satudata.demo import has_data, load_demo
 
@@ -184,6 +190,22 @@ from satudata.validation.cli import validate_command  # noqa: E402
 
 main.add_command(search_group)
 main.add_command(validate_command)
+
+
+@main.group("standards")
+def standards_group() -> None:
+    """The regional data-standards library (Table Schemas)."""
+
+
+@standards_group.command("sync")
+@with_appcontext
+def standards_sync() -> None:
+    """Add the files of schemas/ that are new or changed as versions of the library."""
+    from satudata.validation.services import sync_builtin_schemas
+
+    added = sync_builtin_schemas()
+    db.session.commit()
+    click.echo(f"{added} versi standar data ditambahkan." if added else "Pustaka standar data sudah mutakhir.")
 
 if __name__ == "__main__":
     main()

@@ -75,3 +75,19 @@ def test_run_serves_demo_and_stops_cleanly(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def test_standards_sync_command(app) -> None:
+    from sqlalchemy import func, select
+
+    from satudata.cli import standards_group
+    from satudata.extensions import db
+    from satudata.validation.models import SchemaVersion
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(standards_group, ["sync"])
+    assert result.exit_code == 0, result.output
+    count = db.session.scalar(select(func.count()).select_from(SchemaVersion))
+    assert count and count >= 10
+    again = runner.invoke(standards_group, ["sync"])
+    assert again.exit_code == 0 and "sudah mutakhir" in again.output

@@ -30,6 +30,7 @@ from satudata.demo.organizations import create_licences, create_organizations, c
 from satudata.demo.specs import DatasetSpec
 from satudata.demo.tables import rng, spread
 from satudata.extensions import db
+from satudata.validation.services import sync_builtin_schemas
 
 __all__ = ["build_catalogue", "has_data", "load_demo"]
 
@@ -91,6 +92,7 @@ def load_demo(progress: bool = False) -> dict[str, int]:
     say(f"• Dataset dan tabel CSV ({len(specs)} dataset) …")
     existing = set(db.session.scalars(select(Dataset.slug).where(Dataset.slug.in_([s.slug for s in specs]))))
     made = [_create_dataset(actor, spec, orgs, topics) for spec in specs if spec.slug not in existing]
+    sync_builtin_schemas(actor)
     db.session.commit()
 
     published = sum(1 for d in made if d.state == DatasetState.PUBLISHED)

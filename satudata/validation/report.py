@@ -50,7 +50,7 @@ class Presented:
     groups: list[ErrorGroup]
     listed: list[dict[str, Any]]
     table_errors: list[dict[str, Any]]  # not tied to a row: header, source, schema problems
-    cells: dict[int, set[int]]  # row number -> field numbers (1-based) to highlight
+    cells: dict[int, set[int | str]]  # row number -> field numbers (1-based) or names to highlight
     rows_with_errors: list[int]
     stats: dict[str, Any]
 
@@ -66,7 +66,7 @@ def present(report: dict[str, Any] | None, *, listed: int = LISTED) -> Presented
     errors = _errors(report)
     summary = summarise(report)
     groups: dict[tuple[str, str | None], ErrorGroup] = {}
-    cells: dict[int, set[int]] = {}
+    cells: dict[int, set[int | str]] = {}
     listed_rows: list[dict[str, Any]] = []
     table_errors: list[dict[str, Any]] = []
     for error in errors:
@@ -90,11 +90,11 @@ def present(report: dict[str, Any] | None, *, listed: int = LISTED) -> Presented
         value = _offending(error)
         if value is not None and value not in group.values and len(group.values) < VALUES_PER_GROUP:
             group.values.append(value)
+        marked = cells.setdefault(row, set())
         number = error.get("fieldNumber")
         if isinstance(number, int):
-            cells.setdefault(row, set()).add(number)
-        else:
-            cells.setdefault(row, set())
+            marked.add(number)
+        marked.update(str(n) for n in error.get("fieldNames") or [])  # foreign keys name their columns
         if len(listed_rows) < listed:
             listed_rows.append({"row": row, "field": field_name, "type": kind, "judul": text["judul"],
                                 "masalah": text["masalah"], "perbaikan": text["perbaikan"],

@@ -98,7 +98,12 @@ def _set_run(run_id: int | None, **values: Any) -> None:
 def _schema_of(resource: Resource) -> dict[str, Any] | str | None:
     if resource.table_schema:
         return resource.table_schema
-    return resource.schema_ref or None
+    ref = resource.schema_ref or None
+    if ref and "@" in ref:  # a version of the library: name@N
+        from satudata.validation.services import descriptor_of
+
+        return descriptor_of(ref)
+    return ref
 
 
 def _error_report(message: str) -> dict[str, Any]:

@@ -78,3 +78,12 @@ def test_around() -> None:
     assert report.around([], 25) == 2
     assert report.around([30, 31], 25) == 27
     assert report.around([5], 25) == 2
+
+
+def test_foreign_key_cells_are_marked_by_name(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("kode_wilayah,jumlah\n14.07.01,1\n14.07.99,2\n", encoding="utf-8")
+    schema = {"fields": [{"name": "kode_wilayah", "type": "string", "x-kode-wilayah": "kemendagri_2025"},
+                         {"name": "jumlah", "type": "integer"}]}
+    shown = report.present(validate_table(path, schema))
+    assert shown is not None and shown.cells == {3: {"kode_wilayah"}}

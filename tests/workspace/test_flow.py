@@ -73,6 +73,12 @@ def test_create_shows_marshmallow_errors_in_indonesian(produsen: Any) -> None:
 def test_upload_report_fix_and_submit(app: Any, produsen: Any, queue: Any) -> None:
     ds = _create(produsen)
     assert ds.state == DatasetState.DRAFT and ds.organization.slug == "dinkes-riau"
+    board = produsen.get("/kelola/").get_data(as_text=True)
+    assert ds.title in board and "state-draft" in board and "Belum ada sumber data" in board
+    assert ds.title not in produsen.get("/kelola/?status=submitted").get_data(as_text=True)
+    assert produsen.get("/kelola/?status=bukan").status_code == 404
+    edit = produsen.get(f"/kelola/dataset/{ds.slug}/ubah").get_data(as_text=True)
+    assert 'value="orang"' in edit and "Kelengkapan metadata" in edit
     resp = _upload(produsen, ds, BAD)
     assert resp.status_code == 200 and resp.get_json()["ok"] is True, resp.get_data(as_text=True)
     res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
@@ -98,6 +104,9 @@ def test_upload_report_fix_and_submit(app: Any, produsen: Any, queue: Any) -> No
     assert status["status"] == "invalid" and status["finished"] is True
     report = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/laporan.json")
     assert report.status_code == 200 and report.get_json()["valid"] is False
+    page = produsen.get(f"/kelola/dataset/{ds.slug}")
+    assert page.status_code == 200, page.get_data(as_text=True)[-3000:]
+    assert "belum lolos validasi" in page.get_data(as_text=True)
     # Submitting is refused while the table is invalid.
     token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}")
     produsen.post(f"/kelola/dataset/{ds.slug}/ajukan", data={"csrf_token": token})

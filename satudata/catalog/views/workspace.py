@@ -315,7 +315,7 @@ def _progress(res: Resource) -> dict[str, Any] | None:
     return tasks.get_progress(res.id)
 
 
-def _preview(res: Resource, first_row: int, cells: dict[int, set[int]]) -> Any:
+def _preview(res: Resource, first_row: int, cells: dict[int, set[int | str]]) -> Any:
     from satudata.validation import report
 
     if not (res.is_tabular and res.sha256):
@@ -470,7 +470,6 @@ def resource_schema(slug: str, resource_id: str) -> Any:
 
     errors: dict[str, Any] = {}
     ok_url = url_for("workspace.resource", slug=slug, resource_id=resource_id)
-    descriptor = res.table_schema or {"fields": []}
     if request.method == "POST":
         action = request.form.get("action", "save")
         try:
@@ -488,8 +487,8 @@ def resource_schema(slug: str, resource_id: str) -> Any:
                 catalog.set_resource_schema(user, res, inferred, None)
                 message = _("Table Schema disimpulkan dari berkas; periksa dan lengkapi aturannya.")
             else:
-                descriptor = schema_form.descriptor_from_form(request.form)
-                catalog.set_resource_schema(user, res, descriptor, None if res.schema_ref is None
+                edited = schema_form.descriptor_from_form(request.form)
+                catalog.set_resource_schema(user, res, edited, None if res.schema_ref is None
                                             else f"{res.schema_ref.split('+')[0]}+ubahan")
                 message = _("Table Schema disimpan; validasi berjalan.")
             db.session.commit()
@@ -501,7 +500,10 @@ def resource_schema(slug: str, resource_id: str) -> Any:
             errors = _errors(err)
             ds = catalog.get_workspace_dataset(user, slug)
             res = catalog.get_workspace_resource(user, ds, resource_id)
-    form_values = schema_form.form_from_descriptor(descriptor)
+    if errors and request.form.get("action", "save") == "save":
+        form_values = schema_form.form_from_post(request.form)
+    else:
+        form_values = schema_form.form_from_descriptor(res.table_schema or {"fields": []})
     return render_template("workspace/schema.html", dataset=ds, res=res, form_values=form_values, errors=errors,
                            standards=_standards(), editable=ds.state in catalog.EDITABLE_STATES
                            and can(user, Permission.CATALOG_DATASET_EDIT, ds)), 400 if errors else 200
