@@ -36,20 +36,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.accounts import policy as _accounts_policy  # noqa: F401
     from satudata.accounts import views as accounts_views
     from satudata.api import ckan, health, rest
+    from satudata.api import workspace as workspace_api
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
     from satudata.review import models as _review_models  # noqa: F401
-    from satudata.validation import models as _validation_models  # noqa: F401
-    from satudata.validation import views as validation_views
     from satudata.search import views as search_views
+    from satudata.validation import models as _validation_models  # noqa: F401
+    from satudata.validation import policy as _validation_policy  # noqa: F401
+    from satudata.validation import views as validation_views
 
     domains = (
         catalog_views.bp, catalog_views.workspace_bp, validation_views.bp, search_views.bp, accounts_views.bp,
-        ckan.bp, rest.bp, accounts_api.bp, health.bp,
+        ckan.bp, rest.bp, accounts_api.bp, workspace_api.bp, health.bp,
     )
     for blueprint in domains:
         app.register_blueprint(blueprint)
     # JSON APIs take no cookies for writes (tokens only), so they need no CSRF token.
-    for blueprint in (ckan.bp, rest.bp, accounts_api.bp, health.bp):
+    for blueprint in (ckan.bp, rest.bp, accounts_api.bp, workspace_api.bp, health.bp):
         csrf.exempt(blueprint)
     return app

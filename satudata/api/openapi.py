@@ -33,9 +33,11 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "401": ("Unauthorized", "Token tidak ada atau tidak valid. Kirim `Authorization: Bearer <token>`."),
     "403": ("Forbidden", "Token valid, tetapi pemiliknya tidak berhak, atau token hanya untuk membaca (read)."),
     "404": ("NotFound", "Tidak ditemukan: slug atau ID yang tidak dikenal, dataset yang belum terbit atau "
-                        "tidak publik, atau halaman di luar jangkauan."),
-    "409": ("Conflict", "Permintaan tidak dapat dipenuhi untuk objek ini, misalnya baris tabel dari sumber "
-                        "data yang bukan CSV."),
+                        "tidak publik, halaman di luar jangkauan, atau (ruang kerja) dataset dan sumber data "
+                        "yang tidak ada di ruang kerja Anda."),
+    "409": ("Conflict", "Permintaan tidak dapat dipenuhi untuk objek ini dalam keadaannya sekarang, misalnya "
+                        "baris tabel dari sumber data yang bukan CSV, atau mengubah dataset yang sedang diperiksa "
+                        "walidata atau sudah terbit."),
     "422": ("Unprocessable", "Parameter atau isi permintaan tidak valid. `error.details` memuat pesan per "
                              "parameter."),
 }
@@ -55,12 +57,16 @@ class PathParam:
 
 @dataclass(frozen=True)
 class Body:
-    """A JSON request body: a marshmallow serializer, its component name, and an example."""
+    """A request body: a marshmallow serializer, its component name, and an example.
+    ``media_type`` is JSON unless said otherwise (uploads are ``multipart/form-data``);
+    ``required=False``: the body may be left out altogether."""
 
     schema: Schema
     name: str
     description: str
     example: dict[str, Any]
+    media_type: str = "application/json"
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,11 @@ class Operation:
     status: str = "200"
     token: str | None = None  # None: public; "read" or "write": the token scope needed
     body: Body | None = None
+    alt_body: Body | None = None  # a second accepted body, of another media type
+
+    @property
+    def bodies(self) -> tuple[Body, ...]:
+        return tuple(b for b in (self.body, self.alt_body) if b is not None)
 
     @property
     def full_path(self) -> str:
@@ -241,7 +252,143 @@ ACCOUNT_OPERATIONS: tuple[Operation, ...] = (
         errors=("401", "403", "422"), token="read", example_query={"action": "dataset."}),
 )
 
-ALL_OPERATIONS: tuple[Operation, ...] = OPERATIONS + ACCOUNT_OPERATIONS
+WORKSPACE = "Ruang kerja produsen"
+WS_DATASET = PathParam("slug", "Slug dataset di ruang kerja Anda.", "jumlah-tenaga-kesehatan-menurut-puskesmas")
+WS_RESOURCE = PathParam("resource_id", "ID (UUID) sumber data di ruang kerja Anda.",
+                        "00000000-0000-0000-0000-000000000000")
+WRITE_ERRORS = ("401", "403", "404", "409", "422")
+EDITABLE_ONLY = (" Hanya selama dataset berstatus draft atau changes_requested; selain itu dijawab 409. "
+                 "Hanya produsen data OPD pemilik dataset (dan admin).")
+NOTE_BODY = Body(s.WorkspaceNoteInput(), "WorkspaceNote", "Catatan untuk walidata; isi permintaan boleh "
+                 "dilewati.", {"note": "Data tahun 2025 sudah lengkap."}, required=False)
+VALIDATION_ASYNC = (" Tabel divalidasi di latar belakang: `validation_status` menjadi `pending`; pantau "
+                    "`GET /workspace/resources/{resource_id}/validation` sampai `progress.finished`.")
+
+# The token-authenticated producer's workspace of satudata/api/workspace.py: the operations of
+# the web workspace (/kelola), through the same services.
+WORKSPACE_OPERATIONS: tuple[Operation, ...] = (
+    Operation(
+        "/workspace/datasets", "listWorkspaceDatasets", WORKSPACE, "Dataset saya",
+        "Dataset OPD tempat Anda menjadi produsen data (admin: semua), terakhir diubah lebih dulu, dengan "
+        "status, kelengkapan metadata, dan apa yang masih menghalangi pengajuan ke walidata. Termasuk draf "
+        "yang tidak tampil di katalog publik.",
+        s.WorkspaceDatasetListSchema, "Dataset Anda.", query=lambda _config: s.WorkspaceListArgs(),
+        errors=("401", "422"), token="read", example_query={"state": "draft"}),
+    Operation(
+        "/workspace/datasets", "createWorkspaceDataset", WORKSPACE, "Buat draf dataset",
+        "Membuat dataset baru berstatus draft dari metadata Satu Data (sama dengan formulir di ruang kerja). "
+        "Hanya `title` yang wajib sekarang; kolom wajib lainnya harus terisi sebelum diajukan. `topics` dan "
+        "`licence_id` harus ada di daftar portal, `kode_wilayah` di daftar Kemendagri. Sesudahnya, unggah "
+        "tabelnya ke `POST /workspace/datasets/{slug}/resources`.",
+        s.WorkspaceDatasetResponseSchema, "Dataset yang dibuat.", errors=("401", "403", "422"),
+        method="post", status="201", token="write",
+        body=Body(s.WorkspaceDatasetInput(), "WorkspaceDatasetInput",
+                  "Metadata Satu Data dataset baru, dan `organization` (slug OPD) bila Anda produsen data di "
+                  "lebih dari satu OPD. Kolom yang tidak dikenal ditolak.",
+                  {"title": "Jumlah Tenaga Kesehatan menurut Puskesmas", "topics": ["kesehatan"],
+                   "tags": ["nakes", "puskesmas"], "year": 2025, "frequency": "tahunan", "satuan": "orang",
+                   "kode_wilayah": "14.07", "licence_id": "cc-by-4.0"})),
+    Operation(
+        "/workspace/datasets/{slug}", "getWorkspaceDataset", WORKSPACE, "Rincian dataset saya",
+        "Satu dataset ruang kerja: metadata (dengan bentuk yang sama dengan isi PATCH), sumber data beserta "
+        "status dan kemajuan validasinya, apa yang masih menghalangi pengajuan, dan riwayat langkahnya.",
+        s.WorkspaceDatasetResponseSchema, "Dataset.", path_params=(WS_DATASET,), errors=("401", "404"),
+        token="read"),
+    Operation(
+        "/workspace/datasets/{slug}", "updateWorkspaceDataset", WORKSPACE, "Ubah metadata",
+        "Mengubah sebagian metadata; kolom yang tidak dikirim tetap, `null` mengosongkan kolom. Isi "
+        "permintaan digabung dengan nilai sekarang lalu diperiksa seperti formulir di ruang kerja."
+        + EDITABLE_ONLY,
+        s.WorkspaceDatasetUpdateSchema, "Dataset setelah diubah, dan kolom yang berubah.",
+        path_params=(WS_DATASET,), errors=WRITE_ERRORS, method="patch", token="write",
+        body=Body(s.WorkspaceDatasetPatchInput(partial=True), "WorkspaceDatasetPatch",
+                  "Kolom metadata yang diubah; semua boleh dilewati. Kolom yang tidak dikenal ditolak.",
+                  {"satuan": "orang", "data_status": "tetap"})),
+    Operation(
+        "/workspace/datasets/{slug}/resources", "addWorkspaceResource", WORKSPACE, "Unggah tabel atau tautan",
+        "Menambah sumber data. Berkas dikirim sebagai `multipart/form-data`: `file` (wajib), `name`, "
+        "`description`, `sheet` (lembar XLSX) dan `schema` (standar data dari pustaka: nama atau nama@versi; "
+        "kosong: Table Schema disimpulkan dari berkas). Berkas diperiksa dulu; berkas yang tidak dapat dibaca "
+        "ditolak (422) tanpa menyimpan apa pun. Dokumen di situs lain dikirim sebagai JSON `{\"url\", "
+        "\"name\", \"format\"}`; tabel tidak boleh berupa tautan." + VALIDATION_ASYNC + EDITABLE_ONLY,
+        s.WorkspaceResourceResponseSchema, "Sumber data yang ditambahkan, dengan status validasinya.",
+        path_params=(WS_DATASET,), errors=WRITE_ERRORS, method="post", status="201", token="write",
+        body=Body(s.WorkspaceUploadInput(), "WorkspaceUpload",
+                  "Formulir unggahan berkas (multipart/form-data).",
+                  {"file": "@nakes-2025.csv", "name": "Tenaga kesehatan 2025", "schema": "tenaga_kesehatan@1"},
+                  media_type="multipart/form-data"),
+        alt_body=Body(s.WorkspaceLinkInput(), "WorkspaceLink", "Tautan ke dokumen di situs lain (JSON).",
+                      {"url": "https://dinkes.riaupro.go.id/profil-2025.pdf", "name": "Profil Kesehatan 2025",
+                       "format": "PDF"})),
+    Operation(
+        "/workspace/datasets/{slug}/submit", "submitWorkspaceDataset", WORKSPACE, "Ajukan ke walidata",
+        "Mengajukan dataset ke walidata untuk diperiksa (draft atau changes_requested → submitted). Ditolak "
+        "(422, dengan daftar masalah di `error.details.dataset`) selama ada tabel yang belum lolos validasi "
+        "atau metadata wajib yang kosong; dari status lain dijawab 409.",
+        s.WorkspaceDatasetResponseSchema, "Dataset yang diajukan.", path_params=(WS_DATASET,),
+        errors=WRITE_ERRORS, method="post", token="write", body=NOTE_BODY),
+    Operation(
+        "/workspace/datasets/{slug}/retract", "retractWorkspaceDataset", WORKSPACE, "Tarik pengajuan",
+        "Menarik kembali pengajuan sebelum diperiksa (submitted → draft), agar dataset dapat diubah lagi; dari "
+        "status lain dijawab 409.",
+        s.WorkspaceDatasetResponseSchema, "Dataset yang kembali menjadi draf.", path_params=(WS_DATASET,),
+        errors=WRITE_ERRORS, method="post", token="write", body=NOTE_BODY),
+    Operation(
+        "/workspace/resources/{resource_id}", "getWorkspaceResource", WORKSPACE, "Rincian sumber data saya",
+        "Satu sumber data ruang kerja, dengan Table Schema dan status serta kemajuan validasinya.",
+        s.WorkspaceResourceResponseSchema, "Sumber data.", path_params=(WS_RESOURCE,), errors=("401", "404"),
+        token="read"),
+    Operation(
+        "/workspace/resources/{resource_id}", "updateWorkspaceResource", WORKSPACE, "Ubah nama sumber data",
+        "Mengubah nama atau keterangan sumber data; yang tidak dikirim tetap." + EDITABLE_ONLY,
+        s.WorkspaceResourceResponseSchema, "Sumber data setelah diubah.", path_params=(WS_RESOURCE,),
+        errors=WRITE_ERRORS, method="patch", token="write",
+        body=Body(s.WorkspaceResourcePatchInput(), "WorkspaceResourcePatch", "Nama dan keterangan sumber data.",
+                  {"name": "Tenaga kesehatan per puskesmas 2025"})),
+    Operation(
+        "/workspace/resources/{resource_id}", "deleteWorkspaceResource", WORKSPACE, "Hapus sumber data",
+        "Menghapus sumber data dari draf. Berkas yang tersimpan tetap ada selama dipakai di tempat lain."
+        + EDITABLE_ONLY,
+        s.WorkspaceDatasetResponseSchema, "Dataset dengan sumber data yang tersisa.", path_params=(WS_RESOURCE,),
+        errors=("401", "403", "404", "409"), method="delete", token="write"),
+    Operation(
+        "/workspace/resources/{resource_id}/file", "replaceWorkspaceFile", WORKSPACE, "Unggah ulang berkas",
+        "Mengganti berkas sumber data (multipart/form-data: `file`, `sheet`); berkas lama disimpan di riwayat. "
+        "Tabel diganti tabel, dokumen diganti dokumen. Berkas baru diperiksa dulu; bila tidak dapat dibaca "
+        "(422), berkas lama tetap dipakai." + VALIDATION_ASYNC + EDITABLE_ONLY,
+        s.WorkspaceResourceResponseSchema, "Sumber data dengan berkas barunya.", path_params=(WS_RESOURCE,),
+        errors=WRITE_ERRORS, method="put", token="write",
+        body=Body(s.WorkspaceReplaceInput(), "WorkspaceReplaceUpload",
+                  "Formulir unggah ulang berkas (multipart/form-data).", {"file": "@nakes-2025-perbaikan.csv"},
+                  media_type="multipart/form-data")),
+    Operation(
+        "/workspace/resources/{resource_id}/schema", "setWorkspaceSchema", WORKSPACE, "Pasang Table Schema",
+        "Memasang Table Schema sebuah tabel: standar data dari pustaka (`schema`: nama atau nama@versi; "
+        "salinannya disimpan bersama sumber data) atau Table Schema frictionless lengkap (`table_schema`). "
+        "Nama standar yang tidak dikenal atau Table Schema yang tidak sah dijawab 422." + VALIDATION_ASYNC
+        + EDITABLE_ONLY,
+        s.WorkspaceResourceResponseSchema, "Sumber data dengan Table Schema barunya.", path_params=(WS_RESOURCE,),
+        errors=WRITE_ERRORS, method="put", token="write",
+        body=Body(s.WorkspaceSchemaInput(), "WorkspaceSchemaChoice",
+                  "Tepat salah satu: `schema` (nama standar) atau `table_schema` (Table Schema lengkap).",
+                  {"schema": "tenaga_kesehatan@1"})),
+    Operation(
+        "/workspace/resources/{resource_id}/validate", "validateWorkspaceResource", WORKSPACE, "Validasi ulang",
+        "Menjalankan lagi validasi berkas sekarang (misalnya sesudah pustaka standar atau mesin validasi "
+        "diperbarui). Hanya untuk tabel yang diunggah (selain itu 422)." + VALIDATION_ASYNC + EDITABLE_ONLY,
+        s.WorkspaceResourceResponseSchema, "Sumber data dengan validasi yang menunggu di antrean.",
+        path_params=(WS_RESOURCE,), errors=WRITE_ERRORS, method="post", status="202", token="write"),
+    Operation(
+        "/workspace/resources/{resource_id}/validation", "getWorkspaceValidation", WORKSPACE, "Hasil validasi",
+        "Status dan kemajuan validasi sebuah tabel (baris yang sudah dibaca, persen, selesai atau belum), "
+        "ringkasan laporan seperti di halaman ruang kerja (jumlah galat per jenis; galat per jenis dan kolom "
+        "dengan nomor baris, nilai yang salah, dan cara memperbaikinya), dan dengan `?full=1` laporan "
+        "frictionless lengkap.",
+        s.WorkspaceValidationResponseSchema, "Validasi tabel.", path_params=(WS_RESOURCE,),
+        query=lambda _config: s.ValidationArgs(), errors=("401", "404", "422"), token="read"),
+)
+
+ALL_OPERATIONS: tuple[Operation, ...] = OPERATIONS + ACCOUNT_OPERATIONS + WORKSPACE_OPERATIONS
 
 DESCRIPTION = """\
 API REST Portal Satu Data untuk membaca katalog data terbuka: dataset yang sudah diterbitkan walidata
@@ -252,9 +399,10 @@ dan berklasifikasi **publik**, sumber datanya (dengan baris tabel CSV), organisa
 - Waktu ditulis dalam ISO 8601 UTC (`2025-03-31T02:15:00Z`); nilai pilihan (frekuensi, jenis data, ...)
   ditulis sebagai nilai teksnya.
 - Galat selalu berbentuk `{"error": {"code", "message", "details"}}` dengan pesan dalam Bahasa Indonesia.
-- Membaca katalog tidak memerlukan token. Operasi akun dan administrasi memakai token API pribadi
-  (dibuat di halaman Akun) sebagai `Authorization: Bearer <token>`; mengubah data perlu token
-  bercakupan `write`.
+- Membaca katalog tidak memerlukan token. Operasi akun dan administrasi, serta ruang kerja produsen
+  data (`/workspace/...`: draf, unggah tabel, Table Schema, hasil validasi, pengajuan ke walidata),
+  memakai token API pribadi (dibuat di halaman Akun) sebagai `Authorization: Bearer <token>`; mengubah
+  data perlu token bercakupan `write`.
 - Klien CKAN dapat memakai API Action yang kompatibel di `/api/3/action/`.
 """
 
@@ -290,8 +438,8 @@ def _operation(op: Operation, config: Mapping[str, Any]) -> dict[str, Any]:
         operation["parameters"] = parameters
     if op.body is not None:
         operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": op.body.schema, "example": op.body.example}},
+            "required": all(b.required for b in op.bodies),
+            "content": {b.media_type: {"schema": b.schema, "example": b.example} for b in op.bodies},
         }
     return operation
 
@@ -319,16 +467,19 @@ def build_spec(config: Mapping[str, Any], server_url: str | None = None) -> dict
     spec.components.security_scheme(BEARER, {
         "type": "http", "scheme": "bearer",
         "description": "Token API pribadi dari halaman Akun, dikirim sebagai `Authorization: Bearer <token>`. "
-                       "Cakupan `read` untuk membaca data akun, `write` untuk mengubah. Membaca katalog tidak "
-                       "memerlukannya.",
+                       "Cakupan `read` untuk membaca data akun dan ruang kerja, `write` untuk mengubah. Membaca "
+                       "katalog tidak memerlukannya.",
     })
     spec.components.schema("Error", schema=s.ErrorSchema)
     for name, description in (*ERROR_RESPONSES.values(), DEFAULT_ERROR):
         spec.components.response(name, _error_response(description))
     # Input serializers of the accounts domain, under names that do not clash with ours.
+    registered: set[str] = set()
     for op in ALL_OPERATIONS:
-        if op.body is not None:
-            spec.components.schema(op.body.name, schema=op.body.schema)
+        for b in op.bodies:
+            if b.name not in registered:  # one body may serve several operations
+                spec.components.schema(b.name, schema=b.schema)
+                registered.add(b.name)
 
     paths: dict[str, dict[str, Any]] = {}
     for op in ALL_OPERATIONS:
@@ -337,9 +488,31 @@ def build_spec(config: Mapping[str, Any], server_url: str | None = None) -> dict
         spec.path(path=path, operations=operations)
 
     document = spec.to_dict()
-    inputs = {op.body.name: op.body.description for op in ALL_OPERATIONS if op.body is not None}
+    inputs = {b.name: b.description for op in ALL_OPERATIONS for b in op.bodies}
     _finish_component_schemas(document, inputs)
+    _describe_metadata_inputs(document)
     return document
+
+
+# The request bodies that are the workspace's metadata form (catalog.serializers.DatasetFormSchema).
+METADATA_INPUTS = ("WorkspaceDatasetInput", "WorkspaceDatasetPatch")
+
+
+def _describe_metadata_inputs(document: dict[str, Any]) -> None:
+    """The metadata form's fields, described with the labels the form shows (the form's
+    serializer lives in the catalogue and carries no descriptions of its own)."""
+    from satudata.catalog.services import METADATA_FIELDS
+
+    labels = {f.name: f.label + (" (wajib diisi sebelum diajukan)" if f.required else "") + "."
+              for f in METADATA_FIELDS}
+    extra = {"topics": " Daftar slug topik.", "tags": " Daftar kata kunci (atau satu teks dipisah koma).",
+             "licence_id": " ID lisensi, misalnya cc-by-4.0.", "kode_wilayah": " Kode Kemendagri, misalnya 14.07.",
+             "release_date": " TTTT-BB-HH.", "title": " 5–300 karakter."}
+    for name in METADATA_INPUTS:
+        props = document["components"]["schemas"][name].get("properties", {})
+        for field_name, prop in props.items():
+            if field_name in labels:
+                prop.setdefault("description", labels[field_name] + extra.get(field_name, ""))
 
 
 def _finish_component_schemas(document: dict[str, Any], inputs: Mapping[str, str]) -> None:
@@ -478,7 +651,9 @@ def _curl(base_url: str, op: Operation, samples: Mapping[str, str]) -> str:
     lines = [" ".join(parts)]
     if op.token:
         lines.append("-H 'Authorization: Bearer <token>'")
-    if op.body is not None:
+    if op.body is not None and op.body.media_type == "multipart/form-data":
+        lines.extend(f"-F '{key}={value}'" for key, value in op.body.example.items())
+    elif op.body is not None:
         lines.append("-H 'Content-Type: application/json'")
         lines.append(f"-d '{json.dumps(op.body.example, ensure_ascii=False)}'")
     return " \\\n  ".join(lines)
@@ -509,7 +684,9 @@ def docs_context(document: Mapping[str, Any], base_url: str,
                                        default=None if default is None else str(default)))
             ok = operation["responses"][op.status]
             body = ok["content"]["application/json"]["schema"]
-            request_schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+            # The first body the operation takes (an upload's form; its JSON alternative is described
+            # in the operation's text).
+            request_schema: dict[str, Any] = next(iter(operation.get("requestBody", {}).get("content", {}).values()), {})
             body_ref = _ref_name(request_schema.get("schema", {}))
             body_fields = _fields_of(schemas[body_ref]) if body_ref in schemas else []
             ref_name = _ref_name(body)

@@ -14,13 +14,14 @@ and the API cannot drift apart: the field descriptions below are what the browsa
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
 from flask import g, request
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
 from satudata.accounts.models import Organization, OrganizationKind, TokenScope
@@ -31,6 +32,7 @@ from satudata.catalog.models import (
     CollectionMethod,
     DataKind,
     Dataset,
+    DatasetState,
     DataStatus,
     Frequency,
     PresentationLevel,
@@ -38,7 +40,9 @@ from satudata.catalog.models import (
     Topic,
     ValidationStatus,
 )
+from satudata.catalog.serializers import DatasetFormSchema
 from satudata.errors import Invalid
+from satudata.validation.models import RunStatus
 
 API_PREFIX = "/api/v1"
 # Upper bounds that keep every value inside what SQLite, PostgreSQL and DuckDB accept.
@@ -960,3 +964,541 @@ class AuditListSchema(Schema):
     data = fields.List(fields.Nested(AuditEntrySchema), metadata={"description": "Baris log, terbaru lebih "
                                                                                 "dulu."})
     meta = fields.Nested(AuditMetaSchema, metadata={"description": "Jumlah baris dan halaman."})
+
+
+# --------------------------------------------------------------------------- the producer's workspace (token)
+# ``satudata/api/workspace.py``: the same operations as the web workspace (/kelola), through the
+# same services. Inputs first (request bodies), then responses.
+
+_UNKNOWN_FIELD = "Kolom tidak dikenal."
+
+
+class Bool(fields.Boolean):
+    """A yes/no whose errors read in Bahasa Indonesia (``1``/``0``, ``true``/``false``)."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": "Harus 1 atau 0 (true atau false)."}
+
+
+class JSONObject(fields.Dict):
+    """A JSON object, refused with an Indonesian message when it is anything else."""
+
+    default_error_messages = {**_BASE_MESSAGES, "invalid": "Harus berupa objek JSON."}
+
+
+class BodySchema(Schema):
+    """Base of the JSON request bodies of the workspace: an unknown key is an error (a typo in
+    a field name must not be silently ignored)."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": _UNKNOWN_FIELD, "type": "Isi permintaan harus objek JSON."}
+
+
+def json_object(data: Any) -> dict[str, Any]:
+    """``data`` when it is a JSON object; else ``Invalid`` (malformed JSON, an array, no body)."""
+    if not isinstance(data, dict):
+        raise Invalid("Isi permintaan harus objek JSON (Content-Type: application/json).",
+                      details={"_schema": ["Harus berupa objek JSON."]})
+    return data
+
+
+def load_body(schema: Schema, data: Any) -> dict[str, Any]:
+    """Load a request body with ``schema``; raise ``Invalid`` (422) with per-field messages."""
+    data = json_object(data)
+    try:
+        loaded: dict[str, Any] = schema.load(data)
+    except ValidationError as err:
+        errors = _flatten(err.messages)
+        raise Invalid(f"Isi permintaan tidak valid: {', '.join(sorted(errors))}.", details=errors) from err
+    return loaded
+
+
+def load_form(schema: Schema, form: MultiDict[str, Any]) -> dict[str, Any]:
+    """Load the text fields of a multipart form with ``schema`` (each field at most once;
+    fields the schema does not name are ignored, as browsers add their own)."""
+    data: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        values = form.getlist(key)
+        if len(values) > 1:
+            errors[key] = ["Kolom ini hanya boleh dikirim sekali."]
+        elif values:
+            data[key] = values[0]
+    if errors:
+        raise Invalid(f"Isi permintaan tidak valid: {', '.join(sorted(errors))}.", details=errors)
+    return load_body(schema, data)
+
+
+class WorkspaceDatasetPatchInput(DatasetFormSchema):
+    """The metadata form of the workspace as JSON (``satudata.catalog.serializers``); unknown
+    keys are refused. PATCH merges the body into the dataset's current values first."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": _UNKNOWN_FIELD, "type": "Isi permintaan harus objek JSON."}
+
+
+class WorkspaceDatasetInput(WorkspaceDatasetPatchInput):
+    """A new draft: the metadata form plus the producing OPD."""
+
+    organization = Text(load_default=None, allow_none=True, validate=_length(100), metadata={
+        "description": "Slug OPD produsen. Wajib bila Anda produsen data di lebih dari satu OPD; "
+                       "boleh dilewati bila hanya satu."})
+
+
+class WorkspaceUploadInput(Schema):
+    """The multipart form of an upload (the file itself is read separately)."""
+
+    class Meta:
+        description = "Formulir multipart unggahan berkas tabel atau dokumen."
+
+    file = fields.Raw(metadata={"type": "string", "format": "binary",
+                                "description": "Berkas: CSV, TSV, XLSX, JSON (tabel) atau dokumen (PDF, ...)."})
+    name = Text(load_default="", validate=_length(300),
+                metadata={"description": "Nama sumber data; kosong: diambil dari nama berkas."})
+    description = Text(load_default="", validate=_length(20000), metadata={"description": "Keterangan (Markdown)."})
+    sheet = Text(load_default="", validate=_length(255),
+                 metadata={"description": "Lembar XLSX yang dibaca (nama atau nomor); kosong: lembar pertama."})
+    schema = Text(load_default="", validate=_length(120), metadata={
+        "description": "Standar data dari pustaka: nama (versi terbaru) atau nama@versi, misalnya "
+                       "tenaga_kesehatan@1. Kosong atau infer: Table Schema disimpulkan dari berkas."})
+
+
+class WorkspaceReplaceInput(Schema):
+    """The multipart form of a re-upload."""
+
+    class Meta:
+        description = "Formulir multipart penggantian berkas sumber data."
+
+    file = fields.Raw(metadata={"type": "string", "format": "binary",
+                                "description": "Berkas pengganti, sejenis dengan yang lama (tabel atau dokumen)."})
+    sheet = Text(load_default="", validate=_length(255),
+                 metadata={"description": "Lembar XLSX yang dibaca; kosong: lembar pertama."})
+
+
+class WorkspaceLinkInput(BodySchema):
+    """A link to a document kept elsewhere (tables must be uploaded)."""
+
+    class Meta(BodySchema.Meta):
+        description = "Tautan ke dokumen di situs lain (tabel harus diunggah agar dapat divalidasi)."
+
+    url = Text(required=True, validate=_length(1000),
+               metadata={"description": "Alamat lengkap, diawali https:// atau http://."})
+    name = Text(required=True, validate=_length(300), metadata={"description": "Nama dokumen."})
+    format = Text(load_default=None, allow_none=True, validate=_length(20),
+                  metadata={"description": "Format, misalnya PDF; kosong: dari akhiran alamat."})
+    description = Text(load_default="", validate=_length(20000), metadata={"description": "Keterangan (Markdown)."})
+
+
+class WorkspaceResourcePatchInput(BodySchema):
+    """The name and description of a resource (what is not sent stays)."""
+
+    class Meta(BodySchema.Meta):
+        description = "Nama dan keterangan sumber data; yang tidak dikirim tetap."
+
+    name = Text(validate=_length(300), metadata={"description": "Nama sumber data."})
+    description = Text(validate=_length(20000), metadata={"description": "Keterangan (Markdown)."})
+
+
+class WorkspaceSchemaInput(BodySchema):
+    """The Table Schema of a table: a standard of the library, or a descriptor."""
+
+    class Meta(BodySchema.Meta):
+        description = "Table Schema sebuah tabel: isi tepat salah satu, `schema` atau `table_schema`."
+
+    schema = Text(validate=_length(120), metadata={
+        "description": "Standar data dari pustaka: nama (versi terbaru) atau nama@versi, misalnya sekolah@2."})
+    table_schema = JSONObject(metadata={
+        "description": "Table Schema frictionless lengkap (objek dengan daftar `fields`)."})
+
+
+class WorkspaceNoteInput(BodySchema):
+    """An optional note for the walidata."""
+
+    class Meta(BodySchema.Meta):
+        description = "Catatan untuk walidata (boleh dilewati)."
+
+    note = Text(load_default="", validate=_length(2000), metadata={"description": "Catatan, paling panjang 2000 "
+                                                                                  "karakter."})
+
+
+class WorkspaceListArgs(ArgsSchema):
+    """Arguments of ``GET /api/v1/workspace/datasets``."""
+
+    state = Text(load_default=None, validate=_one_of(DatasetState.values()), metadata={
+        "description": "Hanya dataset berstatus ini: draft, submitted (diajukan), changes_requested (perlu "
+                       "perbaikan), published (terbit), withdrawn (ditarik)."})
+
+
+class ValidationArgs(ArgsSchema):
+    """Arguments of ``GET /api/v1/workspace/resources/<id>/validation``."""
+
+    full = Bool(load_default=False, metadata={
+        "description": "1: sertakan juga laporan frictionless lengkap di `report`."})
+
+
+class _Computed(fields.Nested):
+    """A nested object computed from the object being dumped (``fn(obj)``), not read from one
+    of its attributes; documented like any ``Nested``."""
+
+    def __init__(self, nested: Any, fn: Callable[[Any], Any], **kwargs: Any) -> None:
+        super().__init__(nested, **kwargs)
+        self._fn = fn
+
+    def serialize(self, attr: str, obj: Any, accessor: Any = None, **kwargs: Any) -> Any:
+        return self._serialize(self._fn(obj), attr, obj, **kwargs)
+
+
+def _progress_of(res: Resource) -> dict[str, Any] | None:
+    from satudata.validation import tasks
+
+    return tasks.get_progress(res.id)
+
+
+class ValidationProgressSchema(Schema):
+    """The latest validation run of a resource."""
+
+    class Meta:
+        description = "Validasi terakhir sebuah tabel: status dan kemajuannya."
+
+    state = fields.String(validate=validate.OneOf(RunStatus.values()), metadata={
+        "description": "queued (antre), running (berjalan), valid, invalid, error (tidak dapat divalidasi), "
+                       "superseded (digantikan unggahan atau Table Schema yang lebih baru)."})
+    rows = fields.Integer(metadata={"description": "Baris yang sudah dibaca."})
+    bytes_done = fields.Integer(metadata={"description": "Byte yang sudah dibaca."})
+    bytes_total = fields.Integer(metadata={"description": "Ukuran berkas (byte)."})
+    percent = fields.Integer(metadata={"description": "Kemajuan dalam persen (100 bila selesai)."})
+    errors = fields.Integer(allow_none=True, metadata={"description": "Jumlah galat yang ditemukan (null: belum "
+                                                                      "selesai)."})
+    finished = fields.Boolean(metadata={"description": "Validasi sudah selesai."})
+    engine = fields.String(metadata={"description": "Mesin yang dipakai: fast atau frictionless (kosong: belum "
+                                                    "selesai)."})
+    run = fields.Integer(metadata={"description": "ID validasi."})
+
+
+class WorkspaceResourceLinksSchema(Schema):
+    class Meta:
+        description = "Alamat sebuah sumber data ruang kerja."
+
+    self = fields.Function(lambda r: api_url(f"/workspace/resources/{_q(r.id)}"),
+                           metadata={**_URI, "description": "Sumber data ini di API."})
+    validation = fields.Function(lambda r: api_url(f"/workspace/resources/{_q(r.id)}/validation"),
+                                 metadata={**_URI, "description": "Hasil validasinya di API."})
+    web = fields.Function(lambda r: absolute(f"/kelola/dataset/{_q(r.dataset.slug)}/sumber/{_q(r.id)}"),
+                          metadata={**_URI, "description": "Halamannya di ruang kerja portal."})
+
+
+class WorkspaceResourceSchema(Schema):
+    """A resource as its producer sees it: file, Table Schema and validation."""
+
+    class Meta:
+        description = "Sumber data di ruang kerja produsen: berkas, Table Schema dan hasil validasinya."
+
+    id = fields.String(metadata={"description": "ID sumber data (UUID)."})
+    dataset = fields.Function(lambda r: r.dataset.slug, metadata={"type": "string",
+                                                                   "description": "Slug datasetnya."})
+    position = fields.Integer(metadata={"description": "Urutan di dalam dataset, mulai dari 0."})
+    name = fields.String(metadata={"description": "Nama sumber data."})
+    description = fields.String(metadata={"description": "Keterangan (Markdown)."})
+    format = fields.String(allow_none=True, metadata={"description": "Format, misalnya CSV, XLSX, PDF."})
+    media_type = fields.String(allow_none=True, metadata={"description": "Jenis media (MIME)."})
+    filename = fields.String(allow_none=True, metadata={"description": "Nama berkas yang diunggah."})
+    size = fields.Integer(allow_none=True, metadata={"description": "Ukuran berkas dalam byte."})
+    sha256 = fields.String(allow_none=True, metadata={"description": "Sidik SHA-256 berkas."})
+    url = fields.String(allow_none=True, metadata={"description": "Tautan luar (untuk dokumen yang tidak "
+                                                                  "diunggah)."})
+    sheet = fields.String(allow_none=True, metadata={"description": "Lembar XLSX yang dibaca."})
+    is_tabular = fields.Boolean(metadata={"description": "Tabel (CSV, TSV, XLSX, JSON) yang divalidasi."})
+    row_count = fields.Integer(allow_none=True, metadata={"description": "Jumlah baris tabel."})
+    table_schema = fields.Dict(allow_none=True, metadata={"description": "Table Schema (frictionless) yang "
+                                                                           "dipakai untuk validasi."})
+    schema_ref = fields.String(allow_none=True, metadata={"description": "Standar data asal Table Schema, "
+                                                                           "nama@versi."})
+    validation_status = fields.Enum(ValidationStatus, by_value=True, metadata={
+        "description": "unvalidated (belum/tidak divalidasi), pending (sedang divalidasi), valid, invalid, error."})
+    progress = _Computed(ValidationProgressSchema, _progress_of, allow_none=True, metadata={
+        "description": "Validasi terakhir (null: belum pernah divalidasi)."})
+    revision_count = fields.Function(lambda r: len(r.revisions), metadata={
+        "type": "integer", "description": "Jumlah berkas lama di riwayat (setiap unggah ulang menambah satu)."})
+    uploaded_at = UTCDateTime(allow_none=True, metadata={"description": "Waktu berkas sekarang diunggah (UTC)."})
+    created_at = UTCDateTime(metadata={"description": "Waktu dibuat (UTC)."})
+    updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
+    links = _Computed(WorkspaceResourceLinksSchema, lambda res: res, metadata={"description": "Alamat terkait."})
+
+
+class CompletenessSchema(Schema):
+    """How much of the Satu Data metadata is filled in."""
+
+    class Meta:
+        description = "Kelengkapan metadata Satu Data (meteran di formulir)."
+
+    percent = fields.Integer(metadata={"description": "Persen kolom metadata yang terisi."})
+    filled = fields.Integer(metadata={"description": "Kolom yang terisi."})
+    total = fields.Integer(metadata={"description": "Jumlah kolom metadata."})
+    missing_required = fields.List(fields.String(), metadata={
+        "description": "Label kolom wajib yang masih kosong (harus diisi sebelum diajukan)."})
+    missing_recommended = fields.List(fields.String(), metadata={
+        "description": "Label kolom anjuran yang masih kosong."})
+
+
+def _problems(ds: Dataset) -> list[str]:
+    """What keeps an editable dataset from being submitted (nothing to fix in other states)."""
+    from satudata.review import services as review
+
+    if ds.state not in catalog.EDITABLE_STATES:
+        return []
+    return list(review.submission_problems(ds))
+
+
+class WorkspaceDatasetLinksSchema(Schema):
+    class Meta:
+        description = "Alamat sebuah dataset ruang kerja."
+
+    self = fields.Function(lambda ds: api_url(f"/workspace/datasets/{_q(ds.slug)}"),
+                           metadata={**_URI, "description": "Dataset ini di API ruang kerja."})
+    web = fields.Function(lambda ds: absolute(f"/kelola/dataset/{_q(ds.slug)}"),
+                          metadata={**_URI, "description": "Halamannya di ruang kerja portal."})
+
+
+class WorkspaceDatasetSchema(Schema):
+    """A dataset in "Dataset saya"."""
+
+    class Meta:
+        description = "Dataset di ruang kerja produsen (\"Dataset saya\")."
+
+    id = fields.String(metadata={"description": "ID dataset (UUID)."})
+    slug = fields.String(metadata={"description": "Pengenal dataset di URL."})
+    title = fields.String(metadata={"description": "Judul."})
+    state = fields.Enum(DatasetState, by_value=True, metadata={
+        "description": "draft, submitted (diajukan ke walidata), changes_requested (perlu perbaikan), "
+                       "published (terbit), withdrawn (ditarik)."})
+    organization = fields.Nested(OrganizationRefSchema, metadata={"description": "OPD produsen."})
+    completeness = _Computed(CompletenessSchema, lambda ds: catalog.completeness(ds), metadata={
+        "description": "Kelengkapan metadata."})
+    problems = fields.Function(_problems, metadata={
+        "type": "array", "items": {"type": "string"},
+        "description": "Yang masih menghalangi pengajuan ke walidata, yang terpenting lebih dulu (kosong bila "
+                       "siap, atau bila dataset tidak sedang dapat diubah)."})
+    ready = fields.Function(lambda ds: ds.state in catalog.EDITABLE_STATES and not _problems(ds), metadata={
+        "type": "boolean", "description": "Dataset dapat diajukan ke walidata sekarang."})
+    resource_count = fields.Function(lambda ds: len(ds.resources), metadata={
+        "type": "integer", "description": "Jumlah sumber data."})
+    created_at = UTCDateTime(metadata={"description": "Waktu dibuat (UTC)."})
+    updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
+    published_at = UTCDateTime(allow_none=True, metadata={"description": "Waktu pertama terbit (UTC)."})
+    links = _Computed(WorkspaceDatasetLinksSchema, lambda ds: ds, metadata={"description": "Alamat terkait."})
+
+
+class ReviewEventSchema(Schema):
+    """One step of the dataset's lifecycle."""
+
+    class Meta:
+        description = "Satu langkah riwayat dataset: pengajuan, penarikan, permintaan perbaikan, penerbitan."
+
+    id = fields.Integer(metadata={"description": "ID langkah."})
+    action = fields.String(metadata={"description": "Langkah: submit, retract, request_changes, publish, ..."})
+    from_state = fields.String(metadata={"description": "Status sebelum."})
+    to_state = fields.String(metadata={"description": "Status sesudah."})
+    actor = fields.String(attribute="actor_label", metadata={"description": "Pelaku, misalnya user:budi."})
+    note = fields.String(metadata={"description": "Catatan."})
+    field_notes = fields.Dict(allow_none=True, metadata={"description": "Catatan walidata per kolom metadata."})
+    created_at = UTCDateTime(metadata={"description": "Waktu (UTC)."})
+
+
+def _events_of(ds: Dataset) -> list[Any]:
+    from satudata.review import services as review
+
+    return review.list_events(ds)
+
+
+class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema):
+    """A dataset of the workspace with its metadata (as the form takes it), resources and history."""
+
+    class Meta:
+        description = ("Dataset di ruang kerja: metadata (dengan nama dan bentuk yang sama dengan isi permintaan "
+                       "PATCH), sumber data beserta validasinya, dan riwayat langkahnya.")
+
+    description = fields.String(metadata={"description": "Deskripsi (Markdown)."})
+    topics = fields.Function(lambda ds: [t.slug for t in ds.topics], metadata={
+        "type": "array", "items": {"type": "string"}, "description": "Slug topik."})
+    tags = fields.Function(lambda ds: [t.name for t in ds.tags], metadata={
+        "type": "array", "items": {"type": "string"}, "description": "Kata kunci."})
+    urusan = fields.String(allow_none=True, metadata={"description": "Urusan pemerintahan (bidang SIPD)."})
+    konsep = fields.String(allow_none=True, metadata={"description": "Konsep (Standar Data)."})
+    definisi = fields.String(allow_none=True, metadata={"description": "Definisi (Standar Data)."})
+    klasifikasi = fields.String(allow_none=True, metadata={"description": "Klasifikasi (Standar Data)."})
+    ukuran = fields.String(allow_none=True, metadata={"description": "Ukuran (Standar Data)."})
+    satuan = fields.String(allow_none=True, metadata={"description": "Satuan (Standar Data), misalnya orang."})
+    year = fields.Integer(allow_none=True, metadata={"description": "Tahun data."})
+    period = fields.String(allow_none=True, metadata={"description": "Periode data, misalnya 2020-2025."})
+    frequency = fields.Enum(Frequency, by_value=True, allow_none=True,
+                            metadata={"description": "Frekuensi pemutakhiran."})
+    release_date = fields.Date(allow_none=True, metadata={"description": "Jadwal rilis (TTTT-BB-HH)."})
+    presentation_level = fields.Enum(PresentationLevel, by_value=True, allow_none=True,
+                                     metadata={"description": "Tingkat penyajian."})
+    kode_wilayah = fields.String(allow_none=True, metadata={"description": "Kode wilayah Kemendagri cakupan data."})
+    coverage = fields.String(allow_none=True, metadata={"description": "Nama wilayah cakupan data."})
+    data_source = fields.String(allow_none=True, metadata={"description": "Sumber data."})
+    collection_method = fields.Enum(CollectionMethod, by_value=True, allow_none=True,
+                                    metadata={"description": "Cara pengumpulan data."})
+    data_kind = fields.Enum(DataKind, by_value=True, allow_none=True, metadata={"description": "Jenis data."})
+    data_status = fields.Enum(DataStatus, by_value=True, allow_none=True,
+                              metadata={"description": "Status data: sementara atau tetap."})
+    is_priority = fields.Boolean(metadata={"description": "Termasuk Data Prioritas."})
+    access_class = fields.Enum(AccessClass, by_value=True, metadata={"description": "Klasifikasi akses."})
+    licence_id = fields.String(allow_none=True, metadata={"description": "ID lisensi, misalnya cc-by-4.0."})
+    contact_name = fields.String(allow_none=True, metadata={"description": "Nama penanggung jawab."})
+    contact_email = fields.String(allow_none=True, metadata={"description": "Email penanggung jawab."})
+    resources = fields.List(fields.Nested(WorkspaceResourceSchema), metadata={
+        "description": "Sumber data, berurutan, dengan status validasinya."})
+    events = _Computed(ReviewEventSchema, _events_of, many=True, metadata={
+        "description": "Riwayat langkah dataset, terbaru lebih dulu."})
+
+
+class WorkspaceCountsSchema(Schema):
+    """How many of the caller's datasets are in each state."""
+
+    class Meta:
+        description = "Jumlah dataset Anda per status (tanpa memperhatikan filter)."
+
+    draft = fields.Integer(metadata={"description": "Draf."})
+    submitted = fields.Integer(metadata={"description": "Diajukan ke walidata."})
+    changes_requested = fields.Integer(metadata={"description": "Perlu perbaikan."})
+    published = fields.Integer(metadata={"description": "Terbit."})
+    withdrawn = fields.Integer(metadata={"description": "Ditarik."})
+
+
+class WorkspaceListMetaSchema(Schema):
+    class Meta:
+        description = "Jumlah dataset di daftar ini dan per status."
+
+    total = fields.Integer(metadata={"description": "Jumlah dataset di daftar ini."})
+    counts = fields.Nested(WorkspaceCountsSchema, metadata={"description": "Jumlah dataset Anda per status."})
+
+
+class WorkspaceDatasetListSchema(Schema):
+    class Meta:
+        description = "Respons GET /api/v1/workspace/datasets."
+
+    data = fields.List(fields.Nested(WorkspaceDatasetSchema), metadata={
+        "description": "Dataset OPD Anda, terakhir diubah lebih dulu."})
+    meta = fields.Nested(WorkspaceListMetaSchema, metadata={"description": "Jumlah dataset."})
+
+
+class WorkspaceDatasetResponseSchema(Schema):
+    class Meta:
+        description = "Respons yang berisi satu dataset ruang kerja."
+
+    data = fields.Nested(WorkspaceDatasetDetailSchema, metadata={"description": "Dataset."})
+
+
+class ChangedMetaSchema(Schema):
+    class Meta:
+        description = "Apa yang berubah."
+
+    changed = fields.List(fields.String(), metadata={
+        "description": "Nama kolom metadata yang berubah (kosong: tidak ada perubahan)."})
+
+
+class WorkspaceDatasetUpdateSchema(Schema):
+    class Meta:
+        description = "Respons PATCH /api/v1/workspace/datasets/{slug}."
+
+    data = fields.Nested(WorkspaceDatasetDetailSchema, metadata={"description": "Dataset setelah diubah."})
+    meta = fields.Nested(ChangedMetaSchema, metadata={"description": "Kolom yang berubah."})
+
+
+class WorkspaceResourceResponseSchema(Schema):
+    class Meta:
+        description = "Respons yang berisi satu sumber data ruang kerja."
+
+    data = fields.Nested(WorkspaceResourceSchema, metadata={"description": "Sumber data."})
+
+
+class ErrorTypeCountSchema(Schema):
+    class Meta:
+        description = "Jumlah galat satu jenis."
+
+    type = fields.String(metadata={"description": "Jenis galat frictionless, misalnya type-error."})
+    judul = fields.String(metadata={"description": "Nama jenis galat dalam Bahasa Indonesia."})
+    count = fields.Integer(metadata={"description": "Jumlah galat jenis ini."})
+
+
+class ErrorGroupSchema(Schema):
+    """Errors of one kind in one column."""
+
+    class Meta:
+        description = "Galat satu jenis di satu kolom: baris-barisnya dan nilai yang salah."
+
+    type = fields.String(metadata={"description": "Jenis galat frictionless."})
+    judul = fields.String(metadata={"description": "Nama jenis galat dalam Bahasa Indonesia."})
+    field = fields.String(allow_none=True, metadata={"description": "Nama kolom (null: seluruh baris)."})
+    count = fields.Integer(metadata={"description": "Jumlah galat dalam kelompok ini."})
+    rows = fields.List(fields.Integer(), metadata={
+        "description": "Nomor baris (baris 1 adalah judul kolom), paling banyak 30 pertama."})
+    more_rows = fields.Integer(metadata={"description": "Jumlah baris lain yang tidak dicantumkan."})
+    values = fields.List(fields.String(), metadata={"description": "Nilai yang salah (paling banyak 12 berbeda)."})
+    masalah = fields.String(metadata={"description": "Apa masalahnya."})
+    perbaikan = fields.String(metadata={"description": "Cara memperbaikinya."})
+
+
+class TableErrorSchema(Schema):
+    """An error of the whole table (header, file, Table Schema), not of a row."""
+
+    class Meta:
+        description = "Galat seluruh tabel (judul kolom, berkas, Table Schema), bukan galat satu baris."
+
+    type = fields.String(metadata={"description": "Jenis galat frictionless."})
+    field = fields.String(allow_none=True, metadata={"description": "Nama kolom, bila ada."})
+    label = fields.String(allow_none=True, metadata={"description": "Judul kolom di berkas, bila ada."})
+    judul = fields.String(metadata={"description": "Nama jenis galat dalam Bahasa Indonesia."})
+    masalah = fields.String(metadata={"description": "Apa masalahnya."})
+    perbaikan = fields.String(metadata={"description": "Cara memperbaikinya."})
+    message = fields.String(metadata={"description": "Pesan asli frictionless (bahasa Inggris)."})
+
+
+class ValidationSummarySchema(Schema):
+    """The report as the workspace page shows it."""
+
+    class Meta:
+        description = "Ringkasan laporan validasi, seperti di halaman ruang kerja."
+
+    valid = fields.Boolean(metadata={"description": "Tabel lolos validasi."})
+    total = fields.Integer(metadata={"description": "Jumlah seluruh galat."})
+    truncated = fields.Boolean(metadata={"description": "Validasi berhenti di batas jumlah galat; mungkin ada "
+                                                        "galat lain."})
+    by_type = fields.List(fields.Nested(ErrorTypeCountSchema), metadata={
+        "description": "Jumlah galat per jenis, terbanyak lebih dulu."})
+    groups = fields.List(fields.Nested(ErrorGroupSchema), metadata={
+        "description": "Galat baris per jenis dan kolom, terbanyak lebih dulu."})
+    table_errors = fields.List(fields.Nested(TableErrorSchema), metadata={
+        "description": "Galat seluruh tabel (bukan galat satu baris)."})
+    stats = fields.Dict(metadata={"description": "Statistik frictionless: baris, kolom, byte, jumlah galat."})
+
+
+class WorkspaceValidationSchema(Schema):
+    """The validation of a table: status, progress, summary and (on request) the full report."""
+
+    class Meta:
+        description = "Validasi sebuah tabel: status, kemajuan, ringkasan dan (bila diminta) laporan lengkap."
+
+    resource = fields.String(metadata={"description": "ID sumber data."})
+    status = fields.Enum(ValidationStatus, by_value=True, metadata={
+        "description": "unvalidated, pending (sedang divalidasi), valid, invalid, error."})
+    schema_ref = fields.String(allow_none=True, metadata={"description": "Standar data yang dipakai, nama@versi."})
+    progress = fields.Nested(ValidationProgressSchema, allow_none=True, metadata={
+        "description": "Validasi terakhir (null: belum pernah divalidasi)."})
+    summary = fields.Nested(ValidationSummarySchema, allow_none=True, metadata={
+        "description": "Ringkasan laporan (null: belum ada laporan)."})
+    report = fields.Dict(allow_none=True, metadata={
+        "description": "Laporan frictionless lengkap; hanya dengan `?full=1`, selain itu null."})
+
+
+class WorkspaceValidationResponseSchema(Schema):
+    class Meta:
+        description = "Respons GET /api/v1/workspace/resources/{resource_id}/validation."
+
+    data = fields.Nested(WorkspaceValidationSchema, metadata={"description": "Validasi tabel."})

@@ -72,7 +72,13 @@ class DatasetSnapshotSchema(Schema):
 
 # --------------------------------------------------------------------------- the metadata form
 
-_MSG = {"required": "Wajib diisi.", "null": "Wajib diisi.", "invalid": "Nilai tidak valid."}
+Messages = dict[str, str | list[Any] | dict[Any, Any]]
+_MSG: Messages = {"required": "Wajib diisi.", "null": "Wajib diisi.", "invalid": "Nilai tidak valid."}
+_LIST_MSG: Messages = {"invalid": "Harus berupa daftar, misalnya [\"kesehatan\"]."}
+
+
+def _messages(**extra: str) -> Messages:
+    return {**_MSG, **extra}
 
 
 def _text(max_len: int, **kw: Any) -> fields.String:
@@ -96,9 +102,9 @@ class DatasetFormSchema(Schema):
     title = fields.String(required=True, error_messages=_MSG, validate=[
         validate.Length(min=5, max=300, error="Judul 5–300 karakter, misalnya \"Jumlah Penduduk menurut Kecamatan\".")])
     description = _text(20000)
-    topics = fields.List(fields.String(), load_default=list)
-    tags = fields.List(fields.String(validate=validate.Length(max=100, error="Kata kunci paling banyak 100 karakter.")),
-                       load_default=list)
+    topics = fields.List(fields.String(error_messages=_MSG), load_default=list, error_messages=_LIST_MSG)
+    tags = fields.List(fields.String(validate=validate.Length(max=100, error="Kata kunci paling banyak 100 karakter."),
+                                     error_messages=_MSG), load_default=list, error_messages=_LIST_MSG)
     urusan = _text(255)
     konsep = _text(5000)
     definisi = _text(5000)
@@ -106,12 +112,12 @@ class DatasetFormSchema(Schema):
     ukuran = _text(255)
     satuan = _text(100)
     year = fields.Integer(load_default=None, allow_none=True, strict=False,
-                          error_messages={"invalid": "Tahun harus angka, misalnya 2025."},
+                          error_messages=_messages(invalid="Tahun harus angka, misalnya 2025."),
                           validate=validate.Range(min=1900, max=2100, error="Tahun antara 1900 dan 2100."))
     period = _text(100)
     frequency = _choice(Frequency)
     release_date = fields.Date(load_default=None, allow_none=True,
-                               error_messages={"invalid": "Tanggal ditulis TTTT-BB-HH, misalnya 2026-03-31."})
+                               error_messages=_messages(invalid="Tanggal ditulis TTTT-BB-HH, misalnya 2026-03-31."))
     presentation_level = _choice(PresentationLevel)
     kode_wilayah = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(
         r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", error="Tulis kode wilayah Kemendagri dengan titik, misalnya 14.07."))
@@ -127,7 +133,7 @@ class DatasetFormSchema(Schema):
     licence_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     contact_name = _text(255)
     contact_email = fields.Email(load_default=None, allow_none=True,
-                                 error_messages={"invalid": "Alamat email tidak valid, misalnya nama@riau.go.id."})
+                                 error_messages=_messages(invalid="Alamat email tidak valid, misalnya nama@riau.go.id."))
 
     @pre_load
     def _from_form(self, data: Any, **_: Any) -> Any:

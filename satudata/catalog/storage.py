@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from flask import current_app
 
@@ -44,7 +44,7 @@ class FileStore:
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
 
-    def put(self, stream: BinaryIO, max_bytes: int | None = None) -> StoredFile:
+    def put(self, stream: IO[bytes], max_bytes: int | None = None) -> StoredFile:
         """Store ``stream``; refuse (and keep nothing) past ``max_bytes``."""
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)

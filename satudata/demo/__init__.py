@@ -21,16 +21,18 @@ import click
 from sqlalchemy import select
 
 from satudata.accounts.models import Organization
-from satudata.accounts.services import audit
 from satudata.authz import Actor, SystemActor
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, DatasetState, Topic
+from satudata.catalog.storage import get_store
 from satudata.demo.catalogue import build_catalogue
 from satudata.demo.organizations import create_licences, create_organizations, create_topics, create_users
 from satudata.demo.specs import DatasetSpec
 from satudata.demo.tables import rng, spread
 from satudata.extensions import db
-from satudata.validation.services import sync_builtin_schemas
+from satudata.review import transitions
+from satudata.validation.services import infer_schema, sync_builtin_schemas
+from satudata.validation.tasks import validate_in_session
 
 __all__ = ["build_catalogue", "has_data", "load_demo"]
 
@@ -47,8 +49,13 @@ def _create_dataset(actor: Actor, spec: DatasetSpec, orgs: dict[str, Organizatio
         description=spec.description, walidata=orgs[spec.walidata], **spec.fields,
     )
     for t in spec.tables:
-        catalog.add_resource_file(actor, dataset, io.BytesIO(t.to_csv()), filename=t.filename, name=t.name,
-                                  description=t.description)
+        resource = catalog.add_resource_file(actor, dataset, io.BytesIO(t.to_csv()), filename=t.filename,
+                                             name=t.name, description=t.description)
+        # Every demo table carries the Table Schema the portal infers from it and has passed
+        # validation, as a published table must.
+        assert resource.sha256 is not None
+        resource.table_schema = infer_schema(get_store().path(resource.sha256), "csv")
+        validate_in_session(resource)
     if spec.state == DatasetState.PUBLISHED:
         version = catalog.publish_dataset(actor, dataset, note="Rilis data demo.")
         # Backdate to the demo history so "newest" and "most downloaded" are stable.
@@ -66,9 +73,7 @@ def _create_dataset(actor: Actor, spec: DatasetSpec, orgs: dict[str, Organizatio
             resource.updated_at = spec.published_at
             resource.download_count = downloads
     elif spec.state == DatasetState.SUBMITTED:
-        # No review service yet (review/transitions.py, its own issue): record the move here.
-        dataset.state = DatasetState.SUBMITTED
-        audit(actor, "dataset.submit", "dataset", dataset.id, {"from": "draft", "to": "submitted"})
+        transitions.apply(actor, dataset, "submit", note="Mohon diperiksa sebelum rilis.")
     return dataset
 
 

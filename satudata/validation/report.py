@@ -13,7 +13,8 @@ import contextlib
 import csv
 import io
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,8 @@ class ErrorGroup:
     judul: str
     field: str | None
     count: int = 0
-    rows: list[int] = field(default_factory=list)
-    values: list[str] = field(default_factory=list)
+    rows: list[int] = dc_field(default_factory=list)
+    values: list[str] = dc_field(default_factory=list)
     masalah: str = ""
     perbaikan: str = ""
 

@@ -238,3 +238,34 @@ def sweep_runs() -> int:
                      queue="validation")
     db.session.commit()
     return len(runs)
+
+
+def validate_in_session(resource: Resource) -> str:
+    """Validate ``resource`` now, in the caller's transaction (no commit): for loaders that
+    create tables and need them validated before they publish (the demo data). Web requests
+    never call this; uploads go through :func:`enqueue_validation`."""
+    from satudata.validation.engine import UnusableInput, validate_table_detailed
+
+    config = current_app.config
+    run = ValidationRun(resource_id=resource.id, sha256=resource.sha256, schema_fingerprint=schema_fingerprint(resource),
+                        bytes_total=resource.size or 0, status=RunStatus.RUNNING, started_at=utcnow())
+    db.session.add(run)
+    try:
+        if not resource.sha256:
+            raise UnusableInput("Sumber data ini berupa tautan, bukan berkas yang diunggah; tidak dapat divalidasi.")
+        outcome = validate_table_detailed(get_store().path(resource.sha256), _schema_of(resource),
+                                          fmt=(resource.format or "").lower() or None, sheet=resource.sheet,
+                                          engine=config.get("VALIDATION_ENGINE", "auto"),
+                                          schemas_dir=config.get("SCHEMAS_PATH"))
+        report, status = outcome.report, (ValidationStatus.VALID if outcome.valid else ValidationStatus.INVALID)
+        run.engine, run.rows_done = outcome.engine, outcome.row_count or 0
+        if outcome.row_count is not None:
+            resource.row_count = outcome.row_count
+    except UnusableInput as exc:
+        report, status = _error_report(exc.message), ValidationStatus.ERROR
+    for task in report.get("tasks", []):
+        task["place"] = resource.filename or resource.name
+    resource.validation_status, resource.validation_report = status, report
+    run.status, run.error_count, run.finished_at = RunStatus(str(status)), _error_count(report), utcnow()
+    run.bytes_done = run.bytes_total
+    return str(status)

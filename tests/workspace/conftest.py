@@ -54,6 +54,6 @@ def sign_in(client: Any, username: str) -> None:
 
 
 @pytest.fixture()
-def produsen(scratch_client: Any, users: Any, vocab: Any) -> Any:
+def produsen(scratch_client: Any, users: Any, vocab: Any) -> Any:  # noqa: F811
     sign_in(scratch_client, "produsen")
     return scratch_client

@@ -84,8 +84,8 @@ def test_upload_report_fix_and_submit(app: Any, produsen: Any, queue: Any) -> No
     res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
     assert res.table_schema is not None  # inferred from the file
     # The producer tightens the inferred Table Schema to the real standard (a copy of SCHEMA).
-    from satudata.catalog import services as catalog
     from satudata.accounts.models import User
+    from satudata.catalog import services as catalog
 
     user = db.session.scalars(select(User).where(User.username == "produsen")).one()
     catalog.set_resource_schema(user, res, SCHEMA)

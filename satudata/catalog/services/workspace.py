@@ -14,7 +14,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -295,7 +295,7 @@ def update_dataset(actor: Actor, dataset: Dataset, data: dict[str, Any]) -> list
 # --------------------------------------------------------------------------- resources
 
 
-def _store_checked(stream: BinaryIO, filename: str, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
+def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
     """Store the upload and check it can be read as ``fmt``; on failure keep nothing new."""
     from satudata.validation import preflight
 
@@ -359,7 +359,7 @@ def _inferred_schema(resource: Resource) -> dict[str, Any] | None:
         return None  # the validation report will say what is wrong with the file
 
 
-def upload_resource(actor: Actor, dataset: Dataset, stream: BinaryIO, *, filename: str, name: str = "",
+def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filename: str, name: str = "",
                     description: str = "", sheet: str | None = None, format: str | None = None,
                     table_schema: dict[str, Any] | None = None, schema_ref: str | None = None) -> Resource:
     """Add an uploaded file to ``dataset``; tables are then validated in the background."""
@@ -369,6 +369,8 @@ def upload_resource(actor: Actor, dataset: Dataset, stream: BinaryIO, *, filenam
     _ensure_editable(actor, dataset)
     filename = _clean_filename(filename)
     fmt = preflight.upload_format(filename, format)
+    if len(name or "") > 300:
+        raise Invalid("Nama terlalu panjang.", details={"name": ["Nama sumber data paling banyak 300 karakter."]})
     if table_schema is not None:
         _check_schema(table_schema)
     stored, checked = _store_checked(stream, filename, fmt, sheet)
@@ -389,7 +391,7 @@ def upload_resource(actor: Actor, dataset: Dataset, stream: BinaryIO, *, filenam
     return resource
 
 
-def replace_resource_file(actor: Actor, resource: Resource, stream: BinaryIO, *, filename: str,
+def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *, filename: str,
                           sheet: str | None = None) -> Resource:
     """Re-upload: the new file becomes current, the old one goes to the resource's history.
 
