@@ -56,10 +56,11 @@ class FileStore:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
-                        raise FileTooLarge(
-                            f"Berkas melebihi batas {max_bytes // (1024 * 1024)} MB.",
-                            details={"max_bytes": max_bytes},
-                        )
+                        limit = f"{max_bytes / (1024 * 1024):.0f} MB" if max_bytes >= 1024 * 1024 \
+                            else f"{max_bytes} byte"
+                        message = (f"Berkas melebihi batas unggahan {limit}. Pecah menjadi beberapa berkas, "
+                                   "atau simpan sebagai CSV (biasanya jauh lebih kecil dari XLSX).")
+                        raise FileTooLarge(message, details={"file": [message]})
                     digest.update(chunk)
                     out.write(chunk)
             sha = digest.hexdigest()
