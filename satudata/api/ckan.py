@@ -629,6 +629,47 @@ def package_search(p: Params) -> dict[str, Any]:
     }
 
 
+AUTOCOMPLETE_DEFAULT = 10
+AUTOCOMPLETE_MAX = 20  # what the engines complete at most; a larger limit is accepted and capped
+
+
+@action
+def package_autocomplete(p: Params) -> list[dict[str, str]]:
+    """Public datasets whose title completes the given text (for search boxes).
+
+    Answered by the search engine's title completion (the words typed so far, the last one
+    possibly unfinished; abbreviations of the synonym list are understood). While the engine
+    is down, the database answers with titles containing the text.
+
+    :param q: the text typed so far (required)
+    :param limit: how many datasets (default 10; at most 20 are returned)
+    :rtype: list of dicts with ``name``, ``title``, ``match_field`` (``name`` when the text is
+        part of the name, else ``title``) and ``match_displayed``
+    """
+    if p.data.get("q") is None:
+        raise _invalid("q", "Wajib diisi.")
+    q = " ".join((p.string("q", "", max_chars=MAX_Q_CHARS) or "").split())
+    limit = min(p.integer("limit", AUTOCOMPLETE_DEFAULT) or 0, AUTOCOMPLETE_MAX)
+    if not limit or not any(ch.isalnum() for ch in q):
+        return []
+    try:
+        found = [(s.slug, s.title) for s in search.suggest_titles(q, limit) if s.slug]
+    except SearchUnavailable:
+        rows = catalog.query_public_datasets(q, sort=[("title", False)], limit=limit)
+        found = [(ds.slug, ds.title) for ds in rows.items]
+    lowered = q.lower()
+    as_name = lowered.replace(" ", "-")
+    out = []
+    for name, title in found:
+        # CKAN's rule: the text found in the name shows the name, otherwise "title (name)";
+        # typed words are also looked for as the name writes them (joined by hyphens).
+        if lowered in name or as_name in name:
+            out.append({"name": name, "title": title, "match_field": "name", "match_displayed": name})
+        else:
+            out.append({"name": name, "title": title, "match_field": "title", "match_displayed": f"{title} ({name})"})
+    return out
+
+
 @action
 def package_show(p: Params) -> dict[str, Any]:
     """A public dataset by name (slug) or id.

@@ -720,3 +720,63 @@ def test_resource_url_downloads_the_file(cat: Catalogue, app: Any, scratch_clien
         body = resp.get_data()
     assert "sha256:" + hashlib.sha256(body).hexdigest() == res["hash"]
     assert len(body) == res["size"]
+
+
+# --------------------------------------------------------------------------- package_autocomplete
+
+
+def test_package_autocomplete_has_ckans_shape(cat: Catalogue, scratch_client: FlaskClient) -> None:
+    got = result(scratch_client, "package_autocomplete", q="jumlah pend")
+    assert got == [{"name": "jumlah-penduduk-rohil", "title": "Jumlah Penduduk menurut Kecamatan",
+                    "match_field": "name", "match_displayed": "jumlah-penduduk-rohil"}]
+    got = result(scratch_client, "package_autocomplete", q="Fasilitas Keseh")
+    assert got[0]["match_field"] == "name"  # typed words are looked for hyphen-joined in the name
+    got = result(scratch_client, "package_autocomplete", q="Air Bersih Rum")
+    assert got == [{"name": "akses-air-bersih", "title": "Akses Air Bersih Rumah Tangga",
+                    "match_field": "title", "match_displayed": "Akses Air Bersih Rumah Tangga (akses-air-bersih)"}]
+
+
+def test_package_autocomplete_shows_public_datasets_only(cat: Catalogue, scratch_client: FlaskClient) -> None:
+    # "Penduduk Draf Rahasia" and "Penduduk Terbatas" are not public.
+    assert names(result(scratch_client, "package_autocomplete", q="pendu")) == ["jumlah-penduduk-rohil"]
+    assert result(scratch_client, "package_autocomplete", q="rahasia") == []
+
+
+def test_package_autocomplete_limit_and_post(cat: Catalogue, scratch_client: FlaskClient) -> None:
+    assert len(result(scratch_client, "package_autocomplete", q="a")) <= 10
+    both = scratch_client.post("/api/3/action/package_autocomplete", json={"q": "akses", "limit": 5}).get_json()
+    assert both["success"] and names(both["result"]) == ["akses-air-bersih"]
+    assert result(scratch_client, "package_autocomplete", q="akses", limit=0) == []
+    assert len(result(scratch_client, "package_autocomplete", q="s", limit=1000)) <= 20
+
+
+@pytest.mark.parametrize("params, field", [
+    ({}, "q"),
+    ({"limit": "banyak", "q": "air"}, "limit"),
+    ({"limit": "-1", "q": "air"}, "limit"),
+    ({"q": "x" * 1001}, "q"),
+])
+def test_package_autocomplete_bad_parameters(cat: Catalogue, scratch_client: FlaskClient, params: dict[str, str],
+                                             field: str) -> None:
+    assert field in error(scratch_client, "package_autocomplete", 409, "Validation Error", **params)
+
+
+@pytest.mark.parametrize("q", ["", "   ", '"*:(', "((((", "\u202e", "tags:penduduk"])
+def test_package_autocomplete_odd_text_is_an_answer(cat: Catalogue, scratch_client: FlaskClient, q: str) -> None:
+    assert isinstance(result(scratch_client, "package_autocomplete", q=q), list)
+
+
+def test_package_autocomplete_while_the_engine_is_down(cat: Catalogue, app: Any, scratch_client: FlaskClient) -> None:
+    from satudata.search.backend import EXTENSION_KEY
+    from satudata.search.elasticsearch import ElasticsearchBackend
+
+    live = app.extensions.pop(EXTENSION_KEY, None)
+    # Nothing listens on port 9: the engine cannot be reached, so the database answers.
+    app.extensions[EXTENSION_KEY] = ElasticsearchBackend("http://127.0.0.1:9", timeout=1, max_retries=0)
+    try:
+        got = result(scratch_client, "package_autocomplete", q="fasilitas")
+    finally:
+        app.extensions.pop(EXTENSION_KEY, None)
+        if live is not None:
+            app.extensions[EXTENSION_KEY] = live
+    assert names(got) == ["fasilitas-kesehatan-dumai"]

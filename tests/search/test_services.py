@@ -136,6 +136,42 @@ def test_rows_no_longer_public_are_never_shown(app, db, app_backend):
     assert r.items == []  # the index is a moment behind; the database decides
 
 
+def test_result_rows_load_in_a_few_queries_by_primary_key(app, db, app_backend):
+    """Loading a page of hits costs the same few queries however many datasets and walidata
+    there are (no lazy load per row), and never reads the catalogue through the index on
+    ``state`` (on SQLite, without statistics, that read every published dataset)."""
+    from sqlalchemy import event
+
+    from satudata.api.ckan_dicts import package_dict
+
+    topic = make_topic()
+    make_licence()
+    for n in range(12):
+        walidata = make_org(name=f"Diskominfo Uji {n}", is_walidata=True)
+        make_dataset(make_org(), title=f"Jumlah Penduduk Kecamatan {n}", walidata=walidata, topics=[topic],
+                     tags=[f"tag-{n}", "penduduk"], licence_id="cc-by-4.0")
+    services.reindex_all()
+    db.session.expunge_all()
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        r = services.search_datasets("penduduk", facet_keys=("organization",), per_page=20)
+        dicts = [package_dict(d) for d in r.items]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(dicts) == 12 and all(d["walidata"].startswith("Diskominfo Uji") for d in dicts)
+    assert len(statements) <= 6, [s for s, _p in statements]
+    if db.engine.dialect.name == "sqlite":
+        for statement, parameters in statements:
+            plan = " ".join(str(row) for row in db.session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "ix_dataset_state" not in plan, (statement, plan)
+
+
 def test_schedule_reindex_enqueues_after_commit(app, db, search_queue):
     ds = make_dataset(index=False)
     # Publishing schedules the index update itself.
@@ -213,6 +249,20 @@ def test_synonyms_are_edited_by_walidata_and_apply_at_once(app, db, app_backend)
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "search.synonyms.update"))
     finally:
         (app_backend.root / "synonyms.txt").unlink(missing_ok=True)
+
+
+def test_suggestions_read_the_synonym_list(app, db, app_backend):
+    rohil = _rohil()  # "Jumlah Penduduk Rokan Hilir"
+    dumai = make_dataset(title="Jumlah Penduduk Kota Dumai")
+    services.reindex_all()
+    assert app_backend.suggest("penduduk rohil") == []  # no title has the abbreviation
+    assert [s.id for s in services.suggest_titles("penduduk rohil")] == [rohil.id]
+    assert [s.id for s in services.suggest_titles("rohil ")] == [rohil.id]
+    assert [s.id for s in services.suggest_titles("jumlah penduduk rokan")] == [rohil.id]
+    # What matches as typed comes first; the synonyms only fill up to the limit.
+    assert {s.id for s in services.suggest_titles("jumlah penduduk")} == {rohil.id, dumai.id}
+    assert len(services.suggest_titles("jumlah penduduk", limit=1)) == 1
+    assert services.suggest_titles("") == [] and services.suggest_titles('"*:(') == []
 
 
 # --------------------------------------------------------------------------- engine down
