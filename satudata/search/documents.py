@@ -11,6 +11,8 @@ column titles of the tables, the licence title, and the download counter.
 from __future__ import annotations
 
 import html
+import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -86,16 +88,29 @@ class SearchDocument:
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
 
+_MARKUP = re.compile(r"[*_`#\[\]<>&|~\\]|^\s*(?:[-+>]|\d+[.)])\s|^ {4}|^\t", re.M)
+_converter = threading.local()
+
+
 def markdown_to_text(text: str | None) -> str:
-    """Plain text of a Markdown description (markup, raw HTML and scripts removed)."""
+    """Plain text of a Markdown description (markup, raw HTML and scripts removed).
+
+    Most descriptions are plain sentences: those skip the Markdown parser (most of a full
+    reindex's time otherwise), and the parser is built once per thread for the rest.
+    """
     if not text:
         return ""
-    import markdown
-    import nh3
+    text = text[:MAX_DESCRIPTION_CHARS]
+    if _MARKUP.search(text):
+        import markdown
+        import nh3
 
-    rendered = markdown.markdown(text[:MAX_DESCRIPTION_CHARS])
-    plain = html.unescape(nh3.clean(rendered, tags=set()))
-    return "\n".join(line.strip() for line in plain.splitlines() if line.strip())
+        md = getattr(_converter, "md", None)
+        if md is None:
+            md = _converter.md = markdown.Markdown()
+        rendered = md.reset().convert(text)
+        text = html.unescape(nh3.clean(rendered, tags=set()))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _utc(value: datetime | None) -> datetime | None:
