@@ -209,3 +209,10 @@ def test_other_opd_cannot_see_the_draft(produsen: Any, scratch_client: Any, user
     assert scratch_client.get(f"/kelola/dataset/{ds.slug}").status_code == 404
     page = scratch_client.get("/kelola/").get_data(as_text=True)
     assert ds.title not in page and re.search("belum terdaftar sebagai produsen", page)
+
+
+def test_nul_in_a_form_post_with_a_valid_csrf_token_is_refused(produsen: Any) -> None:
+    token = csrf_of(produsen, "/kelola/dataset/baru")
+    resp = produsen.post("/kelola/dataset/baru", data={**COMPLETE, "title": "Judul\x00jahat", "csrf_token": token})
+    assert resp.status_code == 400 and "NUL" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(Dataset).where(Dataset.title.like("Judul%"))) is None

@@ -106,7 +106,8 @@ def dashboard() -> Any:
         "workspace/dashboard.html", datasets=datasets, counts=catalog.workspace_counts(user), state=state,
         states=STATE_ORDER, organizations=organizations, next_step=next_step,
         completeness=catalog.completeness,
-        can_create=any(can(user, Permission.CATALOG_DATASET_CREATE, o) for o in organizations))
+        can_create=any(can(user, Permission.CATALOG_DATASET_CREATE, o) for o in organizations),
+        walidata_tools=can(user, Permission.VALIDATION_SCHEMA_MANAGE))
 
 
 def _form_context(dataset: Dataset | None, form: Any, errors: dict[str, Any], organizations: list[Any]) -> dict[str, Any]:
