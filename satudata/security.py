@@ -60,11 +60,17 @@ def init_app(app: Flask) -> None:
         if "\x00" in request.path:
             raise NotFound("Alamat ini tidak ditemukan.")  # no record's key contains NUL
         fields = [k for k, v in request.args.items(multi=True) if "\x00" in v]
-        if not fields and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            # The parsed form (cached by Werkzeug, so it does not matter whether the CSRF check
-            # or this hook reads it first); file parts are checked by the upload services.
-            fields = [k for k, v in request.form.items(multi=True) if "\x00" in v or "\x00" in k]
         bad = bool(fields)
+        parsed = "form" in request.__dict__  # the CSRF check may have parsed the form already
+        if (not bad and not parsed and request.mimetype == "application/x-www-form-urlencoded"
+                and (request.content_length or 0) <= 1024 * 1024):
+            # Read the raw body (cached, so form parsing or a JSON reader still sees it).
+            raw = request.get_data(cache=True)
+            bad = b"\x00" in raw or b"%00" in raw
+        elif not bad and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            # The parsed form; file parts are checked by the upload services.
+            fields = [k for k, v in request.form.items(multi=True) if "\x00" in v or "\x00" in k]
+            bad = bool(fields)
         if bad:
             what = f"Parameter '{fields[0]}'" if fields else "Permintaan"
             message = f"{what} berisi karakter NUL (\\x00) yang tidak diizinkan. Hapus karakter itu lalu kirim lagi."
