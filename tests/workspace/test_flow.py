@@ -128,7 +128,8 @@ def test_upload_report_fix_and_submit(app: Any, produsen: Any, queue: Any) -> No
     old = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/riwayat/1/unduh")
     assert old.status_code == 200 and old.data == BAD.encode()
     old.close()
-    runs = db.session.scalars(select(ValidationRun).where(ValidationRun.resource_id == res.id)).all()
+    runs = db.session.scalars(select(ValidationRun).where(ValidationRun.resource_id == res.id)
+                              .order_by(ValidationRun.id)).all()
     assert [str(r.status) for r in runs][-1] == "valid"
     token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}")
     produsen.post(f"/kelola/dataset/{ds.slug}/ajukan", data={"csrf_token": token, "note": "Mohon diperiksa"})
