@@ -217,3 +217,8 @@ def test_nul_in_a_form_post_with_a_valid_csrf_token_is_refused(produsen: Any) ->
     resp = produsen.post("/kelola/dataset/baru", data={**COMPLETE, "title": "Judul\x00jahat", "csrf_token": token})
     assert resp.status_code == 400 and "NUL" in resp.get_data(as_text=True)
     assert db.session.scalar(select(Dataset).where(Dataset.title.like("Judul%"))) is None
+
+
+def test_a_dataset_titled_saran_gets_an_address_of_its_own(produsen: Any) -> None:
+    ds = _create(produsen, title="Saran")
+    assert ds.slug == "saran-2"  # /dataset/saran is the suggestions endpoint

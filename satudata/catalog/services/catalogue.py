@@ -91,10 +91,15 @@ SORTS = ("relevance", "newest", "modified", "name", "downloads")
 # --------------------------------------------------------------------------- writes
 
 
+# Words that name pages under /dataset/ (suggestions) and so cannot be a dataset's address.
+RESERVED_SLUGS = frozenset({"saran", "baru"})
+
+
 def _unique_slug(base: str) -> str:
     slug = slugify(base, max_length=90) or "dataset"
     candidate, n = slug, 2
-    while db.session.scalar(select(func.count()).select_from(Dataset).where(Dataset.slug == candidate)):
+    while candidate in RESERVED_SLUGS or db.session.scalar(
+            select(func.count()).select_from(Dataset).where(Dataset.slug == candidate)):
         candidate = f"{slug}-{n}"
         n += 1
     return candidate
@@ -129,6 +134,8 @@ def create_dataset(
     if not title.strip():
         raise Invalid("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
     if slug:
+        if slug in RESERVED_SLUGS:
+            raise Invalid(f'"{slug}" tidak dapat dipakai sebagai alamat dataset.', details={"slug": ["Alamat ini dipakai portal."]})
         if db.session.scalar(select(func.count()).select_from(Dataset).where(Dataset.slug == slug)):
             raise Conflict(f"Dataset dengan slug '{slug}' sudah ada.")
     else:
