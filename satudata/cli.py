@@ -88,6 +88,8 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
         raise KeyboardInterrupt  # SIGTERM (systemd, docker stop) cleans up like Ctrl-C
 
     signal.signal(signal.SIGTERM, _stop)
+    # Explicitly, too: a shell that starts us in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _stop)
     click.echo(f"• Portal: http://{host}:{port}  (Ctrl-C untuk berhenti)")
     try:
         while all(c.poll() is None for c in children):

@@ -40,6 +40,9 @@ def test_run_serves_demo_and_stops_cleanly(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "satudata.cli", "run", "--demo", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # Started the way a shell starts a background job (`make run &`): SIGINT ignored. Ctrl-C
+        # (SIGINT) must still stop everything, so the command installs its own handler.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     output: list[str] = []
     try:
