@@ -222,3 +222,24 @@ def test_nul_in_a_form_post_with_a_valid_csrf_token_is_refused(produsen: Any) ->
 def test_a_dataset_titled_saran_gets_an_address_of_its_own(produsen: Any) -> None:
     ds = _create(produsen, title="Saran")
     assert ds.slug == "saran-2"  # /dataset/saran is the suggestions endpoint
+
+
+def test_rename_revalidate_and_delete_a_resource(produsen: Any, queue: Any) -> None:
+    ds = _create(produsen)
+    assert _upload(produsen, ds, GOOD).status_code == 200
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    base = f"/kelola/dataset/{ds.slug}/sumber/{res.id}"
+    token = csrf_of(produsen, base)
+    resp = produsen.post(base + "/ubah", data={"csrf_token": token, "name": "  ", "description": ""})
+    assert resp.status_code == 302 and "Nama wajib diisi" in produsen.get(base).get_data(as_text=True)
+    produsen.post(base + "/ubah", data={"csrf_token": token, "name": "Nakes per puskesmas", "description": "x"})
+    db.session.expire_all()
+    assert db.session.get(Resource, res.id).name == "Nakes per puskesmas"
+    queue.empty()
+    produsen.post(base + "/validasi-ulang", data={"csrf_token": token})
+    assert queue.count == 1
+    resp = produsen.post(base + "/hapus", data={"csrf_token": token})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/kelola/dataset/{ds.slug}")
+    assert db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).first() is None
+    actions = [a.action for a in db.session.scalars(select(AuditLog).where(AuditLog.object_id == res.id))]
+    assert {"resource.create", "resource.update", "resource.revalidate", "resource.delete"} <= set(actions)

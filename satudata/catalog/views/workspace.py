@@ -209,32 +209,33 @@ def dataset(slug: str) -> Any:
         progress={r.id: _progress(r) for r in ds.resources if r.is_tabular})
 
 
+def _act(change: Any, done: str, ok_url: str, fail_url: str | None = None) -> Any:
+    """Run one change from a small form (a service call), commit, and say how it went."""
+    try:
+        change()
+        db.session.commit()
+        flash(done, "success")
+        return redirect(ok_url)
+    except DomainError as err:
+        db.session.rollback()
+        flash(err.message, "error")
+        return redirect(fail_url or ok_url)
+
+
 @bp.route("/dataset/<slug>/ajukan", methods=["POST"])
 def submit(slug: str) -> Any:
     user = signed_in()
     ds = catalog.get_workspace_dataset(user, slug)
-    try:
-        review.submit_dataset(user, ds, note=request.form.get("note", "")[:2000])
-        db.session.commit()
-        flash(_("Dataset diajukan ke walidata untuk diperiksa."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    return redirect(url_for("workspace.dataset", slug=slug))
+    return _act(lambda: review.submit_dataset(user, ds, note=request.form.get("note", "")[:2000]),
+                _("Dataset diajukan ke walidata untuk diperiksa."), url_for("workspace.dataset", slug=slug))
 
 
 @bp.route("/dataset/<slug>/tarik", methods=["POST"])
 def retract(slug: str) -> Any:
     user = signed_in()
     ds = catalog.get_workspace_dataset(user, slug)
-    try:
-        review.retract_submission(user, ds, note=request.form.get("note", "")[:2000])
-        db.session.commit()
-        flash(_("Pengajuan ditarik; dataset kembali menjadi draf."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    return redirect(url_for("workspace.dataset", slug=slug))
+    return _act(lambda: review.retract_submission(user, ds, note=request.form.get("note", "")[:2000]),
+                _("Pengajuan ditarik; dataset kembali menjadi draf."), url_for("workspace.dataset", slug=slug))
 
 
 # --------------------------------------------------------------------------- uploads
@@ -396,48 +397,28 @@ def replace(slug: str, resource_id: str) -> Any:
 @bp.route("/dataset/<slug>/sumber/<resource_id>/ubah", methods=["POST"])
 def resource_edit(slug: str, resource_id: str) -> Any:
     user = signed_in()
-    ds = catalog.get_workspace_dataset(user, slug)
-    res = catalog.get_workspace_resource(user, ds, resource_id)
-    try:
-        catalog.update_resource_details(user, res, name=request.form.get("name", ""),
-                                        description=request.form.get("description", ""))
-        db.session.commit()
-        flash(_("Keterangan sumber data disimpan."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    return redirect(url_for("workspace.resource", slug=slug, resource_id=resource_id))
+    res = catalog.get_workspace_resource(user, catalog.get_workspace_dataset(user, slug), resource_id)
+    here = url_for("workspace.resource", slug=slug, resource_id=resource_id)
+    return _act(lambda: catalog.update_resource_details(user, res, name=request.form.get("name", ""),
+                                                        description=request.form.get("description", "")),
+                _("Keterangan sumber data disimpan."), here)
 
 
 @bp.route("/dataset/<slug>/sumber/<resource_id>/hapus", methods=["POST"])
 def resource_delete(slug: str, resource_id: str) -> Any:
     user = signed_in()
-    ds = catalog.get_workspace_dataset(user, slug)
-    res = catalog.get_workspace_resource(user, ds, resource_id)
-    try:
-        catalog.delete_resource(user, res)
-        db.session.commit()
-        flash(_("Sumber data dihapus."), "success")
-        return redirect(url_for("workspace.dataset", slug=slug))
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-        return redirect(url_for("workspace.resource", slug=slug, resource_id=resource_id))
+    res = catalog.get_workspace_resource(user, catalog.get_workspace_dataset(user, slug), resource_id)
+    return _act(lambda: catalog.delete_resource(user, res), _("Sumber data dihapus."),
+                url_for("workspace.dataset", slug=slug),
+                url_for("workspace.resource", slug=slug, resource_id=resource_id))
 
 
 @bp.route("/dataset/<slug>/sumber/<resource_id>/validasi-ulang", methods=["POST"])
 def revalidate(slug: str, resource_id: str) -> Any:
     user = signed_in()
-    ds = catalog.get_workspace_dataset(user, slug)
-    res = catalog.get_workspace_resource(user, ds, resource_id)
-    try:
-        catalog.revalidate_resource(user, res)
-        db.session.commit()
-        flash(_("Validasi dijalankan ulang."), "success")
-    except DomainError as err:
-        db.session.rollback()
-        flash(err.message, "error")
-    return redirect(url_for("workspace.resource", slug=slug, resource_id=resource_id))
+    res = catalog.get_workspace_resource(user, catalog.get_workspace_dataset(user, slug), resource_id)
+    return _act(lambda: catalog.revalidate_resource(user, res), _("Validasi dijalankan ulang."),
+                url_for("workspace.resource", slug=slug, resource_id=resource_id))
 
 
 @bp.route("/dataset/<slug>/sumber/<resource_id>/unduh")
