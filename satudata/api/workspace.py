@@ -29,16 +29,15 @@ from satudata.api import serializers as s
 from satudata.authz import Actor, Permission, can
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, DatasetState, Resource
-from satudata.catalog.storage import FileTooLarge
 from satudata.errors import DomainError, Forbidden, Invalid, NotFound
 from satudata.extensions import db
 from satudata.review import services as review
+from satudata.validation import services as standards
 
 bp = Blueprint("workspace_api", __name__, url_prefix=s.API_PREFIX + "/workspace")
 
 # Longer keys than this are never slugs or ids; refuse them before they reach the database.
 MAX_KEY = 300
-NO_STANDARD = ("", "infer")  # the upload form's "infer the Table Schema from the file"
 
 
 # --------------------------------------------------------------------------- helpers
@@ -49,10 +48,6 @@ def _change() -> Iterator[None]:
     """Commit what the services did, or roll all of it back when one of them refuses."""
     try:
         yield
-    except FileTooLarge as err:
-        db.session.rollback()
-        # Storage reports the limit as a number; the API's details are messages per field.
-        raise Invalid(err.message, details={"file": [err.message]}) from None
     except DomainError as err:
         db.session.rollback()
         err.details = {key: value if isinstance(value, list) else [str(value)]
@@ -109,19 +104,6 @@ def _stream(upload: FileStorage) -> BinaryIO:
 
 def _is_multipart() -> bool:
     return request.mimetype == "multipart/form-data"
-
-
-def _standard(choice: str, field: str = "schema") -> tuple[dict[str, Any], str]:
-    """The Table Schema of a library standard (``name`` or ``name@version``) and its reference.
-    An unknown or malformed name is a bad value of ``field`` (422), not a missing page."""
-    from satudata.validation import services as validation
-
-    try:
-        name, version = validation.parse_schema_ref(choice)
-        standard = validation.get_standard(name, version)
-    except (Invalid, NotFound) as err:
-        raise Invalid(err.message, details={field: [err.message]}) from None
-    return dict(standard.descriptor), validation.schema_ref_of(standard)
 
 
 def _current_metadata(dataset: Dataset) -> dict[str, Any]:
@@ -244,7 +226,7 @@ def add_resource(slug: str) -> Any:
     if _is_multipart():
         form = s.load_form(s.WorkspaceUploadInput(exclude=("file",)), request.form)
         upload = _upload_file()
-        schema, ref = (None, None) if form["schema"].strip() in NO_STANDARD else _standard(form["schema"].strip())
+        schema, ref = standards.standard_choice(form["schema"])
         with _change():
             resource = catalog.upload_resource(
                 actor, dataset, _stream(upload), filename=upload.filename or "", name=form["name"],
@@ -317,7 +299,11 @@ def set_schema(resource_id: str) -> Any:
         raise Invalid("Isi tepat salah satu: schema (nama standar data) atau table_schema (Table Schema lengkap).",
                       details={"schema": ["Isi schema atau table_schema, tidak keduanya."]})
     if "schema" in data:
-        descriptor, ref = _standard(data["schema"].strip())
+        picked, ref = standards.standard_choice(data["schema"])
+        if picked is None:
+            raise Invalid("Sebut nama standar data, misalnya sekolah atau sekolah@2.",
+                          details={"schema": ["Sebut nama standar data."]})
+        descriptor: dict[str, Any] = picked
         ref_or_none: str | None = ref
     else:
         descriptor = data["table_schema"]

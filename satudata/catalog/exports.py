@@ -208,10 +208,9 @@ def _source_path(resource: Resource) -> Path:
 def _table_schema(resource: Resource) -> dict[str, Any] | None:
     """The Table Schema the table was validated against, resolved as the validation job does
     (inline, else ``schema_ref`` from the library); raises ``UnusableInput``."""
-    ref: dict[str, Any] | str | None = resource.table_schema or resource.schema_ref or None
-    if ref is None:
-        return None
-    return resolve_schema(ref, current_app.config.get("SCHEMAS_PATH"))
+    from satudata.validation.tasks import resource_schema
+
+    return resolve_schema(resource_schema(resource), current_app.config.get("SCHEMAS_PATH"))
 
 
 def _fingerprint(descriptor: dict[str, Any] | None, kind: str, sheet: str | None) -> str:

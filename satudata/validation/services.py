@@ -262,6 +262,24 @@ def parse_schema_ref(ref: str) -> tuple[str, int | None]:
     return match.group("name"), int(version) if version else None
 
 
+NO_STANDARD = ("", "infer")  # the upload form's "no standard: infer one from the file"
+
+
+def standard_choice(choice: str | None, field: str = "schema") -> tuple[dict[str, Any] | None, str | None]:
+    """The Table Schema (a copy) and ``name@version`` of the standard a producer picked by
+    ``name`` or ``name@version``; ``(None, None)`` for "no standard". An unknown or malformed
+    choice is a bad value of ``field`` (a form error), not a missing page."""
+    choice = (choice or "").strip()
+    if choice in NO_STANDARD:
+        return None, None
+    try:
+        name, version = parse_schema_ref(choice)
+        standard = get_standard(name, version)
+    except (Invalid, NotFound) as err:
+        raise Invalid(err.message, details={field: [err.message]}) from None
+    return copy.deepcopy(dict(standard.descriptor)), schema_ref_of(standard)
+
+
 def descriptor_of(ref: str) -> dict[str, Any]:
     """A copy of the Table Schema a ``name`` or ``name@version`` reference names."""
     return copy.deepcopy(get_standard(*parse_schema_ref(ref)).descriptor)

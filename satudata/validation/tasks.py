@@ -20,6 +20,8 @@ import hashlib
 import json
 import logging
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -95,7 +97,9 @@ def _set_run(run_id: int | None, **values: Any) -> None:
         log.warning("could not record validation progress of run %s", run_id, exc_info=True)
 
 
-def _schema_of(resource: Resource) -> dict[str, Any] | str | None:
+def resource_schema(resource: Resource) -> dict[str, Any] | str | None:
+    """What ``resource`` is validated against: its own Table Schema, else the standard its
+    ``schema_ref`` names (``name@N`` from the library, or a ``schemas/`` name); None infers."""
     if resource.table_schema:
         return resource.table_schema
     ref = resource.schema_ref or None
@@ -114,11 +118,63 @@ def _error_report(message: str) -> dict[str, Any]:
     return Report.from_validation(errors=[ferrors.SourceError(note=message)]).to_dict()
 
 
+@dataclass(frozen=True)
+class _Verdict:
+    status: ValidationStatus
+    report: dict[str, Any]
+    row_count: int | None = None
+    engine: str = ""
+
+
+def _judge(path: Path | None, schema: dict[str, Any] | str | None, fmt: str | None, sheet: str | None,
+           progress: Any = None) -> _Verdict:
+    """Run the engine with the portal's settings; input it cannot read becomes an ``error``
+    verdict with a frictionless-shaped report saying why."""
+    from satudata.validation.engine import UnusableInput, validate_table_detailed
+
+    config = current_app.config
+    try:
+        if path is None:
+            raise UnusableInput("Sumber data ini berupa tautan, bukan berkas yang diunggah; tidak dapat divalidasi.")
+        outcome = validate_table_detailed(
+            path, schema, fmt=fmt, engine=config.get("VALIDATION_ENGINE", "auto"), progress=progress,
+            sheet=sheet, schemas_dir=config.get("SCHEMAS_PATH"),
+            **({"xlsx_max_uncompressed": config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
+               if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}),
+        )
+    except UnusableInput as exc:
+        return _Verdict(ValidationStatus.ERROR, _error_report(exc.message))
+    status = ValidationStatus.VALID if outcome.valid else ValidationStatus.INVALID
+    return _Verdict(status, outcome.report, outcome.row_count, outcome.engine)
+
+
+def _record(resource: Resource, run: ValidationRun | None, verdict: _Verdict) -> int:
+    """Write a verdict on the resource and its run (the caller commits); the error count."""
+    report = verdict.report
+    for task in report.get("tasks", []):
+        # Name the uploaded file, not the server path of its stored copy.
+        task["place"] = resource.filename or resource.name
+    resource.validation_status = verdict.status
+    resource.validation_report = report
+    if verdict.row_count is not None:
+        resource.row_count = verdict.row_count
+    errors = _error_count(report)
+    if run is not None:
+        run.status = RunStatus(str(verdict.status))
+        run.error_count = errors
+        run.engine = verdict.engine
+        run.finished_at = utcnow()
+        if verdict.row_count is not None:
+            run.rows_done = verdict.row_count
+        run.bytes_done = run.bytes_total
+        if verdict.status == ValidationStatus.ERROR:
+            run.message = str((report.get("errors") or [{}])[0].get("note", ""))
+    return errors
+
+
 def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: str | None = None,
                       run_id: int | None = None) -> str:
     """The job. Returns the status written (or ``"stale"``/``"missing"`` when nothing was)."""
-    from satudata.validation.engine import UnusableInput, validate_table_detailed
-
     resource = db.session.get(Resource, resource_id)
     if resource is None:
         return "missing"
@@ -132,12 +188,9 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
         db.session.add(run)
         db.session.flush()
         run_id = run.id
-    config = current_app.config
     expected = (resource.sha256, schema_fingerprint(resource))
     path = get_store().path(resource.sha256) if resource.sha256 else None
-    schema = _schema_of(resource)
-    fmt = (resource.format or "").lower() or None
-    sheet = resource.sheet
+    schema, fmt, sheet = resource_schema(resource), (resource.format or "").lower() or None, resource.sheet
     # End the read transaction before the long part: progress is committed as it goes, and a
     # SQLite reader held open here would block those writes.
     _set_run(run_id, status=RunStatus.RUNNING, started_at=utcnow(), bytes_total=resource.size or 0)
@@ -150,40 +203,21 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
             last = now
             _set_run(run_id, rows_done=rows, bytes_done=done, bytes_total=total)
 
-    status = ValidationStatus.ERROR
-    report: dict[str, Any]
-    row_count: int | None = None
-    engine_used = ""
     try:
-        if path is None:
-            raise UnusableInput("Sumber data ini berupa tautan, bukan berkas yang diunggah; tidak dapat divalidasi.")
-        outcome = validate_table_detailed(
-            path, schema, fmt=fmt,
-            engine=config.get("VALIDATION_ENGINE", "auto"), progress=progress,
-            sheet=sheet, schemas_dir=config.get("SCHEMAS_PATH"),
-            **({"xlsx_max_uncompressed": config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
-               if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}),
-        )
-        report = outcome.report
-        status = ValidationStatus.VALID if outcome.valid else ValidationStatus.INVALID
-        row_count = outcome.row_count
-        engine_used = outcome.engine
-    except UnusableInput as exc:
-        report = _error_report(exc.message)
+        verdict = _judge(path, schema, fmt, sheet, progress)
     except Exception as exc:
         log.exception("validation of resource %s failed", resource_id)
         report = _error_report(f"Validasi gagal karena kesalahan sistem: {type(exc).__name__}.")
-        _write(resource_id, run_id, expected, ValidationStatus.ERROR, report, None, "")
+        _write(resource_id, run_id, expected, _Verdict(ValidationStatus.ERROR, report))
         raise
-    return _write(resource_id, run_id, expected, status, report, row_count, engine_used)
+    return _write(resource_id, run_id, expected, verdict)
 
 
 def _error_count(report: dict[str, Any]) -> int:
     return sum(len(t.get("errors", [])) for t in report.get("tasks", [])) + len(report.get("errors", []))
 
 
-def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str], status: ValidationStatus,
-           report: dict[str, Any], row_count: int | None, engine_used: str) -> str:
+def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str], verdict: _Verdict) -> str:
     db.session.rollback()  # re-read: the resource may have changed while we worked
     resource = db.session.get(Resource, resource_id)
     if resource is None:
@@ -191,34 +225,16 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
     if (resource.sha256, schema_fingerprint(resource)) != expected:
         _set_run(run_id, status=RunStatus.SUPERSEDED, finished_at=utcnow())
         return "stale"
-    for task in report.get("tasks", []):
-        # Name the uploaded file, not the server path of its stored copy.
-        task["place"] = resource.filename or resource.name
-    resource.validation_status = status
-    resource.validation_report = report
-    if row_count is not None:
-        resource.row_count = row_count
-    errors = _error_count(report)
-    if run_id is not None:
-        run = db.session.get(ValidationRun, run_id)
-        if run is not None:
-            run.status = RunStatus(str(status))
-            run.error_count = errors
-            run.engine = engine_used
-            run.finished_at = utcnow()
-            if row_count is not None:
-                run.rows_done = row_count
-            run.bytes_done = run.bytes_total
-            if status == ValidationStatus.ERROR:
-                run.message = str((report.get("errors") or [{}])[0].get("note", ""))
+    run = db.session.get(ValidationRun, run_id) if run_id is not None else None
+    errors = _record(resource, run, verdict)
     audit(ACTOR, "resource.validate", "resource", resource.id,
-          {"status": str(status), "errors": errors, "engine": engine_used})
-    if status == ValidationStatus.VALID:
+          {"status": str(verdict.status), "errors": errors, "engine": verdict.engine})
+    if verdict.status == ValidationStatus.VALID:
         from satudata.catalog.tasks import build_exports
 
         jobs.enqueue(build_exports, resource.id, resource.sha256, queue="default")
     db.session.commit()
-    return str(status)
+    return str(verdict.status)
 
 
 SWEEP_AFTER = 600  # seconds a run may wait in the queue before the sweep enqueues it again
@@ -244,28 +260,10 @@ def validate_in_session(resource: Resource) -> str:
     """Validate ``resource`` now, in the caller's transaction (no commit): for loaders that
     create tables and need them validated before they publish (the demo data). Web requests
     never call this; uploads go through :func:`enqueue_validation`."""
-    from satudata.validation.engine import UnusableInput, validate_table_detailed
-
-    config = current_app.config
     run = ValidationRun(resource_id=resource.id, sha256=resource.sha256, schema_fingerprint=schema_fingerprint(resource),
                         bytes_total=resource.size or 0, status=RunStatus.RUNNING, started_at=utcnow())
     db.session.add(run)
-    try:
-        if not resource.sha256:
-            raise UnusableInput("Sumber data ini berupa tautan, bukan berkas yang diunggah; tidak dapat divalidasi.")
-        outcome = validate_table_detailed(get_store().path(resource.sha256), _schema_of(resource),
-                                          fmt=(resource.format or "").lower() or None, sheet=resource.sheet,
-                                          engine=config.get("VALIDATION_ENGINE", "auto"),
-                                          schemas_dir=config.get("SCHEMAS_PATH"))
-        report, status = outcome.report, (ValidationStatus.VALID if outcome.valid else ValidationStatus.INVALID)
-        run.engine, run.rows_done = outcome.engine, outcome.row_count or 0
-        if outcome.row_count is not None:
-            resource.row_count = outcome.row_count
-    except UnusableInput as exc:
-        report, status = _error_report(exc.message), ValidationStatus.ERROR
-    for task in report.get("tasks", []):
-        task["place"] = resource.filename or resource.name
-    resource.validation_status, resource.validation_report = status, report
-    run.status, run.error_count, run.finished_at = RunStatus(str(status)), _error_count(report), utcnow()
-    run.bytes_done = run.bytes_total
-    return str(status)
+    path = get_store().path(resource.sha256) if resource.sha256 else None
+    verdict = _judge(path, resource_schema(resource), (resource.format or "").lower() or None, resource.sheet)
+    _record(resource, run, verdict)
+    return str(verdict.status)

@@ -243,3 +243,11 @@ def test_rename_revalidate_and_delete_a_resource(produsen: Any, queue: Any) -> N
     assert db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).first() is None
     actions = [a.action for a in db.session.scalars(select(AuditLog).where(AuditLog.object_id == res.id))]
     assert {"resource.create", "resource.update", "resource.revalidate", "resource.delete"} <= set(actions)
+
+
+def test_an_unknown_standard_is_a_form_error(produsen: Any) -> None:
+    ds = _create(produsen)
+    resp = _upload(produsen, ds, GOOD, schema="standar_yang_tidak_ada")
+    assert resp.status_code == 400 and "schema" in resp.get_json()["errors"]
+    assert "tidak ditemukan" in str(resp.get_json()["errors"]["schema"])
+    assert db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).first() is None

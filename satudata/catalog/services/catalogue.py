@@ -47,6 +47,7 @@ __all__ = [
     "create_dataset",
     "add_resource_file",
     "add_resource_link",
+    "summarise_table",
     "snapshot",
     "publish_dataset",
     "public_filter",
@@ -180,16 +181,23 @@ def add_resource_file(
         size=stored.size,
         filename=filename,
     )
-    if fmt in ("CSV", "TSV"):
-        summary = tables.summarise(get_store().path(stored.sha256))
-        if summary is not None:
-            resource.row_count = summary.row_count
-            resource.columns = summary.columns
+    summarise_table(resource)
     db.session.add(resource)
     db.session.flush()
     audit(actor, "resource.create", "resource", resource.id,
           {"dataset": dataset.slug, "filename": filename, "sha256": stored.sha256, "size": stored.size})
     return resource
+
+
+def summarise_table(resource: Resource) -> None:
+    """Row count and column summary of a stored CSV/TSV (what previews and the API show)."""
+    resource.row_count = None
+    resource.columns = None
+    if resource.format in ("CSV", "TSV") and resource.sha256:
+        summary = tables.summarise(get_store().path(resource.sha256))
+        if summary is not None:
+            resource.row_count = summary.row_count
+            resource.columns = summary.columns
 
 
 def add_resource_link(

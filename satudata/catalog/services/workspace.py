@@ -19,11 +19,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, Role, SystemActor, can, require
-from satudata.catalog import tables
 from satudata.catalog.models import (
     AccessClass,
     Dataset,
@@ -34,7 +34,7 @@ from satudata.catalog.models import (
     Topic,
     ValidationStatus,
 )
-from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags
+from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags, summarise_table
 from satudata.catalog.storage import StoredFile, get_store
 from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
@@ -180,6 +180,9 @@ def list_workspace_datasets(actor: Actor, *, state: DatasetState | None = None,
         q = q.where(Dataset.state == state)
     if organization_id is not None:
         q = q.where(Dataset.organization_id == organization_id)
+    # The list shows completeness and next steps, which read resources, topics and tags.
+    q = q.options(selectinload(Dataset.resources), selectinload(Dataset.topics), selectinload(Dataset.tags),
+                  selectinload(Dataset.organization))
     return list(db.session.scalars(q.order_by(Dataset.updated_at.desc(), Dataset.title)))
 
 
@@ -320,16 +323,6 @@ def _discard_if_unused(sha256: str) -> None:
         get_store().path(sha256).unlink(missing_ok=True)
 
 
-def _summarise(resource: Resource) -> None:
-    resource.row_count = None
-    resource.columns = None
-    if resource.format in ("CSV", "TSV") and resource.sha256:
-        summary = tables.summarise(get_store().path(resource.sha256))
-        if summary is not None:
-            resource.row_count = summary.row_count
-            resource.columns = summary.columns
-
-
 def _after_file_change(actor: Actor, resource: Resource) -> None:
     """A tabular file is validated (against its Table Schema, inferred when it has none)."""
     from satudata.validation import tasks
@@ -344,19 +337,17 @@ def _after_file_change(actor: Actor, resource: Resource) -> None:
 
 
 def _inferred_schema(resource: Resource) -> dict[str, Any] | None:
-    try:
-        from satudata.validation import services as validation
-    except ImportError:  # pragma: no cover - the library service is part of this package
+    """The Table Schema frictionless infers from the file (the producer then checks it);
+    None when the file cannot be read, and the validation report then says why."""
+    from satudata.validation import services as validation
+
+    if not resource.sha256:
         return None
-    infer = getattr(validation, "infer_schema", None)
-    if infer is None or not resource.sha256:
-        return None
     try:
-        result: dict[str, Any] = infer(get_store().path(resource.sha256), (resource.format or "csv").lower(),
-                                      sheet=resource.sheet)
-        return result
+        return validation.infer_schema(get_store().path(resource.sha256), (resource.format or "csv").lower(),
+                                       sheet=resource.sheet)
     except Invalid:
-        return None  # the validation report will say what is wrong with the file
+        return None
 
 
 def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filename: str, name: str = "",
@@ -382,7 +373,7 @@ def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filena
         uploaded_at=utcnow(), table_schema=table_schema, schema_ref=schema_ref,
     )
     db.session.add(resource)
-    _summarise(resource)
+    summarise_table(resource)
     db.session.flush()
     _after_file_change(actor, resource)
     dataset.updated_at = utcnow()
@@ -422,7 +413,7 @@ def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *
     resource.sheet = checked.sheet if fmt == "XLSX" else None
     resource.uploaded_at = utcnow()
     resource.validation_report = None
-    _summarise(resource)
+    summarise_table(resource)
     db.session.flush()
     _after_file_change(actor, resource)
     dataset.updated_at = utcnow()

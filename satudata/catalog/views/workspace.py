@@ -39,6 +39,7 @@ from satudata.errors import DomainError, Invalid, NotFound, Unauthenticated
 from satudata.extensions import db
 from satudata.review import services as review
 from satudata.review.transitions import STATE_LABELS
+from satudata.validation import services as validation
 
 bp = Blueprint("workspace", __name__, url_prefix="/kelola")
 
@@ -242,24 +243,7 @@ def retract(slug: str) -> Any:
 
 
 def _standards() -> list[Any]:
-    try:
-        from satudata.validation import services as validation
-
-        return list(validation.list_standards())
-    except (ImportError, AttributeError):  # pragma: no cover - the library ships with the app
-        return []
-
-
-def _standard_schema(choice: str) -> tuple[dict[str, Any] | None, str | None]:
-    """The Table Schema picked on the upload form: a standard (``name`` or ``name@version``)
-    or none (inferred from the file)."""
-    if not choice or choice == "infer":
-        return None, None
-    from satudata.validation import services as validation
-
-    name, version = validation.parse_schema_ref(choice)
-    standard = validation.get_standard(name, version)
-    return dict(standard.descriptor), validation.schema_ref_of(standard)
+    return list(validation.list_standards())
 
 
 def _upload_response(ok_url: str, errors: dict[str, Any], template: str, **context: Any) -> Any:
@@ -291,7 +275,7 @@ def upload(slug: str) -> Any:
             upload_file = request.files.get("file")
             if upload_file is None or not upload_file.filename:
                 raise Invalid(_("Pilih berkas untuk diunggah."), details={"file": [_("Pilih berkas.")]})
-            schema, ref = _standard_schema(request.form.get("schema", ""))
+            schema, ref = validation.standard_choice(request.form.get("schema"))
             res = catalog.upload_resource(
                 user, ds, upload_file.stream, filename=upload_file.filename, name=request.form.get("name", ""),
                 description=request.form.get("description", ""), sheet=request.form.get("sheet") or None,
@@ -448,7 +432,6 @@ def resource_schema(slug: str, resource_id: str) -> Any:
     if not res.is_tabular:
         raise NotFound(_("Table Schema hanya untuk tabel."))
     from satudata.validation import schema_form
-    from satudata.validation import services as validation
 
     errors: dict[str, Any] = {}
     ok_url = url_for("workspace.resource", slug=slug, resource_id=resource_id)
@@ -456,7 +439,7 @@ def resource_schema(slug: str, resource_id: str) -> Any:
         action = request.form.get("action", "save")
         try:
             if action == "standard":
-                schema, ref = _standard_schema(request.form.get("schema", ""))
+                schema, ref = validation.standard_choice(request.form.get("schema"))
                 if schema is None:
                     raise Invalid(_("Pilih standar data."), details={"schema": [_("Pilih standar data.")]})
                 catalog.set_resource_schema(user, res, schema, ref)
