@@ -50,6 +50,12 @@ class Organization(Base):
         return f"<Organization {self.slug}>"
 
 
+def new_session_stamp() -> str:
+    import secrets
+
+    return secrets.token_hex(16)
+
+
 class User(Base):
     """A staff member. Citizens need no account."""
 
@@ -66,6 +72,9 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every session cookie's identity: a new value (sign-out, password change or reset)
+    # ends every session signed in before it, including saved copies of old cookies.
+    session_stamp: Mapped[str] = mapped_column(String(32), default=new_session_stamp)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -49,6 +49,9 @@ class ValidationRun(Base):
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Last sign of life of the job running it; a ``running`` run silent for longer than
+    # VALIDATION_STALE_AFTER had its worker die, and the sweep ends it and runs it again.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
