@@ -11,6 +11,28 @@ from flask import Flask
 __version__ = "0.1.0"
 
 
+class Portal(Flask):
+    """Flask, with every absolute URL built from ``BASE_URL``.
+
+    ``url_for(..., _external=True)`` would otherwise take the scheme and host from the request,
+    that is from the client's ``Host`` header: a forged header would then reach reset-mail
+    links, API links and canonical URLs (issue #16).
+    """
+
+    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None, **values: Any) -> str:
+        from flask import has_request_context, request
+
+        if not _external or not has_request_context():
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False, **values)
+        root = request.script_root
+        if root and path.startswith(root):
+            path = path[len(root):]
+        return str(self.config["BASE_URL"]) + path
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application. ``config`` overrides defaults and environment (tests use it)."""
     from satudata import config as config_mod
@@ -18,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.extensions import babel, csrf, db, login, migrate
 
     instance_path = (config or {}).get("INSTANCE_PATH") or config_mod.instance_path()
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = Portal(__name__, instance_path=instance_path, instance_relative_config=True)
     config_mod.load(app, config)
 
     db.init_app(app)

@@ -70,6 +70,10 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     url = jobs.redis_url(app)
     config_mod.export("REDIS_URL", url)
     config_mod.export("INSTANCE_PATH", app.instance_path)
+    if not config_mod.in_environment("BASE_URL"):
+        # Links (mails, API, feeds) lead to where this portal is served, not to the default port.
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        config_mod.export("BASE_URL", f"http://{shown}:{port}")
     click.echo(f"• Redis: {url}")
     if debug:
         # The Flask development server with the reloader; jobs need `satudata worker` alongside.

@@ -26,7 +26,17 @@ class Defaults:
     ELASTICSEARCH_INDEX = "satudata-datasets"  # an alias; rebuilds swap the index behind it
     SEARCH_SYNONYMS_PATH: str | None = None  # None = <instance>/search/synonyms.txt
     STORAGE_PATH: str | None = None  # None = <instance>/files
+    # The portal's public address. Every absolute link (mails, API links, feeds, canonical
+    # URLs) is built from it, never from the request's Host header. Required when the database
+    # is not the embedded SQLite file (a production deployment).
     BASE_URL = "http://127.0.0.1:5000"
+    # Host names a request may address; anything else is answered 400 before routing. None =
+    # the host of BASE_URL (plus the loopback names when BASE_URL is a loopback address).
+    ALLOWED_HOSTS: list[str] | None = None
+    # Reverse proxies in front of gunicorn whose X-Forwarded-For/-Proto/-Host/-Prefix headers
+    # are believed (werkzeug's ProxyFix). 0 = none: the headers are ignored, as they must be
+    # when gunicorn is reachable directly.
+    PROXY_COUNT = 0
     SITE_NAME = "Satu Data Riau"
     SITE_REGION = "Provinsi Riau"
     DISPLAY_TIMEZONE = "Asia/Jakarta"
@@ -86,7 +96,37 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config["STORAGE_PATH"] = str(instance / "files")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    _public_address(app, explicit="BASE_URL" in (overrides or {}) or in_environment("BASE_URL"))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(app.root_path) / "translations")
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the portal cannot safely start without."""
+
+
+def _public_address(app: Flask, *, explicit: bool) -> None:
+    """Check BASE_URL and derive the trusted host names from it."""
+    from urllib.parse import urlsplit
+
+    base = str(app.config["BASE_URL"]).rstrip("/")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"SATUDATA_BASE_URL must be an absolute http(s) address, not {base!r}.")
+    if not explicit and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise ConfigurationError(
+            "SATUDATA_BASE_URL is required when the database is not the embedded SQLite file: set it to "
+            "the portal's public address (e.g. https://data.example.go.id). Links in mails and APIs are "
+            "built from it, never from the request's Host header.")
+    app.config["BASE_URL"] = base
+    trusted = list(app.config.get("ALLOWED_HOSTS") or [])
+    if parts.hostname not in trusted:
+        trusted.append(parts.hostname)
+    if parts.hostname in LOOPBACK_HOSTS:
+        trusted += [h for h in LOOPBACK_HOSTS if h not in trusted]
+    app.config["ALLOWED_HOSTS"] = trusted
 
 
 def normalise_database_url(url: str) -> str:
@@ -112,6 +152,11 @@ def _instance_secret(instance: Path) -> str:
 def export(name: str, value: str) -> None:
     """Publish a setting to child processes (the worker that ``satudata run`` starts)."""
     os.environ[f"{PREFIX}_{name}"] = value
+
+
+def in_environment(name: str) -> bool:
+    """Whether the operator set ``SATUDATA_<name>`` (rather than leaving the default)."""
+    return f"{PREFIX}_{name}" in os.environ
 
 
 def instance_path() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -77,7 +77,7 @@ def ckan_error(status: int, err_type: str, message: str, fields: dict[str, Any] 
     if fields:
         error.update(fields)
     body = {
-        "help": request.url_root.rstrip("/") + "/api/3/action/help_show?name=" + _action_name(),
+        "help": str(current_app.config["BASE_URL"]) + "/api/3/action/help_show?name=" + _action_name(),
         "success": False,
         "error": error,
     }

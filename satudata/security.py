@@ -8,7 +8,11 @@ their JavaScript from /static only, and data for scripts travels in
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.sansio.utils import host_is_trusted
 
 from satudata.errors import Invalid, NotFound
 from satudata.extensions import limiter
@@ -43,7 +47,52 @@ def _storage_uri(app: Flask) -> str:
     return url
 
 
+def public_url(path: str = "") -> str:
+    """The absolute public address of ``path`` (a path on this portal, e.g. ``/api/v1``).
+
+    Built from ``BASE_URL``, never from the request's Host header, which the client chooses.
+    """
+    return str(current_app.config["BASE_URL"]) + path
+
+
+PROBES = ("/healthz", "/readyz")
+
+
+class TrustedHosts:
+    """WSGI middleware: answer 400 to a request whose Host (after the configured proxies) is
+    not one of ``ALLOWED_HOSTS``, before Flask routes it.
+
+    Flask's own ``TRUSTED_HOSTS`` check (left unset) fails inside routing, where even the error page cannot
+    build its links; a plain answer here is simpler and says what an operator must change.
+    """
+
+    def __init__(self, wsgi_app: Any, trusted: list[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.trusted = trusted
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        from werkzeug.sansio.utils import get_host
+        from werkzeug.wrappers import Response as WResponse
+
+        host = get_host(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"),
+                        (environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT")))
+        # Health probes come from orchestrators by IP address and build no links.
+        if host_is_trusted(host, self.trusted) or environ.get("PATH_INFO") in PROBES:
+            return self.wsgi_app(environ, start_response)
+        body = ("400 Permintaan ditolak: alamat host tidak dikenal portal ini.\n"
+                "Buka portal melalui alamat resminya. Operator: atur SATUDATA_BASE_URL "
+                "(dan SATUDATA_ALLOWED_HOSTS bila portal punya nama lain).\n")
+        return WResponse(body, status=400, mimetype="text/plain")(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
+    app.wsgi_app = TrustedHosts(app.wsgi_app, list(app.config["ALLOWED_HOSTS"]))  # type: ignore[method-assign]
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        # Believe exactly that many proxies' X-Forwarded-* headers (client address for rate
+        # limits and the audit log, https for secure cookies); Host stays checked below.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,  # type: ignore[method-assign]
+                                x_prefix=proxies)
     base_https = str(app.config.get("BASE_URL", "")).startswith("https://")
     app.config.setdefault("SESSION_COOKIE_SECURE", base_https)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", base_https)

@@ -65,6 +65,8 @@ def make_app(tmp: Path, name: str, **overrides: Any) -> Flask:
         "INSTANCE_PATH": str(tmp / f"instance_{name}"),
         "SECRET_KEY": "test-secret-key-not-for-production",
         "REDIS_URL": TEST_REDIS_URL,
+        # Flask's test client addresses "localhost"; absolute links come from BASE_URL.
+        "BASE_URL": "http://localhost",
         # Cheap password hashing keeps fixtures fast; production keeps argon2's defaults.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
@@ -177,6 +179,7 @@ def run_worker(app: Flask, queue: str, timeout: int = 180) -> Any:
         "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
         "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
         "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
+        "SATUDATA_BASE_URL": app.config["BASE_URL"],
         "SATUDATA_STORAGE_PATH": app.config["STORAGE_PATH"],
         "SATUDATA_SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
         "PYTHONPATH": str(ROOT),
@@ -187,3 +190,28 @@ def run_worker(app: Flask, queue: str, timeout: int = 180) -> Any:
         [sys.executable, "-m", "satudata.cli", "worker", "--queue", queue, "--burst"],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def serve_live(app: Flask, name: str = "live-server") -> Iterator[str]:
+    """Serve ``app`` over real HTTP on a free 127.0.0.1 port in a thread and yield its URL.
+
+    While it serves, ``BASE_URL`` is that address, as an operator would configure it, so the
+    absolute links the portal writes (API, CKAN resource URLs, mails) lead back to it.
+    """
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    before = app.config["BASE_URL"]
+    app.config["BASE_URL"] = url
+    try:
+        yield url
+    finally:
+        app.config["BASE_URL"] = before
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()

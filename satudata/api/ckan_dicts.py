@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
 from satudata.accounts.models import Organization
 from satudata.catalog.models import Dataset, Licence, Resource, Tag, Topic
@@ -28,13 +28,8 @@ SATU_DATA_FIELDS: tuple[str, ...] = (
 
 
 def site_url() -> str:
-    """The portal's root URL without a trailing slash.
-
-    Inside a request it is the address the client used (the same root the ``help`` links and
-    error bodies use); elsewhere the configured ``BASE_URL``.
-    """
-    if has_request_context():
-        return request.url_root.rstrip("/")
+    """The portal's public root URL (``BASE_URL``) without a trailing slash: never the
+    client's Host header."""
     return str(current_app.config["BASE_URL"]).rstrip("/")
 
 

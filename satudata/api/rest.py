@@ -25,6 +25,7 @@ from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, NotFound
 from satudata.search import services as search
 from satudata.search.backend import SearchUnavailable
+from satudata.security import public_url
 
 bp = Blueprint("rest", __name__)
 
@@ -59,7 +60,7 @@ def _url_with(**replace: Any) -> str:
     items = [(k, v) for k, v in request.args.items(multi=True) if k not in replace]
     items.extend((k, str(v)) for k, v in replace.items())
     query = urlencode(items)
-    return request.base_url + (f"?{query}" if query else "")
+    return public_url(request.path) + (f"?{query}" if query else "")
 
 
 def _config_int(name: str) -> int:
@@ -87,7 +88,7 @@ def index() -> Any:
 @bp.get(P + "/openapi.json")
 def openapi_document() -> Any:
     """The OpenAPI 3.1 document of this API."""
-    return jsonify(openapi.build_spec(current_app.config, request.url_root.rstrip("/")))
+    return jsonify(openapi.build_spec(current_app.config, public_url()))
 
 
 def _doc_samples() -> dict[str, str]:
@@ -113,8 +114,8 @@ def _doc_samples() -> dict[str, str]:
 @bp.get("/api/docs")
 def docs() -> Any:
     """Browsable documentation, rendered from the OpenAPI document (no scripts)."""
-    document = openapi.build_spec(current_app.config, request.url_root.rstrip("/"))
-    context = openapi.docs_context(document, request.url_root, _doc_samples())
+    document = openapi.build_spec(current_app.config, public_url())
+    context = openapi.docs_context(document, public_url("/"), _doc_samples())
     return render_template("api/docs.html", **context)
 
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from flask import g, request
+from flask import g
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 from werkzeug.datastructures import MultiDict
 
@@ -42,6 +42,7 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.serializers import DatasetFormSchema
 from satudata.errors import Invalid
+from satudata.security import public_url
 from satudata.validation.models import RunStatus
 
 API_PREFIX = "/api/v1"
@@ -255,8 +256,8 @@ def load_query(schema: ArgsSchema, args: MultiDict[str, str]) -> dict[str, Any]:
 
 
 def absolute(path: str) -> str:
-    """``path`` on this server, as the client called it (``request.url_root``)."""
-    return request.url_root.rstrip("/") + path
+    """``path`` at the portal's public address (``BASE_URL``, never the Host header)."""
+    return public_url(path)
 
 
 def api_url(path: str) -> str:

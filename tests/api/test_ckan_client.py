@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,9 @@ import ckanapi
 import pytest
 import requests
 from flask import Flask
-from werkzeug.serving import make_server
 
 from satudata.catalog.models import Dataset
+from tests.conftest import serve_live
 from tests.factories import make_dataset, make_licence, make_org, make_topic
 
 CKANAPI = Path(sys.executable).parent / "ckanapi"
@@ -34,18 +33,12 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` on a free port in a thread; yield its URL; stop it afterwards."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="ckan-live-server", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    _SERVED[url] = app
-    try:
-        yield url
-    finally:
-        _SERVED.pop(url, None)
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    for url in serve_live(app, "ckan-live-server"):
+        _SERVED[url] = app
+        try:
+            yield url
+        finally:
+            _SERVED.pop(url, None)
 
 
 _SERVED: dict[str, Flask] = {}

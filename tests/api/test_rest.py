@@ -432,9 +432,11 @@ def test_stored_csv_resource(scratch_client, cat):
     assert ISO_UTC.match(r["created_at"]) and ISO_UTC.match(r["updated_at"])
 
 
-def test_download_url_follows_the_host_the_client_used(scratch_client, cat):
+def test_download_url_follows_base_url_not_the_host_the_client_used(scratch_client, cat, app, monkeypatch):
+    # The Host header is the client's to choose; links come from the configured address (#16).
+    monkeypatch.setitem(app.config, "BASE_URL", "https://data.riau.go.id")
     res = cat.penduduk.resources[0]
-    resp = scratch_client.get(f"/api/v1/resources/{res.id}", base_url="https://data.riau.go.id")
+    resp = scratch_client.get(f"/api/v1/resources/{res.id}", base_url="http://127.0.0.1:5000")
     assert resp.json["data"]["download_url"].startswith("https://data.riau.go.id/dataset/")
 
 

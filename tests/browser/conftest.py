@@ -3,36 +3,27 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+
+from tests.conftest import serve_live
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
-def _serve(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def live_url(demo_app: Flask) -> Iterator[str]:
     """The demo portal, read-only."""
-    yield from _serve(demo_app)
+    yield from serve_live(demo_app)
 
 
 @pytest.fixture()
 def scratch_live_url(app: Flask) -> Iterator[str]:
     """The empty scratch portal; the test's rows are removed afterwards."""
-    yield from _serve(app)
+    yield from serve_live(app)
 
 
 @pytest.fixture(scope="session")

@@ -12,14 +12,14 @@ import json
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
+
+from tests.conftest import serve_live
 
 pytestmark = pytest.mark.browser
 
@@ -75,12 +75,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def demo_url(demo_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    yield from serve_live(demo_app)
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ from satudata.catalog.storage import get_store
 from satudata.errors import DomainError, Invalid, NotFound
 from satudata.search import services as search
 from satudata.search.backend import SearchUnavailable
+from satudata.security import public_url
 from satudata.templating import render_markdown
 
 bp = Blueprint("catalog", __name__)
@@ -644,7 +645,7 @@ def dataset(slug: str) -> Any:
     """One dataset: metadata, resources, previews and charts, API use, versions, JSON-LD."""
     ds = _public_dataset(slug)
     views = [table_view(ds, res) for res in ds.resources if is_previewable(res)]
-    base = request.url_root.rstrip("/")
+    base = public_url()
     return render_template(
         "catalog/dataset.html",
         ds=ds,
