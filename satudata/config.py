@@ -57,10 +57,16 @@ class Defaults:
     VALIDATION_ENGINE = "auto"  # "frictionless" forces the reference engine
     SCHEMAS_PATH: str | None = None  # None = the schemas/ folder shipped with the portal
     XLSX_MAX_UNCOMPRESSED_BYTES = 1024**3  # refuse ZIP bombs
+    # Deepest nesting accepted in any JSON the portal parses (request bodies, uploads, Table
+    # Schemas); Python's parser would otherwise recurse until it fails with a server error.
+    JSON_MAX_DEPTH = 64
     # API and listing limits.
     PAGE_SIZE = 20
     API_MAX_ROWS = 1000
     PREVIEW_ROWS = 25
+    # Refused requests of anonymous callers written to the audit log per client address and
+    # minute; beyond it they are still refused, and counted in the log only.
+    AUDIT_ANONYMOUS_DENIALS_PER_MINUTE = 20
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
     SESSION_COOKIE_HTTPONLY = True

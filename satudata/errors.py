@@ -124,9 +124,32 @@ def _record_denial(err: DomainError) -> None:
     from satudata.authz import AnonymousActor
 
     actor = getattr(g, "api_user", None) or current_user._get_current_object() or AnonymousActor()
+    if not getattr(actor, "is_authenticated", False) and not _anonymous_denial_allowed():
+        return  # the refusal stands; only its audit row is skipped (see _anonymous_denial_allowed)
     audit(actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
           {"message": err.message})
     db.session.commit()
+
+
+def _anonymous_denial_allowed() -> bool:
+    """Anonymous refusals are audited up to ``AUDIT_ANONYMOUS_DENIALS_PER_MINUTE`` per client
+    address, so a script hammering write endpoints cannot flood the audit log; a signed-in
+    actor's refusals are always written. When Redis cannot count, the row is written."""
+    from satudata import jobs
+
+    limit = int(current_app.config["AUDIT_ANONYMOUS_DENIALS_PER_MINUTE"])
+    key = f"satudata:denials:{request.remote_addr}"
+    try:
+        conn = jobs.get_redis()
+        count = int(conn.incr(key))
+        if count == 1:
+            conn.expire(key, 60)
+    except Exception:  # a counter outage must not hide refusals
+        return True
+    if count == limit + 1:
+        current_app.logger.warning("Audit of anonymous refusals from %s paused for a minute (over %d)",
+                                   request.remote_addr, limit)
+    return count <= limit
 
 
 def register(app: Flask) -> None:

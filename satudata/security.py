@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 from werkzeug.sansio.utils import host_is_trusted
 
 from satudata.errors import Invalid, NotFound
@@ -58,6 +59,16 @@ def public_url(path: str = "") -> str:
 PROBES = ("/healthz", "/readyz")
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in URLs, limited to what an integer key column holds (PostgreSQL's
+    ``integer``): a larger number names no record and is a 404, not a database overflow."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=2**31 - 1 if max is None else max,
+                         signed=signed)
+
+
 class TrustedHosts:
     """WSGI middleware: answer 400 to a request whose Host (after the configured proxies) is
     not one of ``ALLOWED_HOSTS``, before Flask routes it.
@@ -85,7 +96,52 @@ class TrustedHosts:
         return WResponse(body, status=400, mimetype="text/plain")(environ, start_response)
 
 
+def _json_body_has_nul() -> bool:
+    """Parse the JSON body once (Flask caches it for the view) and look for NUL in any key or
+    string, without recursion; a body nested deeper than ``JSON_MAX_DEPTH`` is refused."""
+    limit = int(current_app.config["JSON_MAX_DEPTH"])
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
+        depth_exceeded = True
+    else:
+        depth_exceeded = False
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack and not depth_exceeded:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict | list):
+            if depth > limit:
+                depth_exceeded = True
+                break
+            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+            for key, item in items:
+                if isinstance(key, str) and "\x00" in key:
+                    return True
+                stack.append((item, depth + 1))
+    if depth_exceeded:
+        message = (f"Isi JSON bersarang lebih dari {limit} tingkat. Kirim struktur yang lebih datar "
+                   "(objek di dalam objek paling banyak {limit} tingkat).").replace("{limit}", str(limit))
+        raise Invalid(message, details={"body": [message]})
+    return False
+
+
+def _signed_in() -> bool:
+    from flask import g
+    from flask_login import current_user
+
+    if "Authorization" in request.headers or getattr(g, "api_user", None) is not None:
+        return True
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
 def init_app(app: Flask) -> None:
+    """Install the host check, the proxy headers, cookie flags, rate limits and headers. Called
+    before the blueprints are registered (the URL converter must be in place first)."""
+    app.url_map.converters["int"] = BoundedIntConverter
     app.wsgi_app = TrustedHosts(app.wsgi_app, list(app.config["ALLOWED_HOSTS"]))  # type: ignore[method-assign]
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies > 0:
@@ -120,6 +176,8 @@ def init_app(app: Flask) -> None:
             # The parsed form; file parts are checked by the upload services.
             fields = [k for k, v in request.form.items(multi=True) if "\x00" in v or "\x00" in k]
             bad = bool(fields)
+        if not bad and request.is_json and (request.content_length or 0) > 0:
+            bad = _json_body_has_nul()
         if bad:
             what = f"Parameter '{fields[0]}'" if fields else "Permintaan"
             message = f"{what} berisi karakter NUL (\\x00) yang tidak diizinkan. Hapus karakter itu lalu kirim lagi."
@@ -132,6 +190,11 @@ def init_app(app: Flask) -> None:
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         resp.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if "Cache-Control" not in resp.headers and request.endpoint != "static" and _signed_in():
+            # Pages for a signed-in user (or a token) must not stay in a shared or back-button
+            # cache after sign-out.
+            resp.headers["Cache-Control"] = "no-store"
+            resp.vary.add("Cookie")
         if request.is_secure or base_https:
             resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return resp

@@ -65,6 +65,8 @@ def make_app(tmp: Path, name: str, **overrides: Any) -> Flask:
         "INSTANCE_PATH": str(tmp / f"instance_{name}"),
         "SECRET_KEY": "test-secret-key-not-for-production",
         "REDIS_URL": TEST_REDIS_URL,
+        # Permission tests count on every refusal being audited; the throttle has its own test.
+        "AUDIT_ANONYMOUS_DENIALS_PER_MINUTE": 1_000_000,
         # Flask's test client addresses "localhost"; absolute links come from BASE_URL.
         "BASE_URL": "http://localhost",
         # Cheap password hashing keeps fixtures fast; production keeps argon2's defaults.

@@ -47,7 +47,8 @@ def readyz() -> Any:
         health = search_services.search_health()
         if health.get("status") != "ok":
             raise RuntimeError(health.get("error") or "search engine unavailable")
-        return {k: v for k, v in health.items() if k != "status"}
+        # Public probe: no file-system paths (they tell an attacker about the machine).
+        return {k: v for k, v in health.items() if k not in ("status", "path")}
 
     checks = {"database": _check(database), "redis": _check(redis), "search": _check(search)}
     ok = all(c["status"] == "ok" for c in checks.values())
