@@ -113,8 +113,18 @@ def _http_message(status: int) -> str:
     return messages.get(status, _("Terjadi kesalahan."))
 
 
+def roll_back_refused(err: DomainError) -> None:
+    """A refused action changes nothing and a forbidden one leaves a trace: roll back the unit
+    of work, then audit a :class:`Forbidden` as ``access.denied``. Views that catch a domain
+    error to show it in their own page call this, as the error handler does."""
+    from satudata.extensions import db
+
+    db.session.rollback()
+    if isinstance(err, Forbidden):
+        _record_denial(err)
+
+
 def _record_denial(err: DomainError) -> None:
-    """A refused action changes nothing and leaves a trace: roll back, then audit the refusal."""
     from flask_login import current_user
 
     from satudata.accounts.services import audit
@@ -157,8 +167,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError) -> Any:
-        if isinstance(err, Forbidden):
-            _record_denial(err)
+        roll_back_refused(err)
         if is_ckan_request():
             return ckan_error(err.status, err.ckan_type, err.message, err.details or None)
         if is_rest_request():

@@ -35,7 +35,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, DatasetState, Resource
 from satudata.catalog.serializers import DatasetFormSchema
 from satudata.catalog.storage import get_store
-from satudata.errors import DomainError, Invalid, NotFound, Unauthenticated
+from satudata.errors import DomainError, Invalid, NotFound, Unauthenticated, roll_back_refused
 from satudata.extensions import db
 from satudata.review import services as review
 from satudata.review.transitions import STATE_LABELS
@@ -138,7 +138,7 @@ def dataset_new() -> Any:
             flash(_("Dataset dibuat sebagai draf. Sekarang unggah tabelnya."), "success")
             return redirect(url_for("workspace.upload", slug=dataset.slug))
         except DomainError as err:
-            db.session.rollback()
+            roll_back_refused(err)
             errors = _errors(err)
     elif not organizations:
         abort(403)
@@ -190,7 +190,7 @@ def dataset_edit(slug: str) -> Any:
             flash(_("Metadata disimpan.") if changed else _("Tidak ada perubahan."), "success")
             return redirect(url_for("workspace.dataset", slug=dataset.slug))
         except DomainError as err:
-            db.session.rollback()
+            roll_back_refused(err)
             errors = _errors(err)
             dataset = catalog.get_workspace_dataset(user, slug)
     form = _FormView(request.form) if request.method == "POST" else _form_values(dataset)
@@ -218,7 +218,7 @@ def _act(change: Any, done: str, ok_url: str, fail_url: str | None = None) -> An
         flash(done, "success")
         return redirect(ok_url)
     except DomainError as err:
-        db.session.rollback()
+        roll_back_refused(err)
         flash(err.message, "error")
         return redirect(fail_url or ok_url)
 
@@ -282,7 +282,7 @@ def upload(slug: str) -> Any:
                 table_schema=schema, schema_ref=ref)
         db.session.commit()
     except DomainError as err:
-        db.session.rollback()
+        roll_back_refused(err)
         errors = _errors(err)
         ds = catalog.get_workspace_dataset(user, slug)
         context["dataset"] = ds
@@ -369,7 +369,7 @@ def replace(slug: str, resource_id: str) -> Any:
                                       sheet=request.form.get("sheet") or None)
         db.session.commit()
     except DomainError as err:
-        db.session.rollback()
+        roll_back_refused(err)
         if wants_json():
             return jsonify({"ok": False, "errors": _errors(err)}), 400
         flash(_("Berkas tidak diganti: %(msg)s", msg=err.message), "error")
@@ -461,7 +461,7 @@ def resource_schema(slug: str, resource_id: str) -> Any:
             return redirect(ok_url if action != "infer" else url_for("workspace.resource_schema", slug=slug,
                                                                      resource_id=resource_id))
         except DomainError as err:
-            db.session.rollback()
+            roll_back_refused(err)
             errors = _errors(err)
             ds = catalog.get_workspace_dataset(user, slug)
             res = catalog.get_workspace_resource(user, ds, resource_id)
