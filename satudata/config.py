@@ -37,6 +37,8 @@ class Defaults:
     # are believed (werkzeug's ProxyFix). 0 = none: the headers are ignored, as they must be
     # when gunicorn is reachable directly.
     PROXY_COUNT = 0
+    # Where vulnerability reports go (served in /.well-known/security.txt, RFC 9116).
+    SECURITY_CONTACT = "mailto:keamanan@satudata.local"
     SITE_NAME = "Satu Data Riau"
     SITE_REGION = "Provinsi Riau"
     DISPLAY_TIMEZONE = "Asia/Jakarta"

@@ -15,6 +15,21 @@ from satudata.search import services as search_services
 bp = Blueprint("health", __name__)
 
 
+@bp.get("/.well-known/security.txt")
+def security_txt() -> Any:
+    """Where to report a vulnerability (RFC 9116); valid for a year from each answer."""
+    from datetime import UTC, datetime, timedelta
+
+    from flask import Response, current_app
+
+    expires = (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z")
+    body = (f"Contact: {current_app.config['SECURITY_CONTACT']}\n"
+            f"Expires: {expires}\n"
+            "Preferred-Languages: id, en\n"
+            f"Canonical: {current_app.config['BASE_URL']}/.well-known/security.txt\n")
+    return Response(body, mimetype="text/plain")
+
+
 @bp.get("/healthz")
 def healthz() -> Any:
     return jsonify({"status": "ok"})

@@ -36,3 +36,11 @@ def test_readyz_says_which_component_is_down(app, scratch_client):
     assert resp.json["checks"]["redis"]["status"] == "error"
     assert "Connection" in resp.json["checks"]["redis"]["error"]
     assert resp.json["checks"]["database"]["status"] == "ok"
+
+
+def test_security_txt_names_the_contact_at_the_public_address(client, demo_app, monkeypatch):
+    monkeypatch.setitem(demo_app.config, "SECURITY_CONTACT", "mailto:csirt@riau.go.id")
+    body = client.get("/.well-known/security.txt").get_data(as_text=True)
+    assert "Contact: mailto:csirt@riau.go.id" in body
+    assert "Canonical: http://localhost/.well-known/security.txt" in body
+    assert "Expires: 20" in body
