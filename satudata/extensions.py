@@ -25,8 +25,7 @@ login.login_view = "accounts.login"
 
 
 @login.user_loader
-def _load_user(user_id: str) -> Any:
-    from satudata.accounts.models import User
+def _load_user(identity: str) -> Any:
+    from satudata.accounts.services import load_session_user
 
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+    return load_session_user(identity)

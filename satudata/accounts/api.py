@@ -15,7 +15,7 @@ from satudata.accounts import serializers as ser
 from satudata.accounts import services
 from satudata.accounts.models import ApiToken, AuditLog, Membership, Organization, TokenScope, User
 from satudata.authz import Actor, AnonymousActor, Permission, require
-from satudata.errors import Forbidden, Invalid, NotFound, Unauthenticated
+from satudata.errors import Forbidden, Invalid, Unauthenticated
 from satudata.extensions import db
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
@@ -169,9 +169,7 @@ def add_role(user_id: int) -> Any:
 def remove_role(user_id: int, membership_id: int) -> Any:
     actor = api_actor(TokenScope.WRITE)
     require(actor, Permission.ACCOUNTS_USER_MANAGE)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.user_id != user_id:
-        raise NotFound("Peran tidak ditemukan.")
+    membership = services.get_membership(user_id, membership_id)
     services.remove_role(actor, membership)
     db.session.commit()
     return jsonify({"data": user_dict(services.get_user(user_id))})

@@ -92,7 +92,9 @@ class User(Base):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        # What the session and remember-me cookies hold: the id and the current session stamp,
+        # so a cookie made before the stamp last changed no longer names a signed-in user.
+        return f"{self.id}:{self.session_stamp}"
 
     @property
     def label(self) -> str:

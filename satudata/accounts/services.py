@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import hmac
 import io
 import json
 import secrets
@@ -17,7 +18,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy.orm import Session
 
 from satudata import jobs
 from satudata.accounts.models import (
@@ -29,6 +31,7 @@ from satudata.accounts.models import (
     OutboxMessage,
     TokenScope,
     User,
+    new_session_stamp,
 )
 from satudata.authz import Actor, AnonymousActor, Permission, Role, actor_label, require
 from satudata.db import utcnow
@@ -40,6 +43,13 @@ LOCKOUT = timedelta(minutes=15)
 RESET_MAX_AGE = 60 * 60  # a reset link works for one hour
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "sdp_"
+MAX_ROW_ID = 2**31 - 1  # the largest id an INTEGER key holds on PostgreSQL
+
+# The one answer to a failed sign-in, whatever the cause (unknown name, wrong password, locked
+# account), so the answer never tells whether an account exists or is locked.
+SIGN_IN_REFUSED = "Tidak dapat masuk: nama pengguna atau kata sandi salah, atau akun sedang dikunci sementara."
+SIGN_IN_ADVICE = ("Periksa lalu coba lagi. Setelah 5 kali gagal berturut-turut akun dikunci 15 menit; "
+                  "bila Anda lupa kata sandi, buat yang baru lewat tautan \"Lupa kata sandi?\".")
 
 def _hasher() -> PasswordHasher:
     """argon2id with the configured cost (the defaults are argon2-cffi's recommended ones;
@@ -70,6 +80,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(user: User, password: str) -> bool:
     if not user.password_hash:
+        verify_dummy(password)  # an account without a password answers no faster than one with
         return False
     try:
         return _hasher().verify(user.password_hash, password)
@@ -163,24 +174,24 @@ def authenticate(login: str, password: str) -> User:
     """Check a sign-in attempt (no actor yet: the credentials are the authority).
 
     Five failures in a row lock the account for 15 minutes; a deactivated account cannot sign
-    in. Every attempt is audited. The message never says whether the username exists.
+    in. Every attempt is audited. An unknown name, a wrong password and a locked account get
+    the same answer (``SIGN_IN_REFUSED``) after the same argon2 work, so neither the answer
+    nor its timing tells whether an account exists or is locked. Only the right password of a
+    deactivated account hears that it is deactivated.
     """
     user = db.session.scalar(select(User).where((User.username == login) | (User.email == login)))
     now = utcnow()
-    wrong = Invalid("Nama pengguna atau kata sandi salah.", details={"password": ["Periksa kembali lalu coba lagi."]})
+    refused = Invalid(SIGN_IN_REFUSED, details={"password": [SIGN_IN_ADVICE]})
     if user is None:
         verify_dummy(password)
         audit(AnonymousActor(), "user.login_failed", "user", "-", {"login": login[:80], "reason": "unknown"})
         db.session.commit()
-        raise wrong
+        raise refused
     if user.locked_until is not None and user.locked_until > now:
+        verify_dummy(password)  # not even the right password opens a locked account
         audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": "locked"})
         db.session.commit()
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise Forbidden(
-            f"Akun dikunci sementara karena terlalu banyak percobaan masuk yang gagal. "
-            f"Coba lagi dalam {minutes} menit, atau atur ulang kata sandi lewat email."
-        )
+        raise refused
     if not verify_password(user, password):
         user.failed_logins += 1
         reason = "password"
@@ -190,12 +201,7 @@ def authenticate(login: str, password: str) -> User:
             reason = "locked_now"
         audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": reason})
         db.session.commit()
-        if reason == "locked_now":
-            raise Forbidden(
-                "Akun dikunci selama 15 menit karena terlalu banyak percobaan masuk yang gagal. "
-                "Atur ulang kata sandi lewat email bila Anda lupa."
-            )
-        raise wrong
+        raise refused
     if not user.active:
         audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": "inactive"})
         db.session.commit()
@@ -206,6 +212,44 @@ def authenticate(login: str, password: str) -> User:
     audit(user, "user.login", "user", user.id)
     db.session.commit()
     return user
+
+
+def load_session_user(identity: str) -> User | None:
+    """The user a session or remember-me cookie names (``User.get_id()``: "<id>:<session
+    stamp>"), or ``None`` when the account is gone, deactivated, or its stamp has changed since
+    the cookie was made (sign-out, password change or reset, deactivation)."""
+    user_id, _, stamp = identity.partition(":")
+    if not stamp or not _is_row_id(user_id):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not hmac.compare_digest(user.session_stamp.encode(), stamp.encode()):
+        return None
+    return user
+
+
+def session_user_id(identity: str) -> int | None:
+    """The user id in a session identity, whether or not that session is still valid."""
+    user_id = identity.partition(":")[0]
+    return int(user_id) if _is_row_id(user_id) else None
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of ``user`` (a new stamp no old cookie holds).
+    Internal: called by services that already required; the caller signs in again if the
+    current session should continue."""
+    user.session_stamp = new_session_stamp()
+
+
+def sign_out(actor: Actor, user: User) -> None:
+    """Sign ``user`` out everywhere: a saved copy of any of their session cookies stops
+    working, not only the one in this browser."""
+    require(actor, Permission.ACCOUNTS_SELF_MANAGE, user)
+    end_sessions(user)
+    audit(actor, "user.logout", "user", user.id)
+
+
+def _is_row_id(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and len(raw) <= 10 and 0 < int(raw) <= MAX_ROW_ID
 
 
 _DUMMY_HASH: str | None = None
@@ -227,6 +271,7 @@ def change_password(actor: Actor, user: User, current: str, new: str) -> None:
         raise Invalid("Kata sandi saat ini salah.", details={"current_password": ["Kata sandi saat ini salah."]})
     check_password_rules(user, new)
     user.password_hash = hash_password(new)
+    end_sessions(user)  # a cookie stolen before the change stops working
     audit(actor, "user.password_change", "user", user.id)
 
 
@@ -284,6 +329,7 @@ def reset_password(token: str, new: str) -> User:
     user.password_hash = hash_password(new)
     user.failed_logins = 0
     user.locked_until = None
+    end_sessions(user)  # whoever held a session (a lost phone, a stolen cookie) is signed out
     audit(AnonymousActor(), "user.password_reset", "user", user.id)
     db.session.commit()
     return user
@@ -322,6 +368,8 @@ def revoke_api_token(actor: Actor, token: ApiToken) -> None:
 
 
 def get_user_token(user: User, token_id: int) -> ApiToken:
+    if not 0 < token_id <= MAX_ROW_ID:
+        raise NotFound("Token tidak ditemukan.")
     token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
     if token is None:
         raise NotFound("Token tidak ditemukan.")
@@ -382,10 +430,18 @@ def update_organization(actor: Actor, org: Organization, *, parent: Organization
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id <= MAX_ROW_ID else None
     if user is None:
         raise NotFound("Pengguna tidak ditemukan.")
     return user
+
+
+def get_membership(user_id: int, membership_id: int) -> Membership:
+    """One role of one user (both ids from a URL)."""
+    found = db.session.get(Membership, membership_id) if 0 < membership_id <= MAX_ROW_ID else None
+    if found is None or found.user_id != user_id:
+        raise NotFound("Peran tidak ditemukan.")
+    return found
 
 
 def list_users() -> list[User]:
@@ -399,6 +455,8 @@ def set_user_active(actor: Actor, user: User, active: bool) -> None:
         raise Conflict("Anda tidak dapat menonaktifkan akun Anda sendiri.")
     if user.active != active:
         user.active = active
+        if not active:
+            end_sessions(user)  # reactivating the account later does not revive them
         audit(actor, "user.activate" if active else "user.deactivate", "user", user.id)
 
 
@@ -481,21 +539,51 @@ def list_audit(actor: Actor, filters: dict[str, str], page: int = 1, per_page: i
     return rows, total
 
 
+AUDIT_EXPORT_PAGE = 500
+# A spreadsheet evaluates a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` as a spreadsheet will show it, never run it: a leading apostrophe before a
+    formula character (OWASP's advice for CSV injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def export_audit_csv(actor: Actor, filters: dict[str, str]) -> Iterator[str]:
-    """The filtered audit log as CSV, streamed in chunks."""
+    """The filtered audit log as CSV, oldest first, for streaming.
+
+    Authorisation and the filters are checked now, before the first byte. The rows are read
+    later, while the answer streams, after the request's own database session has ended: so
+    they are read page by page (keyed on time and id), each page in a short session of its
+    own, holding no connection while the client downloads.
+    """
     require(actor, Permission.ACCOUNTS_AUDIT_READ)
-    q = _audit_query(filters).order_by(AuditLog.at, AuditLog.id)
+    return _audit_csv_chunks(db.engine, _audit_query(filters))
+
+
+def _audit_csv_chunks(engine: Engine, query: Select[Any]) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["waktu_utc", "aktor", "aksi", "jenis_objek", "id_objek", "ringkasan", "ip"])
-    for row in db.session.scalars(q.execution_options(yield_per=500)):
-        writer.writerow([row.at.isoformat(), row.actor_label, row.action, row.object_type, row.object_id,
-                         json.dumps(row.summary, ensure_ascii=False), row.ip or ""])
-        if buf.tell() > 64 * 1024:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+    after: tuple[datetime, int] | None = None
+    while True:
+        page = query.order_by(AuditLog.at, AuditLog.id).limit(AUDIT_EXPORT_PAGE)
+        if after is not None:
+            page = page.where(or_(AuditLog.at > after[0], and_(AuditLog.at == after[0], AuditLog.id > after[1])))
+        with Session(engine) as session:
+            rows = list(session.scalars(page))
+            for row in rows:
+                writer.writerow([csv_cell(str(v)) for v in (
+                    row.at.isoformat(), row.actor_label, row.action, row.object_type, row.object_id,
+                    json.dumps(row.summary, ensure_ascii=False), row.ip or "")])
+        if rows:
+            after = (rows[-1].at, rows[-1].id)
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        if len(rows) < AUDIT_EXPORT_PAGE:
+            return
 
 
 # --------------------------------------------------------------------------- mail

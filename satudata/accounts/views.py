@@ -3,6 +3,7 @@ the admin pages for organisations, users with their roles, and the audit log."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +15,6 @@ from flask import (
     render_template,
     request,
     session,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,9 +22,9 @@ from flask_login import current_user, login_user, logout_user
 
 from satudata.accounts import serializers as ser
 from satudata.accounts import services
-from satudata.accounts.models import Membership, OrganizationKind, TokenScope, User
+from satudata.accounts.models import OrganizationKind, TokenScope, User
 from satudata.authz import Actor, Permission, Role, require
-from satudata.errors import DomainError, Invalid, NotFound, Unauthenticated
+from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_refused
 from satudata.extensions import db, limiter
 from satudata.security import LOGIN_LIMIT, RESET_LIMIT
 
@@ -54,16 +54,25 @@ def _page() -> int:
 
 
 @bp.before_app_request
-def _refuse_deactivated_sessions() -> None:
-    """A session whose user was deactivated (or deleted) ends here, with a message."""
-    user_id = session.get("_user_id")
-    if user_id and not current_user.is_authenticated:
-        user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+def _refuse_ended_sessions() -> None:
+    """A session that no longer names a signed-in user ends here, with a message: its user was
+    deactivated or deleted, or signed out (or changed the password) since the cookie was made,
+    so this may be a saved copy of an old cookie. The refusal is audited."""
+    identity = session.get("_user_id")
+    if identity and not current_user.is_authenticated:
+        user_id = services.session_user_id(str(identity))
+        user = db.session.get(User, user_id) if user_id is not None else None
         logout_user()
         session.pop("_user_id", None)
-        if user is not None and not user.active:
-            services.audit(user, "user.session_refused", "user", user.id, {"reason": "inactive"})
-            db.session.commit()
+        if user is None:
+            return
+        reason = "ended" if user.active else "inactive"
+        services.audit(user, "user.session_refused", "user", user.id, {"reason": reason})
+        db.session.commit()
+        if user.active:
+            flash(_("Sesi ini sudah berakhir karena akun ini keluar atau kata sandinya diganti. "
+                    "Silakan masuk lagi."), "error")
+        else:
             flash(_("Akun Anda sudah dinonaktifkan, jadi sesi ini diakhiri. Hubungi admin portal bila ini keliru."),
                   "error")
 
@@ -97,10 +106,11 @@ def login() -> Any:
 @bp.post("/keluar")
 def logout() -> Any:
     if current_user.is_authenticated:
-        services.audit(actor(), "user.logout", "user", current_user.id)
+        user = signed_in()
+        services.sign_out(user, user)  # every copy of this session's cookie stops working
         db.session.commit()
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes a remember-me cookie
     flash(_("Anda sudah keluar."), "success")
     return redirect(url_for("catalog.home"))
 
@@ -131,6 +141,7 @@ def reset_password(token: str) -> Any:
             flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")
             return redirect(url_for("accounts.login"))
         except DomainError as err:
+            roll_back_refused(err)  # a refusal is audited as access.denied
             errors = {"_form": [err.message], **err.details}
     return render_template("accounts/reset.html", token=token, errors=errors), 400 if errors else 200
 
@@ -138,12 +149,19 @@ def reset_password(token: str) -> Any:
 # --------------------------------------------------------------------------- own account
 
 
+def _profile_page(user: User, *, new_token: dict[str, str] | None = None,
+                  errors: dict[str, Any] | None = None) -> str:
+    # Each rendering of the token form gets a one-time id, so sending the same form twice (a
+    # browser reload of the page that shows a new secret) cannot create a second token.
+    session["token_form"] = secrets.token_urlsafe(16)
+    return render_template("accounts/profile.html", user=user, tokens=services.list_user_tokens(user),
+                           new_token=new_token, scopes=TokenScope.values(), errors=errors or {},
+                           token_form=session["token_form"])
+
+
 @bp.get("/akun")
 def profile() -> Any:
-    user = signed_in()
-    new_token = session.pop("new_token", None)
-    return render_template("accounts/profile.html", user=user, tokens=services.list_user_tokens(user),
-                           new_token=new_token, scopes=TokenScope.values(), errors={})
+    return _profile_page(signed_in())
 
 
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])
@@ -155,10 +173,12 @@ def change_password() -> Any:
             data = ser.load_form(ser.PasswordChangeSchema(), request.form)
             services.change_password(user, user, str(data["current_password"]), str(data["new_password"]))
             db.session.commit()
+            login_user(user)  # this session continues under the new stamp; every other one ended
             flash(_("Kata sandi sudah diganti."), "success")
+            flash(_("Akun ini sudah dikeluarkan dari semua perangkat dan peramban lain."), "success")
             return redirect(url_for("accounts.profile"))
         except DomainError as err:
-            db.session.rollback()
+            roll_back_refused(err)  # a refusal is audited as access.denied
             errors = {"_form": [err.message], **err.details}
     return render_template("accounts/password.html", errors=errors), 400 if errors else 200
 
@@ -166,18 +186,24 @@ def change_password() -> Any:
 @bp.post("/akun/token")
 def create_token() -> Any:
     user = signed_in()
+    form_id = request.form.get("token_form", "")
+    expected = session.pop("token_form", None)
+    if not expected or not secrets.compare_digest(form_id.encode(), str(expected).encode()):
+        flash(_("Tidak ada token yang dibuat: formulir itu sudah pernah dikirim atau sudah usang. Rahasia token "
+                "hanya ditampilkan sekali; bila belum sempat Anda salin, cabut token itu lalu buat yang baru "
+                "dengan formulir di bawah."), "error")
+        return redirect(url_for("accounts.profile", _anchor="token"), 303)
     try:
         data = ser.load_form(ser.TokenCreateSchema(), request.form)
         token, secret = services.create_api_token(user, user, str(data["name"]), str(data["scope"]))
         db.session.commit()
     except DomainError as err:
-        db.session.rollback()
-        return render_template("accounts/profile.html", user=user, tokens=services.list_user_tokens(user),
-                               new_token=None, scopes=TokenScope.values(),
-                               errors={"_form": [err.message], **err.details}), 400
-    # Shown once, on the next page only (then gone from the session).
-    session["new_token"] = {"name": token.name, "secret": secret, "scope": str(token.scope)}
-    return redirect(url_for("accounts.profile"))
+        roll_back_refused(err)  # a refusal is audited as access.denied
+        return _profile_page(user, errors={"_form": [err.message], **err.details}), 400
+    # The secret is shown in this answer only: never in the session cookie (signed, not
+    # encrypted, and replayable), never stored, never cached.
+    page = _profile_page(user, new_token={"name": token.name, "secret": secret, "scope": str(token.scope)})
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/akun/token/<int:token_id>/cabut")
@@ -226,7 +252,7 @@ def admin_organization_new() -> Any:
             flash(_("Organisasi %(name)s dibuat.", name=org.name), "success")
             return redirect(url_for("accounts.admin_organizations"))
         except DomainError as err:
-            db.session.rollback()
+            roll_back_refused(err)  # a refusal is audited as access.denied
             errors = {"_form": [err.message], **err.details}
     return render_template("admin/organization_form.html", org=None, form=request.form, errors=errors,
                            kinds=OrganizationKind.values(), organizations=services.list_organizations()), \
@@ -248,7 +274,7 @@ def admin_organization_edit(slug: str) -> Any:
             flash(_("Perubahan %(name)s disimpan.", name=org.name), "success")
             return redirect(url_for("accounts.admin_organizations"))
         except DomainError as err:
-            db.session.rollback()
+            roll_back_refused(err)  # a refusal is audited as access.denied
             errors = {"_form": [err.message], **err.details}
     form = request.form if request.method == "POST" else {
         **{k: getattr(org, k) or "" for k in services.ORG_FIELDS}, "kind": str(org.kind),
@@ -291,7 +317,7 @@ def admin_user_new() -> Any:
             flash(_("Pengguna %(name)s dibuat.", name=created.full_name), "success")
             return redirect(url_for("accounts.admin_user", user_id=created.id))
         except DomainError as err:
-            db.session.rollback()
+            roll_back_refused(err)  # a refusal is audited as access.denied
             errors = {"_form": [err.message], **err.details}
     return render_template("admin/user_form.html", form=request.form, errors=errors, roles=Role.values(),
                            organizations=services.list_organizations()), 400 if errors else 200
@@ -314,7 +340,7 @@ def admin_user_role_add(user_id: int) -> Any:
         db.session.commit()
         flash(_("Peran ditambahkan."), "success")
     except DomainError as err:
-        db.session.rollback()
+        roll_back_refused(err)  # a refusal is audited as access.denied
         return render_template("admin/user.html", user=target, roles=Role.values(),
                                organizations=services.list_organizations(),
                                errors={"_form": [err.message], **err.details}), 400
@@ -324,9 +350,7 @@ def admin_user_role_add(user_id: int) -> Any:
 @bp.post("/admin/pengguna/<int:user_id>/peran/<int:membership_id>/hapus")
 def admin_user_role_remove(user_id: int, membership_id: int) -> Any:
     user = admin(Permission.ACCOUNTS_USER_MANAGE)
-    membership = db.session.get(Membership, membership_id)
-    if membership is None or membership.user_id != user_id:
-        raise NotFound(_("Peran tidak ditemukan."))
+    membership = services.get_membership(user_id, membership_id)
     services.remove_role(user, membership)
     db.session.commit()
     flash(_("Peran dihapus."), "success")
@@ -367,8 +391,9 @@ def admin_audit() -> Any:
 def admin_audit_csv() -> Any:
     user = admin(Permission.ACCOUNTS_AUDIT_READ)
     filters = _audit_filters()
-    services.list_audit(user, filters, per_page=1)  # refuse bad filters before streaming starts
+    chunks = services.export_audit_csv(user, filters)  # refuses bad filters before streaming starts
     services.audit(user, "audit.export", "audit_log", "-", {"filters": filters})
     db.session.commit()
-    return Response(stream_with_context(services.export_audit_csv(user, filters)), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+    return Response(chunks, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit-log.csv",
+                             "Cache-Control": "no-store"})

@@ -42,8 +42,9 @@ def test_token_never_signs_in_html(scratch_client, tokens):
 
 def test_session_cookie_never_authorises_api_write(scratch_client, users):
     with scratch_client.session_transaction() as sess:
-        sess["_user_id"] = str(users["admin"].id)
+        sess["_user_id"] = users["admin"].get_id()  # a valid signed-in session
         sess["_fresh"] = True
+    assert scratch_client.get("/kelola/").status_code == 200
     resp = scratch_client.post("/api/v1/organizations", json={"slug": "x-y", "name": "XY", "kind": "opd"})
     assert resp.status_code == 401
 

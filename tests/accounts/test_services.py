@@ -30,9 +30,12 @@ def test_lockout_after_five_failures_then_expires(users):
     for _ in range(4):
         with pytest.raises(Invalid):
             services.authenticate("produsen", "salah")
-    with pytest.raises(Forbidden, match="dikunci"):
+    # The locking failure and a locked account answer as a wrong password does (issue #16:
+    # a different answer told attackers which usernames exist).
+    with pytest.raises(Invalid, match="dikunci"):
         services.authenticate("produsen", "salah")
-    with pytest.raises(Forbidden, match="dikunci"):  # even the right password, while locked
+    assert users["produsen"].locked_until is not None
+    with pytest.raises(Invalid, match="dikunci"):  # even the right password, while locked
         services.authenticate("produsen", PASSWORD)
     users["produsen"].locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
