@@ -254,7 +254,7 @@ def test_no_token_is_401_and_read_token_cannot_write(api: Api) -> None:
 def test_session_cookie_never_authorises_a_write(api: Api) -> None:
     scratch_client = api.client
     with scratch_client.session_transaction() as sess:
-        sess["_user_id"] = str(api.users["produsen"].id)
+        sess["_user_id"] = api.users["produsen"].get_id()  # a valid session
         sess["_fresh"] = True
     resp = scratch_client.post(f"{API}/datasets", json=METADATA)
     assert resp.status_code == 401
