@@ -156,6 +156,10 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("RATELIMIT_STORAGE_URI", _storage_uri(app))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # Redis down must not turn sign-in and password resets into server errors: the limits are
+    # then counted in this process's memory until Redis answers again (Flask-Limiter checks).
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     limiter.init_app(app)
 
     @app.before_request
