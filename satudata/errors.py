@@ -208,6 +208,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        from satudata.extensions import db
+
+        # A failed flush leaves the session unusable until it rolls back, and the error page
+        # reads through it (the signed-in user): without this the page itself fails.
+        db.session.rollback()
         message = _http_message(500)
         if is_ckan_request():
             return ckan_error(500, "Internal Server Error", message)
