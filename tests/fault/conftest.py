@@ -44,7 +44,7 @@ HANG_GUARD = 90  # seconds any single wait may take before the test fails as hun
 # Settings of this suite's app that its server and workers must share (they read the
 # environment). A running validation silent for 2 s counts as stale, so a killed worker's run
 # is found without waiting minutes; frictionless (the reference engine) is slow enough that a
-# 300,000-row table is still running when the test kills its worker.
+# 150,000-row table is still running when the test kills its worker.
 SETTINGS: dict[str, Any] = {
     "VALIDATION_STALE_AFTER": 2,
     "VALIDATION_ENGINE": "frictionless",
@@ -75,9 +75,10 @@ def wait_for(check: Callable[[], T], what: str, timeout: float = HANG_GUARD, eve
 # --------------------------------------------------------------------------- processes
 
 
-def kill_family(proc: subprocess.Popen[Any]) -> None:
+def kill_family(proc: subprocess.Popen[Any]) -> list[psutil.Process]:
     """SIGKILL ``proc``, everything it forked and their process groups (RQ's work horse puts
-    itself in a group of its own), as the OOM killer or a pulled plug would."""
+    itself in a group of its own), as the OOM killer or a pulled plug would. Returns what is
+    still alive afterwards (nothing, normally)."""
     try:
         family = [psutil.Process(proc.pid), *psutil.Process(proc.pid).children(recursive=True)]
     except psutil.NoSuchProcess:
@@ -94,6 +95,8 @@ def kill_family(proc: subprocess.Popen[Any]) -> None:
             member.kill()
     with suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
+    _, alive = psutil.wait_procs(family, timeout=10)
+    return list(alive)
 
 
 class Processes:
