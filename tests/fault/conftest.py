@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -39,7 +40,7 @@ from tests.workspace.conftest import vocab  # noqa: F401  (fixture)
 
 T = TypeVar("T")
 
-REDIS_SERVER = "/usr/bin/redis-server"
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 HANG_GUARD = 90  # seconds any single wait may take before the test fails as hung
 # Settings of this suite's app that its server and workers must share (they read the
 # environment). A running validation silent for 2 s counts as stale, so a killed worker's run

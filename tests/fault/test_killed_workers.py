@@ -76,7 +76,8 @@ def test_worker_killed_mid_validation_is_redone_by_the_sweep(
         assert worker.poll() is None, "the worker ended: " + log_tail(worker)
         run = db.session.get(ValidationRun, first_id, populate_existing=True)
         assert run is not None and not run.status.finished, f"validation ended ({run.status}) before the kill"
-        busy = run.status == RunStatus.RUNNING and run.rows_done > 0  # well into the table
+        # Well into the table, and its heartbeat beating (what the sweep watches).
+        busy = run.status == RunStatus.RUNNING and run.rows_done > 0 and run.heartbeat_at is not None
         db.session.rollback()
         return busy
 
