@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, actor_label, require
 from satudata.catalog.models import Dataset, DatasetState
@@ -42,7 +45,7 @@ def submission_problems(dataset: Dataset) -> list[str]:
             "error": "tidak dapat divalidasi; baca pesan di laporan validasi",
         }.get(status, status)
         problems.append(f'Tabel "{res.name}" {label}.')
-        if not (res.table_schema or res.schema_ref):
+        if status != "pending" and not (res.table_schema or res.schema_ref):  # pending: the job infers one
             problems.append(f'Tabel "{res.name}" belum punya Table Schema (standar data).')
     from satudata.catalog.services import missing_required_metadata
 
@@ -81,6 +84,12 @@ STATE_LABELS = {
 }
 
 
+def _moved_on(state: DatasetState) -> Conflict:
+    current = STATE_LABELS.get(state, str(state))
+    return Conflict(f'Dataset berstatus "{current}"; langkah ini tidak dapat dilakukan dari status itu. '
+                    "Muat ulang halaman untuk melihat status terbaru.")
+
+
 def available(dataset: Dataset) -> list[Transition]:
     """The moves the table allows from the dataset's current state (before policy and guard)."""
     return [t for t in TRANSITIONS.values() if dataset.state in t.sources]
@@ -94,16 +103,25 @@ def apply(actor: Actor, dataset: Dataset, name: str, *, note: str = "",
         raise Invalid(f'Perpindahan status "{name}" tidak dikenal.')
     require(actor, transition.permission, dataset)
     if dataset.state not in transition.sources:
-        current = STATE_LABELS.get(dataset.state, str(dataset.state))
-        raise Conflict(f'Dataset berstatus "{current}"; langkah ini tidak dapat dilakukan dari status itu. '
-                       "Muat ulang halaman untuk melihat status terbaru.")
+        raise _moved_on(dataset.state)
     if transition.note_required and not note.strip():
         raise Invalid("Catatan wajib diisi untuk langkah ini.", details={"note": ["Catatan wajib diisi."]})
     problems = transition.guard(dataset)
     if problems:
         raise Invalid("Dataset belum dapat diajukan: " + " ".join(problems), details={"dataset": problems})
     source = dataset.state
-    dataset.state = transition.target
+    # Compare and set in one statement: of two requests making the same move at once (a double
+    # click, two tabs), exactly one changes the row; the other is told the state moved on.
+    # PostgreSQL re-checks the condition after the first commits; SQLite's one write lock makes
+    # the second wait and then match nothing.
+    moved = db.session.execute(
+        update(Dataset).where(Dataset.id == dataset.id, Dataset.state == source)
+        .values(state=transition.target).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        current = db.session.scalar(select(Dataset.state).where(Dataset.id == dataset.id))
+        raise _moved_on(current or source)
+    set_committed_value(dataset, "state", transition.target)
+    db.session.expire(dataset, ["updated_at"])  # the statement stamped it (the column's onupdate)
     event = ReviewEvent(dataset_id=dataset.id, action=name, from_state=str(source), to_state=str(transition.target),
                         actor_id=getattr(actor, "id", None), actor_label=actor_label(actor), note=note.strip(),
                         field_notes=field_notes)
