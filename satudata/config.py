@@ -26,6 +26,10 @@ class Defaults:
     ELASTICSEARCH_INDEX = "satudata-datasets"  # an alias; rebuilds swap the index behind it
     SEARCH_SYNONYMS_PATH: str | None = None  # None = <instance>/search/synonyms.txt
     STORAGE_PATH: str | None = None  # None = <instance>/files
+    # Stored files no row refers to (refused or abandoned uploads, deleted resources) are
+    # deleted by a periodic sweep once older than this many seconds; never at upload time,
+    # since another request may be about to commit the same content.
+    STORAGE_SWEEP_GRACE = 86400
     # The portal's public address. Every absolute link (mails, API links, feeds, canonical
     # URLs) is built from it, never from the request's Host header. Required when the database
     # is not the embedded SQLite file (a production deployment).
@@ -56,6 +60,9 @@ class Defaults:
     # limit plus room for the multipart envelope and form fields.
     MAX_CONTENT_LENGTH: int | None = None
     UPLOAD_MAX_BYTES = 500 * 1024 * 1024
+    # Widest table accepted (columns of the header row, checked before anything else reads
+    # the file); tens of thousands of columns cost minutes of inference and validation.
+    UPLOAD_MAX_COLUMNS = 1000
     VALIDATION_ENGINE = "auto"  # "frictionless" forces the reference engine
     SCHEMAS_PATH: str | None = None  # None = the schemas/ folder shipped with the portal
     XLSX_MAX_UNCOMPRESSED_BYTES = 1024**3  # refuse ZIP bombs

@@ -35,6 +35,9 @@ PERIODIC: list[tuple[str, str, int]] = [
     ("satudata.validation.tasks.sweep_runs", "validation", 300),
     # Download counts (the "most downloaded" sort) reach the index once a day.
     ("satudata.search.tasks.rebuild_index", "search", 86400),
+    # Stored files no row refers to, older than STORAGE_SWEEP_GRACE, are deleted (uploads
+    # never delete: another request may be about to commit the same content).
+    ("satudata.catalog.storage.sweep_files", "default", 21600),
 ]
 
 _PENDING_KEY = "satudata_pending_jobs"

@@ -30,6 +30,7 @@ from sqlalchemy import select, update
 from satudata import jobs
 from satudata.accounts.services import audit
 from satudata.authz import SystemActor
+from satudata.catalog import services as catalog
 from satudata.catalog.models import Resource, ValidationStatus
 from satudata.catalog.storage import get_store
 from satudata.db import utcnow
@@ -191,6 +192,8 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
     expected = (resource.sha256, schema_fingerprint(resource))
     path = get_store().path(resource.sha256) if resource.sha256 else None
     schema, fmt, sheet = resource_schema(resource), (resource.format or "").lower() or None, resource.sheet
+    # The slow readings of the whole file are the job's, not the upload request's (issue #16).
+    infer = resource.is_tabular and not (resource.table_schema or resource.schema_ref)
     # End the read transaction before the long part: progress is committed as it goes, and a
     # SQLite reader held open here would block those writes.
     _set_run(run_id, status=RunStatus.RUNNING, started_at=utcnow(), bytes_total=resource.size or 0)
@@ -204,29 +207,58 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
             _set_run(run_id, rows_done=rows, bytes_done=done, bytes_total=total)
 
     try:
-        verdict = _judge(path, schema, fmt, sheet, progress)
+        facts = _TableFacts(_inferred_schema(path, fmt, sheet) if infer else None,
+                            catalog.summarise_stored_table(expected[0], fmt))
+        verdict = _judge(path, facts.inferred_schema or schema, fmt, sheet, progress)
     except Exception as exc:
         log.exception("validation of resource %s failed", resource_id)
         report = _error_report(f"Validasi gagal karena kesalahan sistem: {type(exc).__name__}.")
         _write(resource_id, run_id, expected, _Verdict(ValidationStatus.ERROR, report))
         raise
-    return _write(resource_id, run_id, expected, verdict)
+    return _write(resource_id, run_id, expected, verdict, facts)
+
+
+@dataclass(frozen=True)
+class _TableFacts:
+    inferred_schema: dict[str, Any] | None = None
+    summary: Any = None
+
+
+def _inferred_schema(path: Path | None, fmt: str | None, sheet: str | None) -> dict[str, Any] | None:
+    """The Table Schema inferred from the file, for a table that has none (the producer then
+    checks it); None when the file cannot be read, and the report then says why."""
+    from satudata.errors import Invalid
+    from satudata.validation.services import infer_schema
+
+    if path is None:
+        return None
+    try:
+        return infer_schema(path, fmt or "csv", sheet=sheet)
+    except Invalid:
+        return None
 
 
 def _error_count(report: dict[str, Any]) -> int:
     return sum(len(t.get("errors", [])) for t in report.get("tasks", [])) + len(report.get("errors", []))
 
 
-def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str], verdict: _Verdict) -> str:
+def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str], verdict: _Verdict,
+           facts: _TableFacts | None = None) -> str:
     db.session.rollback()  # re-read: the resource may have changed while we worked
-    resource = db.session.get(Resource, resource_id)
+    resource = catalog.lock_resource(resource_id)  # a re-upload committing now waits, or goes first
     if resource is None:
+        db.session.rollback()
         return "missing"
     if (resource.sha256, schema_fingerprint(resource)) != expected:
+        db.session.rollback()
         _set_run(run_id, status=RunStatus.SUPERSEDED, finished_at=utcnow())
         return "stale"
     run = db.session.get(ValidationRun, run_id) if run_id is not None else None
+    if facts is not None:
+        catalog.record_table_facts(resource, inferred_schema=facts.inferred_schema, summary=facts.summary)
     errors = _record(resource, run, verdict)
+    if run is not None:
+        run.schema_fingerprint = schema_fingerprint(resource)  # the inferred Table Schema it was judged by
     audit(ACTOR, "resource.validate", "resource", resource.id,
           {"status": str(verdict.status), "errors": errors, "engine": verdict.engine})
     if verdict.status == ValidationStatus.VALID:

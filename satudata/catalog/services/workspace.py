@@ -6,6 +6,11 @@ Producers change a dataset only while it is theirs to change: ``draft`` or
 one changes through a revision (the review issue). Every upload is checked before it replaces
 anything (``validation.preflight``), so a bad file costs nothing: the resource keeps its
 previous good file, and the clerk reads at once what to change.
+
+An upload request only stores the file, runs that quick check, records the change and queues
+validation; the slow readings of the whole file (Table Schema inference, the column summary)
+are the validation job's (:func:`summarise_stored_table`, :func:`record_table_facts`). Two
+re-uploads of one resource take turns (:func:`lock_resource`), so none is lost.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import selectinload
 
 from satudata.accounts.models import Organization
@@ -34,8 +40,9 @@ from satudata.catalog.models import (
     Topic,
     ValidationStatus,
 )
-from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags, summarise_table
-from satudata.catalog.storage import StoredFile, get_store
+from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags
+from satudata.catalog.storage import StagedFile, StoredFile, get_store
+from satudata.catalog.tables import TableSummary, summarise
 from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
@@ -51,10 +58,13 @@ __all__ = [
     "get_workspace_dataset",
     "get_workspace_resource",
     "list_workspace_datasets",
+    "lock_resource",
     "missing_required_metadata",
+    "record_table_facts",
     "replace_resource_file",
     "revalidate_resource",
     "set_resource_schema",
+    "summarise_stored_table",
     "update_dataset",
     "update_resource_details",
     "upload_resource",
@@ -299,55 +309,82 @@ def update_dataset(actor: Actor, dataset: Dataset, data: dict[str, Any]) -> list
 
 
 def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
-    """Store the upload and check it can be read as ``fmt``; on failure keep nothing new."""
+    """Check the upload can be read as ``fmt`` and store it; a refused upload leaves nothing.
+
+    The file is checked in a private temporary place and only an accepted one joins the shared
+    store, so a refusal can never take away a file another request holds under the same digest
+    (nothing is deleted here at all: ``storage.sweep_files`` removes what no row refers to).
+    Text in UTF-16 (Excel's "Unicode Text") is stored as UTF-8, which every reader reads.
+    """
     from satudata.validation import preflight
 
     store = get_store()
-    stored = store.put(stream, max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
-    try:
-        checked = preflight.check_upload(
-            store.path(stored.sha256), fmt, sheet=sheet,
-            **({"xlsx_max_uncompressed": current_app.config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
-               if current_app.config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}))
-    except Invalid:
-        _discard_if_unused(stored.sha256)
-        raise
-    return stored, checked
+    with store.staging(stream, max_bytes=current_app.config["UPLOAD_MAX_BYTES"]) as upload:
+        encoding = preflight.utf16_encoding(upload.path) if fmt in ("CSV", "TSV") else None
+        if encoding is None:
+            return _keep_checked(upload, fmt, sheet)
+        with preflight.utf8_text(upload.path, encoding) as text, store.staging(text) as recoded:
+            return _keep_checked(recoded, fmt, sheet)
 
 
-def _discard_if_unused(sha256: str) -> None:
-    used = db.session.scalar(select(func.count()).select_from(Resource).where(Resource.sha256 == sha256))
-    used = (used or 0) + (db.session.scalar(
-        select(func.count()).select_from(ResourceRevision).where(ResourceRevision.sha256 == sha256)) or 0)
-    if not used:
-        get_store().path(sha256).unlink(missing_ok=True)
+def _keep_checked(staged: StagedFile, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
+    from satudata.validation import preflight
+
+    config = current_app.config
+    checked = preflight.check_upload(
+        staged.path, fmt, sheet=sheet, max_columns=config.get("UPLOAD_MAX_COLUMNS"),
+        json_max_depth=config.get("JSON_MAX_DEPTH"),
+        **({"xlsx_max_uncompressed": config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
+           if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}))
+    return get_store().keep(staged), checked
 
 
 def _after_file_change(actor: Actor, resource: Resource) -> None:
-    """A tabular file is validated (against its Table Schema, inferred when it has none)."""
+    """A tabular file is validated in the background (against its Table Schema; the job infers
+    one when it has none, and summarises the columns)."""
     from satudata.validation import tasks
 
+    resource.row_count = None
+    resource.columns = None
     if resource.is_tabular:
-        if not (resource.table_schema or resource.schema_ref):
-            resource.table_schema = _inferred_schema(resource)
         tasks.enqueue_validation(resource, requested_by=actor)
     else:
         resource.validation_status = ValidationStatus.UNVALIDATED
         resource.validation_report = None
 
 
-def _inferred_schema(resource: Resource) -> dict[str, Any] | None:
-    """The Table Schema frictionless infers from the file (the producer then checks it);
-    None when the file cannot be read, and the validation report then says why."""
-    from satudata.validation import services as validation
+REPLACE_CONFLICT = "Berkas tabel ini sedang diganti oleh permintaan lain; muat ulang halaman lalu coba lagi."
 
-    if not resource.sha256:
+
+def lock_resource(resource_id: str) -> Resource | None:
+    """Re-read a resource and hold it until the transaction ends, so changes of its file (two
+    re-uploads, a re-upload and the validation job's verdict) happen one after the other, each
+    seeing what the one before committed. PostgreSQL locks the row; SQLite has no row locks,
+    so a write takes its one write lock (other writers wait for it, readers do not)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Resource).where(Resource.id == resource_id).values(updated_at=utcnow()))
+    return db.session.scalars(select(Resource).where(Resource.id == resource_id).with_for_update()
+                              .execution_options(populate_existing=True)).first()
+
+
+def summarise_stored_table(sha256: str | None, fmt: str | None) -> TableSummary | None:
+    """Row count and column summary of a stored CSV/TSV (None for other formats, or a file
+    DuckDB cannot read). Reads the whole file: for the validation job, not a request."""
+    if (fmt or "").upper() not in ("CSV", "TSV") or not sha256:
         return None
-    try:
-        return validation.infer_schema(get_store().path(resource.sha256), (resource.format or "csv").lower(),
-                                       sheet=resource.sheet)
-    except Invalid:
-        return None
+    return summarise(get_store().path(sha256))
+
+
+def record_table_facts(resource: Resource, *, inferred_schema: dict[str, Any] | None,
+                       summary: TableSummary | None) -> None:
+    """Write what the validation job worked out about the current file of ``resource`` (the
+    caller holds it, :func:`lock_resource`, and has checked the file is still the one read):
+    the column summary, and the inferred Table Schema unless the producer chose one meanwhile."""
+    if inferred_schema is not None and not (resource.table_schema or resource.schema_ref):
+        resource.table_schema = inferred_schema
+    if summary is not None:
+        resource.row_count = summary.row_count
+        resource.columns = summary.columns
 
 
 def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filename: str, name: str = "",
@@ -373,7 +410,6 @@ def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filena
         uploaded_at=utcnow(), table_schema=table_schema, schema_ref=schema_ref,
     )
     db.session.add(resource)
-    summarise_table(resource)
     db.session.flush()
     _after_file_change(actor, resource)
     dataset.updated_at = utcnow()
@@ -399,8 +435,29 @@ def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *
         raise Invalid("Jenis berkas pengganti harus sama dengan yang lama (tabel diganti tabel, dokumen diganti "
                       "dokumen). Untuk jenis lain, tambahkan sumber data baru.", details={"file": ["Jenis berkas berbeda."]})
     stored, checked = _store_checked(stream, filename, fmt, sheet)
-    number = (db.session.scalar(select(func.max(ResourceRevision.number))
-                                .where(ResourceRevision.resource_id == resource.id)) or 0) + 1
+    try:
+        # Another re-upload of this resource may be committing: wait for it, then read the
+        # file it left as the one going to the history.
+        if lock_resource(resource.id) is None:
+            raise NotFound("Sumber data itu tidak ada di dataset ini (mungkin sudah dihapus).")
+        number = (db.session.scalar(select(func.max(ResourceRevision.number))
+                                    .where(ResourceRevision.resource_id == resource.id)) or 0) + 1
+        _replace_current_file(actor, resource, stored, filename, fmt, checked.sheet if fmt == "XLSX" else None,
+                              number)
+    except IntegrityError as exc:  # the same number, committed by another request after all
+        raise Conflict(REPLACE_CONFLICT) from exc
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig):  # SQLite gave up waiting for the other request
+            raise
+        raise Conflict(REPLACE_CONFLICT) from exc
+    audit(actor, "resource.replace", "resource", resource.id,
+          {"dataset": dataset.slug, "filename": filename, "sha256": stored.sha256, "size": stored.size,
+           "revision": number})
+    return resource
+
+
+def _replace_current_file(actor: Actor, resource: Resource, stored: StoredFile, filename: str, fmt: str,
+                          sheet: str | None, number: int) -> None:
     db.session.add(ResourceRevision(
         resource=resource, number=number, sha256=resource.sha256, size=resource.size, filename=resource.filename,
         url=resource.url, format=resource.format, sheet=resource.sheet,
@@ -410,17 +467,13 @@ def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *
     resource.sha256, resource.size, resource.filename = stored.sha256, stored.size, filename
     resource.format = fmt
     resource.media_type = MEDIA_TYPES.get(fmt) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    resource.sheet = checked.sheet if fmt == "XLSX" else None
+    resource.sheet = sheet
     resource.uploaded_at = utcnow()
     resource.validation_report = None
-    summarise_table(resource)
     db.session.flush()
     _after_file_change(actor, resource)
-    dataset.updated_at = utcnow()
-    audit(actor, "resource.replace", "resource", resource.id,
-          {"dataset": dataset.slug, "filename": filename, "sha256": stored.sha256, "size": stored.size,
-           "revision": number})
-    return resource
+    resource.dataset.updated_at = utcnow()
+    db.session.flush()
 
 
 _LINK_FORBIDDEN = {"CSV", "TSV", "XLSX", "JSON"}
@@ -513,11 +566,19 @@ def revalidate_resource(actor: Actor, resource: Resource) -> None:
 
 
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+MAX_FILENAME = 200
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
 
 
 def _clean_filename(filename: str) -> str:
+    """The upload's own name, made safe; a long one is shortened before its extension, which
+    it keeps (the extension says the format)."""
     name = Path((filename or "").replace("\\", "/")).name.strip()
-    name = _UNSAFE_NAME.sub("_", name)[:200]
+    name = _UNSAFE_NAME.sub("_", name)
+    if len(name) > MAX_FILENAME:
+        found = _EXTENSION.search(name)
+        extension = found.group(0) if found else ""
+        name = name[:MAX_FILENAME - len(extension)].rstrip(" ._-") + extension
     if not name or name.startswith("."):
         raise Invalid("Pilih berkas untuk diunggah.", details={"file": ["Pilih berkas untuk diunggah."]})
     return name

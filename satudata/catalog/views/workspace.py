@@ -35,7 +35,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, DatasetState, Resource
 from satudata.catalog.serializers import DatasetFormSchema
 from satudata.catalog.storage import get_store
-from satudata.errors import DomainError, Invalid, NotFound, Unauthenticated, roll_back_refused
+from satudata.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated, roll_back_refused
 from satudata.extensions import db
 from satudata.review import services as review
 from satudata.review.transitions import STATE_LABELS
@@ -370,8 +370,8 @@ def replace(slug: str, resource_id: str) -> Any:
         db.session.commit()
     except DomainError as err:
         roll_back_refused(err)
-        if wants_json():
-            return jsonify({"ok": False, "errors": _errors(err)}), 400
+        if wants_json():  # 409: another request was replacing this file (or the dataset is locked)
+            return jsonify({"ok": False, "errors": _errors(err)}), 409 if isinstance(err, Conflict) else 400
         flash(_("Berkas tidak diganti: %(msg)s", msg=err.message), "error")
         return redirect(ok_url)
     flash(_("Berkas diganti; berkas lama disimpan di riwayat. Validasi berjalan."), "success")
