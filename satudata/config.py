@@ -64,6 +64,15 @@ class Defaults:
     # the file); tens of thousands of columns cost minutes of inference and validation.
     UPLOAD_MAX_COLUMNS = 1000
     VALIDATION_ENGINE = "auto"  # "frictionless" forces the reference engine
+    # Longest a validation job may run (seconds); past it the run ends "error", saying so.
+    VALIDATION_JOB_TIMEOUT = 1800
+    # A "running" validation run silent (no heartbeat) for longer than this had its worker die:
+    # the periodic sweep ends it and validates the table again. Keep it above
+    # VALIDATION_JOB_TIMEOUT + 60 (RQ kills a job's process a minute after its timeout), so a
+    # job still working is never taken for dead.
+    VALIDATION_STALE_AFTER = 2700
+    # Longest the job converting a valid table to its CSV, XLSX and JSON downloads may run.
+    EXPORT_JOB_TIMEOUT = 1800
     SCHEMAS_PATH: str | None = None  # None = the schemas/ folder shipped with the portal
     XLSX_MAX_UNCOMPRESSED_BYTES = 1024**3  # refuse ZIP bombs
     # Deepest nesting accepted in any JSON the portal parses (request bodies, uploads, Table

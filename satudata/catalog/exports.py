@@ -43,6 +43,18 @@ another sheet gives a new file and a stale one is never served. A result is writ
 temporary file and renamed into place, so no request ever reads a half-written file; a lock
 per result makes a second concurrent request wait for the first instead of converting again.
 
+**A build killed midway** (SIGKILL, the OOM killer, a job timeout) blocks nothing and corrupts
+nothing. The lock is an ``flock`` on ``tmp/<result>.lock``: the kernel releases it with the
+process, and the lock file left behind is reused as it is. Everything a build writes (the
+result before its rename, the converted source of an XLSX or JSON table, XlsxWriter's
+temporary files) lives in its own folder ``tmp/<result>.build/``, which the next build of the
+same result clears first (it holds the lock, so no live build owns that folder), and which
+:func:`sweep_leftovers` removes when no build holds its lock. The periodic
+``satudata.catalog.tasks.sweep_exports`` builds again what is missing. A conversion that fails
+for good (a table past Excel's limits, text that does not read as a table) leaves a marker
+``failed/<result>``, so the sweep does not retry it every period; a download request still
+tries it (and says why it fails).
+
 **Disk use.** Each exported table costs about its CSV size again for the CSV, two to three times
 that for the JSON (keys repeat in every record) and a third to a half of it for the XLSX
 (compressed). Files of replaced uploads or old schemas are not removed automatically; the whole
@@ -62,7 +74,7 @@ import logging
 import math
 import os
 import re
-import tempfile
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -164,7 +176,7 @@ def export_resource(resource: Resource, fmt: str) -> Path:
         log.warning("export of resource %s: Table Schema unusable: %s", resource.id, exc.message)
         raise ExportFailedError(_failure_message(spec.name, "Table Schema-nya tidak dapat dibaca")) from exc
     sheet = resource.sheet if kind == "XLSX" else None
-    target = _exports_dir() / f"{resource.sha256}-{_fingerprint(descriptor, kind, sheet)}.{spec.extension}"
+    target = _target(resource, descriptor, kind, sheet, spec)
     if target.is_file():
         return target
     with _locked(target):
@@ -176,9 +188,11 @@ def export_resource(resource: Resource, fmt: str) -> Path:
             raise
         except convert.ConversionError as exc:
             log.warning("export of resource %s as %s failed: %s", resource.id, spec.name, exc)
+            _mark_failed(target, str(exc))
             raise ExportFailedError(_failure_message(spec.name, str(exc))) from exc
         except (UnicodeError, csv.Error) as exc:
             log.warning("export of resource %s as %s failed: %s", resource.id, spec.name, exc)
+            _mark_failed(target, str(exc))
             raise ExportFailedError(_failure_message(spec.name, "teks berkas tidak terbaca sebagai tabel")) from exc
         except Exception as exc:  # a bug or a full disk must not become a 500 page for a download
             log.exception("export of resource %s as %s failed", resource.id, spec.name)
@@ -186,7 +200,75 @@ def export_resource(resource: Resource, fmt: str) -> Path:
     return target
 
 
+def export_targets(resource: Resource) -> dict[str, Path]:
+    """Where each format of ``resource``'s table is (or will be) cached, built or not.
+
+    Raises ``UnusableInput`` when its Table Schema cannot be read.
+    """
+    kind = (resource.format or "").upper()
+    descriptor = _table_schema(resource)
+    sheet = resource.sheet if kind == "XLSX" else None
+    return {name: _target(resource, descriptor, kind, sheet, spec) for name, spec in FORMATS.items()}
+
+
+def missing_exports(resource: Resource) -> list[str]:
+    """The formats of a valid stored table that are not built yet and did not fail for good
+    (what the sweep builds); ``[]`` for anything that is not exported at all."""
+    if (not resource.is_stored or (resource.format or "").upper() not in SOURCE_FORMATS
+            or resource.validation_status != ValidationStatus.VALID):
+        return []
+    try:
+        targets = export_targets(resource)
+    except UnusableInput:
+        return []  # a download says why; building again would not help
+    return [name for name, target in targets.items() if not target.is_file() and not _failed_marker(target).exists()]
+
+
+def build_dir(target: Path) -> Path:
+    """The folder a build of ``target`` writes in before the result is renamed into place."""
+    return target.parent / "tmp" / f"{target.name}.build"
+
+
+def sweep_leftovers() -> int:
+    """Remove what killed builds left (their build folders) when no build holds their lock;
+    returns how many folders went. Safe beside live builds: each is checked under its lock."""
+    if fcntl is None:  # pragma: no cover - not on POSIX: no locks to tell a live build by
+        return 0
+    removed = 0
+    for folder in sorted((_exports_dir() / "tmp").glob("*.build")):
+        target = folder.parent.parent / folder.name[: -len(".build")]
+        with _lock_file(target).open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a build is running
+            try:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    return removed
+
+
 # --------------------------------------------------------------------------- planning
+
+
+def _target(resource: Resource, descriptor: dict[str, Any] | None, kind: str, sheet: str | None,
+            spec: ExportFormat) -> Path:
+    return _exports_dir() / f"{resource.sha256}-{_fingerprint(descriptor, kind, sheet)}.{spec.extension}"
+
+
+def _failed_marker(target: Path) -> Path:
+    return target.parent / "failed" / target.name
+
+
+def _mark_failed(target: Path, reason: str) -> None:
+    """Remember that ``target`` cannot be built from this file and Table Schema (the sweep
+    skips it; the same input would fail the same way)."""
+    marker = _failed_marker(target)
+    with contextlib.suppress(OSError):
+        marker.parent.mkdir(exist_ok=True)
+        marker.write_text(reason + "\n", encoding="utf-8")
 
 
 def _failure_message(fmt: str, reason: str) -> str:
@@ -225,14 +307,18 @@ def _exports_dir() -> Path:
     return path
 
 
+def _lock_file(target: Path) -> Path:
+    return target.parent / "tmp" / f"{target.name}.lock"
+
+
 @contextlib.contextmanager
 def _locked(target: Path) -> Iterator[None]:
-    """Hold an exclusive lock for ``target`` (between processes and threads alike)."""
+    """Hold an exclusive lock for ``target`` (between processes and threads alike). An
+    ``flock``: a process that dies holding it releases it, so a killed build never blocks."""
     if fcntl is None:  # pragma: no cover - not on POSIX
         yield
         return
-    lock_path = target.parent / "tmp" / f"{target.name}.lock"
-    with lock_path.open("a") as handle:
+    with _lock_file(target).open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -327,6 +413,9 @@ def _columns(labels: list[str], descriptor: dict[str, Any] | None, *, structured
         return [_Column(name=label, type="string", read=None) for label in labels]
     from frictionless import Schema
 
+    from satudata.validation import patterns
+
+    patterns.install()  # the cell readers check ``pattern`` too: never with Python's backtracking re
     schema = Schema.from_descriptor(json.loads(json.dumps(descriptor)))
     fields = {f.name: f for f in schema.fields}
     columns = []
@@ -352,14 +441,17 @@ def _typed_rows(rows: Iterator[list[str]], columns: list[_Column]) -> Iterator[l
 
 def _build(source: Path, target: Path, *, kind: str, sheet: str | None, descriptor: dict[str, Any] | None,
            fmt: str) -> None:
-    """Convert ``source`` to ``target`` through a temporary file renamed into place."""
-    tmp_root = target.parent / "tmp"
-    fd, tmp_name = tempfile.mkstemp(dir=tmp_root, prefix=f"{target.stem}.", suffix=f".{target.suffix[1:]}")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    """Convert ``source`` to ``target`` in the build folder, then rename the result into place.
+
+    The caller holds ``target``'s lock: whatever is in the build folder was left by a build
+    that died, and goes first.
+    """
+    folder = build_dir(target)
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "work").mkdir(parents=True)
+    tmp = folder / f"result.{target.suffix[1:]}"
     try:
-        with tempfile.TemporaryDirectory(dir=tmp_root) as work, \
-                _text_rows(source, kind, sheet, Path(work)) as rows:
+        with _text_rows(source, kind, sheet, folder / "work") as rows:
             header = next(rows, None)
             if header is None:
                 raise convert.ConversionError("tabel kosong")
@@ -370,9 +462,9 @@ def _build(source: Path, target: Path, *, kind: str, sheet: str | None, descript
             else:
                 _write_xlsx(tmp, header, _typed_rows(rows, _columns(header, descriptor, structured=False)))
         os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        _failed_marker(target).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterator[list[str]]) -> None:

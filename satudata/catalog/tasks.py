@@ -1,15 +1,29 @@
 """Catalogue jobs: build the converted downloads (CSV, XLSX, JSON) of a table once it has
-passed validation, so the first citizen to click "XLSX" does not wait for the conversion."""
+passed validation, so the first citizen to click "XLSX" does not wait for the conversion, and
+build again, periodically, the downloads that are missing (a worker killed mid-export)."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from flask import current_app
+from sqlalchemy import select
+
+from satudata import jobs
 from satudata.catalog.models import Resource, ValidationStatus
 from satudata.errors import DomainError
 from satudata.extensions import db
 
 log = logging.getLogger(__name__)
+
+SWEEP_MAX = 100  # builds one sweep enqueues at most; the next sweep takes the rest
+
+
+def enqueue_build(resource: Resource) -> None:
+    """Build ``resource``'s downloads after the current transaction commits."""
+    jobs.enqueue(build_exports, resource.id, resource.sha256, queue="default",
+                 job_timeout=int(current_app.config["EXPORT_JOB_TIMEOUT"]))
 
 
 def build_exports(resource_id: str, sha256: str | None = None) -> list[str]:
@@ -31,3 +45,29 @@ def build_exports(resource_id: str, sha256: str | None = None) -> list[str]:
             log.warning("export %s of resource %s failed: %s", fmt, resource_id, exc.message)
     db.session.rollback()  # read-only: end the transaction
     return built
+
+
+def sweep_exports() -> int:
+    """Periodic: enqueue the build of every valid stored table whose downloads are missing (a
+    worker killed mid-export, an ``exports/`` folder emptied), at most ``SWEEP_MAX`` per run,
+    after clearing what killed builds left. Returns how many builds it enqueued.
+
+    Safe to run at any time: a build already queued or running makes the extra one a no-op
+    (it finds the files, or waits for the lock and then finds them).
+    """
+    from satudata.catalog import exports
+
+    exports.sweep_leftovers()
+    query: Any = (select(Resource)
+                  .where(Resource.validation_status == ValidationStatus.VALID, Resource.sha256.is_not(None),
+                         Resource.format.in_(exports.SOURCE_FORMATS))
+                  .order_by(Resource.created_at, Resource.id))
+    enqueued = 0
+    for resource in db.session.scalars(query):
+        if enqueued >= SWEEP_MAX:
+            break
+        if exports.missing_exports(resource):
+            enqueue_build(resource)
+            enqueued += 1
+    db.session.commit()  # the builds are enqueued once this commits
+    return enqueued

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from rq.timeouts import JobTimeoutException
+
+from satudata import jobs
 from satudata.errors import Invalid
-from satudata.validation import convert, reference, standards
+from satudata.limits import JsonTooDeep, check_json_depth
+from satudata.validation import convert, patterns, reference, standards
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,10 @@ def check_schema(descriptor: Mapping[str, Any]) -> None:
     from frictionless import Schema
 
     problems: list[str] = []
+    try:
+        check_json_depth(descriptor, field="schema")  # before anything walks it recursively
+    except JsonTooDeep as exc:
+        raise UnusableInput(f"Table Schema tidak valid: {exc.message}", details={"schema": [exc.message]}) from exc
     if not isinstance(descriptor, Mapping) or not isinstance(descriptor.get("fields"), list):
         raise UnusableInput("Table Schema tidak valid: harus berupa objek dengan daftar \"fields\".")
     try:
@@ -105,12 +112,13 @@ def check_schema(descriptor: Mapping[str, Any]) -> None:
     for fld in descriptor["fields"]:
         if not isinstance(fld, Mapping):
             continue
-        pattern = (fld.get("constraints") or {}).get("pattern")
+        constraints = fld.get("constraints")
+        pattern = constraints.get("pattern") if isinstance(constraints, Mapping) else None
         if isinstance(pattern, str):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                problems.append(f'Kolom "{fld.get("name")}": pola (pattern) "{pattern}" tidak valid: {exc}.')
+            # Refused unless a linear-time engine runs it (see satudata.validation.patterns).
+            reason = patterns.problem(pattern)
+            if reason:
+                problems.append(f'Kolom "{fld.get("name")}": pola (pattern) "{pattern}" {reason}.')
     try:
         reference.expand(descriptor)
     except reference.ReferenceSpecError as exc:
@@ -170,6 +178,8 @@ def _resource_factory(path: Path, descriptor: dict[str, Any] | None, fmt: str,
     """
     from frictionless import Package, Resource, Schema
 
+    patterns.install()  # every cell reader checks ``pattern`` with RE2, never Python's re
+
     def make() -> Any:
         options: dict[str, Any] = {"format": fmt}
         if descriptor is not None:
@@ -228,15 +238,38 @@ def validate_csv(path: Path, descriptor: dict[str, Any] | None, *, fmt: str = "c
                     progress(int(report.tasks[0].stats.get("rows") or 0), total, total)
                 return ValidationOutcome(report=report.to_dict(), engine="fast", format=fmt)
             except fastpath.Unsupported as exc:
+                if _timed_out(exc):
+                    raise
                 reason = str(exc)
                 log.info("validation of %s falls back to frictionless: %s", path, reason)
+            except JobTimeoutException:
+                raise  # the job's time is up: never start over with frictionless (no limit is left)
             except Exception as exc:  # a fast-path bug must not cost the clerk a report
+                if _timed_out(exc):
+                    raise
                 reason = f"fast path failed: {type(exc).__name__}: {exc}"
                 log.warning("validation of %s: %s; using frictionless", path, reason, exc_info=True)
         else:
             reason = "frictionless engine requested"
         return ValidationOutcome(report=_run_frictionless(make, progress, total), engine="frictionless",
                                  fallback_reason=reason, format=fmt)
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether ``exc`` comes of the job's time being up: it is, or was raised while handling,
+    RQ's ``JobTimeoutException`` (an ``Exception``, which code on the way may have wrapped), or
+    the job has passed its timeout (a library may have turned ``jobs.JobTimeout`` into an
+    error of its own)."""
+    if jobs.time_is_up():
+        return True
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, JobTimeoutException):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def validate_table_detailed(

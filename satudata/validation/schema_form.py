@@ -33,7 +33,8 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from satudata.errors import Invalid
-from satudata.validation import reference
+from satudata.limits import JsonTooDeep, check_json_depth
+from satudata.validation import patterns, reference
 from satudata.validation.engine import check_schema
 
 # Field types of the Table Schema spec, with their Bahasa Indonesia labels for the editor.
@@ -140,13 +141,20 @@ def _parse_enum(text: str, ftype: str) -> list[Any]:
     return values
 
 
-def _parse_pattern(text: str) -> str:
+def _parse_pattern(text: str, column: str = "") -> str:
     pattern = text.strip()
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise _Bad(f"Pola (regex) tidak valid: {exc}.") from None
+    reason = patterns.problem(pattern)  # Python's re must read it, and RE2 must run it
+    if reason:
+        named = f' kolom "{column}"' if column and not reason.startswith("tidak valid") else ""
+        raise _Bad(f"Pola (regex){named} {reason}.")
     return pattern
+
+
+def _loads(text: str) -> Any:
+    """JSON of a hidden input; ``JsonTooDeep`` before parsing when it nests too deep (the
+    parser would recurse until a server error), ``JSONDecodeError`` when it is not JSON."""
+    check_json_depth(text)
+    return json.loads(text)
 
 
 # --------------------------------------------------------------------------- showing one value
@@ -322,8 +330,8 @@ def form_from_post(form: MultiDict[str, str]) -> dict[str, Any]:
             continue
         extra: Any = {}
         try:
-            extra = json.loads(row["extra"]) if row["extra"].strip() else {}
-        except json.JSONDecodeError:
+            extra = _loads(row["extra"]) if row["extra"].strip() else {}
+        except (json.JSONDecodeError, JsonTooDeep):
             extra = {}
         rows.append(_decorate(row, extra if isinstance(extra, dict) else {}))
     return {
@@ -349,7 +357,10 @@ def _load_extra(text: str, key: str, errors: dict[str, list[str]]) -> dict[str, 
     if not text.strip():
         return {}
     try:
-        value = json.loads(text)
+        value = _loads(text)
+    except JsonTooDeep as exc:
+        errors[key] = [exc.message]
+        return {}
     except json.JSONDecodeError:
         value = None
     if not isinstance(value, dict):
@@ -390,7 +401,7 @@ def _field_from_row(row: Mapping[str, Any], errors: dict[str, list[str]]) -> dic
         "minLength": lambda t: _parse_length(t, "minLength"),
         "maxLength": lambda t: _parse_length(t, "maxLength"),
         "enum": lambda t: _parse_enum(t, ftype),
-        "pattern": _parse_pattern,
+        "pattern": lambda t: _parse_pattern(t, name),
     }
     for key, parse in readers.items():
         text = str(row[key])
@@ -462,8 +473,8 @@ def descriptor_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
         original: Any = None
         if values["primary_key_original"].strip():
             try:
-                original = json.loads(values["primary_key_original"])
-            except json.JSONDecodeError:
+                original = _loads(values["primary_key_original"])
+            except (json.JSONDecodeError, JsonTooDeep):
                 original = None
         original_list = [original] if isinstance(original, str) else original
         if isinstance(original_list, list) and sorted(map(str, original_list)) == sorted(key_names):

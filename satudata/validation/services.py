@@ -32,6 +32,7 @@ from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, SystemActor, require
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
+from satudata.limits import check_json_depth
 from satudata.validation import convert, engine, standards
 from satudata.validation.engine import UnusableInput
 from satudata.validation.models import SchemaVersion
@@ -210,6 +211,7 @@ def save_standard(actor: Actor, name: str, descriptor: Mapping[str, Any], note: 
         details["name"] = [f'Nama "{name}" dipakai alamat halaman portal; pilih nama lain.']
     if not isinstance(descriptor, Mapping):
         raise Invalid("Table Schema harus berupa objek JSON.", details={"schema": ["Harus berupa objek JSON."]})
+    check_json_depth(descriptor, field="schema")  # before deepcopy recurses into it
     schema: dict[str, Any] = copy.deepcopy(dict(descriptor))
     title = _text(schema.get("title"))
     if not title:
@@ -429,6 +431,7 @@ def descriptor_from_json(data: bytes | str) -> dict[str, Any]:
     """A Table Schema read from an uploaded JSON file (``Invalid`` when it is not one object)."""
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        check_json_depth(text, field="file")  # the parser would recurse until a server error
         value = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Invalid(f"Berkas bukan JSON yang sah: {exc}", details={"file": ["Berkas bukan JSON yang sah."]}) from exc

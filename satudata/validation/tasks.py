@@ -11,7 +11,14 @@
   a file or schema that changed while the job ran is dropped (its run is ``superseded``): the
   newer job writes its own.
 - Progress (rows and bytes done) is written to the run's row about twice a second, so any web
-  process can show it (:func:`get_progress`); the row stays as the resource's history.
+  process can show it (:func:`get_progress`); the row stays as the resource's history. Each
+  write is also the run's heartbeat (``heartbeat_at``).
+- A job runs for at most ``VALIDATION_JOB_TIMEOUT`` seconds; past it the run ends ``error``
+  with a message saying so and what to do. :func:`sweep_runs` (periodic) enqueues again runs
+  whose job was lost, and ends the ``running`` runs whose worker died (silent for
+  ``VALIDATION_STALE_AFTER``), validating the table again in a fresh run.
+- A run is started only from ``queued`` and finished only from ``running``, each by a
+  conditional update: a duplicate job, a superseded run or one the sweep ended changes nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +28,12 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from satudata import jobs
 from satudata.accounts.services import audit
@@ -41,6 +49,46 @@ log = logging.getLogger(__name__)
 
 ACTOR = SystemActor("validation")
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+_OPEN = (RunStatus.QUEUED, RunStatus.RUNNING)
+# Times the sweep validates again the same file and Table Schema after its worker died on it;
+# past that, the table's verdict is "error" (a file that kills the worker would otherwise be
+# retried for ever, holding the worker each time).
+STALE_RETRIES = 2
+STALE_MESSAGE = ("Validasi terhenti karena proses pekerja (worker) validasi berhenti di tengah jalan; "
+                 "validasi diulang otomatis.")
+GIVE_UP_MESSAGE = ("Validasi terhenti berulang kali karena proses pekerja (worker) validasi berhenti di tengah "
+                   "jalan, biasanya karena tabelnya terlalu besar untuk server. Pecah tabel menjadi beberapa berkas "
+                   "yang lebih kecil lalu unggah ulang; bila tetap gagal, hubungi pengelola portal.")
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} detik"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} menit" + (f" {rest} detik" if rest else "")
+
+
+def timeout_message(seconds: int) -> str:
+    """What a clerk reads when validation of their table ran out of time."""
+    return (f"Validasi melebihi batas waktu {_duration(seconds)}; tabel ini terlalu besar atau aturan Table "
+            "Schema-nya terlalu berat untuk diperiksa sekaligus. Pecah tabel menjadi beberapa berkas yang lebih "
+            "kecil, atau sederhanakan aturannya (misalnya pola/pattern kolom), lalu unggah ulang. Bila tetap "
+            "gagal, hubungi pengelola portal.")
+
+
+def _job_timeout() -> int:
+    """The time limit of the job running now (as it was enqueued), else the setting."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    if job is not None and job.timeout and job.timeout > 0:
+        return int(job.timeout)
+    return int(current_app.config["VALIDATION_JOB_TIMEOUT"])
+
+
+def _enqueue_job(resource_id: str, sha256: str | None, fingerprint: str, run_id: int) -> None:
+    jobs.enqueue(validate_resource, resource_id, sha256, fingerprint, run_id, queue="validation",
+                 job_timeout=int(current_app.config["VALIDATION_JOB_TIMEOUT"]))
 
 
 def schema_fingerprint(resource: Resource) -> str:
@@ -64,8 +112,7 @@ def enqueue_validation(resource: Resource, requested_by: Any = None) -> Validati
                         requested_by_id=getattr(requested_by, "id", None))
     db.session.add(run)
     db.session.flush()
-    jobs.enqueue(validate_resource, resource.id, resource.sha256, run.schema_fingerprint, run.id,
-                 queue="validation")
+    _enqueue_job(resource.id, resource.sha256, run.schema_fingerprint, run.id)
     return run
 
 
@@ -87,15 +134,20 @@ def get_progress(resource_id: str) -> dict[str, Any] | None:
             "finished": run.status.finished, "engine": run.engine, "run": run.id}
 
 
-def _set_run(run_id: int | None, **values: Any) -> None:
+def _set_run(run_id: int | None, only_if: tuple[RunStatus, ...] = _OPEN, **values: Any) -> bool:
+    """Update a run that is still in one of ``only_if`` and commit; whether it was."""
     if run_id is None:
-        return
+        return False
     try:
-        db.session.execute(update(ValidationRun).where(ValidationRun.id == run_id).values(**values))
+        result: Any = db.session.execute(
+            update(ValidationRun).where(ValidationRun.id == run_id, ValidationRun.status.in_(only_if))
+            .values(**values))
         db.session.commit()
+        return bool(result.rowcount)
     except Exception:  # progress is a courtesy; never fail the job for it
         db.session.rollback()
         log.warning("could not record validation progress of run %s", run_id, exc_info=True)
+        return False
 
 
 def resource_schema(resource: Resource) -> dict[str, Any] | str | None:
@@ -173,9 +225,49 @@ def _record(resource: Resource, run: ValidationRun | None, verdict: _Verdict) ->
     return errors
 
 
+@dataclass
+class _Claim:
+    """The run a job works on, and whether the job started it (and so may finish it)."""
+
+    run_id: int | None
+    started: bool = False
+
+
 def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: str | None = None,
                       run_id: int | None = None) -> str:
-    """The job. Returns the status written (or ``"stale"``/``"missing"`` when nothing was)."""
+    """The job. Returns the status written (or ``"stale"``/``"missing"`` when nothing was).
+
+    Out of time anywhere (``jobs.JobTimeout`` is no ``Exception``, so nothing on the way
+    swallows it), the run ends ``error`` saying so, and RQ records the failure.
+    """
+    claim = _Claim(run_id)
+    try:
+        return _validate_resource(resource_id, sha256, fingerprint, claim)
+    except jobs.TIMEOUTS:
+        _time_is_up(resource_id, claim)
+        raise
+
+
+def _time_is_up(resource_id: str, claim: _Claim) -> None:
+    """End the run of a job that ran out of time (if it is still the job's to end)."""
+    jobs.acknowledge_timeout()
+    log.warning("validation of resource %s ran out of time", resource_id)
+    db.session.rollback()
+    run = db.session.get(ValidationRun, claim.run_id) if claim.run_id is not None else None
+    if run is None:
+        return
+    expected = (run.sha256, run.schema_fingerprint)
+    if not claim.started:  # out of time before it started the run: start it now, if still queued
+        now = utcnow()
+        claim.started = _set_run(run.id, (RunStatus.QUEUED,), status=RunStatus.RUNNING, started_at=now,
+                                 heartbeat_at=now)
+    if claim.started:
+        report = _error_report(timeout_message(_job_timeout()))
+        _write(resource_id, claim.run_id, expected, _Verdict(ValidationStatus.ERROR, report))
+
+
+def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | None, claim: _Claim) -> str:
+    run_id = claim.run_id
     resource = db.session.get(Resource, resource_id)
     if resource is None:
         return "missing"
@@ -188,15 +280,20 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
                             schema_fingerprint=schema_fingerprint(resource), bytes_total=resource.size or 0)
         db.session.add(run)
         db.session.flush()
-        run_id = run.id
+        claim.run_id = run_id = run.id
     expected = (resource.sha256, schema_fingerprint(resource))
     path = get_store().path(resource.sha256) if resource.sha256 else None
     schema, fmt, sheet = resource_schema(resource), (resource.format or "").lower() or None, resource.sheet
     # The slow readings of the whole file are the job's, not the upload request's (issue #16).
     infer = resource.is_tabular and not (resource.table_schema or resource.schema_ref)
-    # End the read transaction before the long part: progress is committed as it goes, and a
-    # SQLite reader held open here would block those writes.
-    _set_run(run_id, status=RunStatus.RUNNING, started_at=utcnow(), bytes_total=resource.size or 0)
+    # Start only a queued run (a second job for it, or a run superseded or ended meanwhile, does
+    # nothing). This also ends the read transaction before the long part: progress is
+    # committed as it goes, and a SQLite reader held open here would block those writes.
+    started = utcnow()
+    claim.started = _set_run(run_id, (RunStatus.QUEUED,), status=RunStatus.RUNNING, started_at=started,
+                             heartbeat_at=started, bytes_total=resource.size or 0)
+    if not claim.started:
+        return "stale"
     last = 0.0
 
     def progress(rows: int, done: int, total: int) -> None:
@@ -204,13 +301,16 @@ def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: 
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY or done >= total:
             last = now
-            _set_run(run_id, rows_done=rows, bytes_done=done, bytes_total=total)
+            _set_run(run_id, (RunStatus.RUNNING,), rows_done=rows, bytes_done=done, bytes_total=total,
+                     heartbeat_at=utcnow())
 
     try:
         facts = _TableFacts(_inferred_schema(path, fmt, sheet) if infer else None,
                             catalog.summarise_stored_table(expected[0], fmt))
         verdict = _judge(path, facts.inferred_schema or schema, fmt, sheet, progress)
     except Exception as exc:
+        if jobs.time_is_up():  # a library turned the timeout into an error of its own (DuckDB does)
+            raise jobs.JobTimeout(str(exc)) from exc
         log.exception("validation of resource %s failed", resource_id)
         report = _error_report(f"Validasi gagal karena kesalahan sistem: {type(exc).__name__}.")
         _write(resource_id, run_id, expected, _Verdict(ValidationStatus.ERROR, report))
@@ -245,6 +345,15 @@ def _error_count(report: dict[str, Any]) -> int:
 def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str], verdict: _Verdict,
            facts: _TableFacts | None = None) -> str:
     db.session.rollback()  # re-read: the resource may have changed while we worked
+    if run_id is not None:
+        # Is the run still ours? The sweep may have ended it (its worker looked dead) or a newer
+        # run superseded it: then this result is dropped. The update holds the run's row until
+        # the commit below, so the sweep cannot end it in between.
+        held: Any = db.session.execute(update(ValidationRun).where(
+            ValidationRun.id == run_id, ValidationRun.status == RunStatus.RUNNING).values(heartbeat_at=utcnow()))
+        if not held.rowcount:
+            db.session.rollback()
+            return "stale"
     resource = catalog.lock_resource(resource_id)  # a re-upload committing now waits, or goes first
     if resource is None:
         db.session.rollback()
@@ -262,9 +371,9 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
     audit(ACTOR, "resource.validate", "resource", resource.id,
           {"status": str(verdict.status), "errors": errors, "engine": verdict.engine})
     if verdict.status == ValidationStatus.VALID:
-        from satudata.catalog.tasks import build_exports
+        from satudata.catalog.tasks import enqueue_build
 
-        jobs.enqueue(build_exports, resource.id, resource.sha256, queue="default")
+        enqueue_build(resource)
     db.session.commit()
     return str(verdict.status)
 
@@ -273,19 +382,82 @@ SWEEP_AFTER = 600  # seconds a run may wait in the queue before the sweep enqueu
 
 
 def sweep_runs() -> int:
-    """Periodic: enqueue again the runs still ``queued`` long after they were requested (their
-    job was lost: Redis was down at commit, or a worker died). Returns how many."""
-    from datetime import timedelta
+    """Periodic: runs whose job is gone. Returns how many runs it acted on.
 
+    - Runs still ``queued`` long after they were requested (their job was lost: Redis was down
+      at commit) are enqueued again.
+    - Runs still ``running`` with no heartbeat for ``VALIDATION_STALE_AFTER`` seconds (their
+      worker died: killed, out of memory, the machine restarted) end ``error`` saying so, and
+      the table is validated again in a fresh run, if it still has that file and Table Schema
+      (at most ``STALE_RETRIES`` times; then the table's verdict is ``error``).
+
+    Idempotent, and safe beside live jobs and other sweeps: each run is ended by one
+    conditional update, and a job finishes only a run that is still ``running``.
+    """
     cutoff = utcnow() - timedelta(seconds=SWEEP_AFTER)
     runs = db.session.scalars(select(ValidationRun).where(ValidationRun.status == RunStatus.QUEUED,
                                                           ValidationRun.created_at < cutoff)).all()
     for run in runs:
-        run.created_at = utcnow()  # one retry per period
-        jobs.enqueue(validate_resource, run.resource_id, run.sha256, run.schema_fingerprint, run.id,
-                     queue="validation")
+        run.created_at = utcnow()  # one retry per period; a duplicate job finds the run started
+        _enqueue_job(run.resource_id, run.sha256, run.schema_fingerprint, run.id)
     db.session.commit()
-    return len(runs)
+    acted = len(runs)
+    silent_since = utcnow() - timedelta(seconds=int(current_app.config["VALIDATION_STALE_AFTER"]))
+    stale = db.session.scalars(select(ValidationRun.id).where(
+        ValidationRun.status == RunStatus.RUNNING, _last_sign_of_life() < silent_since)
+        .order_by(ValidationRun.id)).all()
+    db.session.rollback()
+    for run_id in stale:
+        acted += _end_stale_run(run_id, silent_since)
+    return acted
+
+
+def _last_sign_of_life() -> Any:
+    return func.coalesce(ValidationRun.heartbeat_at, ValidationRun.started_at, ValidationRun.created_at)
+
+
+def _end_stale_run(run_id: int, cutoff: Any) -> int:
+    """End one run whose worker died and validate its table again; 0 when someone else (its
+    job after all, another sweep) got to the run first."""
+    ended: Any = db.session.execute(
+        update(ValidationRun)
+        .where(ValidationRun.id == run_id, ValidationRun.status == RunStatus.RUNNING, _last_sign_of_life() < cutoff)
+        .values(status=RunStatus.ERROR, finished_at=utcnow(), message=STALE_MESSAGE))
+    if not ended.rowcount:
+        db.session.rollback()
+        return 0
+    run = db.session.get(ValidationRun, run_id)
+    assert run is not None
+    resource = db.session.get(Resource, run.resource_id)
+    redo = give_up = False
+    if (resource is not None and resource.sha256 == run.sha256 and resource.sha256
+            and schema_fingerprint(resource) == run.schema_fingerprint and getattr(latest_run(resource.id), "id", None) == run.id):
+        if _deaths(run) > STALE_RETRIES:
+            give_up = True
+            run.message = GIVE_UP_MESSAGE
+            _record(resource, run, _Verdict(ValidationStatus.ERROR, _error_report(GIVE_UP_MESSAGE)))
+        else:
+            redo = True
+            enqueue_validation(resource)
+    log.warning("validation run %s had no heartbeat since before %s: ended (redo=%s)", run_id, cutoff, redo)
+    audit(ACTOR, "validation.stale", "validation_run", run_id,
+          {"resource": run.resource_id, "redo": redo, "give_up": give_up})
+    db.session.commit()
+    return 1
+
+
+def _deaths(run: ValidationRun) -> int:
+    """How many runs in a row, up to this one, of the same file and Table Schema the sweep
+    ended because their worker died."""
+    count = 0
+    for earlier in db.session.scalars(select(ValidationRun).where(ValidationRun.resource_id == run.resource_id,
+                                                                  ValidationRun.id <= run.id)
+                                      .order_by(ValidationRun.id.desc()).limit(STALE_RETRIES + 2)):
+        if (earlier.status != RunStatus.ERROR or earlier.message not in (STALE_MESSAGE, GIVE_UP_MESSAGE)
+                or (earlier.sha256, earlier.schema_fingerprint) != (run.sha256, run.schema_fingerprint)):
+            break
+        count += 1
+    return count
 
 
 def validate_in_session(resource: Resource) -> str:
