@@ -27,10 +27,11 @@ FLOAT_KEY_TYPES = {"integer", "number", "year"}
 STR_KEY_TYPES = {"string", "any", "date", "datetime", "boolean", "time", "yearmonth"}
 I64_SAFE = 2**62
 
-# Regex syntax whose meaning is the same in Python's ``re`` and Rust's ``regex`` on printable
-# ASCII text: literals, escapes of punctuation, \d and \w, simple classes, groups, alternation,
-# greedy and lazy quantifiers, anchors. Anything else (lookarounds, backreferences, \s, \b,
-# possessive quantifiers, nested classes, inline flags) is evaluated by Python per value.
+# Regex syntax whose meaning is the same in Rust's ``regex`` (polars, here), RE2 (frictionless's
+# cell reader, see satudata.validation.patterns) and Python's ``re`` on printable ASCII text:
+# literals, escapes of punctuation, \d and \w, simple classes, groups, alternation, greedy and
+# lazy quantifiers, anchors. Anything else (\s, \b, nested classes, inline flags) is left to
+# the cell reader per value. Both engines are linear in the length of the value.
 _SAFE_OUTSIDE = re.compile(
     r"""
       \\[dDwW]                       # classes
@@ -46,7 +47,8 @@ _SAFE_OUTSIDE = re.compile(
 
 
 def safe_pattern(pattern: str) -> bool:
-    """Whether ``pattern`` means the same to Python and Rust on printable ASCII values."""
+    """Whether ``pattern`` means the same to the cell reader (RE2) and Rust on printable ASCII
+    values (Python's ``re`` only compiles it here, which is linear; it never matches a value)."""
     pos = 0
     while pos < len(pattern):
         match = _SAFE_OUTSIDE.match(pattern, pos)
@@ -63,7 +65,8 @@ def safe_pattern(pattern: str) -> bool:
 
 def _unicode_aware(pattern: str) -> bool:
     """Whether a safe pattern can match non-ASCII text (\\d, \\w, ``.``, negated classes), where
-    Python and Rust may disagree; a pattern of ASCII literals and ranges cannot."""
+    RE2 (ASCII classes) and Rust (Unicode classes) may disagree; a pattern of ASCII literals and
+    ranges cannot."""
     plain = re.sub(r"\\[^dwDW]", "", pattern)
     return bool(re.search(r"\\[dwDW]|\.|\[\^", plain))
 
