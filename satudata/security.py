@@ -97,35 +97,24 @@ class TrustedHosts:
 
 
 def _json_body_has_nul() -> bool:
-    """Parse the JSON body once (Flask caches it for the view) and look for NUL in any key or
-    string, without recursion; a body nested deeper than ``JSON_MAX_DEPTH`` is refused."""
-    limit = int(current_app.config["JSON_MAX_DEPTH"])
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:
-        data = None
-        depth_exceeded = True
-    else:
-        depth_exceeded = False
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack and not depth_exceeded:
-        value, depth = stack.pop()
+    """Refuse a JSON body nested deeper than ``JSON_MAX_DEPTH`` (read as text, before Python's
+    recursive parser sees it), then parse it once (Flask caches it for the view) and look for
+    NUL in any key or string."""
+    from satudata.limits import check_json_depth
+
+    check_json_depth(request.get_data(cache=True), field="body")
+    stack: list[Any] = [request.get_json(silent=True)]
+    while stack:
+        value = stack.pop()
         if isinstance(value, str):
             if "\x00" in value:
                 return True
-        elif isinstance(value, dict | list):
-            if depth > limit:
-                depth_exceeded = True
-                break
-            items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
-            for key, item in items:
-                if isinstance(key, str) and "\x00" in key:
-                    return True
-                stack.append((item, depth + 1))
-    if depth_exceeded:
-        message = (f"Isi JSON bersarang lebih dari {limit} tingkat. Kirim struktur yang lebih datar "
-                   "(objek di dalam objek paling banyak {limit} tingkat).").replace("{limit}", str(limit))
-        raise Invalid(message, details={"body": [message]})
+        elif isinstance(value, dict):
+            if any("\x00" in key for key in value):
+                return True
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
     return False
 
 
