@@ -81,6 +81,30 @@ class Defaults:
     # API and listing limits.
     PAGE_SIZE = 20
     API_MAX_ROWS = 1000
+    # Bounds on one search request, for anyone may search (CKAN package_search and
+    # package_autocomplete, REST /api/v1/datasets, the /dataset page; checked in
+    # satudata/search/limits.py before parsing). Past one, the answer is a validation error
+    # naming it. 20,000 fq clauses once cost 116 s, 3.8 GB and a 500 (issue #16).
+    # Filter clauses, fq and fq_list together (REST and the pages: filter values). CKAN
+    # clients send a few (harvesters one or two); each is a subquery of the database fallback,
+    # and 50 keeps its SQL far inside SQLite's expression depth of 1000.
+    SEARCH_MAX_CLAUSES = 50
+    SEARCH_MAX_FILTER_CHARS = 4000  # fq and fq_list together: 50 clauses of ~80 characters
+    # Values in one clause, field:(a OR b OR ...): what both engines take for one filter key.
+    SEARCH_MAX_CLAUSE_VALUES = 20
+    SEARCH_MAX_QUERY_CHARS = 1000  # q of the APIs (the site's search box holds 200)
+    # Words of q: the engines read the first 24; each word is a LIKE in the database fallback.
+    SEARCH_MAX_QUERY_WORDS = 50
+    SEARCH_MAX_FACET_FIELDS = 10  # CKAN knows 6 facet fields; room for clients that repeat one
+    SEARCH_MAX_FACET_LIMIT = 200  # values per facet; what the engines return at most
+    # Deepest result a page may start at (CKAN start, or page x rows). Deep pages make the
+    # engine collect and the database sort everything before them; 100,000 is the deepest
+    # both engines answer (search/backend.py MAX_OFFSET), and lets a harvester page through a
+    # catalogue of that size with start/rows as ckanext-harvest and ckanapi do.
+    SEARCH_MAX_START = 100_000
+    SEARCH_MAX_SORT_CHARS = 200
+    SEARCH_MAX_SORT_KEYS = 5  # e.g. "metadata_modified desc, name asc"; ties end at the id anyway
+    SEARCH_MAX_SUGGEST_CHARS = 200  # completions (package_autocomplete, /dataset/saran): a search box
     PREVIEW_ROWS = 25
     # Refused requests of anonymous callers written to the audit log per client address and
     # minute; beyond it they are still refused, and counted in the log only.

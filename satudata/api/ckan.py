@@ -44,8 +44,9 @@ from satudata.catalog.models import Frequency, Topic
 from satudata.catalog.services import DatasetFilter
 from satudata.db import utcnow
 from satudata.errors import Forbidden, Invalid, NotFound, ckan_error
+from satudata.search import limits
 from satudata.search import services as search
-from satudata.search.backend import SearchUnavailable
+from satudata.search.backend import MAX_FILTER_VALUES, SearchUnavailable
 
 bp = Blueprint("ckan", __name__)
 
@@ -55,8 +56,6 @@ CKAN_COMPAT_VERSION = "2.10.4"
 EXTENSIONS = ("satudata",)
 # Request bodies above this are refused (413) before they are read: actions take small dicts.
 MAX_BODY_BYTES = 1024 * 1024
-MAX_Q_CHARS = 1000
-MAX_FQ_CHARS = 4000
 DEFAULT_ROWS = 10
 # No count or offset is larger; keeps every number inside SQLite's and PostgreSQL's integers.
 MAX_INTEGER = 10**12
@@ -321,22 +320,23 @@ def _unescape(value: str) -> str:
     return re.sub(r"\\(.)", r"\1", value)
 
 
-def _values(field: str, raw: str) -> list[str]:
-    """The values of one clause: ``"quoted"``, ``(a OR b)`` or bare."""
+def _values(field: str, raw: str, param: str = "fq") -> list[str]:
+    """The values of one clause: ``"quoted"``, ``(a OR b)`` or bare. ``param`` names the
+    parameter the clause came from, for messages."""
     if raw.startswith('"'):
         return [_unescape(raw[1:-1])]
     if raw.startswith("("):
         inner = raw[1:-1]
-        parts = re.findall(r'"(?:[^"\\]|\\.)*"|[^\s"]+', inner)
-        values = [_values(field, part)[0] for part in parts if part.upper() not in ("OR", "||")]
-        if not values or any(part.upper() in ("AND", "&&", "NOT") for part in parts):
-            raise Invalid(f"fq tidak valid: '{field}:{raw}'",
-                          details={"fq": [f"Di dalam tanda kurung hanya nilai yang dipisah OR: {field}:(a OR b)."]})
-        return values
+        parts = [part for part in re.findall(r'"(?:[^"\\]|\\.)*"|[^\s"]+', inner) if part.upper() not in ("OR", "||")]
+        limits.check_clause_values(param, f"{field}:{raw}", len(parts))
+        if not parts or any(part.upper() in ("AND", "&&", "NOT") for part in parts):
+            raise Invalid(f"{param} tidak valid: '{field}:{raw}'",
+                          details={param: [f"Di dalam tanda kurung hanya nilai yang dipisah OR: {field}:(a OR b)."]})
+        return [_values(field, part, param)[0] for part in parts]
     return [_unescape(raw)]
 
 
-def _parse_time(text: str, clause: str) -> datetime | None:
+def _parse_time(text: str, clause: str, param: str = "fq") -> datetime | None:
     """A bound of a date range: ``*``, ``NOW``, ``NOW-7DAYS``, ``NOW/DAY`` or ISO 8601 (UTC
     when no zone is given)."""
     text = text.strip()
@@ -355,51 +355,52 @@ def _parse_time(text: str, clause: str) -> datetime | None:
         moment = datetime.fromisoformat(text)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise Invalid(f"fq tidak valid: '{clause}'",
-                      details={"fq": [f"Waktu '{text}' tidak dikenal; gunakan ISO 8601 (2024-01-31T00:00:00Z), NOW atau *."]}) from None
+        raise Invalid(f"{param} tidak valid: '{clause}'",
+                      details={param: [f"Waktu '{text}' tidak dikenal; gunakan ISO 8601 (2024-01-31T00:00:00Z), NOW atau *."]}) from None
 
 
-def _clause(sign: str, field: str, raw: str) -> DatasetFilter:
-    """One ``[+-]field:value`` clause as a catalogue filter."""
+def _clause(sign: str, field: str, raw: str, param: str = "fq") -> DatasetFilter:
+    """One ``[+-]field:value`` clause of parameter ``param`` as a catalogue filter."""
     negate = sign in ("-", "!")
     text = f"{sign}{field}:{raw}"
     if field == "*" and raw == "*":
         return DatasetFilter("id", (), negate=not negate)  # *:* matches everything
     if field in FQ_CONSTANT_FIELDS:
-        matches = all(v == FQ_CONSTANT_FIELDS[field] for v in _values(field, raw))
+        matches = all(v == FQ_CONSTANT_FIELDS[field] for v in _values(field, raw, param))
         return DatasetFilter("id", (), negate=matches != negate)
     key = FQ_FIELDS.get(field)
     if key is None:
         known = ", ".join([*FQ_FIELDS, *FQ_CONSTANT_FIELDS])
-        raise Invalid(f"fq tidak valid: kolom '{field}' tidak dikenal.",
-                      details={"fq": [f"Kolom yang dapat dipakai: {known}."]})
+        raise Invalid(f"{param} tidak valid: kolom '{field}' tidak dikenal.",
+                      details={param: [f"Kolom yang dapat dipakai: {known}."]})
     if raw.startswith(("[", "{")):
         if field not in RANGE_FIELDS:
-            raise Invalid(f"fq tidak valid: '{text}'",
-                          details={"fq": [f"Rentang [a TO b] hanya untuk {', '.join(RANGE_FIELDS)}."]})
+            raise Invalid(f"{param} tidak valid: '{text}'",
+                          details={param: [f"Rentang [a TO b] hanya untuk {', '.join(RANGE_FIELDS)}."]})
         bounds = re.fullmatch(r"[\[{]\s*(\S+)\s+TO\s+(\S+)\s*[\]}]", raw)
         if bounds is None:
-            raise Invalid(f"fq tidak valid: '{text}'", details={"fq": ["Tulis rentang sebagai [awal TO akhir]."]})
-        return DatasetFilter(key, negate=negate, since=_parse_time(bounds.group(1), text),
-                             until=_parse_time(bounds.group(2), text))
-    values = _values(field, raw)
+            raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Tulis rentang sebagai [awal TO akhir]."]})
+        return DatasetFilter(key, negate=negate, since=_parse_time(bounds.group(1), text, param),
+                             until=_parse_time(bounds.group(2), text, param))
+    values = _values(field, raw, param)
     if field == "tahun" and not all(v.isdigit() and len(v) <= 4 for v in values):
-        raise Invalid(f"fq tidak valid: '{text}'", details={"fq": ["Tahun ditulis dengan angka, misalnya tahun:2024."]})
+        raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Tahun ditulis dengan angka, misalnya tahun:2024."]})
     if field == "frekuensi" and not all(v in Frequency.values() for v in values):
-        raise Invalid(f"fq tidak valid: '{text}'",
-                      details={"fq": [f"Frekuensi yang dikenal: {', '.join(Frequency.values())}."]})
+        raise Invalid(f"{param} tidak valid: '{text}'",
+                      details={param: [f"Frekuensi yang dikenal: {', '.join(Frequency.values())}."]})
     if field in RANGE_FIELDS:
         if len(values) != 1:
-            raise Invalid(f"fq tidak valid: '{text}'", details={"fq": ["Satu waktu atau satu rentang."]})
-        moment = _parse_time(values[0], text)
+            raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Satu waktu atau satu rentang."]})
+        moment = _parse_time(values[0], text, param)
         return DatasetFilter(key, negate=negate, since=moment, until=moment)
     if "*" in values:
-        raise Invalid(f"fq tidak valid: '{text}'", details={"fq": ["Karakter pengganti (*) tidak didukung di sini."]})
+        raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Karakter pengganti (*) tidak didukung di sini."]})
     return DatasetFilter(key, tuple(values), negate=negate)
 
 
-def parse_fq(fq: str) -> list[list[DatasetFilter]]:
-    """CKAN/Solr filter-query syntax as groups of catalogue filters (AND of ORs).
+def parse_fq(fq: str, param: str = "fq") -> list[list[DatasetFilter]]:
+    """CKAN/Solr filter-query syntax as groups of catalogue filters (AND of ORs); ``param``
+    names the parameter it came from (``fq`` or ``fq_list``) in messages.
 
     Understands ``field:value``, ``field:"quoted value"``, ``+field:value``, ``-field:value``,
     ``NOT field:value``, ``field:(a OR b)``, ``a:x OR b:y``, ``AND``, and date ranges
@@ -413,13 +414,13 @@ def parse_fq(fq: str) -> list[list[DatasetFilter]]:
         m = _TOKEN.match(fq, pos)
         if m is None or m.end() == pos:
             snippet = fq[pos:pos + 40].strip()
-            raise Invalid(f"fq tidak valid di dekat '{snippet}'.",
-                          details={"fq": ["Gunakan bentuk kolom:nilai, misalnya organization:dinkes tags:\"air bersih\"."]})
+            raise Invalid(f"{param} tidak valid di dekat '{snippet}'.",
+                          details={param: ["Gunakan bentuk kolom:nilai, misalnya organization:dinkes tags:\"air bersih\"."]})
         pos = m.end()
         op = m.group("op")
         if op in ("OR", "||"):
             if not groups or pending_or:
-                raise Invalid("fq tidak valid: OR harus di antara dua syarat.", details={"fq": ["OR harus di antara dua syarat."]})
+                raise Invalid(f"{param} tidak valid: OR harus di antara dua syarat.", details={param: ["OR harus di antara dua syarat."]})
             pending_or = True
             continue
         if op in ("AND", "&&"):
@@ -428,14 +429,14 @@ def parse_fq(fq: str) -> list[list[DatasetFilter]]:
             pending_not = True
             continue
         negated = (m.group("sign") in ("-", "!")) != pending_not
-        flt = _clause("-" if negated else "", m.group("field"), m.group("value"))
+        flt = _clause("-" if negated else "", m.group("field"), m.group("value"), param)
         if pending_or:
             groups[-1].append(flt)
         else:
             groups.append([flt])
         pending_or = pending_not = False
     if pending_or or pending_not:
-        raise Invalid("fq tidak valid: operator di akhir.", details={"fq": ["Ada OR/NOT tanpa syarat sesudahnya."]})
+        raise Invalid(f"{param} tidak valid: operator di akhir.", details={param: ["Ada OR/NOT tanpa syarat sesudahnya."]})
     return groups
 
 
@@ -447,7 +448,7 @@ def split_query(q: str) -> tuple[str, list[list[DatasetFilter]]]:
     def take(m: re.Match[str]) -> str:
         field = m.group("field")
         if field in FQ_FIELDS or field in FQ_CONSTANT_FIELDS:
-            filters.append([_clause(m.group("sign"), field, m.group("value"))])
+            filters.append([_clause(m.group("sign"), field, m.group("value"), "q")])
             return " "
         return m.group(0)
 
@@ -496,6 +497,8 @@ def engine_plan(text: str, filters: list[list[DatasetFilter]], raw_sort: str,
         if f.key == "organization" and f.values[0].isdigit():
             return None  # owner_org by numeric id
         plain.setdefault(f.key, []).append(f.values[0])
+    if any(len(set(values)) > MAX_FILTER_VALUES for values in plain.values()):
+        return None  # more values of one key than an engine takes; the database takes them all
     if raw_sort.strip().lower().startswith("score") and text:
         return plain, "relevance"
     if len(sort_keys) != 1 or tuple(sort_keys[0]) not in ENGINE_SORTS:
@@ -531,7 +534,7 @@ def _datasets_of(flt: DatasetFilter) -> list[dict[str, Any]]:
 
 def _sort_list(p: Params, items: list[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, Any]]:
     """Sort organisation or group dicts by CKAN's ``sort`` (``name asc``, ``package_count desc``)."""
-    sort = p.string("sort", "title asc") or "title asc"
+    sort = p.string("sort", "title asc", max_chars=limits.current().sort_chars) or "title asc"
     words = sort.split()
     field, direction = (words[0] if words else "name"), (words[1].lower() if len(words) > 1 else "asc")
     if field == "packages":
@@ -558,34 +561,45 @@ def package_search(p: Params) -> dict[str, Any]:
     :param sort: e.g. ``score desc, metadata_modified desc`` (default), ``name asc``,
         ``title_string asc``, ``metadata_created desc``, ``id asc``, ``views_recent desc``
     :param rows: datasets to return (default 10, at most ``API_MAX_ROWS``)
-    :param start: offset of the first dataset (default 0)
+    :param start: offset of the first dataset (default 0, at most ``SEARCH_MAX_START``)
     :param facet.field: JSON list of fields to count: organization, groups, tags, res_format,
         license_id, tahun
-    :param facet.limit: values per facet (default 50, -1 for all)
+    :param facet.limit: values per facet (default 50, at most ``SEARCH_MAX_FACET_LIMIT``,
+        which -1 means)
     :param facet.mincount: least count a facet value needs (default 1)
     :param include_private: accepted and ignored; private datasets are never shown
+
+    Bounds (``SEARCH_MAX_*`` settings): at most 50 clauses in fq and fq_list together and 4000
+    characters of them, 20 values in one ``field:(a OR b)``, 1000 characters and 50 words of q,
+    10 facet fields, sort of 200 characters and 5 keys. Past one, a Validation Error names it.
+
     :rtype: dict with ``count``, ``results``, ``facets``, ``search_facets``, ``sort``
     """
-    rows = p.integer("rows", DEFAULT_ROWS, maximum=_max_rows())
-    start = p.integer("start", 0)
-    q = p.string("q", "", max_chars=MAX_Q_CHARS) or ""
-    fq = p.string("fq", "", max_chars=MAX_FQ_CHARS) or ""
+    rows = p.integer("rows", DEFAULT_ROWS)
+    start = p.integer("start", 0) or 0
+    q = p.string("q", "") or ""
+    fq = p.string("fq", "") or ""
     fq_list = p.string_list("fq_list")
     sort = p.string("sort", DEFAULT_SORT) or DEFAULT_SORT
     facet_fields = p.string_list("facet.field") if p.boolean("facet", True) else []
     facet_limit = p.integer("facet.limit", DEFAULT_FACET_LIMIT, minimum=-1)
     mincount = p.integer("facet.mincount", 1) or 0
+    # Every size is checked before anything is parsed or queried (issue #16: 20,000 clauses).
+    limit = DEFAULT_ROWS if rows is None else rows
+    limits.check_rows(limit)
+    limits.check_start(start)
+    limits.check_query_text(q)
+    limits.check_filter_queries([("fq", fq), *(("fq_list", extra) for extra in fq_list)])
+    limits.check_sort(sort)
+    facet_limit = limits.check_facets(facet_fields, facet_limit)
     for name in facet_fields:
         if name not in FACET_FIELDS:
             raise _invalid("facet.field", f"Facet '{name}' tidak dikenal; pilih dari: {', '.join(FACET_FIELDS)}.")
     text, filters = split_query(q)
     filters += parse_fq(fq)
     for extra in fq_list:
-        if len(extra) > MAX_FQ_CHARS:
-            raise _invalid("fq_list", f"Paling banyak {MAX_FQ_CHARS} karakter per syarat.")
-        filters += parse_fq(extra)
+        filters += parse_fq(extra, "fq_list")
     facet_keys = tuple(dict.fromkeys(FACET_FIELDS[f] for f in facet_fields))
-    limit = DEFAULT_ROWS if rows is None else rows
     sort_keys = parse_sort(sort)
     found: Any = None
     plan = engine_plan(text, filters, sort, sort_keys)
@@ -593,9 +607,8 @@ def package_search(p: Params) -> dict[str, Any]:
         engine_filters, engine_sort = plan
         try:
             found = search.search_datasets(
-                text, engine_filters, sort=engine_sort, offset=start or 0, per_page=max(limit, 1),
-                facet_keys=facet_keys, facet_limit=10_000 if facet_limit == -1 else max(facet_limit or 0, 1),
-                highlight=False,
+                text, engine_filters, sort=engine_sort, offset=start, per_page=max(limit, 1),
+                facet_keys=facet_keys, facet_limit=max(facet_limit or 0, 1), highlight=False,
             )
             if limit == 0:
                 found.items = []
@@ -603,13 +616,7 @@ def package_search(p: Params) -> dict[str, Any]:
             found = None  # the database answers while the engine is down
     if found is None:
         found = catalog.query_public_datasets(
-            text,
-            filters,
-            sort=sort_keys,
-            offset=start or 0,
-            limit=limit,
-            facet_keys=facet_keys,
-            facet_limit=None if facet_limit == -1 else facet_limit,
+            text, filters, sort=sort_keys, offset=start, limit=limit, facet_keys=facet_keys, facet_limit=facet_limit,
         )
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, dict[str, Any]] = {}
@@ -648,7 +655,9 @@ def package_autocomplete(p: Params) -> list[dict[str, str]]:
     """
     if p.data.get("q") is None:
         raise _invalid("q", "Wajib diisi.")
-    q = " ".join((p.string("q", "", max_chars=MAX_Q_CHARS) or "").split())
+    raw = p.string("q", "") or ""
+    limits.check_suggest_text(raw)
+    q = " ".join(raw.split())
     limit = min(p.integer("limit", AUTOCOMPLETE_DEFAULT) or 0, AUTOCOMPLETE_MAX)
     if not limit or not any(ch.isalnum() for ch in q):
         return []
@@ -720,7 +729,7 @@ def organization_list(p: Params) -> list[Any]:
     all_fields = p.boolean("all_fields")
     limit, offset = _limit_offset(p, default_limit=None, maximum=_max_rows())
     wanted = set(p.string_list("organizations"))
-    q = (p.string("q", "", max_chars=MAX_Q_CHARS) or "").strip().lower()
+    q = (p.string("q", "", max_chars=limits.current().query_chars) or "").strip().lower()
     counts = catalog.organization_counts()
     orgs = [o for o in accounts.list_organizations()
             if (not wanted or o.slug in wanted) and (not q or q in o.slug.lower() or q in o.name.lower())]
@@ -791,7 +800,7 @@ def tag_list(p: Params) -> list[Any]:
     vocabulary = p.string("vocabulary_id")
     if vocabulary:
         raise NotFound(f"Kosakata tag '{vocabulary}' tidak ditemukan.")
-    query = p.string("query", "", max_chars=MAX_Q_CHARS) or ""
+    query = p.string("query", "", max_chars=limits.current().query_chars) or ""
     tags = catalog.list_public_tags(query)
     if p.boolean("all_fields"):
         return [tag_dict(tag) for tag, _n in tags]

@@ -23,6 +23,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog import tables
 from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, NotFound
+from satudata.search import limits
 from satudata.search import services as search
 from satudata.search.backend import SearchUnavailable
 from satudata.security import public_url
@@ -125,12 +126,16 @@ def docs() -> Any:
 @bp.get(P + "/datasets")
 def list_datasets() -> Any:
     """Search and list public datasets with filters, sort, pages and facets."""
+    # Sizes first, on the raw query string (SEARCH_MAX_* settings), before anything is loaded.
+    limits.check_filter_values({key: len(request.args.getlist(key)) for key in s.DATASET_FILTERS})
+    limits.check_query_text(request.args.get("q", ""))
     args = s.load_query(
         s.DatasetListArgs(max_per_page=_config_int("API_MAX_ROWS"), default_per_page=_config_int("PAGE_SIZE")),
         request.args,
     )
     filters = {key: [str(v) for v in args[key]] for key in s.DATASET_FILTERS if args[key]}
     page, per_page = args["page"], args["per_page"]
+    limits.check_start((page - 1) * per_page, "page", page=page, per_page=per_page)
     result: Any
     try:
         result = search.search_datasets(args["q"], filters, sort=args["sort"], page=page, per_page=per_page,

@@ -20,14 +20,13 @@ from flask_login import current_user
 from satudata.authz import Permission, require
 from satudata.errors import Invalid, Unauthenticated
 from satudata.extensions import db
+from satudata.search import limits
 from satudata.search import services as search
 from satudata.search.backend import SearchUnavailable
 from satudata.search.synonyms import MAX_LINE_CHARS, MAX_LINES, SynonymSet, SynonymSyntaxError
 
 bp = Blueprint("search", __name__)
 
-# The search boxes hold 200 characters (their maxlength); completions need far fewer.
-MAX_SUGGEST_CHARS = 200
 DEFAULT_SUGGESTIONS = 8
 MAX_SUGGESTIONS = 20
 
@@ -66,9 +65,7 @@ def _limit() -> int:
 def suggest() -> Response:
     """Dataset titles that complete what is typed in a search box, best first."""
     text = request.args.get("q", "")
-    if len(text) > MAX_SUGGEST_CHARS:
-        message = _("Teks pencarian terlalu panjang; paling banyak %(n)s karakter.", n=MAX_SUGGEST_CHARS)
-        raise Invalid(message, details={"q": [message]})
+    limits.check_suggest_text(text)  # SEARCH_MAX_SUGGEST_CHARS, as package_autocomplete
     limit = _limit()
     text = " ".join(text.split())
     available = True

@@ -30,6 +30,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, Resource, Topic
 from satudata.catalog.storage import get_store
 from satudata.errors import DomainError, Invalid, NotFound
+from satudata.search import limits
 from satudata.search import services as search
 from satudata.search.backend import SearchUnavailable
 from satudata.security import public_url
@@ -173,8 +174,11 @@ def _clean(value: str, name: str, limit: int = MAX_VALUE_CHARS) -> str:
 
 
 def search_text() -> str:
-    """The search words (``q``), at most ``MAX_QUERY_CHARS`` characters."""
-    return _clean(request.args.get("q", ""), "q", MAX_QUERY_CHARS)
+    """The search words (``q``), at most ``MAX_QUERY_CHARS`` characters and the search bound
+    on words (``SEARCH_MAX_QUERY_WORDS``)."""
+    text = _clean(request.args.get("q", ""), "q", MAX_QUERY_CHARS)
+    limits.check_query_text(text)
+    return text
 
 
 def page_number(name: str = "page") -> int:
@@ -192,6 +196,9 @@ def page_number(name: str = "page") -> int:
 
 def list_filters() -> dict[str, list[str]]:
     """The dataset filters in the query string, checked: known keys, bounded values."""
+    # Counted as sent, before any value is read (SEARCH_MAX_CLAUSES): 20,000 ?tag= must not
+    # cost 20,000 checks and a quadratic de-duplication.
+    limits.check_filter_values({key: len(request.args.getlist(key)) for key in LIST_FILTERS})
     filters: dict[str, list[str]] = {}
     count = 0
     for key in LIST_FILTERS:
@@ -393,7 +400,10 @@ def find(
 ) -> Listing:
     """Run a catalogue query for a page; service refusals become 400 pages."""
     per_page = per_page or int(current_app.config["PAGE_SIZE"])
-    asked = page if page <= MAX_PAGE else 1
+    # A page deeper than SEARCH_MAX_START is not fetched: the first page gives the total, then
+    # the page is either past the end (404, as any) or refused as too deep (400).
+    too_deep = (page - 1) * per_page > limits.current().start
+    asked = page if page <= MAX_PAGE and not too_deep else 1
     degraded = False
     result: Any
     try:
@@ -406,6 +416,8 @@ def find(
             degraded = True
             result = catalog.find_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
                                            facet_keys=facet_keys)
+        if too_deep and page <= result.pages:
+            limits.check_start((page - 1) * per_page, "page", page=page, per_page=per_page)
     except Invalid as err:
         raise QueryParameterError(err.message, details=err.details) from err
     return Listing(result=result, page=page, out_of_range=page > result.pages, degraded=degraded)
