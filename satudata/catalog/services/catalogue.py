@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from slugify import slugify
-from sqlalchemy import Select, String, and_, cast, false, func, or_, select, true, update
+from sqlalchemy import Select, String, and_, cast, false, func, intersect, or_, select, true, update
 from sqlalchemy.orm import aliased, selectinload
 
 from satudata.accounts.models import Organization
@@ -356,16 +356,18 @@ def _apply_filters(q: Select[Any], text: str, filters: dict[str, list[str]]) -> 
         tag_match = select(dataset_tag.c.dataset_id).join(Tag).where(func.lower(Tag.name).like(like))
         q = q.where(or_(func.lower(Dataset.title).like(like), func.lower(Dataset.description).like(like),
                         Dataset.id.in_(tag_match)))
+    id_sets: list[Select[Any]] = []  # met together, see _among
     for key, values in filters.items():
         for value in values:
             if key == "organization":
-                q = q.where(Dataset.organization_id.in_(select(Organization.id).where(Organization.slug == value)))
+                q = q.where(Dataset.organization_id == select(Organization.id).where(Organization.slug == value)
+                            .scalar_subquery())
             elif key == "topic":
-                q = q.where(Dataset.id.in_(select(dataset_topic.c.dataset_id).join(Topic).where(Topic.slug == value)))
+                id_sets.append(select(dataset_topic.c.dataset_id).join(Topic).where(Topic.slug == value))
             elif key == "tag":
-                q = q.where(Dataset.id.in_(select(dataset_tag.c.dataset_id).join(Tag).where(Tag.name == value)))
+                id_sets.append(select(dataset_tag.c.dataset_id).join(Tag).where(Tag.name == value))
             elif key == "format":
-                q = q.where(Dataset.id.in_(select(Resource.dataset_id).where(func.upper(Resource.format) == value.upper())))
+                id_sets.append(select(Resource.dataset_id).where(func.upper(Resource.format) == value.upper()))
             elif key == "year":
                 if not value.isdigit():
                     raise Invalid(f"Tahun '{value}' tidak valid.", details={"year": ["Gunakan angka tahun, misalnya 2024."]})
@@ -381,7 +383,19 @@ def _apply_filters(q: Select[Any], text: str, filters: dict[str, list[str]]) -> 
                 q = q.where(Dataset.frequency == value)
             else:
                 raise Invalid(f"Filter '{key}' tidak dikenal.", details={key: [f"Filter yang tersedia: {', '.join(FILTER_KEYS)}"]})
-    return q
+    return _among(q, id_sets)
+
+
+def _among(q: Select[Any], id_sets: list[Select[Any]]) -> Select[Any]:
+    """``q`` limited to datasets whose id is in every one of ``id_sets``, with one ``IN``.
+
+    PostgreSQL turns each ``IN (subquery)`` of a WHERE's top-level AND into a semi-join, and
+    its planning time grows exponentially with their number: 50 filter clauses took 40 s to
+    plan (issue #16). One ``IN`` over their INTERSECT plans in milliseconds on both databases.
+    """
+    if not id_sets:
+        return q
+    return q.where(Dataset.id.in_(id_sets[0] if len(id_sets) == 1 else intersect(*id_sets)))
 
 
 def find_datasets(
@@ -605,13 +619,18 @@ def query_public_datasets(
             raise Invalid(f"Facet '{key}' tidak dikenal.",
                           details={"facet": [f"Facet yang tersedia: {', '.join(QUERY_FACET_KEYS)}"]})
     base = _apply_filters(select(Dataset.id).where(public_filter()), text.strip(), {})
+    id_sets: list[Select[Any]] = []  # plain clauses, met together (see _among)
     for group in filters:
+        if len(group) == 1 and not group[0].negate:
+            id_sets.append(_filter_ids(group[0]))
+            continue
         alternatives = [
             Dataset.id.not_in(_filter_ids(flt)) if flt.negate else Dataset.id.in_(_filter_ids(flt))
             for flt in group
         ]
         if alternatives:
             base = base.where(or_(*alternatives))
+    base = _among(base, id_sets)
     ids = base.subquery()
     total = db.session.scalar(select(func.count()).select_from(ids)) or 0
     items: list[Dataset] = []
