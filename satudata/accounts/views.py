@@ -153,10 +153,15 @@ def _profile_page(user: User, *, new_token: dict[str, str] | None = None,
                   errors: dict[str, Any] | None = None) -> str:
     # Each rendering of the token form gets a one-time id, so sending the same form twice (a
     # browser reload of the page that shows a new secret) cannot create a second token.
-    session["token_form"] = secrets.token_urlsafe(16)
+    # The last few stay valid, so a second tab (or an earlier rendering) still works.
+    form_id = secrets.token_urlsafe(16)
+    session["token_forms"] = [*session.get("token_forms", [])[-(OPEN_TOKEN_FORMS - 1):], form_id]
     return render_template("accounts/profile.html", user=user, tokens=services.list_user_tokens(user),
                            new_token=new_token, scopes=TokenScope.values(), errors=errors or {},
-                           token_form=session["token_form"])
+                           token_form=form_id)
+
+
+OPEN_TOKEN_FORMS = 5  # renderings of the token form whose submission is still accepted
 
 
 @bp.get("/akun")
@@ -187,8 +192,11 @@ def change_password() -> Any:
 def create_token() -> Any:
     user = signed_in()
     form_id = request.form.get("token_form", "")
-    expected = session.pop("token_form", None)
-    if not expected or not secrets.compare_digest(form_id.encode(), str(expected).encode()):
+    open_forms = [str(f) for f in session.get("token_forms", [])]
+    match = next((f for f in open_forms if secrets.compare_digest(form_id.encode(), f.encode())), None)
+    if match is not None:
+        session["token_forms"] = [f for f in open_forms if f != match]
+    if not form_id or match is None:
         flash(_("Tidak ada token yang dibuat: formulir itu sudah pernah dikirim atau sudah usang. Rahasia token "
                 "hanya ditampilkan sekali; bila belum sempat Anda salin, cabut token itu lalu buat yang baru "
                 "dengan formulir di bawah."), "error")

@@ -84,6 +84,21 @@ def test_new_token_secret_never_travels_in_the_cookie(app, scratch_client, users
     assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 1
 
 
+def test_token_form_in_an_older_tab_still_works_once(scratch_client, users):
+    """The one-time form id must not make a second tab's (older) form fail."""
+    sign_in(scratch_client, "produsen")
+    forms = []
+    for _ in range(2):  # two tabs
+        page = scratch_client.get("/akun").get_data(as_text=True)
+        forms.append(dict(re.findall(r'type="hidden" name="(csrf_token|token_form)" value="([^"]*)"', page)))
+    first = scratch_client.post("/akun/token", data={**forms[0], "name": "Tab satu", "scope": "read"})
+    assert first.status_code == 200 and "sdp_" in first.get_data(as_text=True)
+    second = scratch_client.post("/akun/token", data={**forms[1], "name": "Tab dua", "scope": "read"})
+    assert second.status_code == 200 and "sdp_" in second.get_data(as_text=True)
+    assert scratch_client.post("/akun/token", data={**forms[0], "name": "Lagi", "scope": "read"}).status_code == 303
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 2
+
+
 # --------------------------------------------------------------------------- enumeration
 
 
