@@ -276,3 +276,11 @@ def test_reset_link_of_a_deactivated_account_is_refused_and_audited(scratch_clie
     assert resp.status_code == 400 and "dinonaktifkan" in resp.get_data(as_text=True)
     denied = db.session.scalars(select(AuditLog).where(AuditLog.action == "access.denied")).all()
     assert [d.object_id for d in denied] == [f"POST {link}"[:64]]
+
+
+def test_token_help_shows_the_header_literally(scratch_client, users):
+    """The help text's ``<token>`` placeholder is text, not an (invisible) HTML tag."""
+    sign_in(scratch_client, "produsen")
+    for lang in ("id", "en"):
+        html = scratch_client.get(f"/akun?lang={lang}").get_data(as_text=True)
+        assert "Authorization: Bearer &lt;token&gt;" in html, lang
