@@ -168,29 +168,58 @@ def scratch_client(app: Flask) -> FlaskClient:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture()
+def queue(app: Flask) -> Iterator[Any]:
+    """The validation queue, empty at the start and at the end. Use it only in tests that run
+    a worker: an ``empty()`` elsewhere could drop that test's job. Jobs other tests leave
+    behind name rows that are gone by then; a worker skips them."""
+    from satudata import jobs
+
+    q = jobs.get_queue("validation")
+    q.empty()
+    yield q
+    q.empty()
+
+
+# Settings a test app may change that its child processes (workers, servers) must share.
+CHILD_SETTINGS = ("VALIDATION_STALE_AFTER", "VALIDATION_ENGINE", "VALIDATION_JOB_TIMEOUT", "EXPORT_JOB_TIMEOUT",
+                  "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "AUDIT_ANONYMOUS_DENIALS_PER_MINUTE",
+                  "ELASTICSEARCH_URL", "ELASTICSEARCH_INDEX")
+
+
+def satudata_env(app: Flask, **extra: Any) -> dict[str, str]:
+    """The environment of a worker or server process configured like ``app`` (its database,
+    schema, Redis, storage, search index and the settings a test may have changed)."""
+    import json
+
+    settings: dict[str, Any] = {
+        "INSTANCE_PATH": app.instance_path,
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "REDIS_URL": app.config["REDIS_URL"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "BASE_URL": app.config["BASE_URL"],
+        "STORAGE_PATH": app.config["STORAGE_PATH"],
+        "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
+        **{key: app.config[key] for key in CHILD_SETTINGS if app.config.get(key) is not None},
+        **extra,
+    }
+    if app.config.get("TEST_SCHEMA"):
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.update({f"SATUDATA_{key}": value if isinstance(value, str) else json.dumps(value)
+                for key, value in settings.items()})
+    return env
+
+
 def run_worker(app: Flask, queue: str, timeout: int = 180) -> Any:
     """Run a real ``satudata worker --burst`` process on ``queue`` with this test app's
     database, Redis, storage and search index; returns the finished process."""
-    import json
     import subprocess
     import sys
 
-    env = {
-        **os.environ,
-        "SATUDATA_INSTANCE_PATH": app.instance_path,
-        "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
-        "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
-        "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
-        "SATUDATA_BASE_URL": app.config["BASE_URL"],
-        "SATUDATA_STORAGE_PATH": app.config["STORAGE_PATH"],
-        "SATUDATA_SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
-        "PYTHONPATH": str(ROOT),
-    }
-    if app.config.get("TEST_SCHEMA"):
-        env["SATUDATA_SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     return subprocess.run(
         [sys.executable, "-m", "satudata.cli", "worker", "--queue", queue, "--burst"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        env=satudata_env(app), cwd=ROOT, capture_output=True, text=True, timeout=timeout,
     )
 
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from satudata import jobs
 from satudata.accounts import services as accounts
 from satudata.accounts.models import AuditLog
 from satudata.api.openapi import WORKSPACE_OPERATIONS
@@ -35,17 +34,6 @@ BAD = HEADER + ("14.07,Rokan Hilir,2025,Dokter Umum,-3\n"
 GOOD = HEADER + ("14.07,Rokan Hilir,2025,Dokter Umum,41\n"
                  "14.07,Rokan Hilir,2025,Perawat,388\n"
                  "14.71,Pekanbaru,2025,Bidan,512\n")
-
-
-@pytest.fixture()
-def queue(app: Any) -> Any:
-    """The validation queue, empty at the start. Only the test that runs a worker uses it: an
-    ``empty()`` elsewhere could drop that test's job when tests run in parallel. Jobs the
-    other tests leave behind name rows that are gone by then; a worker skips them."""
-    q = jobs.get_queue("validation")
-    q.empty()
-    yield q
-    q.empty()
 
 
 @pytest.fixture()

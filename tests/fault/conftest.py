@@ -14,7 +14,6 @@ hang guard (:func:`wait_for`), never a timing assertion.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -35,7 +34,7 @@ import requests
 from flask import Flask
 
 from tests.accounts.conftest import PASSWORD, orgs, tokens, users  # noqa: F401  (fixtures)
-from tests.conftest import ROOT, drop_schema, make_app
+from tests.conftest import ROOT, drop_schema, make_app, satudata_env
 from tests.workspace.conftest import vocab  # noqa: F401  (fixture)
 
 T = TypeVar("T")
@@ -154,30 +153,6 @@ def processes(tmp_path: Path) -> Iterator[Processes]:
         yield procs
     finally:
         procs.stop_all()
-
-
-def satudata_env(app: Flask, **extra: Any) -> dict[str, str]:
-    """The environment of a server or worker process configured like ``app``."""
-    settings = {
-        "INSTANCE_PATH": app.instance_path,
-        "DATABASE_URL": app.config["DATABASE_URL"],
-        "REDIS_URL": app.config["REDIS_URL"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "BASE_URL": app.config["BASE_URL"],
-        "STORAGE_PATH": app.config["STORAGE_PATH"],
-        "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
-        **{key: app.config[key] for key in SETTINGS if key in app.config},
-        **extra,
-    }
-    if app.config.get("ELASTICSEARCH_URL"):
-        settings["ELASTICSEARCH_URL"] = app.config["ELASTICSEARCH_URL"]
-        settings["ELASTICSEARCH_INDEX"] = app.config["ELASTICSEARCH_INDEX"]
-    if app.config.get("TEST_SCHEMA"):
-        settings["SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.update({f"SATUDATA_{key}": value if isinstance(value, str) else json.dumps(value)
-                for key, value in settings.items()})
-    return env
 
 
 @contextmanager

@@ -25,20 +25,11 @@ from satudata.accounts.models import ApiToken, AuditLog, User
 from satudata.extensions import db
 from tests.accounts.conftest import PASSWORD, bearer
 from tests.factories import SYSTEM
+from tests.security.conftest import csrf, sign_in
 
 HUGE = "9" * 30
 
 
-def csrf(client: FlaskClient, path: str = "/masuk") -> str:
-    html = client.get(path).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
-    resp = client.post("/masuk", data={"login": username, "password": password, "csrf_token": csrf(client)})
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
 
 
 def without_csrf(html: str) -> str:

@@ -34,7 +34,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import Resource, ValidationStatus
 from satudata.extensions import db
 from satudata.validation import tasks as validation_tasks
-from tests.conftest import ROOT, run_worker
+from tests.conftest import ROOT, run_worker, satudata_env
 from tests.factories import SYSTEM, make_dataset
 
 ROWS = 200_000
@@ -68,23 +68,6 @@ def _valid_table(data: bytes, filename: str = "besar.csv") -> Resource:
     return db.session.get(Resource, res.id)
 
 
-def _worker_env(app: Flask) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "SATUDATA_INSTANCE_PATH": app.instance_path,
-        "SATUDATA_DATABASE_URL": app.config["DATABASE_URL"],
-        "SATUDATA_REDIS_URL": app.config["REDIS_URL"],
-        "SATUDATA_SECRET_KEY": app.config["SECRET_KEY"],
-        "SATUDATA_BASE_URL": app.config["BASE_URL"],
-        "SATUDATA_STORAGE_PATH": app.config["STORAGE_PATH"],
-        "SATUDATA_SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
-        "PYTHONPATH": str(ROOT),
-    }
-    if app.config.get("TEST_SCHEMA"):
-        env["SATUDATA_SQLALCHEMY_ENGINE_OPTIONS"] = json.dumps(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-    return env
-
-
 def _scratch(root: Path) -> list[Path]:
     """What builds leave in ``exports/tmp`` besides the lock files."""
     tmp = root / "tmp"
@@ -95,7 +78,7 @@ def _kill_mid_xlsx(app: Flask, root: Path) -> None:
     """Start a real worker on the default queue and SIGKILL it (and its work horse) while it
     writes the XLSX."""
     worker = subprocess.Popen([sys.executable, "-m", "satudata.cli", "worker", "--queue", "default", "--burst"],
-                              env=_worker_env(app), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=satudata_env(app), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 300  # a hang guard only
         while not any(".xlsx" in str(p.relative_to(root)) for p in _scratch(root)):

@@ -19,20 +19,11 @@ from satudata.accounts.models import AuditLog, OutboxMessage
 from satudata.extensions import db
 from tests.accounts.conftest import PASSWORD
 from tests.factories import SYSTEM
+from tests.security.conftest import csrf, sign_in
 
 NEW_PASSWORD = "kata-sandi-baru-456"
 
 
-def csrf(client: FlaskClient, path: str = "/masuk") -> str:
-    html = client.get(path).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html[:500]
-    return found.group(1)
-
-
-def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
-    resp = client.post("/masuk", data={"login": username, "password": password, "csrf_token": csrf(client)})
-    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
 
 
 def saved_cookie(client: FlaskClient, name: str = "session") -> str:

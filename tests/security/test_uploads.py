@@ -47,14 +47,6 @@ API = "/api/v1/workspace"
 
 
 @pytest.fixture()
-def queue(app: Flask) -> Iterator[Any]:
-    q = jobs.get_queue("validation")
-    q.empty()
-    yield q
-    q.empty()
-
-
-@pytest.fixture()
 def draft(users: dict[str, Any], orgs: dict[str, Any]) -> Dataset:
     dataset = catalog.create_workspace_dataset(users["produsen"], orgs["dinkes"],
                                                {"title": "Tenaga Kesehatan per Puskesmas"})

@@ -49,14 +49,6 @@ CSV = "kode,jumlah\nR-1,4\nR-2,7\n"
 
 
 @pytest.fixture()
-def queue(app: Flask) -> Any:
-    q = jobs.get_queue("validation")
-    q.empty()
-    yield q
-    q.empty()
-
-
-@pytest.fixture()
 def draft(users: dict[str, Any], orgs: dict[str, Any]) -> Dataset:
     dataset = catalog.create_workspace_dataset(users["produsen"], orgs["dinkes"], {"title": "Kode Puskesmas"})
     catalog.upload_resource(users["produsen"], dataset, io.BytesIO(CSV.encode()), filename="kode.csv")

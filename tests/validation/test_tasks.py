@@ -29,14 +29,6 @@ SCHEMA = {
 BAD_CSV = "kode_wilayah,kecamatan,laki_laki,perempuan\n14.07.01,Kubu,20350,19410\n14.07.99,,-5,x\n"
 
 
-@pytest.fixture()
-def queue(app):
-    q = jobs.get_queue("validation")
-    q.empty()
-    yield q
-    q.empty()
-
-
 def _resource(db, csv: str | None = None, **fields) -> Resource:
     dataset = make_dataset(publish=False, **({"csv": csv} if csv is not None else {}))
     resource = dataset.resources[0]

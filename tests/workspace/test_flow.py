@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from satudata import jobs
 from satudata.accounts.models import AuditLog
 from satudata.catalog.models import Dataset, DatasetState, Resource, ResourceRevision
 from satudata.extensions import db
@@ -28,14 +27,6 @@ SCHEMA = {
 }
 BAD = "puskesmas,dokter,perawat\nBagan Siapiapi,4,20\nBangko,-1,x\n,2,3\n"
 GOOD = "puskesmas,dokter,perawat\nBagan Siapiapi,4,20\nBangko,1,7\nKubu,2,3\n"
-
-
-@pytest.fixture()
-def queue(app: Any) -> Any:
-    q = jobs.get_queue("validation")
-    q.empty()
-    yield q
-    q.empty()
 
 
 def _create(client: Any, **overrides: Any) -> Dataset:
