@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Flask
 
-__version__ = "0.1.0"
+from satudata.version import __version__
+
+__all__ = ["Portal", "__version__", "create_app"]
 
 
 class Portal(Flask):
@@ -37,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application. ``config`` overrides defaults and environment (tests use it)."""
     from satudata import config as config_mod
     from satudata import errors, security, templating
+    from satudata.authz import AnonymousActor
     from satudata.extensions import babel, csrf, db, login, migrate
 
     instance_path = (config or {}).get("INSTANCE_PATH") or config_mod.instance_path()
@@ -48,12 +51,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=templating.select_locale, timezone_selector=templating.select_timezone)
     csrf.init_app(app)
     login.init_app(app)
+    login.anonymous_user = AnonymousActor
     errors.register(app)
     security.init_app(app)
     templating.register(app)
 
-    # The domains, in one explicit list: policies register their rules on import, then each
-    # domain's blueprints are mounted.
+    # The domains, in one explicit list, lowest first (docs/architecture.md): policies register
+    # their rules on import; each domain's ``init_app`` connects what it does for the kernel or
+    # in answer to a lower domain's signals; then the blueprints are mounted.
+    from satudata import accounts, search, validation
     from satudata.accounts import api as accounts_api
     from satudata.accounts import policy as _accounts_policy  # noqa: F401
     from satudata.accounts import views as accounts_views
@@ -62,13 +68,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
     from satudata.review import models as _review_models  # noqa: F401
+    from satudata.review import views as review_views
     from satudata.search import views as search_views
     from satudata.validation import models as _validation_models  # noqa: F401
     from satudata.validation import policy as _validation_policy  # noqa: F401
     from satudata.validation import views as validation_views
 
+    for domain in (accounts, validation, search):
+        domain.init_app(app)
     domains = (
-        catalog_views.bp, catalog_views.workspace_bp, validation_views.bp, search_views.bp, accounts_views.bp,
+        catalog_views.bp, review_views.bp, validation_views.bp, search_views.bp, accounts_views.bp,
         ckan.bp, rest.bp, accounts_api.bp, workspace_api.bp, health.bp,
     )
     for blueprint in domains:

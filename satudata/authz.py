@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import Any, Protocol
 
 from satudata.db import StrEnum
 from satudata.errors import Forbidden
-
-if TYPE_CHECKING:
-    from satudata.accounts.models import User
 
 
 class Permission(StrEnum):
@@ -75,7 +72,17 @@ class AnonymousActor:
         return None
 
 
-Actor = Union["User", SystemActor, AnonymousActor]
+class UserActor(Protocol):
+    """A signed-in person (``accounts.models.User`` is the one implementation; the kernel names
+    the shape, not the class, because it imports no domain)."""
+
+    id: Any
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+
+Actor = UserActor | SystemActor | AnonymousActor
 
 Predicate = Callable[[Any, Any], bool]
 _RULES: dict[Permission, Predicate] = {}

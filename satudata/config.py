@@ -83,7 +83,7 @@ class Defaults:
     API_MAX_ROWS = 1000
     # Bounds on one search request, for anyone may search (CKAN package_search and
     # package_autocomplete, REST /api/v1/datasets, the /dataset page; checked in
-    # satudata/search/limits.py before parsing). Past one, the answer is a validation error
+    # satudata/search_limits.py before parsing). Past one, the answer is a validation error
     # naming it. 20,000 fq clauses once cost 116 s, 3.8 GB and a 500 (issue #16).
     # Filter clauses, fq and fq_list together (REST and the pages: filter values). CKAN
     # clients send a few (harvesters one or two); each is a subquery of the database fallback,

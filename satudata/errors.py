@@ -8,6 +8,7 @@ a template that looks like the site and says what to do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
@@ -124,19 +125,32 @@ def roll_back_refused(err: DomainError) -> None:
         _record_denial(err)
 
 
+# Writes the ``access.denied`` audit row: ``(actor, action, target_type, target_id, data)``.
+# The audit log belongs to accounts, which registers its writer when the app starts (the
+# kernel imports no domain); until then a refusal is not recorded.
+DenialRecorder = Callable[[Any, str, str, str, dict[str, Any]], Any]
+_denial_recorder: DenialRecorder | None = None
+
+
+def record_denials_with(recorder: DenialRecorder) -> None:
+    """Register the function that writes a refusal to the audit log (accounts does, at start-up)."""
+    global _denial_recorder
+    _denial_recorder = recorder
+
+
 def _record_denial(err: DomainError) -> None:
     from flask_login import current_user
 
-    from satudata.accounts.services import audit
     from satudata.extensions import db
 
     db.session.rollback()
-    from satudata.authz import AnonymousActor
-
-    actor = getattr(g, "api_user", None) or current_user._get_current_object() or AnonymousActor()
+    # Flask-Login's anonymous user is ``authz.AnonymousActor`` (set in create_app).
+    actor = getattr(g, "api_user", None) or current_user._get_current_object()
+    if _denial_recorder is None:
+        return
     if not getattr(actor, "is_authenticated", False) and not _anonymous_denial_allowed():
         return  # the refusal stands; only its audit row is skipped (see _anonymous_denial_allowed)
-    audit(actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
+    _denial_recorder(actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
           {"message": err.message})
     db.session.commit()
 

@@ -152,10 +152,8 @@ def run_job(name: str, *args: Any, **kwargs: Any) -> Any:
     if has_app_context():
         return func(*args, **kwargs)
     app = _worker_app
-    if app is None:
-        from satudata import create_app
-
-        app = create_app()
+    if app is None:  # the kernel does not import the app factory: the worker hands it the app
+        raise RuntimeError("jobs run in `satudata worker` (or under an app context), which builds the app")
     with app.app_context():
         try:
             return func(*args, **kwargs)

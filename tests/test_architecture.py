@@ -23,8 +23,8 @@ NO_ACTOR = {
     "satudata.accounts.services.reset_password": "the signed single-use token is the authority",
     "satudata.accounts.services.authenticate_token": "the token is the authority",
     "satudata.accounts.services.queue_mail": "internal: called by services that already required",
-    "satudata.catalog.services.record_download": "a public counter, not a change of data",
-    "satudata.catalog.services.get_or_create_tags": "internal: called by services that already required",
+    "satudata.catalog.services.catalogue.record_download": "a public counter, not a change of data",
+    "satudata.catalog.services.catalogue.get_or_create_tags": "internal: called by services that already required",
 }
 
 # Routes that change state without a signed-in user, and why.
@@ -39,7 +39,13 @@ AUTH_CALLS = ("require(", "admin(", "api_actor(TokenScope.WRITE)", "signed_in()"
 
 
 def _service_modules() -> list[Path]:
-    return sorted(PACKAGE.glob("*/services.py"))
+    """Every service module: ``<domain>/services.py`` and each module of a ``services/`` package."""
+    return sorted([*PACKAGE.rglob("services.py"), *PACKAGE.rglob("services/*.py")])
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _functions(path: Path) -> list[ast.FunctionDef]:
@@ -47,9 +53,15 @@ def _functions(path: Path) -> list[ast.FunctionDef]:
     return [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
 
 
-@pytest.mark.parametrize("path", _service_modules(), ids=lambda p: p.parent.name)
+def test_service_modules_include_packages():
+    modules = {_module_name(p) for p in _service_modules()}
+    assert {"satudata.accounts.services", "satudata.catalog.services.catalogue",
+            "satudata.catalog.services.workspace"} <= modules
+
+
+@pytest.mark.parametrize("path", _service_modules(), ids=_module_name)
 def test_mutating_services_require_permission(path):
-    module = "satudata." + path.parent.name + ".services"
+    module = _module_name(path)
     missing = []
     for fn in _functions(path):
         name = f"{module}.{fn.name}"
@@ -98,3 +110,160 @@ def test_only_config_reads_environment():
 def test_no_legacy_query_api():
     hits = [str(p) for p in PACKAGE.rglob("*.py") if re.search(r"\.query\.(filter|get|all|first)", p.read_text())]
     assert hits == []
+
+
+# --------------------------------------------------------------------------- dependencies point one way
+
+# The layers, lowest first (docs/architecture.md, DESIGN.md §2). A module may import its own
+# layer and the ones below it, never one above; the kernel imports no domain. The app factory
+# (``satudata/__init__.py``), the CLI and the demo loader sit on top and may import anything.
+KERNEL = "kernel"
+LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
+    (KERNEL, frozenset({"config", "db", "extensions", "authz", "errors", "jobs", "security", "templating", "limits",
+                        "search_limits", "version", "reference", "tabular", "migrations"})),
+    ("accounts", frozenset({"accounts"})),
+    ("catalog", frozenset({"catalog"})),
+    ("validation", frozenset({"validation"})),
+    ("review", frozenset({"review"})),
+    ("search", frozenset({"search"})),
+    ("api", frozenset({"api"})),
+    ("app", frozenset({"", "cli", "demo"})),  # "" is satudata/__init__.py
+)
+
+
+def _modules(package: Path) -> dict[str, Path]:
+    found = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return found
+
+
+def _imports(package: Path) -> list[tuple[str, str, Path, int]]:
+    """Every import between modules of ``package`` (function-level and TYPE_CHECKING ones too):
+    ``(importer, imported, file, line)``. ``from a import b`` counts as importing ``a.b`` when
+    that is a module, else ``a``."""
+    modules = _modules(package)
+    root = package.name
+    edges = []
+    for name, path in modules.items():
+        is_package = path.name == "__init__.py"
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = name.split(".") if is_package else name.split(".")[:-1]
+                    base = base[:len(base) - (node.level - 1)]
+                    source = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    source = node.module or ""
+                targets = [f"{source}.{alias.name}" if f"{source}.{alias.name}" in modules else source
+                           for alias in node.names]
+            for target in targets:
+                if target != root and not target.startswith(root + "."):
+                    continue
+                while target not in modules:  # ``import a.b.c`` of a name inside a module
+                    target = target.rpartition(".")[0]
+                if target != name:
+                    edges.append((name, target, path.relative_to(package.parent), node.lineno))
+    return edges
+
+
+def _layer(module: str) -> int:
+    unit = module.split(".")[1] if "." in module else ""
+    for rank, (_, members) in enumerate(LAYERS):
+        if unit in members:
+            return rank
+    raise AssertionError(f"{module} belongs to no layer: add it to LAYERS and docs/architecture.md")
+
+
+def _where(path: Path, line: int) -> str:
+    return f"{path}:{line}"
+
+
+def upward_imports(package: Path) -> list[str]:
+    return [f"{_where(path, line)}: {src} ({LAYERS[_layer(src)][0]}) imports {dst} ({LAYERS[_layer(dst)][0]})"
+            for src, dst, path, line in _imports(package) if _layer(dst) > _layer(src)]
+
+
+def kernel_imports_of_domains(package: Path) -> list[str]:
+    return [f"{_where(path, line)}: kernel module {src} imports {dst}"
+            for src, dst, path, line in _imports(package) if _layer(src) == 0 and _layer(dst) != 0]
+
+
+def import_cycles(package: Path) -> list[str]:
+    """Each cycle of the module graph, as its imports (file:line) in order."""
+    graph: dict[str, dict[str, tuple[Path, int]]] = {}
+    for src, dst, path, line in _imports(package):
+        graph.setdefault(src, {}).setdefault(dst, (path, line))
+    cycles, done = [], set()
+    for start in sorted(graph):
+        # The shortest way back to ``start``, if there is one (breadth first).
+        back: dict[str, str] = {}
+        frontier = [start]
+        while frontier and start not in back:
+            following = []
+            for node in frontier:
+                for nxt in sorted(graph.get(node, {})):
+                    if nxt not in back:
+                        back[nxt] = node
+                        following.append(nxt)
+            frontier = following
+        if start not in back:
+            continue
+        path_nodes = [start]
+        while back[path_nodes[-1]] != start:
+            path_nodes.append(back[path_nodes[-1]])
+        ring = [start, *reversed(path_nodes[1:]), start]
+        key = frozenset(ring)
+        if key in done:
+            continue
+        done.add(key)
+        cycles.append(" -> ".join(f"{a} ({_where(*graph[a][b])})" for a, b in zip(ring, ring[1:], strict=False))
+                      + f" -> {start}")
+    return cycles
+
+
+def test_every_module_has_a_layer():
+    for module in _modules(PACKAGE):
+        _layer(module)
+
+
+def test_no_import_against_the_order():
+    offenders = upward_imports(PACKAGE)
+    assert not offenders, "imports of a higher layer (send a signal or move the code):\n" + "\n".join(offenders)
+
+
+def test_kernel_imports_no_domain():
+    offenders = kernel_imports_of_domains(PACKAGE)
+    assert not offenders, "the kernel imports no domain (let the domain register a hook):\n" + "\n".join(offenders)
+
+
+def test_no_import_cycles():
+    cycles = import_cycles(PACKAGE)
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def test_the_import_checks_catch_violations(tmp_path):
+    """The checks on a planted package: an upward import inside a function, a kernel module
+    importing a domain, and a cycle (``from . import`` included)."""
+    package = tmp_path / "satudata"
+    for folder in ("catalog", "search"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "errors.py").write_text("from satudata.catalog import models\n")
+    (package / "catalog" / "models.py").write_text("def f():\n    from satudata.search import services\n")
+    (package / "search" / "services.py").write_text("from . import documents\n")
+    (package / "search" / "documents.py").write_text("import satudata.search.services\n")
+    assert upward_imports(package) == [
+        "satudata/catalog/models.py:2: satudata.catalog.models (catalog) imports satudata.search.services (search)",
+        "satudata/errors.py:1: satudata.errors (kernel) imports satudata.catalog.models (catalog)",
+    ]
+    assert kernel_imports_of_domains(package) == [
+        "satudata/errors.py:1: kernel module satudata.errors imports satudata.catalog.models"]
+    assert import_cycles(package) == [
+        "satudata.search.documents (satudata/search/documents.py:1) -> satudata.search.services "
+        "(satudata/search/services.py:1) -> satudata.search.documents"]

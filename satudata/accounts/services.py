@@ -22,6 +22,7 @@ from sqlalchemy import Engine, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from satudata import jobs
+from satudata.accounts import events
 from satudata.accounts.models import (
     ApiToken,
     AuditLog,
@@ -423,9 +424,7 @@ def update_organization(actor: Actor, org: Organization, *, parent: Organization
     audit(actor, "organization.update", "organization", org.id,
           {"before": before, "after": {k: str(getattr(org, k)) for k in before}})
     if before.get("name") not in (None, org.name):
-        from satudata.search import services as search
-
-        search.schedule_organization_reindex(org)  # its datasets are found by its name
+        events.organization_renamed.send(org)  # its datasets are found by its name
     return org
 
 

@@ -27,7 +27,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
-from satudata import __version__
+from satudata import search_limits as limits
 from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization
 from satudata.api.ckan_dicts import (
@@ -44,9 +44,9 @@ from satudata.catalog.models import Frequency, Topic
 from satudata.catalog.services import DatasetFilter
 from satudata.db import utcnow
 from satudata.errors import Forbidden, Invalid, NotFound, ckan_error
-from satudata.search import limits
 from satudata.search import services as search
 from satudata.search.backend import MAX_FILTER_VALUES, SearchUnavailable
+from satudata.version import __version__
 
 bp = Blueprint("ckan", __name__)
 

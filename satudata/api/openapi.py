@@ -20,9 +20,9 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
-from satudata import __version__
 from satudata.accounts import serializers as account_forms
 from satudata.api import serializers as s
+from satudata.version import __version__
 
 OPENAPI_VERSION = "3.1.0"
 BEARER = "bearerAuth"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 import duckdb
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from satudata import search_limits as limits
 from satudata.accounts import services as accounts
 from satudata.api import openapi
 from satudata.api import serializers as s
@@ -23,7 +24,6 @@ from satudata.catalog import services as catalog
 from satudata.catalog import tables
 from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, NotFound
-from satudata.search import limits
 from satudata.search import services as search
 from satudata.search.backend import SearchUnavailable
 from satudata.security import public_url

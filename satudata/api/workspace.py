@@ -2,7 +2,7 @@
 API tokens: "Dataset saya", drafts and their metadata, uploads and links, re-uploads, Table
 Schemas, validation reports, and submitting to the walidata.
 
-These are the operations of the web workspace (``satudata/catalog/views/workspace.py``) and go
+These are the operations of the web workspace (``satudata/review/views.py``) and go
 through the same services (``catalog.services``, ``review.services``), which authorise and
 audit every change, so the UI and the API cannot disagree. As everywhere under ``/api/``, only
 a bearer token authenticates (a session cookie never does); reads need the ``read`` scope,

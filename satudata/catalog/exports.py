@@ -88,8 +88,8 @@ from slugify import slugify
 from satudata.catalog.models import Resource, ValidationStatus
 from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, DomainError, NotFound
-from satudata.validation import convert
-from satudata.validation.engine import UnusableInput, resolve_schema
+from satudata.tabular import convert
+from satudata.tabular.schema import UnusableInput, resolve_schema
 
 try:  # a lock is an optimisation (no double work); correctness comes from the atomic rename
     import fcntl
@@ -290,7 +290,7 @@ def _source_path(resource: Resource) -> Path:
 def _table_schema(resource: Resource) -> dict[str, Any] | None:
     """The Table Schema the table was validated against, resolved as the validation job does
     (inline, else ``schema_ref`` from the library); raises ``UnusableInput``."""
-    from satudata.validation.tasks import resource_schema
+    from satudata.catalog.services import resource_schema
 
     return resolve_schema(resource_schema(resource), current_app.config.get("SCHEMAS_PATH"))
 
@@ -413,7 +413,7 @@ def _columns(labels: list[str], descriptor: dict[str, Any] | None, *, structured
         return [_Column(name=label, type="string", read=None) for label in labels]
     from frictionless import Schema
 
-    from satudata.validation import patterns
+    from satudata.tabular import patterns
 
     patterns.install()  # the cell readers check ``pattern`` too: never with Python's backtracking re
     schema = Schema.from_descriptor(json.loads(json.dumps(descriptor)))

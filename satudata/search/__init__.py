@@ -5,8 +5,10 @@ the index holds one document per *published*, *publik* dataset (built from its p
 version by ``documents.py``) and can be rebuilt from the database at any time
 (``satudata search reindex``).
 
-- ``backend.py``: the ``SearchBackend`` protocol every engine implements, the query and
-  response types, input normalisation shared by all engines, and ``get_backend(app)``.
+- ``protocol.py``: the ``SearchBackend`` protocol every engine implements, the query and
+  response types, and input normalisation shared by all engines.
+- ``backend.py``: ``get_backend(app)`` (the engine ``SEARCH_BACKEND`` names), re-exporting
+  the protocol's names for callers.
 - ``embedded.py``: tantivy in ``<instance>/search/`` (the single-machine default).
 - ``elasticsearch.py``: Elasticsearch 8 behind a versioned index and an alias (production).
 - ``text.py`` / ``synonyms.py`` / ``query.py`` / ``highlight.py``: Indonesian analysis
@@ -17,3 +19,44 @@ version by ``documents.py``) and can be rebuilt from the database at any time
 - ``tasks.py``: the RQ jobs of the ``search`` queue, the only writer of the index.
 - ``cli.py``: ``satudata search reindex|status``.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Follow the lower domains' changes (they send signals; search reindexes after commit) and
+    answer the public catalogue's listings."""
+    from satudata.accounts import events as accounts_events
+    from satudata.catalog import events as catalog_events
+    from satudata.catalog.views import public
+
+    accounts_events.organization_renamed.connect(_organization_renamed)
+    catalog_events.dataset_published.connect(_dataset_published)
+    public.use_search_engine(_public_listing_search)
+
+
+def _public_listing_search(text: str, filters: Any, **options: Any) -> Any:
+    """The public catalogue's listings, from the engine; ``None`` when it is down."""
+    from satudata.search import services
+    from satudata.search.backend import SearchUnavailable
+
+    try:
+        return services.search_datasets(text, filters, **options)
+    except SearchUnavailable:
+        return None
+
+
+def _organization_renamed(organization: Any, **_: Any) -> None:
+    from satudata.search import services
+
+    services.schedule_organization_reindex(organization)
+
+
+def _dataset_published(dataset: Any, **_: Any) -> None:
+    from satudata.search import services
+
+    services.schedule_reindex(dataset)

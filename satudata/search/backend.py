@@ -1,220 +1,43 @@
-"""The one interface every search engine implements, and the rules all of them share.
-
-``SearchBackend`` is a protocol: ``embedded.EmbeddedBackend`` (tantivy) and
-``elasticsearch.ElasticsearchBackend`` implement it, and ``get_backend(app)`` picks one by
-``SEARCH_BACKEND``. Input is checked once, here (``normalise_query``), before any engine
-sees it, so every engine answers bad input the same way: unknown filters, facets and sorts
-are ``Invalid`` with a message in Bahasa Indonesia; text is cleaned and never parsed as
-query syntax; a page past the end is an empty page with the real total. An engine that cannot
-be reached raises ``SearchUnavailable``, never its own exception.
-"""
+"""Choosing the search engine: ``get_backend(app)`` makes the one ``SEARCH_BACKEND`` names, once
+per app, and ``synonym_store(app)`` the deployment's synonym list. The interface the engines
+implement is ``protocol.py`` (re-exported here, so callers need one import)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from flask import Flask, current_app
-from markupsafe import Markup
 
-from satudata.errors import DomainError, Invalid
-from satudata.search.query import clean_text
+from satudata.search.protocol import (
+    DEFAULT_FACETS,
+    EXTENSION_KEY,
+    FACET_KEYS,
+    FILTER_KEYS,
+    KEY_ALIASES,
+    MAX_FACET_LIMIT,
+    MAX_FILTER_VALUES,
+    MAX_OFFSET,
+    MAX_PER_PAGE,
+    SORTS,
+    SearchBackend,
+    SearchHit,
+    SearchQuery,
+    SearchResponse,
+    SearchUnavailable,
+    Suggestion,
+    batched,
+    epoch_if_missing,
+    normalise_filters,
+    normalise_query,
+    sort_facet,
+)
+from satudata.search.synonyms import SynonymStore
 
-if TYPE_CHECKING:
-    from satudata.search.documents import SearchDocument
-    from satudata.search.synonyms import SynonymStore
-
-# Filter and facet keys (``region`` is accepted as another name for ``kode_wilayah``).
-FACET_KEYS = ("organization", "topic", "tag", "format", "licence", "year", "frequency", "kode_wilayah")
-FILTER_KEYS = FACET_KEYS
-KEY_ALIASES = {"region": "kode_wilayah", "license": "licence", "license_id": "licence", "groups": "topic",
-               "tags": "tag", "res_format": "format"}
-SORTS = ("relevance", "newest", "modified", "name", "downloads")
-DEFAULT_FACETS = ("organization", "topic", "tag", "format", "year", "licence")
-
-MAX_PER_PAGE = 1000
-MAX_FACET_LIMIT = 200
-MAX_FILTER_VALUES = 20
-MAX_OFFSET = 100_000  # deeper pages answer empty with the real total (both engines)
-EXTENSION_KEY = "satudata_search"
-
-
-class SearchUnavailable(DomainError):
-    """The search engine cannot be reached or failed; the rest of the site keeps working."""
-
-    status = 503
-    ckan_type = "Search Error"
-    code = "search_unavailable"
-
-    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            message or "Pencarian sedang tidak tersedia. Coba lagi beberapa saat lagi; "
-                       "katalog tetap bisa dijelajahi melalui halaman organisasi dan topik.",
-            details=details,
-        )
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """One search: text, filters (every value of every key must hold: AND), facets, sort and
-    page. ``offset`` (for CKAN's ``start``) overrides ``page`` when given."""
-
-    text: str = ""
-    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    facets: Sequence[str] = DEFAULT_FACETS
-    facet_limit: int = 50
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = 20
-    offset: int | None = None
-    highlight: bool = True
-
-    @property
-    def start(self) -> int:
-        return self.offset if self.offset is not None else (self.page - 1) * self.per_page
-
-
-@dataclass
-class SearchHit:
-    id: str
-    score: float | None
-    title: str
-    slug: str = ""
-    highlights: dict[str, Markup] = field(default_factory=dict)  # "title", "description"
-
-
-@dataclass
-class SearchResponse:
-    hits: list[SearchHit]
-    total: int
-    facets: dict[str, list[tuple[str, int]]]  # key -> [(value, count)], most frequent first
-    page: int
-    per_page: int
-    offset: int
-    suggestion: str | None = None  # "did you mean", when nothing matched
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A title completion for the search box."""
-
-    id: str
-    slug: str
-    title: str
-
-
-@runtime_checkable
-class SearchBackend(Protocol):
-    """What the portal needs from a search engine. Documents are ``SearchDocument``s; ids are
-    dataset ids. Writes are idempotent (indexing a document replaces the one with its id)."""
-
-    name: str
-
-    def index(self, doc: SearchDocument) -> None: ...
-
-    def bulk_index(self, docs: Iterable[SearchDocument]) -> int: ...
-
-    def delete(self, doc_id: str) -> None: ...
-
-    def search(self, query: SearchQuery) -> SearchResponse: ...
-
-    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]: ...
-
-    def count(self) -> int: ...
-
-    def health(self) -> dict[str, Any]: ...
-
-    def create_index(self) -> None: ...
-
-    def drop_index(self) -> None: ...
-
-    def rebuild(self, docs: Iterable[SearchDocument]) -> int: ...
-
-
-# --------------------------------------------------------------------------- input rules
-
-
-def _bad(field_name: str, message: str, hint: str) -> Invalid:
-    return Invalid(message, details={field_name: [hint]})
-
-
-def normalise_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, list[str]]:
-    """Known keys only, canonical names, trimmed non-empty string values, no duplicates."""
-    out: dict[str, list[str]] = {}
-    for raw_key, raw_values in (filters or {}).items():
-        key = KEY_ALIASES.get(raw_key, raw_key)
-        if key not in FILTER_KEYS:
-            raise _bad("filter", f"Filter '{raw_key}' tidak dikenal.", f"Filter yang tersedia: {', '.join(FILTER_KEYS)}.")
-        values = [raw_values] if isinstance(raw_values, str | int) else list(raw_values or [])
-        for raw in values:
-            value = "" if raw is None else str(raw).strip()
-            if not value:
-                continue
-            if len(value) > 200:
-                raise _bad(key, f"Nilai filter '{key}' terlalu panjang.", "Gunakan nilai dari daftar facet.")
-            if key == "year" and not (value.isdigit() and len(value) == 4):
-                raise _bad("year", f"Tahun '{value[:20]}' tidak valid.", "Gunakan angka tahun, misalnya 2024.")
-            if key == "format":
-                value = value.upper()
-            if key in ("tag", "frequency"):
-                value = value.lower()
-            bucket = out.setdefault(key, [])
-            if value not in bucket:
-                bucket.append(value)
-            if len(bucket) > MAX_FILTER_VALUES:
-                raise _bad(key, f"Terlalu banyak nilai untuk filter '{key}'.", f"Paling banyak {MAX_FILTER_VALUES}.")
-    return {k: v for k, v in out.items() if v}
-
-
-def normalise_query(query: SearchQuery) -> SearchQuery:
-    """Check and clean ``query``; raise ``Invalid`` (in Bahasa Indonesia) for what cannot be
-    answered. Every backend calls this first."""
-    if query.sort not in SORTS:
-        raise _bad("sort", f"Urutan '{str(query.sort)[:40]}' tidak dikenal.", f"Pilih salah satu: {', '.join(SORTS)}.")
-    facets: list[str] = []
-    for raw in query.facets:
-        key = KEY_ALIASES.get(raw, raw)
-        if key not in FACET_KEYS:
-            raise _bad("facet", f"Facet '{str(raw)[:40]}' tidak dikenal.", f"Facet yang tersedia: {', '.join(FACET_KEYS)}.")
-        if key not in facets:
-            facets.append(key)
-    if not isinstance(query.page, int) or query.page < 1:
-        raise _bad("page", "Nomor halaman harus bilangan bulat positif.", "Mulai dari halaman 1.")
-    if not isinstance(query.per_page, int) or query.per_page < 1:
-        raise _bad("per_page", "Jumlah per halaman harus bilangan bulat positif.", f"Antara 1 dan {MAX_PER_PAGE}.")
-    if query.offset is not None and (not isinstance(query.offset, int) or query.offset < 0):
-        raise _bad("start", "Posisi awal tidak boleh negatif.", "Mulai dari 0.")
-    if not isinstance(query.facet_limit, int) or query.facet_limit < 1:
-        raise _bad("facet.limit", "Batas facet harus bilangan bulat positif.", f"Antara 1 dan {MAX_FACET_LIMIT}.")
-    return replace(
-        query,
-        text=clean_text(query.text),
-        filters=normalise_filters(query.filters),
-        facets=tuple(facets),
-        per_page=min(query.per_page, MAX_PER_PAGE),
-        facet_limit=min(query.facet_limit, MAX_FACET_LIMIT),
-    )
-
-
-def sort_facet(buckets: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
-    """Most frequent first, then by value, at most ``limit``."""
-    return sorted(((str(v), int(n)) for v, n in buckets if n > 0), key=lambda b: (-b[1], b[0]))[:limit]
-
-
-def epoch_if_missing(value: datetime | None) -> datetime:
-    return value or datetime(1970, 1, 1)
-
-
-# --------------------------------------------------------------------------- choosing an engine
+__all__ = ['DEFAULT_FACETS', 'EXTENSION_KEY', 'FACET_KEYS', 'FILTER_KEYS', 'KEY_ALIASES', 'MAX_FACET_LIMIT', 'MAX_FILTER_VALUES', 'MAX_OFFSET', 'MAX_PER_PAGE', 'SORTS', 'SearchBackend', 'SearchHit', 'SearchQuery', 'SearchResponse', 'SearchUnavailable', 'Suggestion', 'batched', 'epoch_if_missing', 'normalise_filters', 'normalise_query', 'sort_facet', "get_backend", "synonym_store"]
 
 
 def synonym_store(app: Flask) -> SynonymStore:
     """The deployment's synonym list (one per app)."""
-    from satudata.search.synonyms import SynonymStore
-
     store = app.extensions.get(EXTENSION_KEY + "_synonyms")
     if store is None:
         configured = app.config.get("SEARCH_SYNONYMS_PATH")
@@ -250,14 +73,3 @@ def get_backend(app: Flask | None = None) -> SearchBackend:
         raise ValueError(f"SEARCH_BACKEND must be 'embedded' or 'elasticsearch', not {name!r}")
     app.extensions[EXTENSION_KEY] = backend
     return backend
-
-
-def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -27,7 +27,8 @@ from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
 
-from satudata.search.backend import (
+from satudata.search.documents import SearchDocument
+from satudata.search.protocol import (
     MAX_OFFSET,
     MAX_PER_PAGE,
     SearchHit,
@@ -38,7 +39,6 @@ from satudata.search.backend import (
     normalise_query,
     sort_facet,
 )
-from satudata.search.documents import SearchDocument
 from satudata.search.query import ParsedQuery, Term, clean_text, parse_query
 from satudata.search.synonyms import SynonymStore
 

@@ -38,7 +38,9 @@ from typing import Any
 import tantivy
 from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
-from satudata.search.backend import (
+from satudata.search.documents import SearchDocument
+from satudata.search.highlight import Marker, highlight_title, snippet
+from satudata.search.protocol import (
     MAX_OFFSET,
     SearchHit,
     SearchQuery,
@@ -49,8 +51,6 @@ from satudata.search.backend import (
     normalise_query,
     sort_facet,
 )
-from satudata.search.documents import SearchDocument
-from satudata.search.highlight import Marker, highlight_title, snippet
 from satudata.search.query import Clause, ParsedQuery, Term, clean_text, parse_query
 from satudata.search.synonyms import SynonymSet, SynonymStore
 from satudata.search.text import STOP_WORDS, levenshtein, stem, stems

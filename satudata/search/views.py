@@ -17,10 +17,10 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from satudata import search_limits as limits
 from satudata.authz import Permission, require
 from satudata.errors import Invalid, Unauthenticated
 from satudata.extensions import db
-from satudata.search import limits
 from satudata.search import services as search
 from satudata.search.backend import SearchUnavailable
 from satudata.search.synonyms import MAX_LINE_CHARS, MAX_LINES, SynonymSet, SynonymSyntaxError

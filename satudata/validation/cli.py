@@ -40,7 +40,8 @@ def _config(key: str, default: Any) -> Any:
 def validate_command(file: Path, schema: str | None, fmt: str | None, sheet: str | None, as_json: bool,
                      engine: str | None) -> None:
     """Periksa tabel FILE (CSV, TSV, XLSX, JSON) terhadap Table Schema."""
-    from satudata.validation.engine import UnusableInput, validate_table_detailed
+    from satudata.tabular.schema import UnusableInput
+    from satudata.validation.engine import validate_table_detailed
 
     engine = engine or _config("VALIDATION_ENGINE", "auto")
     bar: Any = None

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from satudata.validation.reference import RESOURCE_PREFIX
+from satudata.tabular.reference import RESOURCE_PREFIX
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
-from satudata.validation import convert
+from satudata.tabular import convert
 from satudata.validation.messages import ERRORS, GENERIC, explain, summarise
 
 LISTED = 1000  # errors listed one by one on the page

@@ -34,8 +34,8 @@ from werkzeug.datastructures import MultiDict
 
 from satudata.errors import Invalid
 from satudata.limits import JsonTooDeep, check_json_depth
-from satudata.validation import patterns, reference
-from satudata.validation.engine import check_schema
+from satudata.tabular import patterns, reference
+from satudata.tabular.schema import check_schema
 
 # Field types of the Table Schema spec, with their Bahasa Indonesia labels for the editor.
 TYPES: dict[str, str] = {

@@ -33,8 +33,9 @@ from satudata.authz import Actor, Permission, SystemActor, require
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.limits import check_json_depth
-from satudata.validation import convert, engine, standards
-from satudata.validation.engine import UnusableInput
+from satudata.tabular import convert, standards
+from satudata.tabular.schema import UnusableInput, check_schema
+from satudata.validation import engine
 from satudata.validation.models import SchemaVersion
 
 SYNC_ACTOR = SystemActor("schemas")
@@ -180,9 +181,9 @@ def list_versions(name: str) -> list[SchemaVersion]:
 
 
 def _check(descriptor: dict[str, Any]) -> None:
-    """``engine.check_schema``, with the problems always under ``details["schema"]``."""
+    """``tabular.schema.check_schema``, with the problems always under ``details["schema"]``."""
     try:
-        engine.check_schema(descriptor)
+        check_schema(descriptor)
     except UnusableInput as exc:
         if exc.details:
             raise
@@ -384,7 +385,7 @@ def _infer_delimited(path: Path, fmt: str) -> dict[str, Any]:
                   if index < len(row) and isinstance(row[index], str) and row[index] not in missing]
         fields.append(_refine(spec, values))
     descriptor: dict[str, Any] = {"fields": fields, "missingValues": missing}
-    engine.check_schema(descriptor)
+    check_schema(descriptor)
     return descriptor
 
 

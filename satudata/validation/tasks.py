@@ -150,19 +150,6 @@ def _set_run(run_id: int | None, only_if: tuple[RunStatus, ...] = _OPEN, **value
         return False
 
 
-def resource_schema(resource: Resource) -> dict[str, Any] | str | None:
-    """What ``resource`` is validated against: its own Table Schema, else the standard its
-    ``schema_ref`` names (``name@N`` from the library, or a ``schemas/`` name); None infers."""
-    if resource.table_schema:
-        return resource.table_schema
-    ref = resource.schema_ref or None
-    if ref and "@" in ref:  # a version of the library: name@N
-        from satudata.validation.services import descriptor_of
-
-        return descriptor_of(ref)
-    return ref
-
-
 def _error_report(message: str) -> dict[str, Any]:
     """A report (frictionless shape) for input that could not be validated at all."""
     from frictionless import Report
@@ -183,7 +170,8 @@ def _judge(path: Path | None, schema: dict[str, Any] | str | None, fmt: str | No
            progress: Any = None) -> _Verdict:
     """Run the engine with the portal's settings; input it cannot read becomes an ``error``
     verdict with a frictionless-shaped report saying why."""
-    from satudata.validation.engine import UnusableInput, validate_table_detailed
+    from satudata.tabular.schema import UnusableInput
+    from satudata.validation.engine import validate_table_detailed
 
     config = current_app.config
     try:
@@ -283,7 +271,7 @@ def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | 
         claim.run_id = run_id = run.id
     expected = (resource.sha256, schema_fingerprint(resource))
     path = get_store().path(resource.sha256) if resource.sha256 else None
-    schema, fmt, sheet = resource_schema(resource), (resource.format or "").lower() or None, resource.sheet
+    schema, fmt, sheet = catalog.resource_schema(resource), (resource.format or "").lower() or None, resource.sheet
     # The slow readings of the whole file are the job's, not the upload request's (issue #16).
     infer = resource.is_tabular and not (resource.table_schema or resource.schema_ref)
     # Start only a queued run (a second job for it, or a run superseded or ended meanwhile, does
@@ -468,6 +456,6 @@ def validate_in_session(resource: Resource) -> str:
                         bytes_total=resource.size or 0, status=RunStatus.RUNNING, started_at=utcnow())
     db.session.add(run)
     path = get_store().path(resource.sha256) if resource.sha256 else None
-    verdict = _judge(path, resource_schema(resource), (resource.format or "").lower() or None, resource.sheet)
+    verdict = _judge(path, catalog.resource_schema(resource), (resource.format or "").lower() or None, resource.sheet)
     _record(resource, run, verdict)
     return str(verdict.status)

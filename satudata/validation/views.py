@@ -18,7 +18,8 @@ from werkzeug.datastructures import FileStorage
 from satudata.authz import Actor, Permission, can, require
 from satudata.errors import Conflict, DomainError, Invalid, Unauthenticated
 from satudata.extensions import db
-from satudata.validation import reference, schema_form, services
+from satudata.tabular import reference
+from satudata.validation import schema_form, services
 from satudata.validation.models import SchemaVersion
 
 bp = Blueprint("standards", __name__)

@@ -12,7 +12,8 @@ from typing import Any
 import frictionless
 from frictionless import Package, Resource, Schema, system
 
-from satudata.validation import engine, reference
+from satudata.tabular import reference
+from satudata.validation import engine
 
 
 def write_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8",

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from satudata.validation import convert
-from satudata.validation.engine import UnusableInput, validate_table
+from satudata.tabular import convert
+from satudata.tabular.schema import UnusableInput
+from satudata.validation.engine import validate_table
 from satudata.validation.messages import explain
 
 from .helpers import assert_same

@@ -9,7 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from satudata.validation import convert
+from satudata.tabular import convert
 from satudata.validation.engine import validate_table_detailed
 
 from .helpers import assert_same, write_csv

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from satudata.validation.engine import UnusableInput, validate_table
+from satudata.tabular.schema import UnusableInput
+from satudata.validation.engine import validate_table
 from satudata.validation.services import humanise, infer_schema
 
 from .helpers import write_csv

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from satudata.accounts import services as accounts
 from satudata.accounts.models import AuditLog, OrganizationKind
 from satudata.extensions import db
-from satudata.validation import services, standards
+from satudata.tabular import standards
+from satudata.validation import services
 from satudata.validation.models import SchemaVersion
 from tests.factories import SYSTEM
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from satudata.validation import preflight
-from satudata.validation.engine import UnusableInput
+from satudata.tabular import preflight
+from satudata.tabular.schema import UnusableInput
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:

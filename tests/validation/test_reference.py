@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from satudata.validation import reference
+from satudata.tabular import reference
 from satudata.validation.engine import validate_table_detailed
 from satudata.validation.messages import explain
 

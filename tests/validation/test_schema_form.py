@@ -12,8 +12,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from satudata.errors import Invalid
-from satudata.validation import standards
-from satudata.validation.engine import UnusableInput
+from satudata.tabular import standards
+from satudata.tabular.schema import UnusableInput
 from satudata.validation.schema_form import descriptor_from_form, form_from_descriptor, form_from_post
 
 FILES = sorted(standards.SCHEMAS_DIR.glob("*.json"))

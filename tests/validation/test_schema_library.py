@@ -17,8 +17,9 @@ from satudata.accounts.models import AuditLog, OrganizationKind
 from satudata.authz import AnonymousActor
 from satudata.errors import Conflict, Forbidden, Invalid, NotFound
 from satudata.extensions import db
-from satudata.validation import services, standards
-from satudata.validation.engine import UnusableInput
+from satudata.tabular import standards
+from satudata.tabular.schema import UnusableInput
+from satudata.validation import services
 from satudata.validation.models import SchemaVersion
 from tests.factories import SYSTEM
 

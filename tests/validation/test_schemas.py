@@ -11,8 +11,9 @@ import pytest
 from frictionless import Schema
 
 from satudata import reference as kode_wilayah
-from satudata.validation import reference, standards
-from satudata.validation.engine import check_schema, validate_table_detailed
+from satudata.tabular import reference, standards
+from satudata.tabular.schema import check_schema
+from satudata.validation.engine import validate_table_detailed
 
 from .helpers import write_csv
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased, selectinload
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, require
-from satudata.catalog import tables
+from satudata.catalog import events, tables
 from satudata.catalog.models import (
     AccessClass,
     Dataset,
@@ -242,9 +242,7 @@ def publish_dataset(actor: Actor, dataset: Dataset, *, note: str = "") -> Datase
     db.session.add(version)
     db.session.flush()
     audit(actor, "dataset.publish", "dataset", dataset.id, {"version": number})
-    from satudata.search import services as search
-
-    search.schedule_reindex(dataset)  # the public index follows the published version
+    events.dataset_published.send(dataset)  # the public index follows the published version
     return version
 
 

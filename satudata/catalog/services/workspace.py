@@ -4,7 +4,7 @@ replacing files (with history), links, and attaching Table Schemas.
 Producers change a dataset only while it is theirs to change: ``draft`` or
 ``changes_requested``. A submitted dataset is with the walidata (retract it first); a published
 one changes through a revision (the review issue). Every upload is checked before it replaces
-anything (``validation.preflight``), so a bad file costs nothing: the resource keeps its
+anything (``tabular.preflight``), so a bad file costs nothing: the resource keeps its
 previous good file, and the clerk reads at once what to change.
 
 An upload request only stores the file, runs that quick check, records the change and queues
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,7 @@ from sqlalchemy.orm import selectinload
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, Role, SystemActor, can, require
+from satudata.catalog import events
 from satudata.catalog.models import (
     AccessClass,
     Dataset,
@@ -46,6 +48,8 @@ from satudata.catalog.tables import TableSummary, summarise
 from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
+from satudata.tabular import preflight
+from satudata.tabular.schema import check_schema
 
 __all__ = [
     "EDITABLE_STATES",
@@ -64,6 +68,8 @@ __all__ = [
     "replace_resource_file",
     "revalidate_resource",
     "set_resource_schema",
+    "resource_schema",
+    "use_schema_library",
     "summarise_stored_table",
     "update_dataset",
     "update_resource_details",
@@ -316,8 +322,6 @@ def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None
     (nothing is deleted here at all: ``storage.sweep_files`` removes what no row refers to).
     Text in UTF-16 (Excel's "Unicode Text") is stored as UTF-8, which every reader reads.
     """
-    from satudata.validation import preflight
-
     store = get_store()
     with store.staging(stream, max_bytes=current_app.config["UPLOAD_MAX_BYTES"]) as upload:
         encoding = preflight.utf16_encoding(upload.path) if fmt in ("CSV", "TSV") else None
@@ -328,8 +332,6 @@ def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None
 
 
 def _keep_checked(staged: StagedFile, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
-    from satudata.validation import preflight
-
     config = current_app.config
     checked = preflight.check_upload(
         staged.path, fmt, sheet=sheet, max_columns=config.get("UPLOAD_MAX_COLUMNS"),
@@ -342,12 +344,10 @@ def _keep_checked(staged: StagedFile, fmt: str, sheet: str | None) -> tuple[Stor
 def _after_file_change(actor: Actor, resource: Resource) -> None:
     """A tabular file is validated in the background (against its Table Schema; the job infers
     one when it has none, and summarises the columns)."""
-    from satudata.validation import tasks
-
     resource.row_count = None
     resource.columns = None
     if resource.is_tabular:
-        tasks.enqueue_validation(resource, requested_by=actor)
+        events.table_changed.send(resource, actor=actor)
     else:
         resource.validation_status = ValidationStatus.UNVALIDATED
         resource.validation_report = None
@@ -391,8 +391,6 @@ def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filena
                     description: str = "", sheet: str | None = None, format: str | None = None,
                     table_schema: dict[str, Any] | None = None, schema_ref: str | None = None) -> Resource:
     """Add an uploaded file to ``dataset``; tables are then validated in the background."""
-    from satudata.validation import preflight
-
     require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
     _ensure_editable(actor, dataset)
     filename = _clean_filename(filename)
@@ -424,8 +422,6 @@ def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *
 
     The new file is checked first; if it cannot be read, nothing changes.
     """
-    from satudata.validation import preflight
-
     dataset = resource.dataset
     require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
     _ensure_editable(actor, dataset)
@@ -528,9 +524,31 @@ def delete_resource(actor: Actor, resource: Resource) -> None:
 
 
 def _check_schema(descriptor: dict[str, Any]) -> None:
-    from satudata.validation.engine import check_schema
-
     check_schema(descriptor)
+
+
+# The library of standard Table Schemas (``name@N``) is validation's, a higher domain, so it
+# hands its lookup to the catalogue when the app starts (``validation.init_app``).
+_schema_library: Callable[[str], dict[str, Any]] | None = None
+
+
+def use_schema_library(lookup: Callable[[str], dict[str, Any]]) -> None:
+    """Register how a ``name@N`` reference becomes a descriptor (validation does, at start-up)."""
+    global _schema_library
+    _schema_library = lookup
+
+
+def resource_schema(resource: Resource) -> dict[str, Any] | str | None:
+    """What ``resource`` is validated against: its own Table Schema, else the standard its
+    ``schema_ref`` names (``name@N`` from the library, or a ``schemas/`` name); None infers."""
+    if resource.table_schema:
+        return resource.table_schema
+    ref = resource.schema_ref or None
+    if ref and "@" in ref:  # a version of the library: name@N
+        if _schema_library is None:
+            raise RuntimeError("no Table Schema library registered (validation.init_app)")
+        return _schema_library(ref)
+    return ref
 
 
 def set_resource_schema(actor: Actor, resource: Resource, descriptor: dict[str, Any],
@@ -545,10 +563,8 @@ def set_resource_schema(actor: Actor, resource: Resource, descriptor: dict[str, 
         return
     resource.table_schema = descriptor
     resource.schema_ref = schema_ref
-    from satudata.validation import tasks
-
     if resource.sha256:
-        tasks.enqueue_validation(resource, requested_by=actor)
+        events.table_changed.send(resource, actor=actor)
     audit(actor, "resource.schema", "resource", resource.id,
           {"schema_ref": schema_ref, "fields": len(descriptor.get("fields", []))})
 
@@ -559,9 +575,7 @@ def revalidate_resource(actor: Actor, resource: Resource) -> None:
     _ensure_editable(actor, resource.dataset)
     if not (resource.is_tabular and resource.sha256):
         raise Invalid("Hanya tabel yang diunggah yang dapat divalidasi.")
-    from satudata.validation import tasks
-
-    tasks.enqueue_validation(resource, requested_by=actor)
+    events.table_changed.send(resource, actor=actor)
     audit(actor, "resource.revalidate", "resource", resource.id, {})
 
 

@@ -23,6 +23,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from satudata import search_limits as limits
 from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization, OrganizationKind
 from satudata.catalog import exports, tables
@@ -30,9 +31,6 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, Resource, Topic
 from satudata.catalog.storage import get_store
 from satudata.errors import DomainError, Invalid, NotFound
-from satudata.search import limits
-from satudata.search import services as search
-from satudata.search.backend import SearchUnavailable
 from satudata.security import public_url
 from satudata.templating import render_markdown
 
@@ -389,6 +387,19 @@ class Listing:
     degraded: bool = False  # the search engine was down; this is the simple database query
 
 
+# The search engine belongs to search, a higher domain: it hands the listings its query function
+# when the app starts (``search.init_app``). The function returns ``None`` when the engine is
+# down; with no engine at all the database answers.
+SearchEngine = Callable[..., Any]
+_search_engine: SearchEngine | None = None
+
+
+def use_search_engine(engine: SearchEngine) -> None:
+    """Let the public listings search with ``engine`` (search registers it at start-up)."""
+    global _search_engine
+    _search_engine = engine
+
+
 def find(
     text: str,
     filters: dict[str, list[str]],
@@ -405,15 +416,14 @@ def find(
     too_deep = (page - 1) * per_page > limits.current().start
     asked = page if page <= MAX_PAGE and not too_deep else 1
     degraded = False
-    result: Any
+    result: Any = None
     try:
-        try:
-            result = search.search_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
-                                            facet_keys=facet_keys)
-        except SearchUnavailable:
+        if _search_engine is not None:
+            result = _search_engine(text, filters, sort=sort, page=asked, per_page=per_page, facet_keys=facet_keys)
             # The site stays up when the search engine is down: the database answers (no
             # relevance ranking), and the page says so.
-            degraded = True
+            degraded = result is None
+        if result is None:
             result = catalog.find_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
                                            facet_keys=facet_keys)
         if too_deep and page <= result.pages:

@@ -28,7 +28,7 @@ STR_KEY_TYPES = {"string", "any", "date", "datetime", "boolean", "time", "yearmo
 I64_SAFE = 2**62
 
 # Regex syntax whose meaning is the same in Rust's ``regex`` (polars, here), RE2 (frictionless's
-# cell reader, see satudata.validation.patterns) and Python's ``re`` on printable ASCII text:
+# cell reader, see satudata.tabular.patterns) and Python's ``re`` on printable ASCII text:
 # literals, escapes of punctuation, \d and \w, simple classes, groups, alternation, greedy and
 # lazy quantifiers, anchors. Anything else (\s, \b, nested classes, inline flags) is left to
 # the cell reader per value. Both engines are linear in the length of the value.

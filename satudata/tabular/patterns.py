@@ -32,7 +32,7 @@ Python's meaning at the end (it also matches before one final newline, as fricti
 
 At the door, :func:`problem` says why a pattern cannot be used: Python's ``re`` cannot read
 it, or RE2 cannot (lookaround, backreferences, possessive quantifiers, a program past RE2's
-memory budget). ``engine.check_schema`` and the schema editor refuse those, naming the field.
+memory budget). ``schema.check_schema`` and the schema editor refuse those, naming the field.
 """
 
 from __future__ import annotations
@@ -118,6 +118,6 @@ def install() -> None:
     from frictionless.schema import field as frictionless_field
 
     if not callable(getattr(frictionless_field, "check_pattern", None)):  # pragma: no cover - upgrade guard
-        raise RuntimeError("frictionless.schema.field.check_pattern is gone: review satudata.validation.patterns")
+        raise RuntimeError("frictionless.schema.field.check_pattern is gone: review satudata.tabular.patterns")
     frictionless_field.check_pattern = check_pattern  # type: ignore[assignment]
     _installed = True

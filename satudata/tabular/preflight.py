@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from satudata.validation import convert
-from satudata.validation.engine import UnusableInput
+from satudata.tabular import convert
+from satudata.tabular.schema import UnusableInput
 
 TABULAR_FORMATS = ("CSV", "TSV", "XLSX", "JSON")
 DOCUMENT_FORMATS = ("PDF", "DOCX", "ODT", "PPTX", "ODS", "ZIP", "GEOJSON", "KML", "SHP", "PNG", "JPG",

@@ -1,6 +1,7 @@
 """The producer's workspace ("Kelola data"): "Dataset saya" by state, the metadata forms with
 their completeness meter, uploads (with a progress bar) and links, the Table Schema of each
-table, the validation report, and submitting for review.
+table, the validation report, and submitting for review. It lives in review, the highest of the
+three domains it drives (catalog, validation, review), so none of them imports a higher one.
 
 Views are thin: every change goes through ``catalog.services`` / ``review.services``, which
 authorise and audit it. Pages need a signed-in user; what they may see and do is decided by
