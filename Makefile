@@ -10,11 +10,16 @@ PORT ?= 5000
 run: setup ## the portal on embedded defaults, with demo data
 	$(BIN)/satudata run --demo --port $(PORT)
 
+# Test processes (pytest-xdist), one per CI core. Whole files go to one process (loadfile), so a
+# module's shared fixtures are built once; each process has its own Redis db and PG schemas.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+
 test: setup chromium lint ## the whole suite: SQLite always, PostgreSQL too when SATUDATA_TEST_DATABASE_URL is set
-	$(BIN)/pytest -q -p no:cacheprovider
+	SATUDATA_TEST_DATABASE_URL= $(PYTEST)
 	@if [ -n "$$SATUDATA_TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL: $$SATUDATA_TEST_DATABASE_URL"; \
-	  $(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
+	  echo "== again on PostgreSQL (tests that touch no database ran once already): $$SATUDATA_TEST_DATABASE_URL"; \
+	  $(PYTEST) -m "not browser and not nodb"; \
 	fi
 
 lint: setup

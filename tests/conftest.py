@@ -10,8 +10,9 @@ see each other's rows.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,23 @@ from satudata import create_app
 from satudata.config import normalise_database_url
 
 TEST_DATABASE_URL = os.environ.get("SATUDATA_TEST_DATABASE_URL", "")
-TEST_REDIS_URL = os.environ.get("SATUDATA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def worker_redis_url(base: str, worker: str) -> str:
+    """Each pytest-xdist worker gets a Redis database of its own (gw0 the base URL's, gw1 the one
+    below, ...): tests empty the queues and run ``--burst`` workers that would take another
+    process's jobs."""
+    if not worker.startswith("gw"):
+        return base
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(base)
+    number = (int(parts.path.strip("/") or 0) - int(worker[2:])) % 16
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+TEST_REDIS_URL = worker_redis_url(os.environ.get("SATUDATA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+                                  os.environ.get("PYTEST_XDIST_WORKER", ""))
 
 
 def database_config(tmp: Path, name: str) -> dict[str, Any]:
@@ -83,6 +100,17 @@ def make_app(tmp: Path, name: str, **overrides: Any) -> Flask:
     return app
 
 
+# Fixtures that reach a database; a test marked ``nodb`` (left out of the PostgreSQL pass) uses none.
+DATABASE_FIXTURES = {"app", "db", "demo_app", "_scratch_app", "client", "scratch_client", "queue"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("nodb") and used:
+            raise pytest.UsageError(f"{item.nodeid} is marked nodb but uses {sorted(used)}")
+
+
 @pytest.fixture(scope="session")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """An app whose database holds the demo data. Tests must not change it."""
@@ -111,17 +139,16 @@ def _scratch_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     drop_schema(app)
 
 
-@pytest.fixture()
-def app(_scratch_app: Flask) -> Iterator[Flask]:
-    """An app on an empty database, inside an app context; rows are removed after the test."""
+def fresh_app(scratch: Flask) -> Iterator[Flask]:
+    """The body of the ``app`` fixture, for fixtures that choose between it and a shared app."""
     from satudata.extensions import db as _db
     from satudata.extensions import limiter
 
-    ctx = _scratch_app.app_context()
+    ctx = scratch.app_context()
     ctx.push()
     limiter.reset()  # rate-limit counters are per test, not per run
     try:
-        yield _scratch_app
+        yield scratch
     finally:
         _db.session.rollback()
         for table in reversed(_db.metadata.sorted_tables):
@@ -130,10 +157,16 @@ def app(_scratch_app: Flask) -> Iterator[Flask]:
         _db.session.remove()
         from satudata.search.backend import get_backend
 
-        backend = get_backend(_scratch_app)  # the index follows the emptied database
+        backend = get_backend(scratch)  # the index follows the emptied database
         backend.drop_index()
         backend.create_index()
         ctx.pop()
+
+
+@pytest.fixture()
+def app(_scratch_app: Flask) -> Iterator[Flask]:
+    """An app on an empty database, inside an app context; rows are removed after the test."""
+    yield from fresh_app(_scratch_app)
 
 
 @pytest.fixture()
@@ -246,3 +279,97 @@ def serve_live(app: Flask, name: str = "live-server") -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+# --------------------------------------------------------------------------- shared, read-only data
+
+
+def fingerprint() -> str:
+    """A digest of every row of the current app's database, to prove a test left it unchanged."""
+    from sqlalchemy import select
+
+    from satudata.extensions import db as _db
+
+    digest = hashlib.sha256()
+    for table in _db.metadata.sorted_tables:
+        rows = sorted(repr(tuple(row)) for row in _db.session.execute(select(table)))
+        digest.update(f"{table.name}:{len(rows)}:{rows}".encode())
+    _db.session.rollback()
+    return digest.hexdigest()
+
+
+class SharedData:
+    """One module's shared database and what ``build()`` made in it, app context pushed."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[], Any]) -> None:
+        self.tmp_path_factory, self.name, self.build, self.builds = tmp_path_factory, name, build, 0
+        self.start()
+
+    def start(self) -> None:
+        from satudata.extensions import db as _db
+
+        self.builds += 1
+        name = f"shared_{self.name}_{self.builds}"
+        self.app = make_app(self.tmp_path_factory.mktemp(name), name)
+        self.ctx = self.app.app_context()
+        self.ctx.push()
+        self.data = self.build()
+        _db.session.commit()
+        self.fingerprint = fingerprint()
+
+    def stop(self) -> None:
+        from satudata.extensions import db as _db
+
+        _db.session.remove()
+        self.ctx.pop()
+        drop_schema(self.app)
+
+
+def shared_data(name: str, build: Callable[[], Any]) -> tuple[Any, Any, Any]:
+    """Fixtures ``(app, data, _shared)`` for a test module whose tests read what ``build()`` makes.
+
+    ``build()`` runs once per module, on a database of the module's own, whose app context stays
+    pushed for the module (so the objects it returns stay usable). ``app``/``db``/
+    ``scratch_client`` then mean that app, and ``data`` what ``build()`` returned. After each
+    test the session is rolled back and the database must be exactly as ``build()`` left it,
+    or the test fails: a test that changes rows is marked ``@pytest.mark.writes`` and gets the
+    ordinary empty ``app`` and a fresh ``build()`` instead. Rows only: a test that changes stored
+    files, the search index or the app's config (without restoring it) must be marked too. Assign the three to module names:
+    ``app, cat, _shared = shared_data("rest", build_catalogue)``.
+    """
+
+    @pytest.fixture(scope="module")
+    def _shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedData]:
+        shared = SharedData(tmp_path_factory, name, build)
+        try:
+            yield shared
+        finally:
+            shared.stop()
+
+    @pytest.fixture()
+    def app(request: pytest.FixtureRequest) -> Iterator[Flask]:
+        if request.node.get_closest_marker("writes"):
+            yield from fresh_app(request.getfixturevalue("_scratch_app"))
+            return
+        from satudata.extensions import db as _db
+        from satudata.extensions import limiter
+
+        shared: SharedData = request.getfixturevalue("_shared")
+        limiter.reset()
+        try:
+            yield shared.app
+        finally:
+            _db.session.rollback()
+            if fingerprint() != shared.fingerprint:
+                shared.stop()  # the next test gets an intact copy; this one fails
+                shared.start()
+                pytest.fail(f"{request.node.nodeid} changed the shared data of this module: "
+                            "mark it @pytest.mark.writes")
+
+    @pytest.fixture()
+    def data(request: pytest.FixtureRequest, app: Flask) -> Any:
+        if request.node.get_closest_marker("writes"):
+            return build()
+        return request.getfixturevalue("_shared").data
+
+    return app, data, _shared

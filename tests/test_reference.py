@@ -9,6 +9,8 @@ import pytest
 
 from satudata import reference
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 
 def test_regions_are_keyed_by_string_codes_with_parents():
     regions = reference.regions()

@@ -27,6 +27,7 @@ from satudata.catalog.models import (
     PresentationLevel,
     Topic,
 )
+from tests.conftest import shared_data
 from tests.factories import SYSTEM, make_dataset, make_licence, make_org, make_topic
 
 CKAN_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$")
@@ -47,8 +48,9 @@ class Catalogue:
     terbatas: Dataset
 
 
-@pytest.fixture()
-def cat(app: Any, db: Any) -> Catalogue:
+def build_catalogue() -> Catalogue:
+    """A small catalogue made through the services (inside an app context)."""
+    from satudata.extensions import db
     walidata = make_org(slug="diskominfotik-riau", name="Diskominfotik Provinsi Riau", is_walidata=True)
     dukcapil = make_org(slug="disdukcapil-rohil", name="Disdukcapil Kabupaten Rokan Hilir",
                         kode_wilayah="14.07", email="dukcapil@rokanhilirkab.go.id")
@@ -88,6 +90,10 @@ def cat(app: Any, db: Any) -> Catalogue:
 
     search.reindex_all()  # what the search worker does after those commits
     return Catalogue(walidata, dukcapil, dinkes, kependudukan, kesehatan, penduduk, faskes, air, draft, terbatas)
+
+
+# Built once for the module; a test that changes rows is marked ``writes`` (tests/conftest.py).
+app, cat, _shared = shared_data("ckan", build_catalogue)
 
 
 def call(client: FlaskClient, action: str, /, *, status: int = 200, **params: Any) -> Any:
@@ -143,6 +149,7 @@ def test_unknown_action_is_a_400_like_ckan(scratch_client: FlaskClient) -> None:
     assert resp.status_code == 400 and resp.get_json()["success"] is False
 
 
+@pytest.mark.writes
 def test_write_actions_are_refused_with_authorization_error(scratch_client: FlaskClient) -> None:
     for name in ("package_create", "package_update", "package_patch", "resource_delete", "dataset_purge"):
         resp = scratch_client.post(f"/api/3/action/{name}", json={"name": "x"})
@@ -327,6 +334,7 @@ def test_package_search_defaults(cat: Catalogue, scratch_client: FlaskClient) ->
     assert got["results"][0] == result(scratch_client, "package_show", id="jumlah-penduduk-rohil")
 
 
+@pytest.mark.writes
 def test_package_search_default_rows_is_ten(app: Any, scratch_client: FlaskClient) -> None:
     org = make_org()
     for i in range(12):
@@ -656,6 +664,7 @@ def test_help_show(scratch_client: FlaskClient) -> None:
     assert "name" in error(scratch_client, "help_show", 409, "Validation Error")
 
 
+@pytest.mark.writes
 def test_empty_catalogue(scratch_client: FlaskClient) -> None:
     assert result(scratch_client, "package_search")["count"] == 0
     assert result(scratch_client, "package_list") == []
@@ -708,6 +717,7 @@ def test_nul_characters_are_a_validation_error(cat: Catalogue, scratch_client: F
     assert set(params) <= set(resp.get_json()["error"])
 
 
+@pytest.mark.writes
 def test_resource_url_downloads_the_file(cat: Catalogue, app: Any, scratch_client: FlaskClient) -> None:
     """The absolute ``url`` of a stored resource is the public download route and serves the
     bytes whose sha256 the ``hash`` gives."""

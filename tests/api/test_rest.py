@@ -28,6 +28,7 @@ from satudata.catalog.models import (
 )
 from satudata.extensions import db
 from tests import factories as f
+from tests.conftest import shared_data
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
@@ -120,9 +121,8 @@ def build_catalogue() -> Catalogue:
                      submitted, withdrawn, terbatas, pdf, link)
 
 
-@pytest.fixture()
-def cat(app: Any) -> Catalogue:
-    return build_catalogue()
+# Built once for the module; a test that changes rows is marked ``writes`` (tests/conftest.py).
+app, cat, _shared = shared_data("rest", build_catalogue)
 
 
 def slugs(resp: Any) -> list[str]:
@@ -351,6 +351,7 @@ def test_dataset_by_id_is_the_same(scratch_client, cat):
     assert by_slug == by_id
 
 
+@pytest.mark.writes
 def test_versions_newest_first(scratch_client, cat):
     catalog.publish_dataset(f.SYSTEM, cat.sekolah, note="Perbaikan angka SD")
     db.session.commit()
@@ -392,6 +393,7 @@ def test_hidden_datasets_never_in_lists_counts_or_facets(scratch_client, cat):
     assert topics == {"kependudukan": 2, "kesehatan": 2, "pertanian": 0}
 
 
+@pytest.mark.writes
 def test_withdrawing_hides_a_dataset_at_once(scratch_client, cat):
     assert scratch_client.get(f"/api/v1/datasets/{cat.sekolah.slug}").status_code == 200
     cat.sekolah.state = DatasetState.WITHDRAWN
@@ -558,6 +560,7 @@ def test_licence_list(scratch_client, cat):
     assert resp.json["data"][0]["is_open"] is True
 
 
+@pytest.mark.writes
 def test_empty_catalogue(scratch_client):
     for path in ("/api/v1/datasets", "/api/v1/organizations", "/api/v1/topics", "/api/v1/licences"):
         resp = scratch_client.get(path)

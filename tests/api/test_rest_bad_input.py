@@ -12,12 +12,11 @@ from satudata.catalog import services as catalog
 from satudata.catalog.storage import get_store
 from satudata.extensions import db
 from tests import factories as f
-from tests.api.test_rest import Catalogue, build_catalogue
+from tests.api.test_rest import build_catalogue
+from tests.conftest import shared_data
 
-
-@pytest.fixture()
-def cat(app: Any) -> Catalogue:
-    return build_catalogue()
+# Built once for the module; a test that changes rows is marked ``writes`` (tests/conftest.py).
+app, cat, _shared = shared_data("rest_bad_input", build_catalogue)
 
 
 def assert_error(resp: Any, status: int, code: str) -> dict[str, Any]:
@@ -156,6 +155,7 @@ def test_rows_of_an_external_link_is_409(scratch_client, cat):
     assert "tautan luar" in error["message"]
 
 
+@pytest.mark.writes
 def test_rows_of_an_unreadable_csv_is_409(scratch_client, cat):
     ds = f.make_dataset(csv=None, publish=False)
     # Bytes DuckDB cannot read as a table, stored as a CSV resource.
@@ -166,6 +166,7 @@ def test_rows_of_an_unreadable_csv_is_409(scratch_client, cat):
     assert "tidak dapat dibaca" in error["message"]
 
 
+@pytest.mark.writes
 def test_rows_of_an_empty_csv_is_an_empty_table(scratch_client, cat):
     ds = f.make_dataset(csv=None, publish=False)
     res = catalog.add_resource_file(f.SYSTEM, ds, io.BytesIO(b""), filename="kosong.csv")
@@ -176,6 +177,7 @@ def test_rows_of_an_empty_csv_is_an_empty_table(scratch_client, cat):
     assert resp.json["data"]["rows"] == [] and resp.json["meta"]["total"] == 0
 
 
+@pytest.mark.writes
 def test_rows_when_the_stored_file_is_gone_is_409(scratch_client, cat):
     ds = f.make_dataset(csv="a,b\n1,2\n")
     res = ds.resources[0]

@@ -15,15 +15,15 @@ from satudata.accounts import services as accounts
 from satudata.accounts.models import OrganizationKind
 from satudata.api.openapi import ACCOUNT_OPERATIONS, ALL_OPERATIONS, OPERATIONS, type_label
 from satudata.extensions import db
-from tests.api.test_rest import Catalogue, build_catalogue
+from tests.api.test_rest import build_catalogue
+from tests.conftest import shared_data
 from tests.factories import SYSTEM
 
 INPUT_SCHEMAS = {op.body.name for op in ALL_OPERATIONS if op.body is not None}
 
 
-@pytest.fixture()
-def cat(app: Any) -> Catalogue:
-    return build_catalogue()
+# Built once for the module; a test that changes rows is marked ``writes`` (tests/conftest.py).
+app, cat, _shared = shared_data("rest_openapi", build_catalogue)
 
 
 @pytest.fixture()
@@ -316,6 +316,7 @@ def _check_call(client: Any, document: dict[str, Any], method: str, template: st
     return resp.json
 
 
+@pytest.mark.writes
 def test_account_responses_match_their_schemas(scratch_client, document, admin_token):
     admin, token = admin_token
     c, d = scratch_client, document

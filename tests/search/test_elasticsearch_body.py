@@ -13,6 +13,8 @@ from satudata.search.query import parse_query
 from satudata.search.synonyms import DEFAULT_SYNONYMS, SynonymSet
 from tests.search.conftest import corpus
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 SYNONYMS = SynonymSet.parse(DEFAULT_SYNONYMS)
 
 

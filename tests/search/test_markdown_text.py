@@ -11,6 +11,8 @@ import pytest
 
 from satudata.search.documents import markdown_to_text
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 
 def _through_parser(text: str) -> str:
     plain = html.unescape(nh3.clean(markdown.markdown(text), tags=set()))

@@ -10,6 +10,8 @@ from satudata.search.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS, clean_text, 
 from satudata.search.synonyms import DEFAULT_SYNONYMS, SynonymSet, SynonymStore, SynonymSyntaxError
 from satudata.search.text import edit_distance_at_most_one, fold, levenshtein, stem, stems, tokenize
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 
 def test_stems_join_word_families():
     assert stem("kependudukan") == stem("penduduk") == "duduk"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from satudata.validation.cli import validate_command
 
 from .helpers import write_csv
+
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 
 SCHEMA = {"fields": [{"name": "a", "type": "integer", "constraints": {"minimum": 0}}, {"name": "b", "type": "string"}]}
 

@@ -7,12 +7,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import Workbook
 
 from satudata.tabular import convert
 from satudata.validation.engine import validate_table_detailed
 
 from .helpers import assert_same, write_csv
+
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 
 SCHEMA = {
     "fields": [

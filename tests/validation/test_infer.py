@@ -16,6 +16,8 @@ from satudata.validation.services import humanise, infer_schema
 
 from .helpers import write_csv
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 ROWS = [
     ["kode_wilayah", "nama_kecamatan", "jumlah_penduduk", "luas_km2", "tanggal_data", "aktif"],
     ["14.07.01", "Kubu", "20350", "1.5", "2025-06-30", "true"],

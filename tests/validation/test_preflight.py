@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from satudata.tabular import preflight
 from satudata.tabular.schema import UnusableInput
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name

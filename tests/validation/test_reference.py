@@ -12,6 +12,8 @@ from satudata.validation.messages import explain
 
 from .helpers import assert_same, write_csv
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 SCHEMA = {
     "fields": [
         {"name": "kode_wilayah", "type": "string", "x-kode-wilayah": {"daftar": "kemendagri_2025", "tingkat": ["kecamatan"]}},

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from satudata.validation import report
 from satudata.validation.engine import validate_table
+
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 
 SCHEMA = {
     "fields": [

@@ -16,6 +16,8 @@ from satudata.tabular import standards
 from satudata.tabular.schema import UnusableInput
 from satudata.validation.schema_form import descriptor_from_form, form_from_descriptor, form_from_post
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 FILES = sorted(standards.SCHEMAS_DIR.glob("*.json"))
 TEXT_INPUTS = ("name", "title", "description", "type", "format", "satuan", "example", "minimum", "maximum",
                "minLength", "maxLength", "enum", "pattern", "extra")

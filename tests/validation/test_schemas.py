@@ -17,6 +17,8 @@ from satudata.validation.engine import validate_table_detailed
 
 from .helpers import write_csv
 
+pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
+
 FILES = sorted(standards.SCHEMAS_DIR.glob("*.json"))
 
 
