@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import checked_context
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -54,11 +56,12 @@ def test_english_switch(page, live_url):
 
 
 def test_phone_layout_has_no_horizontal_scroll(browser, live_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    pg = context.new_page()
-    try:
-        pg.goto(live_url + "/")
-        width = pg.evaluate("document.documentElement.scrollWidth")
-        assert width <= 390
-    finally:
-        context.close()
+    with checked_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True) as context:
+        pg = context.new_page()
+        for path in ("/", "/dataset", "/topik", "/organisasi", "/api/docs"):
+            pg.goto(live_url + path)
+            assert pg.evaluate("document.documentElement.scrollWidth") <= 390, path
+        pg.goto(live_url + "/dataset")
+        pg.locator("a[href^='/dataset/']").first.click()  # a dataset page: tables and code blocks
+        pg.wait_for_load_state("load")
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390

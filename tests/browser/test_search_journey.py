@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import checked_context
+
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -118,10 +120,9 @@ def test_choosing_a_suggestion_opens_the_dataset(page: Any, live_url: str) -> No
 
 
 def test_suggestions_fit_a_phone(browser: Any, live_url: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  locale="id-ID")
-    page = context.new_page()
-    try:
+    with checked_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                         locale="id-ID") as context:
+        page = context.new_page()
         page.goto(live_url + "/")
         box = page.locator("#home-q")
         box.tap()
@@ -142,5 +143,3 @@ def test_suggestions_fit_a_phone(browser: Any, live_url: str) -> None:
         with page.expect_navigation():
             page.locator("[role=option]").first.tap()
         assert page.locator("h1").inner_text().strip() == title
-    finally:
-        context.close()
