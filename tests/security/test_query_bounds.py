@@ -4,7 +4,7 @@ An outside test POSTed ``/api/3/action/package_search`` 20,000 ``-name:a`` claus
 (220 KB): the request ran 116 s, grew a gunicorn worker to 3.8 GB and ended in a 500; 990
 clauses gave SQLite's "Expression tree is too large", also a 500. Every query input of the
 public read paths now has a bound (``SEARCH_MAX_*`` in ``satudata/config.py``, checked in
-``satudata/search/limits.py`` before any parsing): the CKAN API answers CKAN's 409 Validation
+``satudata/search_limits.py`` before any parsing): the CKAN API answers CKAN's 409 Validation
 Error, REST ``/api/v1`` 422 and the ``/dataset`` page a 400 page, each naming the parameter, the
 limit and what to do. Within the bounds, the database fallback answers 200.
 """
