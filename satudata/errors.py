@@ -139,15 +139,16 @@ def record_denials_with(recorder: DenialRecorder) -> None:
 
 
 def _record_denial(err: DomainError) -> None:
+    """Write ``access.denied`` for a refusal whose unit of work was rolled back already
+    (:func:`roll_back_refused` is the one caller)."""
     from flask_login import current_user
 
     from satudata.extensions import db
 
-    db.session.rollback()
-    # Flask-Login's anonymous user is ``authz.AnonymousActor`` (set in create_app).
-    actor = getattr(g, "api_user", None) or current_user._get_current_object()
     if _denial_recorder is None:
         return
+    # Flask-Login's anonymous user is ``authz.AnonymousActor`` (set in create_app).
+    actor = getattr(g, "api_user", None) or current_user._get_current_object()
     if not getattr(actor, "is_authenticated", False) and not _anonymous_denial_allowed():
         return  # the refusal stands; only its audit row is skipped (see _anonymous_denial_allowed)
     _denial_recorder(actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
