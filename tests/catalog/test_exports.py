@@ -305,7 +305,8 @@ def test_concurrent_exports_give_one_complete_file(app: Flask) -> None:
         """Whether the first request has begun writing the result (under any name)."""
         if not root.exists():
             return False
-        candidates = [*root.glob(f"{res.sha256}-*"), *(root / "tmp").glob(f"{res.sha256}-*")]
+        # A build writes exports/tmp/<result>.build/result.<ext>, then moves it into place.
+        candidates = [*root.glob(f"{res.sha256}-*"), *(root / "tmp").glob(f"{res.sha256}-*.build/result.*")]
         return any(p.suffix != ".lock" and p.is_file() and p.stat().st_size > 0 for p in candidates)
 
     first = threading.Thread(target=run)
