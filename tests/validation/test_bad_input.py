@@ -14,8 +14,7 @@ from satudata.tabular import convert
 from satudata.tabular.schema import UnusableInput
 from satudata.validation.engine import validate_table
 from satudata.validation.messages import explain
-
-from .helpers import assert_same
+from tests.tables import assert_same
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 

@@ -9,8 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from satudata.validation.cli import validate_command
-
-from .helpers import write_csv
+from tests.tables import write_csv
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 

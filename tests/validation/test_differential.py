@@ -18,8 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from satudata.validation import fastpath
-
-from .helpers import assert_same, write_csv
+from tests.tables import assert_same, write_csv
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 

@@ -13,8 +13,7 @@ from openpyxl import Workbook
 from satudata.tabular.schema import UnusableInput
 from satudata.validation.engine import validate_table
 from satudata.validation.services import humanise, infer_schema
-
-from .helpers import write_csv
+from tests.tables import write_csv
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 

@@ -9,8 +9,7 @@ from frictionless.checks import baseline
 
 from satudata.validation import messages
 from satudata.validation.engine import validate_table
-
-from .helpers import write_csv
+from tests.tables import write_csv
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 

@@ -1,6 +1,6 @@
 """The standards library service: syncing schemas/ into versions, who may save a standard,
 and what a save refuses. (That every file in schemas/ is a valid Table Schema is
-tests/validation/test_schemas.py.)"""
+tests/tabular/test_standards.py.)"""
 
 from __future__ import annotations
 

@@ -14,8 +14,7 @@ from satudata import reference as kode_wilayah
 from satudata.tabular import reference, standards
 from satudata.tabular.schema import check_schema
 from satudata.validation.engine import validate_table_detailed
-
-from .helpers import write_csv
+from tests.tables import write_csv
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 

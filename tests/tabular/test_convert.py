@@ -12,8 +12,7 @@ from openpyxl import Workbook
 
 from satudata.tabular import convert
 from satudata.validation.engine import validate_table_detailed
-
-from .helpers import assert_same, write_csv
+from tests.tables import assert_same, write_csv
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 

@@ -1,5 +1,7 @@
-"""Shared helpers of the validation tests: writing tables, and the reference report of plain
-``frictionless.validate()`` that the engine must reproduce."""
+"""Shared helpers of the tabular and validation tests: writing tables, and the reference report
+of plain ``frictionless.validate()`` that the validation engine must reproduce (the tabular
+tests use it too: a converted XLSX or JSON table, or a kode wilayah list, must be judged as
+frictionless judges it)."""
 
 from __future__ import annotations
 

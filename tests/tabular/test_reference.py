@@ -9,8 +9,7 @@ import pytest
 from satudata.tabular import reference
 from satudata.validation.engine import validate_table_detailed
 from satudata.validation.messages import explain
-
-from .helpers import assert_same, write_csv
+from tests.tables import assert_same, write_csv
 
 pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves it out
 
