@@ -53,12 +53,14 @@ def _functions(path: Path) -> list[ast.FunctionDef]:
     return [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
 
 
+@pytest.mark.nodb
 def test_service_modules_include_packages():
     modules = {_module_name(p) for p in _service_modules()}
     assert {"satudata.accounts.services", "satudata.catalog.services.catalogue",
             "satudata.catalog.services.workspace"} <= modules
 
 
+@pytest.mark.nodb
 @pytest.mark.parametrize("path", _service_modules(), ids=_module_name)
 def test_mutating_services_require_permission(path):
     module = _module_name(path)
@@ -73,6 +75,7 @@ def test_mutating_services_require_permission(path):
     assert not missing, f"{module}: mutating services without require() at the start: {missing}"
 
 
+@pytest.mark.nodb
 def test_allowlists_name_real_functions():
     import importlib
 
@@ -97,6 +100,7 @@ def test_mutating_routes_authenticate(app):
         assert endpoint in app.view_functions, endpoint
 
 
+@pytest.mark.nodb
 def test_only_config_reads_environment():
     hits = [
         str(p.relative_to(PACKAGE))
@@ -107,6 +111,7 @@ def test_only_config_reads_environment():
     assert hits == []
 
 
+@pytest.mark.nodb
 def test_no_legacy_query_api():
     hits = [str(p) for p in PACKAGE.rglob("*.py") if re.search(r"\.query\.(filter|get|all|first)", p.read_text())]
     assert hits == []
@@ -226,26 +231,31 @@ def import_cycles(package: Path) -> list[str]:
     return cycles
 
 
+@pytest.mark.nodb
 def test_every_module_has_a_layer():
     for module in _modules(PACKAGE):
         _layer(module)
 
 
+@pytest.mark.nodb
 def test_no_import_against_the_order():
     offenders = upward_imports(PACKAGE)
     assert not offenders, "imports of a higher layer (send a signal or move the code):\n" + "\n".join(offenders)
 
 
+@pytest.mark.nodb
 def test_kernel_imports_no_domain():
     offenders = kernel_imports_of_domains(PACKAGE)
     assert not offenders, "the kernel imports no domain (let the domain register a hook):\n" + "\n".join(offenders)
 
 
+@pytest.mark.nodb
 def test_no_import_cycles():
     cycles = import_cycles(PACKAGE)
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
 
 
+@pytest.mark.nodb
 def test_the_import_checks_catch_violations(tmp_path):
     """The checks on a planted package: an upward import inside a function, a kernel module
     importing a domain, and a cycle (``from . import`` included)."""

@@ -225,6 +225,7 @@ def _digest(specs) -> str:
     return h.hexdigest()
 
 
+@pytest.mark.nodb
 def test_generation_is_deterministic():
     random.seed(1)
     first = _digest(build_catalogue())

@@ -716,6 +716,7 @@ def test_static_assets_are_served(scratch_client: FlaskClient) -> None:
         resp.close()
 
 
+@pytest.mark.nodb
 def test_english_catalogue_is_complete() -> None:
     with (TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         catalogue = read_po(fh)
@@ -724,6 +725,7 @@ def test_english_catalogue_is_complete() -> None:
     assert missing == []
 
 
+@pytest.mark.nodb
 def test_chart_spec_keeps_comparable_series_and_finite_numbers() -> None:
     from satudata.catalog.views import chart_spec
 
@@ -741,6 +743,7 @@ def test_chart_spec_keeps_comparable_series_and_finite_numbers() -> None:
     assert chart_spec({"type": "bar", "labels": ["A"], "series": [{"name": "x", "values": [None]}]}) is None
 
 
+@pytest.mark.nodb
 def test_every_message_in_the_code_has_an_english_translation() -> None:
     """What ``pybabel extract -F babel.cfg`` finds must be in the English catalogue, translated.
     To fix a failure: run the extract and ``pybabel update`` commands of babel.cfg, translate

@@ -286,6 +286,7 @@ def test_engine_down_is_search_unavailable(app, db):
         jobs.get_redis().delete(tasks.PENDING_KEY)
 
 
+@pytest.mark.nodb
 def test_unreadable_embedded_index_is_search_unavailable(tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("x")

@@ -143,6 +143,7 @@ def _long_cell_table(tmp: Path) -> Path:
     return path
 
 
+@pytest.mark.nodb
 def test_nested_quantifier_pattern_is_linear_in_both_engines(tmp_path: Path) -> None:
     """Finding: ``(a+)+c`` (valid RE2) on a long "aaaa...ab" cell: Python's ``re`` never ends.
     Both engines (the fast path's confirmation and plain frictionless) give the same report."""
@@ -212,6 +213,7 @@ def test_job_timeout_is_not_swallowed_and_ends_the_run(app: Flask, users: Any, d
     assert res.validation_report["errors"][0]["note"] == run.message
 
 
+@pytest.mark.nodb
 def test_time_limit_is_not_swallowed_by_either_engine(tmp_path: Path) -> None:
     """Finding (same), inside the engine: the worker's time limit (SIGALRM) stops the fast path
     without starting frictionless, and stops frictionless too."""
@@ -351,6 +353,7 @@ def test_deeply_nested_standard_upload_is_refused(scratch_client: Any, users: An
     assert "bersarang lebih dari 64 tingkat" in resp.get_data(as_text=True)
 
 
+@pytest.mark.nodb
 def test_check_json_depth() -> None:
     """Finding (same): the shared depth check reads text without recursing, and counts objects."""
     from satudata.limits import JsonTooDeep, check_json_depth
