@@ -32,11 +32,11 @@ def init_app(app: Flask) -> None:
     answer the public catalogue's listings."""
     from satudata.accounts import events as accounts_events
     from satudata.catalog import events as catalog_events
-    from satudata.catalog.views import public
+    from satudata.catalog import services as catalog
 
     accounts_events.organization_renamed.connect(_organization_renamed)
     catalog_events.dataset_published.connect(_dataset_published)
-    public.use_search_engine(_public_listing_search)
+    catalog.use_search_engine(_public_listing_search)
 
 
 def _public_listing_search(text: str, filters: Any, **options: Any) -> Any:

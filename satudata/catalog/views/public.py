@@ -387,19 +387,6 @@ class Listing:
     degraded: bool = False  # the search engine was down; this is the simple database query
 
 
-# The search engine belongs to search, a higher domain: it hands the listings its query function
-# when the app starts (``search.init_app``). The function returns ``None`` when the engine is
-# down; with no engine at all the database answers.
-SearchEngine = Callable[..., Any]
-_search_engine: SearchEngine | None = None
-
-
-def use_search_engine(engine: SearchEngine) -> None:
-    """Let the public listings search with ``engine`` (search registers it at start-up)."""
-    global _search_engine
-    _search_engine = engine
-
-
 def find(
     text: str,
     filters: dict[str, list[str]],
@@ -415,17 +402,11 @@ def find(
     # the page is either past the end (404, as any) or refused as too deep (400).
     too_deep = (page - 1) * per_page > limits.current().start
     asked = page if page <= MAX_PAGE and not too_deep else 1
-    degraded = False
-    result: Any = None
     try:
-        if _search_engine is not None:
-            result = _search_engine(text, filters, sort=sort, page=asked, per_page=per_page, facet_keys=facet_keys)
-            # The site stays up when the search engine is down: the database answers (no
-            # relevance ranking), and the page says so.
-            degraded = result is None
-        if result is None:
-            result = catalog.find_datasets(text, filters, sort=sort, page=asked, per_page=per_page,
-                                           facet_keys=facet_keys)
+        # The site stays up when the search engine is down: the database answers (no
+        # relevance ranking), and the page says so.
+        result, degraded = catalog.search_listing(text, filters, sort=sort, page=asked, per_page=per_page,
+                                                  facet_keys=facet_keys)
         if too_deep and page <= result.pages:
             limits.check_start((page - 1) * per_page, "page", page=page, per_page=per_page)
     except Invalid as err:
