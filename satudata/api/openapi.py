@@ -1,27 +1,28 @@
-"""The OpenAPI 3.1 document of the REST API v1, and the view model of the browsable docs.
+"""The OpenAPI 3.1 document of the REST API v1, assembled from the routes, and the view model of
+the browsable docs.
 
-The document is built with apispec from the serializers in ``satudata/api/serializers.py``
-and the operation table ``OPERATIONS`` below; ``satudata/api/rest.py`` serves it at
-``/api/v1/openapi.json`` and renders ``/api/docs`` from the same dictionary, so the docs page,
-the document and the responses all come from one source. A test checks that every
-``/api/v1`` route is in the table, including the token-authenticated account endpoints of
-``satudata/accounts/api.py``.
+Each domain declares its operations where it declares its routes (``@documented`` in its
+``api.py``, with the serializers of its ``serializers.py``); ``operations(app)`` walks the app's
+``/api/v1`` routes and reads that metadata, so there is one route table. ``satudata/api/rest.py``
+serves the document at ``/api/v1/openapi.json`` and renders ``/api/docs`` from the same
+dictionary, so the docs page, the document and the responses all come from one source.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema
+from flask import Flask
 
-from satudata.accounts import serializers as account_forms
-from satudata.api import serializers as s
+from satudata.rest.docs import Doc, doc_of
+from satudata.rest.envelope import API_PREFIX, ErrorSchema
 from satudata.version import __version__
 
 OPENAPI_VERSION = "3.1.0"
@@ -45,350 +46,51 @@ DEFAULT_ERROR = ("Error", "Galat lain dengan bentuk yang sama: 405 metode tidak 
                           "besar, 429 terlalu banyak permintaan, 500 galat server.")
 
 
-@dataclass(frozen=True)
-class PathParam:
-    """A path parameter; ``example`` also fills the curl example when no real value is known."""
-
-    name: str
-    description: str
-    example: str
-    type: str = "string"
-
-
-@dataclass(frozen=True)
-class Body:
-    """A request body: a marshmallow serializer, its component name, and an example.
-    ``media_type`` is JSON unless said otherwise (uploads are ``multipart/form-data``);
-    ``required=False``: the body may be left out altogether."""
-
-    schema: Schema
-    name: str
-    description: str
-    example: dict[str, Any]
-    media_type: str = "application/json"
-    required: bool = True
 
 
 @dataclass(frozen=True)
 class Operation:
-    """One documented endpoint of the REST API v1."""
+    """One documented endpoint: a route under /api/v1, one of its methods, and its ``Doc``."""
 
     path: str  # OpenAPI form, under /api/v1: "/datasets/{key}"
-    operation_id: str
-    tag: str
-    summary: str
-    description: str
-    response: type[Schema] | None  # None: a free-form JSON object
-    response_description: str
-    path_params: tuple[PathParam, ...] = ()
-    query: Callable[[Mapping[str, Any]], Schema] | None = None
-    errors: tuple[str, ...] = ()
-    example_query: dict[str, str] = field(default_factory=dict)
-    method: str = "get"
-    status: str = "200"
-    token: str | None = None  # None: public; "read" or "write": the token scope needed
-    body: Body | None = None
-    alt_body: Body | None = None  # a second accepted body, of another media type
-
-    @property
-    def bodies(self) -> tuple[Body, ...]:
-        return tuple(b for b in (self.body, self.alt_body) if b is not None)
+    method: str
+    endpoint: str  # the Flask endpoint: "catalog_api.list_datasets"
+    doc: Doc
 
     @property
     def full_path(self) -> str:
-        return s.API_PREFIX + self.path
+        return API_PREFIX + self.path
+
+    def __getattr__(self, name: str) -> Any:  # op.operation_id, op.tag, ... come from the Doc
+        return getattr(self.doc, name)
 
 
-def _dataset_args(config: Mapping[str, Any]) -> Schema:
-    return s.DatasetListArgs(max_per_page=int(config["API_MAX_ROWS"]), default_per_page=int(config["PAGE_SIZE"]))
+_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def _rows_args(config: Mapping[str, Any]) -> Schema:
-    return s.RowsArgs(max_limit=int(config["API_MAX_ROWS"]))
+def api_routes(app: Flask) -> list[tuple[str, str, str]]:
+    """Every route under /api/v1 as ``(path in OpenAPI form, method, endpoint)``, in the order
+    the blueprints declared them."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith(API_PREFIX + "/"):
+            continue
+        path = _PARAMETER.sub(r"{\1}", rule.rule[len(API_PREFIX):])
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((path, method.lower(), rule.endpoint))
+    return found
 
 
-DATASET_KEY = PathParam("key", "Slug atau ID (UUID) dataset.", "jumlah-penduduk")
-RESOURCE_ID = PathParam("resource_id", "ID (UUID) sumber data.", "00000000-0000-0000-0000-000000000000")
-ORG_SLUG = PathParam("slug", "Slug organisasi.", "disdukcapil-riau")
-TOPIC_SLUG = PathParam("slug", "Slug topik.", "kependudukan")
+def operations(app: Flask) -> tuple[Operation, ...]:
+    """The documented operations of ``app`` (routes without a ``Doc`` are not in the document;
+    a test requires every /api/v1 route to have one)."""
+    out = []
+    for path, method, endpoint in api_routes(app):
+        doc = doc_of(app.view_functions.get(endpoint))
+        if doc is not None:
+            out.append(Operation(path, method, endpoint, doc))
+    return tuple(out)
 
-OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "/", "getIndex", "Umum", "Titik awal API",
-        "Alamat daftar-daftar utama, dokumen OpenAPI dan dokumentasi.",
-        s.IndexResponseSchema, "Tautan ke bagian-bagian API."),
-    Operation(
-        "/openapi.json", "getOpenApi", "Umum", "Dokumen OpenAPI",
-        "Dokumen OpenAPI 3.1 ini: semua endpoint, parameter, respons dan galat.",
-        None, "Dokumen OpenAPI (JSON)."),
-    Operation(
-        "/datasets", "listDatasets", "Dataset", "Cari dan daftar dataset",
-        "Dataset yang sudah terbit dan berklasifikasi publik, dengan pencarian, filter, urutan, halaman dan "
-        "facet (jumlah dataset per nilai filter). Filter yang diulang mempersempit hasil. Halaman di luar "
-        "jangkauan dijawab 404.",
-        s.DatasetListSchema, "Satu halaman dataset.", query=_dataset_args, errors=("404", "422"),
-        example_query={"q": "penduduk", "per_page": "5"}),
-    Operation(
-        "/datasets/{key}", "getDataset", "Dataset", "Rincian dataset",
-        "Semua metadata Satu Data sebuah dataset, beserta organisasi, topik, kata kunci, lisensi, sumber data "
-        "dan riwayat versi.",
-        s.DatasetResponseSchema, "Dataset.", path_params=(DATASET_KEY,), errors=("404",)),
-    Operation(
-        "/datasets/{key}/resources", "listDatasetResources", "Sumber data", "Sumber data sebuah dataset",
-        "Tabel dan dokumen sebuah dataset, sesuai urutannya.",
-        s.ResourceListSchema, "Sumber data.", path_params=(DATASET_KEY,), errors=("404",)),
-    Operation(
-        "/resources/{resource_id}", "getResource", "Sumber data", "Rincian sumber data",
-        "Satu sumber data, dengan alamat unduhan (`download_url`) dan, untuk CSV, alamat barisnya "
-        "(`rows_url`).",
-        s.ResourceResponseSchema, "Sumber data.", path_params=(RESOURCE_ID,), errors=("404",)),
-    Operation(
-        "/resources/{resource_id}/rows", "getResourceRows", "Sumber data", "Baris tabel",
-        "Sepotong baris tabel CSV yang disimpan di portal, mulai dari `offset`. Untuk sumber data lain "
-        "(XLSX, PDF, tautan luar) dijawab 409. `offset` di luar tabel memberi daftar baris kosong.",
-        s.RowsResponseSchema, "Kolom dan baris.", path_params=(RESOURCE_ID,), query=_rows_args,
-        errors=("404", "409", "422"), example_query={"limit": "10"}),
-    Operation(
-        "/organizations", "listOrganizations", "Organisasi", "Daftar organisasi",
-        "Semua organisasi (pemerintah daerah dan OPD), urut nama, dengan jumlah dataset publiknya.",
-        s.OrganizationListSchema, "Organisasi."),
-    Operation(
-        "/organizations/{slug}", "getOrganization", "Organisasi", "Rincian organisasi",
-        "Satu organisasi, dengan induk, organisasi di bawahnya, dan jumlah dataset publiknya.",
-        s.OrganizationResponseSchema, "Organisasi.", path_params=(ORG_SLUG,), errors=("404",)),
-    Operation(
-        "/topics", "listTopics", "Topik", "Daftar topik",
-        "Semua topik, urut nama, dengan jumlah dataset publiknya.",
-        s.TopicListSchema, "Topik."),
-    Operation(
-        "/topics/{slug}", "getTopic", "Topik", "Rincian topik",
-        "Satu topik dengan jumlah dataset publiknya.",
-        s.TopicResponseSchema, "Topik.", path_params=(TOPIC_SLUG,), errors=("404",)),
-    Operation(
-        "/licences", "listLicences", "Lisensi", "Daftar lisensi",
-        "Lisensi yang dapat dipakai dataset, urut nama.",
-        s.LicenceListSchema, "Lisensi."),
-)
-
-TOKEN_ID = PathParam("token_id", "ID token.", "1", "integer")
-USER_ID = PathParam("user_id", "ID pengguna.", "1", "integer")
-MEMBERSHIP_ID = PathParam("membership_id", "ID keanggotaan (peran) dari `roles[].id`.", "1", "integer")
-ACCOUNT = "Akun dan administrasi"
-ADMIN_ONLY = " Hanya untuk admin."
-
-# The token-authenticated endpoints of satudata/accounts/api.py.
-ACCOUNT_OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "/me", "getMe", ACCOUNT, "Pengguna pemilik token",
-        "Akun pemilik token, dengan perannya.",
-        s.AccountUserResponseSchema, "Pengguna.", errors=("401",), token="read"),
-    Operation(
-        "/tokens", "listTokens", ACCOUNT, "Token saya",
-        "Token API milik pemilik token ini, terbaru lebih dulu. Rahasia token tidak pernah ditampilkan lagi.",
-        s.ApiTokenListSchema, "Token.", errors=("401",), token="read"),
-    Operation(
-        "/tokens/{token_id}", "revokeToken", ACCOUNT, "Cabut token",
-        "Mencabut salah satu token milik sendiri; token itu langsung berhenti berlaku.",
-        s.ApiTokenResponseSchema, "Token yang dicabut.", path_params=(TOKEN_ID,), errors=("401", "403", "404"),
-        method="delete", token="write"),
-    Operation(
-        "/organizations", "createOrganization", ACCOUNT, "Buat organisasi",
-        "Membuat organisasi (pemerintah daerah atau OPD)." + ADMIN_ONLY,
-        s.AccountOrganizationResponseSchema, "Organisasi yang dibuat.", errors=("401", "403", "404", "409", "422"),
-        method="post", status="201", token="write",
-        body=Body(account_forms.OrganizationSchema(), "OrganizationInput",
-                  "Organisasi baru. `slug` wajib; `parent` adalah slug organisasi induk.",
-                  {"slug": "dinkes-dumai", "name": "Dinas Kesehatan Kota Dumai", "kind": "opd",
-                   "parent": "pemkot-dumai"})),
-    Operation(
-        "/organizations/{slug}", "updateOrganization", ACCOUNT, "Ubah organisasi",
-        "Mengubah sebagian kolom organisasi; kolom yang tidak dikirim tetap. Slug tidak dapat diubah."
-        + ADMIN_ONLY,
-        s.AccountOrganizationResponseSchema, "Organisasi setelah diubah.", path_params=(ORG_SLUG,),
-        errors=("401", "403", "404", "409", "422"), method="patch", token="write",
-        body=Body(account_forms.OrganizationSchema(partial=True), "OrganizationPatch",
-                  "Kolom organisasi yang diubah; semua boleh dilewati. `slug` tidak dapat diubah.",
-                  {"email": "dinkes@dumaikota.go.id"})),
-    Operation(
-        "/users", "listUsers", ACCOUNT, "Daftar pengguna",
-        "Semua akun petugas dengan perannya." + ADMIN_ONLY,
-        s.AccountUserListSchema, "Pengguna.", errors=("401", "403"), token="read"),
-    Operation(
-        "/users", "createUser", ACCOUNT, "Buat pengguna",
-        "Membuat akun petugas, bisa langsung dengan satu peran di satu organisasi." + ADMIN_ONLY,
-        s.AccountUserResponseSchema, "Pengguna yang dibuat.", errors=("401", "403", "404", "409", "422"),
-        method="post", status="201", token="write",
-        body=Body(account_forms.UserCreateSchema(), "UserInput",
-                  "Akun baru. `role` dan `organization` (slug) boleh dilewati bersama-sama.",
-                  {"username": "budi", "email": "budi@dumaikota.go.id", "full_name": "Budi Santoso",
-                   "role": "produsen", "organization": "dinkes-dumai"})),
-    Operation(
-        "/users/{user_id}/roles", "assignRole", ACCOUNT, "Beri peran",
-        "Memberi pengguna sebuah peran di sebuah organisasi." + ADMIN_ONLY,
-        s.AccountUserResponseSchema, "Pengguna dengan perannya.", path_params=(USER_ID,),
-        errors=("401", "403", "404", "409", "422"), method="post", status="201", token="write",
-        body=Body(account_forms.RoleAssignSchema(), "RoleInput",
-                  "Peran dan slug organisasinya.",
-                  {"role": "walidata", "organization": "diskominfotik-riau"})),
-    Operation(
-        "/users/{user_id}/roles/{membership_id}", "removeRole", ACCOUNT, "Cabut peran",
-        "Mencabut satu peran pengguna." + ADMIN_ONLY,
-        s.AccountUserResponseSchema, "Pengguna dengan peran yang tersisa.", path_params=(USER_ID, MEMBERSHIP_ID),
-        errors=("401", "403", "404", "409"), method="delete", token="write"),
-    Operation(
-        "/users/{user_id}/deactivate", "deactivateUser", ACCOUNT, "Nonaktifkan pengguna",
-        "Menonaktifkan akun: tidak dapat masuk dan tokennya berhenti berlaku." + ADMIN_ONLY,
-        s.AccountUserResponseSchema, "Pengguna.", path_params=(USER_ID,), errors=("401", "403", "404", "409"),
-        method="post", token="write"),
-    Operation(
-        "/users/{user_id}/activate", "activateUser", ACCOUNT, "Aktifkan pengguna",
-        "Mengaktifkan kembali akun." + ADMIN_ONLY,
-        s.AccountUserResponseSchema, "Pengguna.", path_params=(USER_ID,), errors=("401", "403", "404", "409"),
-        method="post", token="write"),
-    Operation(
-        "/audit", "listAudit", ACCOUNT, "Log audit",
-        "Log audit, terbaru lebih dulu, 50 baris per halaman, dengan filter." + ADMIN_ONLY,
-        s.AuditListSchema, "Baris log audit.", query=lambda _config: s.AuditArgs(),
-        errors=("401", "403", "422"), token="read", example_query={"action": "dataset."}),
-)
-
-WORKSPACE = "Ruang kerja produsen"
-WS_DATASET = PathParam("slug", "Slug dataset di ruang kerja Anda.", "jumlah-tenaga-kesehatan-menurut-puskesmas")
-WS_RESOURCE = PathParam("resource_id", "ID (UUID) sumber data di ruang kerja Anda.",
-                        "00000000-0000-0000-0000-000000000000")
-WRITE_ERRORS = ("401", "403", "404", "409", "422")
-EDITABLE_ONLY = (" Hanya selama dataset berstatus draft atau changes_requested; selain itu dijawab 409. "
-                 "Hanya produsen data OPD pemilik dataset (dan admin).")
-NOTE_BODY = Body(s.WorkspaceNoteInput(), "WorkspaceNote", "Catatan untuk walidata; isi permintaan boleh "
-                 "dilewati.", {"note": "Data tahun 2025 sudah lengkap."}, required=False)
-VALIDATION_ASYNC = (" Tabel divalidasi di latar belakang: `validation_status` menjadi `pending`; pantau "
-                    "`GET /workspace/resources/{resource_id}/validation` sampai `progress.finished`.")
-
-# The token-authenticated producer's workspace of satudata/api/workspace.py: the operations of
-# the web workspace (/kelola), through the same services.
-WORKSPACE_OPERATIONS: tuple[Operation, ...] = (
-    Operation(
-        "/workspace/datasets", "listWorkspaceDatasets", WORKSPACE, "Dataset saya",
-        "Dataset OPD tempat Anda menjadi produsen data (admin: semua), terakhir diubah lebih dulu, dengan "
-        "status, kelengkapan metadata, dan apa yang masih menghalangi pengajuan ke walidata. Termasuk draf "
-        "yang tidak tampil di katalog publik.",
-        s.WorkspaceDatasetListSchema, "Dataset Anda.", query=lambda _config: s.WorkspaceListArgs(),
-        errors=("401", "422"), token="read", example_query={"state": "draft"}),
-    Operation(
-        "/workspace/datasets", "createWorkspaceDataset", WORKSPACE, "Buat draf dataset",
-        "Membuat dataset baru berstatus draft dari metadata Satu Data (sama dengan formulir di ruang kerja). "
-        "Hanya `title` yang wajib sekarang; kolom wajib lainnya harus terisi sebelum diajukan. `topics` dan "
-        "`licence_id` harus ada di daftar portal, `kode_wilayah` di daftar Kemendagri. Sesudahnya, unggah "
-        "tabelnya ke `POST /workspace/datasets/{slug}/resources`.",
-        s.WorkspaceDatasetResponseSchema, "Dataset yang dibuat.", errors=("401", "403", "422"),
-        method="post", status="201", token="write",
-        body=Body(s.WorkspaceDatasetInput(), "WorkspaceDatasetInput",
-                  "Metadata Satu Data dataset baru, dan `organization` (slug OPD) bila Anda produsen data di "
-                  "lebih dari satu OPD. Kolom yang tidak dikenal ditolak.",
-                  {"title": "Jumlah Tenaga Kesehatan menurut Puskesmas", "topics": ["kesehatan"],
-                   "tags": ["nakes", "puskesmas"], "year": 2025, "frequency": "tahunan", "satuan": "orang",
-                   "kode_wilayah": "14.07", "licence_id": "cc-by-4.0"})),
-    Operation(
-        "/workspace/datasets/{slug}", "getWorkspaceDataset", WORKSPACE, "Rincian dataset saya",
-        "Satu dataset ruang kerja: metadata (dengan bentuk yang sama dengan isi PATCH), sumber data beserta "
-        "status dan kemajuan validasinya, apa yang masih menghalangi pengajuan, dan riwayat langkahnya.",
-        s.WorkspaceDatasetResponseSchema, "Dataset.", path_params=(WS_DATASET,), errors=("401", "404"),
-        token="read"),
-    Operation(
-        "/workspace/datasets/{slug}", "updateWorkspaceDataset", WORKSPACE, "Ubah metadata",
-        "Mengubah sebagian metadata; kolom yang tidak dikirim tetap, `null` mengosongkan kolom. Isi "
-        "permintaan digabung dengan nilai sekarang lalu diperiksa seperti formulir di ruang kerja."
-        + EDITABLE_ONLY,
-        s.WorkspaceDatasetUpdateSchema, "Dataset setelah diubah, dan kolom yang berubah.",
-        path_params=(WS_DATASET,), errors=WRITE_ERRORS, method="patch", token="write",
-        body=Body(s.WorkspaceDatasetPatchInput(partial=True), "WorkspaceDatasetPatch",
-                  "Kolom metadata yang diubah; semua boleh dilewati. Kolom yang tidak dikenal ditolak.",
-                  {"satuan": "orang", "data_status": "tetap"})),
-    Operation(
-        "/workspace/datasets/{slug}/resources", "addWorkspaceResource", WORKSPACE, "Unggah tabel atau tautan",
-        "Menambah sumber data. Berkas dikirim sebagai `multipart/form-data`: `file` (wajib), `name`, "
-        "`description`, `sheet` (lembar XLSX) dan `schema` (standar data dari pustaka: nama atau nama@versi; "
-        "kosong: Table Schema disimpulkan dari berkas). Berkas diperiksa dulu; berkas yang tidak dapat dibaca "
-        "ditolak (422) tanpa menyimpan apa pun. Dokumen di situs lain dikirim sebagai JSON `{\"url\", "
-        "\"name\", \"format\"}`; tabel tidak boleh berupa tautan." + VALIDATION_ASYNC + EDITABLE_ONLY,
-        s.WorkspaceResourceResponseSchema, "Sumber data yang ditambahkan, dengan status validasinya.",
-        path_params=(WS_DATASET,), errors=WRITE_ERRORS, method="post", status="201", token="write",
-        body=Body(s.WorkspaceUploadInput(), "WorkspaceUpload",
-                  "Formulir unggahan berkas (multipart/form-data).",
-                  {"file": "@nakes-2025.csv", "name": "Tenaga kesehatan 2025", "schema": "tenaga_kesehatan@1"},
-                  media_type="multipart/form-data"),
-        alt_body=Body(s.WorkspaceLinkInput(), "WorkspaceLink", "Tautan ke dokumen di situs lain (JSON).",
-                      {"url": "https://dinkes.riaupro.go.id/profil-2025.pdf", "name": "Profil Kesehatan 2025",
-                       "format": "PDF"})),
-    Operation(
-        "/workspace/datasets/{slug}/submit", "submitWorkspaceDataset", WORKSPACE, "Ajukan ke walidata",
-        "Mengajukan dataset ke walidata untuk diperiksa (draft atau changes_requested → submitted). Ditolak "
-        "(422, dengan daftar masalah di `error.details.dataset`) selama ada tabel yang belum lolos validasi "
-        "atau metadata wajib yang kosong; dari status lain dijawab 409.",
-        s.WorkspaceDatasetResponseSchema, "Dataset yang diajukan.", path_params=(WS_DATASET,),
-        errors=WRITE_ERRORS, method="post", token="write", body=NOTE_BODY),
-    Operation(
-        "/workspace/datasets/{slug}/retract", "retractWorkspaceDataset", WORKSPACE, "Tarik pengajuan",
-        "Menarik kembali pengajuan sebelum diperiksa (submitted → draft), agar dataset dapat diubah lagi; dari "
-        "status lain dijawab 409.",
-        s.WorkspaceDatasetResponseSchema, "Dataset yang kembali menjadi draf.", path_params=(WS_DATASET,),
-        errors=WRITE_ERRORS, method="post", token="write", body=NOTE_BODY),
-    Operation(
-        "/workspace/resources/{resource_id}", "getWorkspaceResource", WORKSPACE, "Rincian sumber data saya",
-        "Satu sumber data ruang kerja, dengan Table Schema dan status serta kemajuan validasinya.",
-        s.WorkspaceResourceResponseSchema, "Sumber data.", path_params=(WS_RESOURCE,), errors=("401", "404"),
-        token="read"),
-    Operation(
-        "/workspace/resources/{resource_id}", "updateWorkspaceResource", WORKSPACE, "Ubah nama sumber data",
-        "Mengubah nama atau keterangan sumber data; yang tidak dikirim tetap." + EDITABLE_ONLY,
-        s.WorkspaceResourceResponseSchema, "Sumber data setelah diubah.", path_params=(WS_RESOURCE,),
-        errors=WRITE_ERRORS, method="patch", token="write",
-        body=Body(s.WorkspaceResourcePatchInput(), "WorkspaceResourcePatch", "Nama dan keterangan sumber data.",
-                  {"name": "Tenaga kesehatan per puskesmas 2025"})),
-    Operation(
-        "/workspace/resources/{resource_id}", "deleteWorkspaceResource", WORKSPACE, "Hapus sumber data",
-        "Menghapus sumber data dari draf. Berkas yang tersimpan tetap ada selama dipakai di tempat lain."
-        + EDITABLE_ONLY,
-        s.WorkspaceDatasetResponseSchema, "Dataset dengan sumber data yang tersisa.", path_params=(WS_RESOURCE,),
-        errors=("401", "403", "404", "409"), method="delete", token="write"),
-    Operation(
-        "/workspace/resources/{resource_id}/file", "replaceWorkspaceFile", WORKSPACE, "Unggah ulang berkas",
-        "Mengganti berkas sumber data (multipart/form-data: `file`, `sheet`); berkas lama disimpan di riwayat. "
-        "Tabel diganti tabel, dokumen diganti dokumen. Berkas baru diperiksa dulu; bila tidak dapat dibaca "
-        "(422), berkas lama tetap dipakai." + VALIDATION_ASYNC + EDITABLE_ONLY,
-        s.WorkspaceResourceResponseSchema, "Sumber data dengan berkas barunya.", path_params=(WS_RESOURCE,),
-        errors=WRITE_ERRORS, method="put", token="write",
-        body=Body(s.WorkspaceReplaceInput(), "WorkspaceReplaceUpload",
-                  "Formulir unggah ulang berkas (multipart/form-data).", {"file": "@nakes-2025-perbaikan.csv"},
-                  media_type="multipart/form-data")),
-    Operation(
-        "/workspace/resources/{resource_id}/schema", "setWorkspaceSchema", WORKSPACE, "Pasang Table Schema",
-        "Memasang Table Schema sebuah tabel: standar data dari pustaka (`schema`: nama atau nama@versi; "
-        "salinannya disimpan bersama sumber data) atau Table Schema frictionless lengkap (`table_schema`). "
-        "Nama standar yang tidak dikenal atau Table Schema yang tidak sah dijawab 422." + VALIDATION_ASYNC
-        + EDITABLE_ONLY,
-        s.WorkspaceResourceResponseSchema, "Sumber data dengan Table Schema barunya.", path_params=(WS_RESOURCE,),
-        errors=WRITE_ERRORS, method="put", token="write",
-        body=Body(s.WorkspaceSchemaInput(), "WorkspaceSchemaChoice",
-                  "Tepat salah satu: `schema` (nama standar) atau `table_schema` (Table Schema lengkap).",
-                  {"schema": "tenaga_kesehatan@1"})),
-    Operation(
-        "/workspace/resources/{resource_id}/validate", "validateWorkspaceResource", WORKSPACE, "Validasi ulang",
-        "Menjalankan lagi validasi berkas sekarang (misalnya sesudah pustaka standar atau mesin validasi "
-        "diperbarui). Hanya untuk tabel yang diunggah (selain itu 422)." + VALIDATION_ASYNC + EDITABLE_ONLY,
-        s.WorkspaceResourceResponseSchema, "Sumber data dengan validasi yang menunggu di antrean.",
-        path_params=(WS_RESOURCE,), errors=WRITE_ERRORS, method="post", status="202", token="write"),
-    Operation(
-        "/workspace/resources/{resource_id}/validation", "getWorkspaceValidation", WORKSPACE, "Hasil validasi",
-        "Status dan kemajuan validasi sebuah tabel (baris yang sudah dibaca, persen, selesai atau belum), "
-        "ringkasan laporan seperti di halaman ruang kerja (jumlah galat per jenis; galat per jenis dan kolom "
-        "dengan nomor baris, nilai yang salah, dan cara memperbaikinya), dan dengan `?full=1` laporan "
-        "frictionless lengkap.",
-        s.WorkspaceValidationResponseSchema, "Validasi tabel.", path_params=(WS_RESOURCE,),
-        query=lambda _config: s.ValidationArgs(), errors=("401", "404", "422"), token="read"),
-)
-
-ALL_OPERATIONS: tuple[Operation, ...] = OPERATIONS + ACCOUNT_OPERATIONS + WORKSPACE_OPERATIONS
 
 DESCRIPTION = """\
 API REST Portal Satu Data untuk membaca katalog data terbuka: dataset yang sudah diterbitkan walidata
@@ -445,15 +147,17 @@ def _operation(op: Operation, config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _error_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": s.ErrorSchema}}}
+    return {"description": description, "content": {"application/json": {"schema": ErrorSchema}}}
 
 
-def build_spec(config: Mapping[str, Any], server_url: str | None = None) -> dict[str, Any]:
+def build_spec(app: Flask, server_url: str | None = None) -> dict[str, Any]:
     """The OpenAPI document as a dictionary.
 
-    ``config`` supplies the limits that appear in it (``API_MAX_ROWS``, ``PAGE_SIZE``);
+    ``app`` gives the routes and the limits that appear in them (``API_MAX_ROWS``, ``PAGE_SIZE``);
     ``server_url`` (the root the client called, without a trailing slash) becomes ``servers``.
     """
+    config = app.config
+    all_operations = operations(app)
     spec = APISpec(
         title=f"{config.get('SITE_NAME', 'Satu Data')} API",
         version=__version__,
@@ -462,7 +166,7 @@ def build_spec(config: Mapping[str, Any], server_url: str | None = None) -> dict
         info={"description": DESCRIPTION,
               "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"}},
         servers=[{"url": server_url, "description": "Server ini"}] if server_url else [],
-        tags=[{"name": name} for name in dict.fromkeys(op.tag for op in ALL_OPERATIONS)],
+        tags=[{"name": name} for name in dict.fromkeys(op.tag for op in all_operations)],
     )
     spec.components.security_scheme(BEARER, {
         "type": "http", "scheme": "bearer",
@@ -470,25 +174,25 @@ def build_spec(config: Mapping[str, Any], server_url: str | None = None) -> dict
                        "Cakupan `read` untuk membaca data akun dan ruang kerja, `write` untuk mengubah. Membaca "
                        "katalog tidak memerlukannya.",
     })
-    spec.components.schema("Error", schema=s.ErrorSchema)
+    spec.components.schema("Error", schema=ErrorSchema)
     for name, description in (*ERROR_RESPONSES.values(), DEFAULT_ERROR):
         spec.components.response(name, _error_response(description))
     # Input serializers of the accounts domain, under names that do not clash with ours.
     registered: set[str] = set()
-    for op in ALL_OPERATIONS:
+    for op in all_operations:
         for b in op.bodies:
             if b.name not in registered:  # one body may serve several operations
                 spec.components.schema(b.name, schema=b.schema)
                 registered.add(b.name)
 
     paths: dict[str, dict[str, Any]] = {}
-    for op in ALL_OPERATIONS:
+    for op in all_operations:
         paths.setdefault(op.full_path, {})[op.method] = _operation(op, config)
-    for path, operations in paths.items():
-        spec.path(path=path, operations=operations)
+    for path, by_method in paths.items():
+        spec.path(path=path, operations=by_method)
 
     document = spec.to_dict()
-    inputs = {b.name: b.description for op in ALL_OPERATIONS for b in op.bodies}
+    inputs = {b.name: b.description for op in all_operations for b in op.bodies}
     _finish_component_schemas(document, inputs)
     _describe_metadata_inputs(document)
     return document
@@ -659,7 +363,7 @@ def _curl(base_url: str, op: Operation, samples: Mapping[str, str]) -> str:
     return " \\\n  ".join(lines)
 
 
-def docs_context(document: Mapping[str, Any], base_url: str,
+def docs_context(app: Flask, document: Mapping[str, Any], base_url: str,
                  samples: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Everything ``templates/api/docs.html`` shows, taken from the OpenAPI ``document``.
 
@@ -667,10 +371,11 @@ def docs_context(document: Mapping[str, Any], base_url: str,
     the curl examples work as they are.
     """
     samples = samples or {}
+    all_operations = operations(app)
     components = document.get("components", {})
     schemas: dict[str, Any] = components.get("schemas", {})
     responses: dict[str, Any] = components.get("responses", {})
-    by_id = {op.operation_id: op for op in ALL_OPERATIONS}
+    by_id = {op.operation_id: op for op in all_operations}
     endpoints: list[EndpointDoc] = []
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
@@ -705,7 +410,7 @@ def docs_context(document: Mapping[str, Any], base_url: str,
                 status=op.status, token=op.token, body_ref=body_ref, body_fields=body_fields,
                 response_description=ok["description"], response_fields=fields_, response_ref=ref_name,
                 data_ref=data_ref, data_fields=data_fields, errors=errors, curl=_curl(base_url, op, samples)))
-    order = {op.operation_id: i for i, op in enumerate(ALL_OPERATIONS)}
+    order = {op.operation_id: i for i, op in enumerate(all_operations)}
     endpoints.sort(key=lambda e: order[e.anchor])
     groups: dict[str, list[EndpointDoc]] = {}
     for endpoint in endpoints:
@@ -716,8 +421,8 @@ def docs_context(document: Mapping[str, Any], base_url: str,
         "endpoints": endpoints,
         "groups": list(groups.items()),
         "schemas": schema_docs,
-        "base_url": base_url.rstrip("/") + s.API_PREFIX,
-        "openapi_url": base_url.rstrip("/") + s.API_PREFIX + "/openapi.json",
+        "base_url": base_url.rstrip("/") + API_PREFIX,
+        "openapi_url": base_url.rstrip("/") + API_PREFIX + "/openapi.json",
         "security": components.get("securitySchemes", {}),
         "info": document.get("info", {}),
     }

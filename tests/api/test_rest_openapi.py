@@ -9,21 +9,29 @@ import re
 from typing import Any
 
 import pytest
+from flask import current_app
 from jsonschema import Draft202012Validator
 
 from satudata.accounts import services as accounts
 from satudata.accounts.models import OrganizationKind
-from satudata.api.openapi import ACCOUNT_OPERATIONS, ALL_OPERATIONS, OPERATIONS, type_label
+from satudata.api.openapi import operations, type_label
 from satudata.extensions import db
 from tests.api.test_rest import build_catalogue
 from tests.conftest import shared_data
 from tests.factories import SYSTEM
 
-INPUT_SCHEMAS = {op.body.name for op in ALL_OPERATIONS if op.body is not None}
-
-
 # Built once for the module; a test that changes rows is marked ``writes`` (tests/conftest.py).
 app, cat, _shared = shared_data("rest_openapi", build_catalogue)
+
+
+
+# The operations, as the routes declare them (there is no other table).
+def _all() -> tuple[Any, ...]:
+    return operations(current_app)
+
+
+def _public() -> tuple[Any, ...]:
+    return tuple(op for op in _all() if op.token is None)
 
 
 @pytest.fixture()
@@ -110,7 +118,7 @@ def test_limits_follow_config(scratch_client, app):
 
 def test_every_operation_documents_its_errors(document):
     responses = document["components"]["responses"]
-    success = {op.operation_id: op.status for op in ALL_OPERATIONS}
+    success = {op.operation_id: op.status for op in _all()}
     for path, item in document["paths"].items():
         for op in item.values():
             codes = set(op["responses"])
@@ -133,7 +141,7 @@ def test_every_operation_documents_its_errors(document):
 def test_bearer_security_scheme(document):
     scheme = document["components"]["securitySchemes"]["bearerAuth"]
     assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
-    public = {op.operation_id for op in OPERATIONS}
+    public = {op.operation_id for op in _public()}
     for item in document["paths"].values():
         for op in item.values():
             if op["operationId"] in public:
@@ -157,7 +165,7 @@ def test_request_bodies_are_documented(document):
 def test_every_schema_and_field_is_described(document):
     for name, schema in document["components"]["schemas"].items():
         assert schema.get("description"), name
-        if name in INPUT_SCHEMAS:  # the accounts domain's form serializers
+        if name in {op.body.name for op in _all() if op.body is not None}:  # the domains' form serializers
             continue
         for field, prop in schema.get("properties", {}).items():
             assert prop.get("description"), f"{name}.{field}"
@@ -165,8 +173,8 @@ def test_every_schema_and_field_is_described(document):
 
 def test_operation_table_matches_document(document):
     ids = {op["operationId"] for item in document["paths"].values() for op in item.values()}
-    assert ids == {op.operation_id for op in ALL_OPERATIONS}
-    assert len(ids) == len(ALL_OPERATIONS)
+    assert ids == {op.operation_id for op in _all()}
+    assert len(ids) == len(_all())
 
 
 def test_type_labels():
@@ -229,7 +237,7 @@ def test_responses_match_their_schemas(scratch_client, cat, document):
     ]
     for template, url in cases:
         _check(scratch_client, document, template, url)
-    public = {op.full_path for op in OPERATIONS}
+    public = {op.full_path for op in _public()}
     assert {t for t, _ in cases} == public - {"/api/v1/openapi.json"}
 
 
@@ -269,7 +277,7 @@ def test_docs_page_lists_every_endpoint(scratch_client, cat, document):
 def test_docs_page_curl_examples_use_real_public_objects(scratch_client, cat):
     html = scratch_client.get("/api/docs").get_data(as_text=True)
     examples = re.findall(r"<code>curl -s &#39;(http://localhost[^&]*?(?:&amp;[^&]*?)*)&#39;</code>", html)
-    assert len(examples) == len(OPERATIONS)
+    assert len(examples) == len(_public())
     hidden = {ds.slug for ds in cat.hidden}
     for example in examples:
         url = example.replace("&amp;", "&").removeprefix("http://localhost")
@@ -345,10 +353,11 @@ def test_account_responses_match_their_schemas(scratch_client, document, admin_t
     _check_call(c, d, "delete", "/api/v1/tokens/{token_id}", f"/api/v1/tokens/{tokens[0]['id']}", 200, token)
 
 
-def test_every_account_operation_is_exercised_above():
+def test_every_account_operation_is_exercised_above(app):
     exercised = {"getMe", "listTokens", "listUsers", "listAudit", "createOrganization", "updateOrganization",
                  "createUser", "assignRole", "removeRole", "deactivateUser", "activateUser", "revokeToken"}
-    assert exercised == {op.operation_id for op in ACCOUNT_OPERATIONS}
+    public_reads = {"listOrganizations", "getOrganization"}  # checked with the catalogue reads above
+    assert exercised | public_reads == {op.operation_id for op in _all() if op.endpoint.startswith("accounts_api.")}
 
 
 def test_docs_page_shows_token_endpoints_with_curl(scratch_client):
@@ -357,3 +366,77 @@ def test_docs_page_shows_token_endpoints_with_curl(scratch_client):
     assert "-X POST &#39;http://localhost/api/v1/organizations&#39;" in html
     assert "-H &#39;Authorization: Bearer &lt;token&gt;&#39;" in html
     assert 'href="#skema-organizationinput"' in html
+
+
+# --------------------------------------------------------------------------- one shape per resource
+
+Z_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def _timestamps(value: Any, key: str = "") -> list[tuple[str, str]]:
+    """Every ``*_at`` / ``at`` string in a JSON value, with its key."""
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if (k == "at" or k.endswith("_at")) and isinstance(v, str):
+                found.append((k, v))
+            else:
+                found.extend(_timestamps(v, k))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_timestamps(item, key))
+    return found
+
+
+@pytest.mark.writes
+def test_one_organization_shape_for_reads_and_writes(scratch_client, admin_token):
+    _admin, token = admin_token
+    auth = {"Authorization": f"Bearer {token}"}
+    created = scratch_client.post("/api/v1/organizations", headers=auth, json={
+        "slug": "bapenda-uji", "name": "Badan Pendapatan Uji", "kind": "opd", "parent": "diskominfotik-uji"})
+    assert created.status_code == 201, created.json
+    patched = scratch_client.patch("/api/v1/organizations/bapenda-uji", headers=auth, json={"acronym": "Bapenda"})
+    read = scratch_client.get("/api/v1/organizations/bapenda-uji")
+    listed = next(o for o in scratch_client.get("/api/v1/organizations").json["data"] if o["slug"] == "bapenda-uji")
+    shapes = [created.json["data"], patched.json["data"], read.json["data"], listed]
+    assert all(set(s) == set(shapes[0]) for s in shapes)
+    assert all(s["parent"]["slug"] == "diskominfotik-uji" and s["parent"]["url"].endswith("/diskominfotik-uji")
+               for s in shapes)
+    assert patched.json["data"]["acronym"] == read.json["data"]["acronym"] == "Bapenda"
+    parent = scratch_client.get("/api/v1/organizations/diskominfotik-uji").json["data"]
+    assert [c["slug"] for c in parent["children"]] == ["bapenda-uji"]
+    # The slug is the organisation's address: a PATCH cannot change it silently.
+    moved = scratch_client.patch("/api/v1/organizations/bapenda-uji", headers=auth, json={"slug": "lain"})
+    assert moved.status_code == 422 and "slug" in moved.json["error"]["details"]
+
+
+@pytest.mark.writes
+def test_every_timestamp_is_utc_with_z(scratch_client, admin_token):
+    _admin, token = admin_token
+    auth = {"Authorization": f"Bearer {token}"}
+    scratch_client.post("/api/v1/organizations", headers=auth, json={"slug": "uji-waktu", "name": "Uji Waktu",
+                                                                     "kind": "opd"})
+    seen = []
+    for url in ("/api/v1/me", "/api/v1/tokens", "/api/v1/users", "/api/v1/audit", "/api/v1/organizations"):
+        body = scratch_client.get(url, headers=auth).json
+        seen.extend(_timestamps(body))
+    assert {k for k, _ in seen} >= {"created_at", "updated_at", "last_used_at", "at"}
+    assert all(Z_TIMESTAMP.match(v) for _, v in seen), [s for s in seen if not Z_TIMESTAMP.match(s[1])]
+
+
+def test_public_reads_are_open_to_every_origin_and_token_reads_are_not(scratch_client, cat):
+    assert scratch_client.get("/api/v1/datasets").headers.get("Access-Control-Allow-Origin") == "*"
+    assert scratch_client.get("/api/v1/organizations").headers.get("Access-Control-Allow-Origin") == "*"
+    assert "Access-Control-Allow-Origin" not in scratch_client.get("/api/v1/me").headers
+    assert "Access-Control-Allow-Origin" not in scratch_client.get("/api/v1/workspace/datasets").headers
+
+
+def test_each_domain_declares_its_own_routes(app):
+    """The REST API's routes live in the domains' api.py; satudata/api/ only mounts them and
+    serves the index and the OpenAPI document."""
+    homes = {op.endpoint.split(".")[0] for op in _all()}
+    assert homes == {"catalog_api", "accounts_api", "workspace_api", "rest"}
+    assert {op.operation_id for op in _all() if op.endpoint.startswith("rest.")} == {"getIndex", "getOpenApi"}
+    for op in _all():
+        view = app.view_functions[op.endpoint]
+        assert view.__module__.endswith(".api") or view.__module__ == "satudata.api.rest", op.endpoint

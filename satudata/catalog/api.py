@@ -1,0 +1,244 @@
+"""The catalogue's REST endpoints (``/api/v1``): public datasets (search, filters, facets),
+their resources and table rows, topics and licences. Public reads: no token, any web page may
+call them. What is public (published + ``publik``) is decided by the catalogue services; the
+shapes are those of ``satudata/catalog/serializers.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+from flask import Blueprint, current_app, request
+from marshmallow import Schema, fields
+
+from satudata import search_limits as limits
+from satudata.catalog import serializers as ser
+from satudata.catalog import services as catalog
+from satudata.catalog import tables
+from satudata.catalog.models import Resource
+from satudata.catalog.storage import get_store
+from satudata.errors import Conflict, NotFound
+from satudata.rest.docs import PathParam, documented
+from satudata.rest.envelope import (
+    API_PREFIX,
+    CountMetaSchema,
+    PageLinksSchema,
+    PageMetaSchema,
+    envelope,
+    response_schema,
+    url_with,
+)
+from satudata.rest.fields import json_cell
+from satudata.rest.inputs import load_query, path_key, shown
+
+bp = Blueprint("catalog_api", __name__, url_prefix=API_PREFIX)
+
+FACET_KEYS = ("organization", "topic", "tag", "format", "year", "licence")
+DATASET_KEY = PathParam("key", "Slug atau ID (UUID) dataset.", "jumlah-penduduk")
+RESOURCE_ID = PathParam("resource_id", "ID (UUID) sumber data.", "00000000-0000-0000-0000-000000000000")
+TOPIC_SLUG = PathParam("slug", "Slug topik.", "kependudukan")
+
+DatasetList = response_schema(
+    "DatasetList", "Respons GET /api/v1/datasets.",
+    fields.List(fields.Nested(ser.DatasetSummarySchema), metadata={"description": "Dataset di halaman ini."}),
+    meta=fields.Nested(PageMetaSchema, metadata={"description": "Jumlah hasil dan halaman."}),
+    links=fields.Nested(PageLinksSchema, metadata={"description": "Tautan halaman ini, berikutnya dan "
+                                                                  "sebelumnya."}),
+    facets=fields.Nested(ser.FacetsSchema, metadata={"description": "Jumlah dataset yang cocok per nilai filter."}))
+DatasetResponse = response_schema(
+    "DatasetResponse", "Respons GET /api/v1/datasets/{key}.",
+    fields.Nested(ser.DatasetDetailSchema, metadata={"description": "Dataset."}))
+ResourceList = response_schema(
+    "ResourceList", "Respons GET /api/v1/datasets/{key}/resources.",
+    fields.List(fields.Nested(ser.ResourceSchema), metadata={"description": "Sumber data, berurutan."}),
+    meta=fields.Nested(CountMetaSchema, metadata={"description": "Jumlah sumber data."}))
+ResourceResponse = response_schema(
+    "ResourceResponse", "Respons GET /api/v1/resources/{resource_id}.",
+    fields.Nested(ser.ResourceSchema, metadata={"description": "Sumber data."}))
+RowsResponse = response_schema(
+    "RowsResponse", "Respons GET /api/v1/resources/{resource_id}/rows.",
+    fields.Nested(ser.RowsDataSchema, metadata={"description": "Kolom dan baris."}),
+    meta=fields.Nested(ser.RowsMetaSchema, metadata={"description": "Letak potongan ini dalam tabel."}),
+    links=fields.Nested(PageLinksSchema, metadata={"description": "Tautan potongan ini, berikutnya dan "
+                                                                  "sebelumnya."}))
+TopicList = response_schema(
+    "TopicList", "Respons GET /api/v1/topics.",
+    fields.List(fields.Nested(ser.TopicSchema), metadata={"description": "Topik, urut nama."}),
+    meta=fields.Nested(CountMetaSchema, metadata={"description": "Jumlah topik."}))
+TopicResponse = response_schema(
+    "TopicResponse", "Respons GET /api/v1/topics/{slug}.",
+    fields.Nested(ser.TopicSchema, metadata={"description": "Topik."}))
+LicenceList = response_schema(
+    "LicenceList", "Respons GET /api/v1/licences.",
+    fields.List(fields.Nested(ser.LicenceSchema), metadata={"description": "Lisensi, urut nama."}),
+    meta=fields.Nested(CountMetaSchema, metadata={"description": "Jumlah lisensi."}))
+
+
+def _config_int(name: str) -> int:
+    return int(current_app.config[name])
+
+
+def _dataset_args(config: Mapping[str, Any]) -> Schema:
+    return ser.DatasetListArgs(max_per_page=int(config["API_MAX_ROWS"]), default_per_page=int(config["PAGE_SIZE"]))
+
+
+def _rows_args(config: Mapping[str, Any]) -> Schema:
+    return ser.RowsArgs(max_limit=int(config["API_MAX_ROWS"]))
+
+
+def _dataset(key: str) -> Any:
+    return catalog.get_public_dataset(path_key(key, f"Dataset '{shown(key)}' tidak ditemukan."))
+
+
+def _resource(resource_id: str) -> Resource:
+    return catalog.get_public_resource(
+        path_key(resource_id, f"Sumber data '{shown(resource_id)}' tidak ditemukan."))
+
+
+# --------------------------------------------------------------------------- datasets
+
+
+@bp.get("/datasets")
+@documented(
+    operation_id="listDatasets", tag="Dataset", summary="Cari dan daftar dataset",
+    description="Dataset yang sudah terbit dan berklasifikasi publik, dengan pencarian, filter, urutan, halaman "
+                "dan facet (jumlah dataset per nilai filter). Filter yang diulang mempersempit hasil. Halaman di "
+                "luar jangkauan dijawab 404.",
+    response=DatasetList, response_description="Satu halaman dataset.", query=_dataset_args, errors=("404", "422"),
+    example_query={"q": "penduduk", "per_page": "5"})
+def list_datasets() -> Any:
+    # Sizes first, on the raw query string (SEARCH_MAX_* settings), before anything is loaded.
+    limits.check_filter_values({key: len(request.args.getlist(key)) for key in ser.DATASET_FILTERS})
+    limits.check_query_text(request.args.get("q", ""))
+    args = load_query(_dataset_args(current_app.config))
+    filters = {key: [str(v) for v in args[key]] for key in ser.DATASET_FILTERS if args[key]}
+    page, per_page = args["page"], args["per_page"]
+    limits.check_start((page - 1) * per_page, "page", page=page, per_page=per_page)
+    result, _degraded = catalog.search_listing(args["q"], filters, sort=args["sort"], page=page,
+                                               per_page=per_page, facet_keys=FACET_KEYS, highlight=False)
+    if page > result.pages:
+        raise NotFound(
+            f"Halaman {page} tidak ada: hasil ini hanya {result.pages} halaman.",
+            details={"page": [f"Pilih halaman 1 sampai {result.pages}."]},
+        )
+    return envelope(
+        ser.DatasetSummarySchema(many=True).dump(result.items),
+        meta={"total": result.total, "page": page, "per_page": per_page, "pages": result.pages},
+        links={
+            "self": url_with(page=page),
+            "next": url_with(page=page + 1) if page < result.pages else None,
+            "prev": url_with(page=page - 1) if page > 1 else None,
+        },
+        facets={
+            key: [{"value": value, "label": label, "count": count} for value, label, count in values]
+            for key, values in result.facets.items()
+        },
+    )
+
+
+@bp.get("/datasets/<key>")
+@documented(
+    operation_id="getDataset", tag="Dataset", summary="Rincian dataset",
+    description="Semua metadata Satu Data sebuah dataset, beserta organisasi, topik, kata kunci, lisensi, sumber "
+                "data dan riwayat versi.",
+    response=DatasetResponse, response_description="Dataset.", path_params=(DATASET_KEY,), errors=("404",))
+def get_dataset(key: str) -> Any:
+    return envelope(ser.DatasetDetailSchema().dump(_dataset(key)))
+
+
+@bp.get("/datasets/<key>/resources")
+@documented(
+    operation_id="listDatasetResources", tag="Sumber data", summary="Sumber data sebuah dataset",
+    description="Tabel dan dokumen sebuah dataset, sesuai urutannya.",
+    response=ResourceList, response_description="Sumber data.", path_params=(DATASET_KEY,), errors=("404",))
+def list_dataset_resources(key: str) -> Any:
+    resources = _dataset(key).resources
+    return envelope(ser.ResourceSchema(many=True).dump(resources), meta={"total": len(resources)})
+
+
+# --------------------------------------------------------------------------- resources
+
+
+@bp.get("/resources/<resource_id>")
+@documented(
+    operation_id="getResource", tag="Sumber data", summary="Rincian sumber data",
+    description="Satu sumber data, dengan alamat unduhan (`download_url`) dan, untuk CSV, alamat barisnya "
+                "(`rows_url`).",
+    response=ResourceResponse, response_description="Sumber data.", path_params=(RESOURCE_ID,), errors=("404",))
+def get_resource(resource_id: str) -> Any:
+    return envelope(ser.ResourceSchema().dump(_resource(resource_id)))
+
+
+@bp.get("/resources/<resource_id>/rows")
+@documented(
+    operation_id="getResourceRows", tag="Sumber data", summary="Baris tabel",
+    description="Sepotong baris tabel CSV yang disimpan di portal, mulai dari `offset`. Untuk sumber data lain "
+                "(XLSX, PDF, tautan luar) dijawab 409. `offset` di luar tabel memberi daftar baris kosong.",
+    response=RowsResponse, response_description="Kolom dan baris.", path_params=(RESOURCE_ID,), query=_rows_args,
+    errors=("404", "409", "422"), example_query={"limit": "10"})
+def get_resource_rows(resource_id: str) -> Any:
+    res = _resource(resource_id)
+    args = load_query(_rows_args(current_app.config))
+    if not ser.is_row_readable(res):
+        what = "tautan luar" if not res.is_stored else f"berformat {res.format or 'tidak dikenal'}"
+        raise Conflict(
+            f"Baris tabel hanya tersedia untuk berkas CSV yang disimpan di portal; sumber data ini {what}.",
+            details={"format": ["Unduh berkasnya lewat download_url."]},
+        )
+    try:
+        path = get_store().path(res.sha256 or "")
+    except ValueError:
+        path = None
+    if path is None or not path.is_file():
+        raise Conflict("Berkas tabel ini tidak tersedia di penyimpanan portal.")
+    offset, limit = args["offset"], args["limit"]
+    try:
+        page = tables.page(path, offset=offset, limit=limit)
+    except duckdb.Error as exc:
+        current_app.logger.warning("rows of resource %s unreadable: %s", res.id, exc)
+        raise Conflict("Berkas ini tidak dapat dibaca sebagai tabel CSV.") from exc
+    return envelope(
+        {"columns": [{"name": c["name"], "type": c["type"]} for c in page.columns],
+         "rows": [[json_cell(v) for v in row] for row in page.rows]},
+        meta={"total": page.total, "offset": offset, "limit": limit},
+        links={
+            "self": url_with(offset=offset, limit=limit),
+            "next": url_with(offset=offset + limit, limit=limit) if offset + limit < page.total else None,
+            "prev": url_with(offset=max(0, offset - limit), limit=limit) if offset > 0 else None,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- topics and licences
+
+
+@bp.get("/topics")
+@documented(
+    operation_id="listTopics", tag="Topik", summary="Daftar topik",
+    description="Semua topik, urut nama, dengan jumlah dataset publiknya.",
+    response=TopicList, response_description="Topik.")
+def list_topics() -> Any:
+    topics = catalog.list_topics()
+    return envelope(ser.TopicSchema(many=True).dump(topics), meta={"total": len(topics)})
+
+
+@bp.get("/topics/<slug>")
+@documented(
+    operation_id="getTopic", tag="Topik", summary="Rincian topik",
+    description="Satu topik dengan jumlah dataset publiknya.",
+    response=TopicResponse, response_description="Topik.", path_params=(TOPIC_SLUG,), errors=("404",))
+def get_topic(slug: str) -> Any:
+    topic = catalog.get_topic(path_key(slug, f"Topik '{shown(slug)}' tidak ditemukan."))
+    return envelope(ser.TopicSchema().dump(topic))
+
+
+@bp.get("/licences")
+@documented(
+    operation_id="listLicences", tag="Lisensi", summary="Daftar lisensi",
+    description="Lisensi yang dapat dipakai dataset, urut nama.",
+    response=LicenceList, response_description="Lisensi.")
+def list_licences() -> Any:
+    licences = catalog.list_licences()
+    return envelope(ser.LicenceSchema(many=True).dump(licences), meta={"total": len(licences)})

@@ -1,0 +1,336 @@
+"""The producer workspace's shapes (the workspace pages live in review, the highest of the
+domains they drive): its request bodies (the metadata form as JSON, uploads, links, Table Schema
+choices, notes for the walidata) and "Dataset saya" as the producer sees it, with completeness,
+what blocks submission, validation and the review history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields
+
+from satudata.accounts.serializers import OrganizationRefSchema
+from satudata.catalog import services as catalog
+from satudata.catalog.models import (
+    AccessClass,
+    CollectionMethod,
+    DataKind,
+    Dataset,
+    DatasetState,
+    DataStatus,
+    Frequency,
+    PresentationLevel,
+    ValidationStatus,
+)
+from satudata.catalog.serializers import DatasetFormSchema
+from satudata.rest.envelope import absolute, api_url, quoted
+from satudata.rest.fields import URI, Computed, JSONObject, Text, UTCDateTime, length, one_of
+from satudata.rest.inputs import UNKNOWN_FIELD, ArgsSchema, BodySchema
+from satudata.review import services as review
+from satudata.validation.serializers import ValidationProgressSchema, progress_of
+
+
+class WorkspaceDatasetPatchInput(DatasetFormSchema):
+    """The metadata form of the workspace as JSON (``satudata.catalog.serializers``); unknown
+    keys are refused. PATCH merges the body into the dataset's current values first."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": UNKNOWN_FIELD, "type": "Isi permintaan harus objek JSON."}
+
+
+class WorkspaceDatasetInput(WorkspaceDatasetPatchInput):
+    """A new draft: the metadata form plus the producing OPD."""
+
+    organization = Text(load_default=None, allow_none=True, validate=length(100), metadata={
+        "description": "Slug OPD produsen. Wajib bila Anda produsen data di lebih dari satu OPD; "
+                       "boleh dilewati bila hanya satu."})
+
+
+class WorkspaceUploadInput(Schema):
+    """The multipart form of an upload (the file itself is read separately)."""
+
+    class Meta:
+        description = "Formulir multipart unggahan berkas tabel atau dokumen."
+
+    file = fields.Raw(metadata={"type": "string", "format": "binary",
+                                "description": "Berkas: CSV, TSV, XLSX, JSON (tabel) atau dokumen (PDF, ...)."})
+    name = Text(load_default="", validate=length(300),
+                metadata={"description": "Nama sumber data; kosong: diambil dari nama berkas."})
+    description = Text(load_default="", validate=length(20000), metadata={"description": "Keterangan (Markdown)."})
+    sheet = Text(load_default="", validate=length(255),
+                 metadata={"description": "Lembar XLSX yang dibaca (nama atau nomor); kosong: lembar pertama."})
+    schema = Text(load_default="", validate=length(120), metadata={
+        "description": "Standar data dari pustaka: nama (versi terbaru) atau nama@versi, misalnya "
+                       "tenaga_kesehatan@1. Kosong atau infer: Table Schema disimpulkan dari berkas."})
+
+
+class WorkspaceReplaceInput(Schema):
+    """The multipart form of a re-upload."""
+
+    class Meta:
+        description = "Formulir multipart penggantian berkas sumber data."
+
+    file = fields.Raw(metadata={"type": "string", "format": "binary",
+                                "description": "Berkas pengganti, sejenis dengan yang lama (tabel atau dokumen)."})
+    sheet = Text(load_default="", validate=length(255),
+                 metadata={"description": "Lembar XLSX yang dibaca; kosong: lembar pertama."})
+
+
+class WorkspaceLinkInput(BodySchema):
+    """A link to a document kept elsewhere (tables must be uploaded)."""
+
+    class Meta(BodySchema.Meta):
+        description = "Tautan ke dokumen di situs lain (tabel harus diunggah agar dapat divalidasi)."
+
+    url = Text(required=True, validate=length(1000),
+               metadata={"description": "Alamat lengkap, diawali https:// atau http://."})
+    name = Text(required=True, validate=length(300), metadata={"description": "Nama dokumen."})
+    format = Text(load_default=None, allow_none=True, validate=length(20),
+                  metadata={"description": "Format, misalnya PDF; kosong: dari akhiran alamat."})
+    description = Text(load_default="", validate=length(20000), metadata={"description": "Keterangan (Markdown)."})
+
+
+class WorkspaceResourcePatchInput(BodySchema):
+    """The name and description of a resource (what is not sent stays)."""
+
+    class Meta(BodySchema.Meta):
+        description = "Nama dan keterangan sumber data; yang tidak dikirim tetap."
+
+    name = Text(validate=length(300), metadata={"description": "Nama sumber data."})
+    description = Text(validate=length(20000), metadata={"description": "Keterangan (Markdown)."})
+
+
+class WorkspaceSchemaInput(BodySchema):
+    """The Table Schema of a table: a standard of the library, or a descriptor."""
+
+    class Meta(BodySchema.Meta):
+        description = "Table Schema sebuah tabel: isi tepat salah satu, `schema` atau `table_schema`."
+
+    schema = Text(validate=length(120), metadata={
+        "description": "Standar data dari pustaka: nama (versi terbaru) atau nama@versi, misalnya sekolah@2."})
+    table_schema = JSONObject(metadata={
+        "description": "Table Schema frictionless lengkap (objek dengan daftar `fields`)."})
+
+
+class WorkspaceNoteInput(BodySchema):
+    """An optional note for the walidata."""
+
+    class Meta(BodySchema.Meta):
+        description = "Catatan untuk walidata (boleh dilewati)."
+
+    note = Text(load_default="", validate=length(2000), metadata={"description": "Catatan, paling panjang 2000 "
+                                                                                  "karakter."})
+
+
+class WorkspaceListArgs(ArgsSchema):
+    """Arguments of ``GET /api/v1/workspace/datasets``."""
+
+    state = Text(load_default=None, validate=one_of(DatasetState.values()), metadata={
+        "description": "Hanya dataset berstatus ini: draft, submitted (diajukan), changes_requested (perlu "
+                       "perbaikan), published (terbit), withdrawn (ditarik)."})
+
+
+class WorkspaceResourceLinksSchema(Schema):
+    class Meta:
+        description = "Alamat sebuah sumber data ruang kerja."
+
+    self = fields.Function(lambda r: api_url(f"/workspace/resources/{quoted(r.id)}"),
+                           metadata={**URI, "description": "Sumber data ini di API."})
+    validation = fields.Function(lambda r: api_url(f"/workspace/resources/{quoted(r.id)}/validation"),
+                                 metadata={**URI, "description": "Hasil validasinya di API."})
+    web = fields.Function(lambda r: absolute(f"/kelola/dataset/{quoted(r.dataset.slug)}/sumber/{quoted(r.id)}"),
+                          metadata={**URI, "description": "Halamannya di ruang kerja portal."})
+
+
+class WorkspaceResourceSchema(Schema):
+    """A resource as its producer sees it: file, Table Schema and validation."""
+
+    class Meta:
+        description = "Sumber data di ruang kerja produsen: berkas, Table Schema dan hasil validasinya."
+
+    id = fields.String(metadata={"description": "ID sumber data (UUID)."})
+    dataset = fields.Function(lambda r: r.dataset.slug, metadata={"type": "string",
+                                                                   "description": "Slug datasetnya."})
+    position = fields.Integer(metadata={"description": "Urutan di dalam dataset, mulai dari 0."})
+    name = fields.String(metadata={"description": "Nama sumber data."})
+    description = fields.String(metadata={"description": "Keterangan (Markdown)."})
+    format = fields.String(allow_none=True, metadata={"description": "Format, misalnya CSV, XLSX, PDF."})
+    media_type = fields.String(allow_none=True, metadata={"description": "Jenis media (MIME)."})
+    filename = fields.String(allow_none=True, metadata={"description": "Nama berkas yang diunggah."})
+    size = fields.Integer(allow_none=True, metadata={"description": "Ukuran berkas dalam byte."})
+    sha256 = fields.String(allow_none=True, metadata={"description": "Sidik SHA-256 berkas."})
+    url = fields.String(allow_none=True, metadata={"description": "Tautan luar (untuk dokumen yang tidak "
+                                                                  "diunggah)."})
+    sheet = fields.String(allow_none=True, metadata={"description": "Lembar XLSX yang dibaca."})
+    is_tabular = fields.Boolean(metadata={"description": "Tabel (CSV, TSV, XLSX, JSON) yang divalidasi."})
+    row_count = fields.Integer(allow_none=True, metadata={"description": "Jumlah baris tabel."})
+    table_schema = fields.Dict(allow_none=True, metadata={"description": "Table Schema (frictionless) yang "
+                                                                           "dipakai untuk validasi."})
+    schema_ref = fields.String(allow_none=True, metadata={"description": "Standar data asal Table Schema, "
+                                                                           "nama@versi."})
+    validation_status = fields.Enum(ValidationStatus, by_value=True, metadata={
+        "description": "unvalidated (belum/tidak divalidasi), pending (sedang divalidasi), valid, invalid, error."})
+    progress = Computed(ValidationProgressSchema, progress_of, allow_none=True, metadata={
+        "description": "Validasi terakhir (null: belum pernah divalidasi)."})
+    revision_count = fields.Function(lambda r: len(r.revisions), metadata={
+        "type": "integer", "description": "Jumlah berkas lama di riwayat (setiap unggah ulang menambah satu)."})
+    uploaded_at = UTCDateTime(allow_none=True, metadata={"description": "Waktu berkas sekarang diunggah (UTC)."})
+    created_at = UTCDateTime(metadata={"description": "Waktu dibuat (UTC)."})
+    updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
+    links = Computed(WorkspaceResourceLinksSchema, lambda res: res, metadata={"description": "Alamat terkait."})
+
+
+class CompletenessSchema(Schema):
+    """How much of the Satu Data metadata is filled in."""
+
+    class Meta:
+        description = "Kelengkapan metadata Satu Data (meteran di formulir)."
+
+    percent = fields.Integer(metadata={"description": "Persen kolom metadata yang terisi."})
+    filled = fields.Integer(metadata={"description": "Kolom yang terisi."})
+    total = fields.Integer(metadata={"description": "Jumlah kolom metadata."})
+    missing_required = fields.List(fields.String(), metadata={
+        "description": "Label kolom wajib yang masih kosong (harus diisi sebelum diajukan)."})
+    missing_recommended = fields.List(fields.String(), metadata={
+        "description": "Label kolom anjuran yang masih kosong."})
+
+
+def _problems(ds: Dataset) -> list[str]:
+    """What keeps an editable dataset from being submitted (nothing to fix in other states)."""
+    if ds.state not in catalog.EDITABLE_STATES:
+        return []
+    return list(review.submission_problems(ds))
+
+
+class WorkspaceDatasetLinksSchema(Schema):
+    class Meta:
+        description = "Alamat sebuah dataset ruang kerja."
+
+    self = fields.Function(lambda ds: api_url(f"/workspace/datasets/{quoted(ds.slug)}"),
+                           metadata={**URI, "description": "Dataset ini di API ruang kerja."})
+    web = fields.Function(lambda ds: absolute(f"/kelola/dataset/{quoted(ds.slug)}"),
+                          metadata={**URI, "description": "Halamannya di ruang kerja portal."})
+
+
+class WorkspaceDatasetSchema(Schema):
+    """A dataset in "Dataset saya"."""
+
+    class Meta:
+        description = "Dataset di ruang kerja produsen (\"Dataset saya\")."
+
+    id = fields.String(metadata={"description": "ID dataset (UUID)."})
+    slug = fields.String(metadata={"description": "Pengenal dataset di URL."})
+    title = fields.String(metadata={"description": "Judul."})
+    state = fields.Enum(DatasetState, by_value=True, metadata={
+        "description": "draft, submitted (diajukan ke walidata), changes_requested (perlu perbaikan), "
+                       "published (terbit), withdrawn (ditarik)."})
+    organization = fields.Nested(OrganizationRefSchema, metadata={"description": "OPD produsen."})
+    completeness = Computed(CompletenessSchema, lambda ds: catalog.completeness(ds), metadata={
+        "description": "Kelengkapan metadata."})
+    problems = fields.Function(_problems, metadata={
+        "type": "array", "items": {"type": "string"},
+        "description": "Yang masih menghalangi pengajuan ke walidata, yang terpenting lebih dulu (kosong bila "
+                       "siap, atau bila dataset tidak sedang dapat diubah)."})
+    ready = fields.Function(lambda ds: ds.state in catalog.EDITABLE_STATES and not _problems(ds), metadata={
+        "type": "boolean", "description": "Dataset dapat diajukan ke walidata sekarang."})
+    resource_count = fields.Function(lambda ds: len(ds.resources), metadata={
+        "type": "integer", "description": "Jumlah sumber data."})
+    created_at = UTCDateTime(metadata={"description": "Waktu dibuat (UTC)."})
+    updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
+    published_at = UTCDateTime(allow_none=True, metadata={"description": "Waktu pertama terbit (UTC)."})
+    links = Computed(WorkspaceDatasetLinksSchema, lambda ds: ds, metadata={"description": "Alamat terkait."})
+
+
+class ReviewEventSchema(Schema):
+    """One step of the dataset's lifecycle."""
+
+    class Meta:
+        description = "Satu langkah riwayat dataset: pengajuan, penarikan, permintaan perbaikan, penerbitan."
+
+    id = fields.Integer(metadata={"description": "ID langkah."})
+    action = fields.String(metadata={"description": "Langkah: submit, retract, request_changes, publish, ..."})
+    from_state = fields.String(metadata={"description": "Status sebelum."})
+    to_state = fields.String(metadata={"description": "Status sesudah."})
+    actor = fields.String(attribute="actor_label", metadata={"description": "Pelaku, misalnya user:budi."})
+    note = fields.String(metadata={"description": "Catatan."})
+    field_notes = fields.Dict(allow_none=True, metadata={"description": "Catatan walidata per kolom metadata."})
+    created_at = UTCDateTime(metadata={"description": "Waktu (UTC)."})
+
+
+def _events_of(ds: Dataset) -> list[Any]:
+    return review.list_events(ds)
+
+
+class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema):
+    """A dataset of the workspace with its metadata (as the form takes it), resources and history."""
+
+    class Meta:
+        description = ("Dataset di ruang kerja: metadata (dengan nama dan bentuk yang sama dengan isi permintaan "
+                       "PATCH), sumber data beserta validasinya, dan riwayat langkahnya.")
+
+    description = fields.String(metadata={"description": "Deskripsi (Markdown)."})
+    topics = fields.Function(lambda ds: [t.slug for t in ds.topics], metadata={
+        "type": "array", "items": {"type": "string"}, "description": "Slug topik."})
+    tags = fields.Function(lambda ds: [t.name for t in ds.tags], metadata={
+        "type": "array", "items": {"type": "string"}, "description": "Kata kunci."})
+    urusan = fields.String(allow_none=True, metadata={"description": "Urusan pemerintahan (bidang SIPD)."})
+    konsep = fields.String(allow_none=True, metadata={"description": "Konsep (Standar Data)."})
+    definisi = fields.String(allow_none=True, metadata={"description": "Definisi (Standar Data)."})
+    klasifikasi = fields.String(allow_none=True, metadata={"description": "Klasifikasi (Standar Data)."})
+    ukuran = fields.String(allow_none=True, metadata={"description": "Ukuran (Standar Data)."})
+    satuan = fields.String(allow_none=True, metadata={"description": "Satuan (Standar Data), misalnya orang."})
+    year = fields.Integer(allow_none=True, metadata={"description": "Tahun data."})
+    period = fields.String(allow_none=True, metadata={"description": "Periode data, misalnya 2020-2025."})
+    frequency = fields.Enum(Frequency, by_value=True, allow_none=True,
+                            metadata={"description": "Frekuensi pemutakhiran."})
+    release_date = fields.Date(allow_none=True, metadata={"description": "Jadwal rilis (TTTT-BB-HH)."})
+    presentation_level = fields.Enum(PresentationLevel, by_value=True, allow_none=True,
+                                     metadata={"description": "Tingkat penyajian."})
+    kode_wilayah = fields.String(allow_none=True, metadata={"description": "Kode wilayah Kemendagri cakupan data."})
+    coverage = fields.String(allow_none=True, metadata={"description": "Nama wilayah cakupan data."})
+    data_source = fields.String(allow_none=True, metadata={"description": "Sumber data."})
+    collection_method = fields.Enum(CollectionMethod, by_value=True, allow_none=True,
+                                    metadata={"description": "Cara pengumpulan data."})
+    data_kind = fields.Enum(DataKind, by_value=True, allow_none=True, metadata={"description": "Jenis data."})
+    data_status = fields.Enum(DataStatus, by_value=True, allow_none=True,
+                              metadata={"description": "Status data: sementara atau tetap."})
+    is_priority = fields.Boolean(metadata={"description": "Termasuk Data Prioritas."})
+    access_class = fields.Enum(AccessClass, by_value=True, metadata={"description": "Klasifikasi akses."})
+    licence_id = fields.String(allow_none=True, metadata={"description": "ID lisensi, misalnya cc-by-4.0."})
+    contact_name = fields.String(allow_none=True, metadata={"description": "Nama penanggung jawab."})
+    contact_email = fields.String(allow_none=True, metadata={"description": "Email penanggung jawab."})
+    resources = fields.List(fields.Nested(WorkspaceResourceSchema), metadata={
+        "description": "Sumber data, berurutan, dengan status validasinya."})
+    events = Computed(ReviewEventSchema, _events_of, many=True, metadata={
+        "description": "Riwayat langkah dataset, terbaru lebih dulu."})
+
+
+class WorkspaceCountsSchema(Schema):
+    """How many of the caller's datasets are in each state."""
+
+    class Meta:
+        description = "Jumlah dataset Anda per status (tanpa memperhatikan filter)."
+
+    draft = fields.Integer(metadata={"description": "Draf."})
+    submitted = fields.Integer(metadata={"description": "Diajukan ke walidata."})
+    changes_requested = fields.Integer(metadata={"description": "Perlu perbaikan."})
+    published = fields.Integer(metadata={"description": "Terbit."})
+    withdrawn = fields.Integer(metadata={"description": "Ditarik."})
+
+
+class WorkspaceListMetaSchema(Schema):
+    class Meta:
+        description = "Jumlah dataset di daftar ini dan per status."
+
+    total = fields.Integer(metadata={"description": "Jumlah dataset di daftar ini."})
+    counts = fields.Nested(WorkspaceCountsSchema, metadata={"description": "Jumlah dataset Anda per status."})
+
+
+class ChangedMetaSchema(Schema):
+    class Meta:
+        description = "Apa yang berubah."
+
+    changed = fields.List(fields.String(), metadata={
+        "description": "Nama kolom metadata yang berubah (kosong: tidak ada perubahan)."})
