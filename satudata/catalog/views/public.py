@@ -2,54 +2,64 @@
 organisations and topics.
 
 Views are thin. Every read goes through ``satudata.catalog.services`` (and
-``satudata.accounts.services`` for organisations); this module only checks query parameters,
+``satudata.accounts.services`` for organisations); this module only checks query parameters
+(with ``listing``, which also holds the search, filter and facet logic of the listings),
 refusing unusable ones with a 400 page that says what to fix, and shapes values for the
-templates. Nothing here is visible unless the services say it is public.
+templates (with ``labels``). Nothing here is visible unless the services say it is public.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import duckdb
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
-from satudata import search_limits as limits
 from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization, OrganizationKind
 from satudata.catalog import exports, tables
 from satudata.catalog import services as catalog
-from satudata.catalog.models import Dataset, Resource, Topic
+from satudata.catalog.models import Dataset, Resource
 from satudata.catalog.storage import get_store
-from satudata.errors import DomainError, Invalid, NotFound
+from satudata.catalog.views.labels import (
+    enum_label,
+    enum_labels,
+    humanize,
+    plain_excerpt,
+    sort_labels,
+    topic_name,
+)
+from satudata.catalog.views.listing import (
+    CONTROL_CHARS,
+    LIST_FILTERS,
+    MAX_PAGE,
+    active_filters,
+    build_facets,
+    find,
+    hidden_args,
+    lang_url,
+    list_filters,
+    page_number,
+    page_url,
+    search_text,
+    sort_order,
+    url_with,
+)
+from satudata.errors import NotFound
 from satudata.security import public_url
-from satudata.templating import render_markdown
+
+# ``enum_labels`` is read from here by the producer workspace (review.views) too.
+__all__ = ["bp", "chart_spec", "dataset_jsonld", "enum_labels", "table_view"]
 
 bp = Blueprint("catalog", __name__)
 
-# Limits on what a query string may ask for. Past them the page answers 400 with a message
-# instead of building an unbounded query.
-MAX_QUERY_CHARS = 200
-MAX_VALUE_CHARS = 100
-MAX_FILTER_VALUES = 20
-MAX_PAGE = 10_000
 HOME_LIST_SIZE = 6
-
-# The filters of the dataset list, in the order the facets are shown.
-LIST_FILTERS = ("topic", "organization", "tag", "format", "year", "licence")
-# A dataset has one organisation, one year and one licence, so a second value of these would
-# match nothing: choosing another value replaces the first instead of adding to it.
-SINGLE_VALUED = frozenset({"organization", "year", "licence"})
-FACET_VISIBLE = 8
 # A chart leaves out series whose largest value is this many times smaller than the largest
 # series' (they would draw as a flat line on the shared axis).
 CHART_SCALE_RATIO = 20
@@ -57,221 +67,6 @@ CHART_SCALE_RATIO = 20
 # initial instead.
 TOPIC_ICONS = frozenset({"users", "heart-pulse", "school", "wheat", "chart-line", "road", "hand-heart", "wallet",
                          "leaf", "landmark"})
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PAGE = re.compile(r"^[0-9]+$")
-_YEAR = re.compile(r"^[0-9]{4}$")
-
-
-class QueryParameterError(DomainError):
-    """A query parameter of a public page that cannot be used (answered with a 400 page)."""
-
-    status = 400
-    code = "bad_request"
-
-
-# --------------------------------------------------------------------------- labels
-
-
-def sort_labels() -> dict[str, str]:
-    """The sort orders of dataset lists, with their labels in the current language."""
-    return {
-        "relevance": _("Paling relevan"),
-        "newest": _("Terbaru"),
-        "modified": _("Baru diperbarui"),
-        "name": _("Judul (A–Z)"),
-        "downloads": _("Paling banyak diunduh"),
-    }
-
-
-def facet_titles() -> dict[str, str]:
-    """Headings of the facets (and names of the active filters)."""
-    return {
-        "topic": _("Topik"),
-        "organization": _("Organisasi"),
-        "tag": _("Kata kunci"),
-        "format": _("Format"),
-        "year": _("Tahun data"),
-        "licence": _("Lisensi"),
-    }
-
-
-def enum_labels() -> dict[str, dict[str, str]]:
-    """Readable labels for the values of the Satu Data enumerations."""
-    return {
-        "frequency": {
-            "tahunan": _("Tahunan"), "semesteran": _("Semesteran"), "triwulanan": _("Triwulanan"),
-            "bulanan": _("Bulanan"), "mingguan": _("Mingguan"), "harian": _("Harian"),
-            "tidak_tentu": _("Tidak tentu"),
-        },
-        "presentation_level": {
-            "nasional": _("Nasional"), "provinsi": _("Provinsi"), "kabupaten_kota": _("Kabupaten/kota"),
-            "kecamatan": _("Kecamatan"), "desa": _("Desa/kelurahan"),
-        },
-        "data_kind": {
-            "statistik_sektoral": _("Statistik sektoral"), "geospasial": _("Geospasial"), "keuangan": _("Keuangan"),
-        },
-        "data_status": {"sementara": _("Sementara"), "tetap": _("Tetap")},
-        "collection_method": {
-            "administrasi": _("Data administrasi"), "survei": _("Survei"), "sensus": _("Sensus"),
-            "kompilasi": _("Kompilasi"), "lainnya": _("Lainnya"),
-        },
-        "access_class": {"publik": _("Publik"), "terbatas": _("Terbatas"), "dikecualikan": _("Dikecualikan")},
-        "organization_kind": {
-            "provinsi": _("Pemerintah provinsi"), "kabupaten": _("Pemerintah kabupaten"),
-            "kota": _("Pemerintah kota"), "opd": _("Perangkat daerah"), "kecamatan": _("Kecamatan"),
-        },
-    }
-
-
-def enum_label(kind: str, value: Any) -> str:
-    """The label of one enumeration value; the raw value when unknown, '–' when empty."""
-    if value is None or value == "":
-        return "–"
-    key = str(value)
-    return enum_labels().get(kind, {}).get(key, key)
-
-
-def topic_name(topic: Topic) -> str:
-    """A topic's name in the current language."""
-    if str(get_locale() or "") == "en" and topic.name_en:
-        return topic.name_en
-    return topic.name
-
-
-def humanize(column: str) -> str:
-    """A column name as a readable label: ``laki_laki`` becomes ``Laki laki``."""
-    text = column.replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else column
-
-
-def plain_excerpt(markdown_text: str | None, limit: int = 200) -> str:
-    """The first ``limit`` characters of a Markdown text as plain text (rendered, sanitised,
-    then stripped of tags, so no markup or script survives)."""
-    text = render_markdown(markdown_text).striptags()
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(" .,;:") + "…"
-
-
-# --------------------------------------------------------------------------- query parameters
-
-
-def _clean(value: str, name: str, limit: int = MAX_VALUE_CHARS) -> str:
-    """A query parameter value without control characters and within ``limit`` characters."""
-    if _CONTROL.search(value):
-        raise QueryParameterError(
-            _("Parameter '%(name)s' berisi karakter yang tidak diizinkan.", name=name),
-            details={name: [_("Hapus karakter kontrol dari nilai ini.")]},
-        )
-    value = value.strip()
-    if len(value) > limit:
-        raise QueryParameterError(
-            _("Parameter '%(name)s' terlalu panjang (paling banyak %(limit)s karakter).", name=name, limit=limit),
-            details={name: [_("Persingkat nilai ini lalu coba lagi.")]},
-        )
-    return value
-
-
-def search_text() -> str:
-    """The search words (``q``), at most ``MAX_QUERY_CHARS`` characters and the search bound
-    on words (``SEARCH_MAX_QUERY_WORDS``)."""
-    text = _clean(request.args.get("q", ""), "q", MAX_QUERY_CHARS)
-    limits.check_query_text(text)
-    return text
-
-
-def page_number(name: str = "page") -> int:
-    """The page asked for: a positive integer. Very large numbers count as past the end."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return 1
-    if not _PAGE.match(raw) or int(raw[:12]) < 1:
-        raise QueryParameterError(
-            _("Nomor halaman '%(value)s' tidak valid.", value=raw[:20]),
-            details={name: [_("Gunakan bilangan bulat mulai dari 1, misalnya %(name)s=2.", name=name)]},
-        )
-    return MAX_PAGE + 1 if len(raw) > 9 else int(raw)
-
-
-def list_filters() -> dict[str, list[str]]:
-    """The dataset filters in the query string, checked: known keys, bounded values."""
-    # Counted as sent, before any value is read (SEARCH_MAX_CLAUSES): 20,000 ?tag= must not
-    # cost 20,000 checks and a quadratic de-duplication.
-    limits.check_filter_values({key: len(request.args.getlist(key)) for key in LIST_FILTERS})
-    filters: dict[str, list[str]] = {}
-    count = 0
-    for key in LIST_FILTERS:
-        values: list[str] = []
-        for raw in request.args.getlist(key):
-            value = _clean(raw, key)
-            if value and value not in values:
-                values.append(value)
-        if key == "year":
-            for value in values:
-                if not _YEAR.match(value):
-                    raise QueryParameterError(
-                        _("Tahun '%(value)s' tidak valid.", value=value[:20]),
-                        details={"year": [_("Gunakan tahun empat angka, misalnya year=2024.")]},
-                    )
-        if values:
-            filters[key] = values
-            count += len(values)
-    if count > MAX_FILTER_VALUES:
-        raise QueryParameterError(
-            _("Terlalu banyak filter (paling banyak %(limit)s).", limit=MAX_FILTER_VALUES),
-            details={"filter": [_("Hapus sebagian filter lalu coba lagi.")]},
-        )
-    return filters
-
-
-def sort_order(default: str) -> str:
-    """The sort order asked for, one of ``sort_labels()``."""
-    raw = request.args.get("sort", "").strip()
-    if not raw:
-        return default
-    if raw not in sort_labels():
-        raise QueryParameterError(
-            _("Urutan '%(value)s' tidak dikenal.", value=raw[:20]),
-            details={"sort": [_("Pilih salah satu: %(choices)s.", choices=", ".join(sort_labels()))]},
-        )
-    return raw
-
-
-def current_args() -> MultiDict[str, str]:
-    """The query string of this request, without the language switch."""
-    args = MultiDict(request.args)
-    args.pop("lang", None)
-    return args
-
-
-def url_with(**changes: Any) -> str:
-    """This page's URL with some query parameters changed; ``None`` removes one."""
-    args = current_args()
-    for key, value in changes.items():
-        if value is None or value == []:
-            args.pop(key, None)
-        elif isinstance(value, list | tuple):
-            args.setlist(key, [str(v) for v in value])
-        else:
-            args.setlist(key, [str(value)])
-    query = urlencode(list(args.items(multi=True)))
-    return quote(request.script_root + request.path) + (f"?{query}" if query else "")
-
-
-def page_url(number: int) -> str:
-    """This page's URL at page ``number`` (page 1 has no ``page`` parameter)."""
-    return url_with(page=None if number <= 1 else number)
-
-
-def hidden_args(*exclude: str) -> list[tuple[str, str]]:
-    """This page's query parameters as (name, value) pairs, for hidden inputs of a form."""
-    return [(k, v) for k, v in current_args().items(multi=True) if k not in exclude]
-
-
-def lang_url(code: str) -> str:
-    """This page's URL in language ``code`` (``?lang=`` sets it for the session)."""
-    args = current_args()
-    args.setlist("lang", [code])
-    return quote(request.script_root + request.path) + "?" + urlencode(list(args.items(multi=True)))
 
 
 @bp.record_once
@@ -289,129 +84,6 @@ def _template_helpers(state: Any) -> None:
         humanize=humanize,
         topic_icons=TOPIC_ICONS,
     )
-
-
-# --------------------------------------------------------------------------- searching
-
-
-@dataclass
-class FacetItem:
-    value: str
-    label: str
-    count: int
-    active: bool
-    url: str
-
-
-@dataclass
-class Facet:
-    key: str
-    title: str
-    items: list[FacetItem] = field(default_factory=list)
-
-    @property
-    def visible(self) -> list[FacetItem]:
-        active_hidden = [i for i in self.items[FACET_VISIBLE:] if i.active]
-        return self.items[:FACET_VISIBLE] + active_hidden
-
-    @property
-    def more(self) -> list[FacetItem]:
-        return [i for i in self.items[FACET_VISIBLE:] if not i.active]
-
-
-@dataclass
-class ActiveFilter:
-    key: str
-    title: str
-    label: str
-    remove_url: str
-
-
-def _toggle_url(filters: dict[str, list[str]], key: str, value: str) -> str:
-    """The list URL with ``key=value`` added (or replaced, or removed when already chosen)."""
-    values = list(filters.get(key, []))
-    if value in values:
-        values.remove(value)
-    elif key in SINGLE_VALUED:
-        values = [value]
-    else:
-        values.append(value)
-    return url_with(**{key: values, "page": None})
-
-
-def _facet_label(key: str, value: str, label: str, topics: dict[str, Topic]) -> str:
-    if key == "topic" and value in topics:
-        return topic_name(topics[value])
-    return label
-
-
-def build_facets(result: catalog.SearchResult, filters: dict[str, list[str]]) -> list[Facet]:
-    """The facets of a result as clickable filters."""
-    titles = facet_titles()
-    topics = {t.slug: t for t in catalog.list_topics()}
-    facets = []
-    for key in LIST_FILTERS:
-        facet = Facet(key=key, title=titles[key])
-        chosen = filters.get(key, [])
-        for value, label, count in result.facets.get(key, []):
-            facet.items.append(FacetItem(value=value, label=_facet_label(key, value, label, topics), count=count,
-                                         active=value in chosen, url=_toggle_url(filters, key, value)))
-        if key == "year":
-            facet.items.sort(key=lambda i: i.value, reverse=True)
-        if facet.items:
-            facets.append(facet)
-    return facets
-
-
-def active_filters(result: catalog.SearchResult, filters: dict[str, list[str]]) -> list[ActiveFilter]:
-    """The chosen filters, each with a link that removes it."""
-    titles = facet_titles()
-    topics = {t.slug: t for t in catalog.list_topics()}
-    labels = {(k, v): label for k, rows in result.facets.items() for v, label, _n in rows}
-    chips = []
-    for key, values in filters.items():
-        for value in values:
-            label = _facet_label(key, value, labels.get((key, value), value), topics)
-            chips.append(ActiveFilter(key=key, title=titles[key], label=label,
-                                      remove_url=_toggle_url(filters, key, value)))
-    return chips
-
-
-@dataclass
-class Listing:
-    """A page of datasets, and whether the page asked for lies past the last one."""
-
-    result: Any  # catalog.SearchResult or search DatasetSearchResult: same attributes
-    page: int
-    out_of_range: bool
-    degraded: bool = False  # the search engine was down; this is the simple database query
-
-
-def find(
-    text: str,
-    filters: dict[str, list[str]],
-    *,
-    sort: str,
-    page: int,
-    facet_keys: tuple[str, ...] = (),
-    per_page: int | None = None,
-) -> Listing:
-    """Run a catalogue query for a page; service refusals become 400 pages."""
-    per_page = per_page or int(current_app.config["PAGE_SIZE"])
-    # A page deeper than SEARCH_MAX_START is not fetched: the first page gives the total, then
-    # the page is either past the end (404, as any) or refused as too deep (400).
-    too_deep = (page - 1) * per_page > limits.current().start
-    asked = page if page <= MAX_PAGE and not too_deep else 1
-    try:
-        # The site stays up when the search engine is down: the database answers (no
-        # relevance ranking), and the page says so.
-        result, degraded = catalog.search_listing(text, filters, sort=sort, page=asked, per_page=per_page,
-                                                  facet_keys=facet_keys)
-        if too_deep and page <= result.pages:
-            limits.check_start((page - 1) * per_page, "page", page=page, per_page=per_page)
-    except Invalid as err:
-        raise QueryParameterError(err.message, details=err.details) from err
-    return Listing(result=result, page=page, out_of_range=page > result.pages, degraded=degraded)
 
 
 # --------------------------------------------------------------------------- home
@@ -464,7 +136,7 @@ def _find_resource(dataset: Dataset, resource_id: str) -> Resource:
 
 def _not_found(kind: str, key: str) -> NotFound:
     """A 'not found' in the reader's language, naming what was asked for (shortened)."""
-    key = _CONTROL.sub("", key)
+    key = CONTROL_CHARS.sub("", key)
     shown = key if len(key) <= 80 else key[:79] + "…"
     messages = {
         "dataset": _("Dataset '%(key)s' tidak ditemukan atau belum diterbitkan.", key=shown),
@@ -476,7 +148,7 @@ def _not_found(kind: str, key: str) -> NotFound:
 
 def _checked_slug(kind: str, slug: str) -> str:
     """A slug from the URL; one with control characters or absurd length names nothing."""
-    if _CONTROL.search(slug) or len(slug) > 200:
+    if CONTROL_CHARS.search(slug) or len(slug) > 200:
         raise _not_found(kind, slug)
     return slug
 
@@ -712,7 +384,7 @@ def resource_export(slug: str, resource_id: str, fmt: str) -> Any:
     fmt = fmt.lower()
     if fmt not in exports.FORMATS:
         raise NotFound(_("Format unduhan '%(fmt)s' tidak tersedia; pilih CSV, XLSX atau JSON.",
-                         fmt=_CONTROL.sub("", fmt)[:20]))
+                         fmt=CONTROL_CHARS.sub("", fmt)[:20]))
     ds = _public_dataset(slug)
     res = _find_resource(ds, resource_id)
     path = exports.export_resource(res, fmt)

@@ -1,0 +1,264 @@
+"""CKAN's search syntax, read into catalogue filters: ``fq`` and ``fq_list`` (Solr filter
+queries), the ``field:value`` clauses clients put in ``q``, ``sort``, and which of these the
+search engine can answer (``engine_plan``) rather than the database query.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from satudata import search_limits as limits
+from satudata.api.ckan.endpoint import invalid
+from satudata.catalog.models import Frequency
+from satudata.catalog.services import DatasetFilter
+from satudata.db import utcnow
+from satudata.errors import Invalid
+from satudata.search.backend import MAX_FILTER_VALUES
+
+# ``package_search`` fq fields and the catalogue filter key each one maps to.
+FQ_FIELDS = {
+    "organization": "organization",
+    "owner_org": "organization",
+    "groups": "topic",
+    "tags": "tag",
+    "res_format": "format",
+    "license_id": "licence",
+    "name": "slug",
+    "id": "id",
+    "tahun": "year",
+    "kode_wilayah": "kode_wilayah",
+    "frekuensi": "frequency",
+    "metadata_modified": "modified",
+    "metadata_created": "created",
+}
+# Fields CKAN itself puts in fq; we only ever hold the first value of each, so they either
+# match everything or nothing.
+FQ_CONSTANT_FIELDS = {"dataset_type": "dataset", "type": "dataset", "state": "active",
+                      "capacity": "public", "private": "false"}
+RANGE_FIELDS = ("metadata_modified", "metadata_created")
+# ``facet.field`` names and the catalogue facet each one maps to.
+FACET_FIELDS = {"organization": "organization", "groups": "topic", "tags": "tag",
+                "res_format": "format", "license_id": "licence", "tahun": "year"}
+# ``sort`` fields and the catalogue sort key (``None``: no relevance score here, skipped).
+SORT_FIELDS: dict[str, str | None] = {
+    "score": None,
+    "metadata_modified": "modified",
+    "metadata_created": "created",
+    "title_string": "title",
+    "title": "title",
+    "name": "slug",
+    "id": "id",
+    "views_recent": "views",
+    "views_total": "views",
+    "downloads": "downloads",
+    "download_count": "downloads",
+}
+
+_VALUE = r"""
+    "(?:[^"\\]|\\.)*"                    # "quoted value"
+  | \[[^\]]*\] | \{[^}]*\}               # [range TO range]
+  | \((?:[^()"]|"(?:[^"\\]|\\.)*")*\)    # (a OR b)
+  | (?:[^\s()"\\\[\]{}]|\\.)+            # bare, with \-escapes
+"""
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<op>AND|OR|NOT|&&|\|\|)(?=[\s(+\-]|$)
+      | (?P<sign>[+\-!]?)(?P<field>\*|[A-Za-z_][\w.]*):(?P<value>""" + _VALUE + r"""))\s*""",
+    re.VERBOSE,
+)
+_Q_CLAUSE = re.compile(
+    r"""(?<!\S)(?P<sign>[+\-]?)(?P<field>[A-Za-z_][\w.]*):(?P<value>""" + _VALUE + r""")(?!\S)""",
+    re.VERBOSE,
+)
+_NOW = re.compile(r"NOW(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>DAY|HOUR|MINUTE|SECOND)S?)?(?:/DAY)?")
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def _values(field: str, raw: str, param: str = "fq") -> list[str]:
+    """The values of one clause: ``"quoted"``, ``(a OR b)`` or bare. ``param`` names the
+    parameter the clause came from, for messages."""
+    if raw.startswith('"'):
+        return [_unescape(raw[1:-1])]
+    if raw.startswith("("):
+        inner = raw[1:-1]
+        parts = [part for part in re.findall(r'"(?:[^"\\]|\\.)*"|[^\s"]+', inner) if part.upper() not in ("OR", "||")]
+        limits.check_clause_values(param, f"{field}:{raw}", len(parts))
+        if not parts or any(part.upper() in ("AND", "&&", "NOT") for part in parts):
+            raise Invalid(f"{param} tidak valid: '{field}:{raw}'",
+                          details={param: [f"Di dalam tanda kurung hanya nilai yang dipisah OR: {field}:(a OR b)."]})
+        return [_values(field, part, param)[0] for part in parts]
+    return [_unescape(raw)]
+
+
+def _parse_time(text: str, clause: str, param: str = "fq") -> datetime | None:
+    """A bound of a date range: ``*``, ``NOW``, ``NOW-7DAYS``, ``NOW/DAY`` or ISO 8601 (UTC
+    when no zone is given)."""
+    text = text.strip()
+    if text == "*":
+        return None
+    now = _NOW.fullmatch(text)
+    try:
+        if now:
+            moment = utcnow()
+            if now.group("n"):
+                delta = timedelta(**{now.group("unit").lower() + "s": int(now.group("n"))})
+                moment = moment - delta if now.group("sign") == "-" else moment + delta
+            if text.endswith("/DAY"):
+                moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+            return moment
+        moment = datetime.fromisoformat(text)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise Invalid(f"{param} tidak valid: '{clause}'",
+                      details={param: [f"Waktu '{text}' tidak dikenal; gunakan ISO 8601 (2024-01-31T00:00:00Z), NOW atau *."]}) from None
+
+
+def _clause(sign: str, field: str, raw: str, param: str = "fq") -> DatasetFilter:
+    """One ``[+-]field:value`` clause of parameter ``param`` as a catalogue filter."""
+    negate = sign in ("-", "!")
+    text = f"{sign}{field}:{raw}"
+    if field == "*" and raw == "*":
+        return DatasetFilter("id", (), negate=not negate)  # *:* matches everything
+    if field in FQ_CONSTANT_FIELDS:
+        matches = all(v == FQ_CONSTANT_FIELDS[field] for v in _values(field, raw, param))
+        return DatasetFilter("id", (), negate=matches != negate)
+    key = FQ_FIELDS.get(field)
+    if key is None:
+        known = ", ".join([*FQ_FIELDS, *FQ_CONSTANT_FIELDS])
+        raise Invalid(f"{param} tidak valid: kolom '{field}' tidak dikenal.",
+                      details={param: [f"Kolom yang dapat dipakai: {known}."]})
+    if raw.startswith(("[", "{")):
+        if field not in RANGE_FIELDS:
+            raise Invalid(f"{param} tidak valid: '{text}'",
+                          details={param: [f"Rentang [a TO b] hanya untuk {', '.join(RANGE_FIELDS)}."]})
+        bounds = re.fullmatch(r"[\[{]\s*(\S+)\s+TO\s+(\S+)\s*[\]}]", raw)
+        if bounds is None:
+            raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Tulis rentang sebagai [awal TO akhir]."]})
+        return DatasetFilter(key, negate=negate, since=_parse_time(bounds.group(1), text, param),
+                             until=_parse_time(bounds.group(2), text, param))
+    values = _values(field, raw, param)
+    if field == "tahun" and not all(v.isdigit() and len(v) <= 4 for v in values):
+        raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Tahun ditulis dengan angka, misalnya tahun:2024."]})
+    if field == "frekuensi" and not all(v in Frequency.values() for v in values):
+        raise Invalid(f"{param} tidak valid: '{text}'",
+                      details={param: [f"Frekuensi yang dikenal: {', '.join(Frequency.values())}."]})
+    if field in RANGE_FIELDS:
+        if len(values) != 1:
+            raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Satu waktu atau satu rentang."]})
+        moment = _parse_time(values[0], text, param)
+        return DatasetFilter(key, negate=negate, since=moment, until=moment)
+    if "*" in values:
+        raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Karakter pengganti (*) tidak didukung di sini."]})
+    return DatasetFilter(key, tuple(values), negate=negate)
+
+
+def parse_fq(fq: str, param: str = "fq") -> list[list[DatasetFilter]]:
+    """CKAN/Solr filter-query syntax as groups of catalogue filters (AND of ORs); ``param``
+    names the parameter it came from (``fq`` or ``fq_list``) in messages.
+
+    Understands ``field:value``, ``field:"quoted value"``, ``+field:value``, ``-field:value``,
+    ``NOT field:value``, ``field:(a OR b)``, ``a:x OR b:y``, ``AND``, and date ranges
+    ``metadata_modified:[2024-01-01T00:00:00Z TO *]``. Anything else is a Validation Error.
+    """
+    groups: list[list[DatasetFilter]] = []
+    pos, pending_or, pending_not = 0, False, False
+    while pos < len(fq):
+        if not fq[pos:].strip():
+            break
+        m = _TOKEN.match(fq, pos)
+        if m is None or m.end() == pos:
+            snippet = fq[pos:pos + 40].strip()
+            raise Invalid(f"{param} tidak valid di dekat '{snippet}'.",
+                          details={param: ["Gunakan bentuk kolom:nilai, misalnya organization:dinkes tags:\"air bersih\"."]})
+        pos = m.end()
+        op = m.group("op")
+        if op in ("OR", "||"):
+            if not groups or pending_or:
+                raise Invalid(f"{param} tidak valid: OR harus di antara dua syarat.", details={param: ["OR harus di antara dua syarat."]})
+            pending_or = True
+            continue
+        if op in ("AND", "&&"):
+            continue
+        if op == "NOT":
+            pending_not = True
+            continue
+        negated = (m.group("sign") in ("-", "!")) != pending_not
+        flt = _clause("-" if negated else "", m.group("field"), m.group("value"), param)
+        if pending_or:
+            groups[-1].append(flt)
+        else:
+            groups.append([flt])
+        pending_or = pending_not = False
+    if pending_or or pending_not:
+        raise Invalid(f"{param} tidak valid: operator di akhir.", details={param: ["Ada OR/NOT tanpa syarat sesudahnya."]})
+    return groups
+
+
+def split_query(q: str) -> tuple[str, list[list[DatasetFilter]]]:
+    """Split ``q`` into free text and the ``field:value`` clauses on known fields it holds
+    (CKAN passes ``q`` to Solr, so clients write ``q=tags:kesehatan`` too). ``*:*`` means all."""
+    filters: list[list[DatasetFilter]] = []
+
+    def take(m: re.Match[str]) -> str:
+        field = m.group("field")
+        if field in FQ_FIELDS or field in FQ_CONSTANT_FIELDS:
+            filters.append([_clause(m.group("sign"), field, m.group("value"), "q")])
+            return " "
+        return m.group(0)
+
+    text = q.replace("*:*", " ")
+    text = _Q_CLAUSE.sub(take, text)
+    return " ".join(text.split()), filters
+
+
+def parse_sort(sort: str) -> list[tuple[str, bool]]:
+    """``"metadata_modified desc, name asc"`` as ``[(key, descending), ...]``."""
+    keys: list[tuple[str, bool]] = []
+    for part in sort.split(","):
+        words = part.split()
+        if not words:
+            continue
+        field, direction = words[0], (words[1].lower() if len(words) > 1 else "asc")
+        if field not in SORT_FIELDS:
+            raise invalid("sort", f"Kolom urutan '{field}' tidak dikenal; pilih dari: {', '.join(SORT_FIELDS)}.")
+        if len(words) > 2 or direction not in ("asc", "desc"):
+            raise invalid("sort", f"Tulis urutan sebagai 'kolom asc' atau 'kolom desc', bukan '{part.strip()}'.")
+        key = SORT_FIELDS[field]
+        if key is not None:
+            keys.append((key, direction == "desc"))
+    return keys or [("modified", True)]
+
+
+# Filters and sorts the search engine answers; anything else (negation, OR, ranges, ids,
+# several sort keys) is answered by the database query, which understands all of CKAN's fq.
+ENGINE_FILTERS = {"organization", "topic", "tag", "format", "licence", "year", "frequency", "kode_wilayah"}
+ENGINE_SORTS = {("modified", True): "modified", ("created", True): "newest", ("title", False): "name"}
+
+
+def engine_plan(text: str, filters: list[list[DatasetFilter]], raw_sort: str,
+                sort_keys: list[tuple[str, bool]]) -> tuple[dict[str, list[str]], str] | None:
+    """The search-engine form of a package_search, or ``None`` when only the database can
+    answer it exactly."""
+    plain: dict[str, list[str]] = {}
+    for clause in filters:
+        if len(clause) != 1:
+            return None
+        f = clause[0]
+        if f.key == "id" and not f.values and f.negate:
+            continue  # *:* matches everything
+        if f.negate or f.since or f.until or len(f.values) != 1 or f.key not in ENGINE_FILTERS:
+            return None
+        if f.key == "organization" and f.values[0].isdigit():
+            return None  # owner_org by numeric id
+        plain.setdefault(f.key, []).append(f.values[0])
+    if any(len(set(values)) > MAX_FILTER_VALUES for values in plain.values()):
+        return None  # more values of one key than an engine takes; the database takes them all
+    if raw_sort.strip().lower().startswith("score") and text:
+        return plain, "relevance"
+    if len(sort_keys) != 1 or tuple(sort_keys[0]) not in ENGINE_SORTS:
+        return None
+    return plain, ENGINE_SORTS[tuple(sort_keys[0])]  # type: ignore[index]
