@@ -286,11 +286,7 @@ def remove_role(user_id: int, membership_id: int) -> Any:
     response=UserResponse, response_description="Pengguna.", path_params=(USER_ID,),
     errors=("401", "403", "404", "409"), token="write")
 def deactivate_user(user_id: int) -> Any:
-    actor = api_actor(TokenScope.WRITE)
-    require(actor, Permission.ACCOUNTS_USER_MANAGE)
-    user = services.get_user(user_id)
-    services.set_user_active(actor, user, False)
-    return envelope(ser.UserSchema().dump(user))
+    return _set_active(api_actor(TokenScope.WRITE), user_id, False)
 
 
 @bp.post("/users/<int:user_id>/activate")
@@ -300,10 +296,13 @@ def deactivate_user(user_id: int) -> Any:
     response=UserResponse, response_description="Pengguna.", path_params=(USER_ID,),
     errors=("401", "403", "404", "409"), token="write")
 def activate_user(user_id: int) -> Any:
-    actor = api_actor(TokenScope.WRITE)
+    return _set_active(api_actor(TokenScope.WRITE), user_id, True)
+
+
+def _set_active(actor: Actor, user_id: int, active: bool) -> Any:
     require(actor, Permission.ACCOUNTS_USER_MANAGE)
     user = services.get_user(user_id)
-    services.set_user_active(actor, user, True)
+    services.set_user_active(actor, user, active)
     return envelope(ser.UserSchema().dump(user))
 
 

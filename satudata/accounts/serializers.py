@@ -47,17 +47,6 @@ class LoginSchema(FormSchema):
     next = fields.String(load_default=None)
 
 
-class PasswordChangeSchema(FormSchema):
-    current_password = fields.String(required=True, error_messages=REQUIRED)
-    new_password = fields.String(required=True, error_messages=REQUIRED, validate=length(max=1024))
-    confirm_password = fields.String(required=True, error_messages=REQUIRED)
-
-    @validates_schema
-    def _same(self, data: dict[str, str], **_: object) -> None:
-        if data.get("new_password") != data.get("confirm_password"):
-            raise ValidationError("Konfirmasi tidak sama dengan kata sandi baru.", "confirm_password")
-
-
 class ResetRequestSchema(FormSchema):
     email = fields.Email(required=True, error_messages={**REQUIRED, "invalid": "Alamat email tidak valid."})
 
@@ -70,6 +59,12 @@ class ResetSchema(FormSchema):
     def _same(self, data: dict[str, str], **_: object) -> None:
         if data.get("new_password") != data.get("confirm_password"):
             raise ValidationError("Konfirmasi tidak sama dengan kata sandi baru.", "confirm_password")
+
+
+class PasswordChangeSchema(ResetSchema):
+    """A signed-in user's new password: the reset form plus the current password."""
+
+    current_password = fields.String(required=True, error_messages=REQUIRED)
 
 
 class TokenCreateSchema(FormSchema):

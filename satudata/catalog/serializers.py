@@ -217,7 +217,6 @@ class LicenceSchema(Schema):
     osd_conformance = fields.String(metadata={"description": "Kesesuaian dengan Open Source Definition."})
 
 
-
 class DatasetRefSchema(Schema):
     """A dataset, briefly (inside a resource)."""
 
@@ -247,14 +246,10 @@ class ColumnSchema(Schema):
                        metadata={"description": "Nilai terbesar (kolom angka; null untuk teks)."})
 
 
-class ResourceSchema(Schema):
-    """A table or document of a dataset."""
-
-    class Meta:
-        description = "Sumber data: tabel atau dokumen sebuah dataset."
+class ResourceBaseSchema(Schema):
+    """What every shape of a resource shows: the file, its Table Schema and its validation."""
 
     id = fields.String(metadata={"description": "ID sumber data (UUID)."})
-    dataset = fields.Nested(DatasetRefSchema, metadata={"description": "Dataset pemilik sumber data ini."})
     position = fields.Integer(metadata={"description": "Urutan di dalam dataset, mulai dari 0."})
     name = fields.String(metadata={"description": "Nama sumber data."})
     description = fields.String(metadata={"description": "Keterangan (Markdown)."})
@@ -265,22 +260,31 @@ class ResourceSchema(Schema):
     sha256 = fields.String(allow_none=True, metadata={"description": "Sidik SHA-256 berkas."})
     url = fields.String(allow_none=True, metadata={"description": "Tautan luar (untuk sumber data yang "
                                                                   "tidak disimpan di portal)."})
-    download_url = fields.Method("get_download_url", metadata={
-        **URI, "description": "Alamat unduhan: berkas di portal, atau tautan luarnya."})
-    rows_url = fields.Method("get_rows_url", allow_none=True, metadata={
-        **URI, "description": "Alamat baris tabel di API (hanya untuk CSV yang disimpan di portal)."})
     row_count = fields.Integer(allow_none=True, metadata={"description": "Jumlah baris tabel."})
-    columns = fields.List(fields.Nested(ColumnSchema), allow_none=True,
-                          metadata={"description": "Ringkasan kolom tabel."})
     table_schema = fields.Dict(allow_none=True, metadata={"description": "Table Schema (frictionless) "
                                                                            "yang dipakai untuk validasi."})
     schema_ref = fields.String(allow_none=True, metadata={"description": "Rujukan standar data di pustaka "
                                                                            "schemas/."})
     validation_status = fields.Enum(ValidationStatus, by_value=True,
                                     metadata={"description": "Hasil validasi terhadap Table Schema."})
-    download_count = fields.Integer(metadata={"description": "Berapa kali diunduh."})
     created_at = UTCDateTime(metadata={"description": "Waktu dibuat (UTC)."})
     updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
+
+
+class ResourceSchema(ResourceBaseSchema):
+    """A table or document of a dataset."""
+
+    class Meta:
+        description = "Sumber data: tabel atau dokumen sebuah dataset."
+
+    dataset = fields.Nested(DatasetRefSchema, metadata={"description": "Dataset pemilik sumber data ini."})
+    download_url = fields.Method("get_download_url", metadata={
+        **URI, "description": "Alamat unduhan: berkas di portal, atau tautan luarnya."})
+    rows_url = fields.Method("get_rows_url", allow_none=True, metadata={
+        **URI, "description": "Alamat baris tabel di API (hanya untuk CSV yang disimpan di portal)."})
+    columns = fields.List(fields.Nested(ColumnSchema), allow_none=True,
+                          metadata={"description": "Ringkasan kolom tabel."})
+    download_count = fields.Integer(metadata={"description": "Berapa kali diunduh."})
 
     def get_download_url(self, res: Resource) -> str | None:
         if res.is_stored:
@@ -316,6 +320,37 @@ class TagSchema(Schema):
         description = "Kata kunci (hanya namanya yang ditampilkan)."
 
     name = fields.String()
+
+
+class SatuDataMetadataSchema(Schema):
+    """The Satu Data metadata of a dataset (Standar Data and Metadata, Perpres 39/2019), dumped
+    the same way wherever a dataset is shown in full: the public detail and the workspace."""
+
+    access_class = fields.Enum(AccessClass, by_value=True, metadata={"description": "Klasifikasi akses."})
+    urusan = fields.String(allow_none=True, metadata={"description": "Urusan pemerintahan (bidang SIPD)."})
+    konsep = fields.String(allow_none=True, metadata={"description": "Konsep (Standar Data)."})
+    definisi = fields.String(allow_none=True, metadata={"description": "Definisi (Standar Data)."})
+    klasifikasi = fields.String(allow_none=True, metadata={"description": "Klasifikasi (Standar Data)."})
+    ukuran = fields.String(allow_none=True, metadata={"description": "Ukuran (Standar Data)."})
+    satuan = fields.String(allow_none=True, metadata={"description": "Satuan (Standar Data), misalnya jiwa atau orang."})
+    period = fields.String(allow_none=True, metadata={"description": "Periode data, misalnya 2020-2025."})
+    release_date = fields.Date(allow_none=True, metadata={"description": "Jadwal rilis."})
+    presentation_level = fields.Enum(PresentationLevel, by_value=True, allow_none=True,
+                                     metadata={"description": "Tingkat penyajian."})
+    kode_wilayah = fields.String(allow_none=True, metadata={"description": "Kode wilayah Kemendagri cakupan data."})
+    coverage = fields.String(allow_none=True, metadata={"description": "Nama wilayah cakupan data."})
+    data_source = fields.String(allow_none=True, metadata={"description": "Sumber data."})
+    collection_method = fields.Enum(CollectionMethod, by_value=True, allow_none=True,
+                                    metadata={"description": "Cara pengumpulan data."})
+    data_kind = fields.Enum(DataKind, by_value=True, allow_none=True, metadata={"description": "Jenis data."})
+    is_priority = fields.Boolean(metadata={"description": "Termasuk Data Prioritas."})
+    data_status = fields.Enum(DataStatus, by_value=True, allow_none=True,
+                              metadata={"description": "Status data: sementara atau tetap."})
+    contact_name = fields.String(allow_none=True, metadata={"description": "Nama penanggung jawab."})
+    contact_email = fields.String(allow_none=True, metadata={"description": "Email penanggung jawab."})
+    year = fields.Integer(allow_none=True, metadata={"description": "Tahun data."})
+    frequency = fields.Enum(Frequency, by_value=True, allow_none=True,
+                            metadata={"description": "Frekuensi pemutakhiran."})
 
 
 class DatasetSummarySchema(Schema):
@@ -354,7 +389,7 @@ class DatasetSummarySchema(Schema):
         return absolute(f"/dataset/{quoted(ds.slug)}")
 
 
-class DatasetDetailSchema(DatasetSummarySchema):
+class DatasetDetailSchema(DatasetSummarySchema, SatuDataMetadataSchema):
     """A dataset with every Satu Data metadata field, its resources and its versions."""
 
     class Meta:
@@ -362,28 +397,6 @@ class DatasetDetailSchema(DatasetSummarySchema):
 
     walidata = fields.Nested(OrganizationRefSchema, allow_none=True,
                              metadata={"description": "Walidata yang memeriksa dan menerbitkan."})
-    access_class = fields.Enum(AccessClass, by_value=True, metadata={"description": "Klasifikasi akses."})
-    urusan = fields.String(allow_none=True, metadata={"description": "Urusan pemerintahan (bidang SIPD)."})
-    konsep = fields.String(allow_none=True, metadata={"description": "Konsep (Standar Data)."})
-    definisi = fields.String(allow_none=True, metadata={"description": "Definisi (Standar Data)."})
-    klasifikasi = fields.String(allow_none=True, metadata={"description": "Klasifikasi (Standar Data)."})
-    ukuran = fields.String(allow_none=True, metadata={"description": "Ukuran (Standar Data)."})
-    satuan = fields.String(allow_none=True, metadata={"description": "Satuan (Standar Data), misalnya jiwa."})
-    period = fields.String(allow_none=True, metadata={"description": "Periode data, misalnya 2020-2025."})
-    release_date = fields.Date(allow_none=True, metadata={"description": "Jadwal rilis."})
-    presentation_level = fields.Enum(PresentationLevel, by_value=True, allow_none=True,
-                                     metadata={"description": "Tingkat penyajian."})
-    kode_wilayah = fields.String(allow_none=True, metadata={"description": "Kode wilayah Kemendagri cakupan data."})
-    coverage = fields.String(allow_none=True, metadata={"description": "Nama wilayah cakupan data."})
-    data_source = fields.String(allow_none=True, metadata={"description": "Sumber data."})
-    collection_method = fields.Enum(CollectionMethod, by_value=True, allow_none=True,
-                                    metadata={"description": "Cara pengumpulan data."})
-    data_kind = fields.Enum(DataKind, by_value=True, allow_none=True, metadata={"description": "Jenis data."})
-    is_priority = fields.Boolean(metadata={"description": "Termasuk Data Prioritas."})
-    data_status = fields.Enum(DataStatus, by_value=True, allow_none=True,
-                              metadata={"description": "Status data: sementara atau tetap."})
-    contact_name = fields.String(allow_none=True, metadata={"description": "Nama penanggung jawab."})
-    contact_email = fields.String(allow_none=True, metadata={"description": "Email penanggung jawab."})
     remote_url = fields.String(allow_none=True, metadata={"description": "Alamat asal, untuk dataset hasil panen "
                                                                          "(harvest) dari katalog lain."})
     view_count = fields.Integer(metadata={"description": "Berapa kali halaman dataset dibuka."})
@@ -391,8 +404,6 @@ class DatasetDetailSchema(DatasetSummarySchema):
     resources = fields.List(fields.Nested(ResourceSchema), metadata={"description": "Sumber data (tabel, dokumen)."})
     versions = fields.List(fields.Nested(VersionSchema), metadata={"description": "Riwayat versi terbit, "
                                                                                  "terbaru lebih dulu."})
-
-
 
 
 class TopicSchema(Schema):
@@ -425,7 +436,6 @@ class TopicSchema(Schema):
 # --------------------------------------------------------------------------- envelopes
 
 
-
 class FacetValueSchema(Schema):
     """One value of a facet with the number of matching datasets."""
 
@@ -453,7 +463,6 @@ class FacetsSchema(Schema):
     format = _facet_field("Per format sumber data.")
     year = _facet_field("Per tahun data.")
     licence = _facet_field("Per lisensi (nilai: ID lisensi).")
-
 
 
 class TableColumnSchema(Schema):

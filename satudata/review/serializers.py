@@ -12,17 +12,10 @@ from marshmallow import RAISE, Schema, fields
 from satudata.accounts.serializers import OrganizationRefSchema
 from satudata.catalog import services as catalog
 from satudata.catalog.models import (
-    AccessClass,
-    CollectionMethod,
-    DataKind,
     Dataset,
     DatasetState,
-    DataStatus,
-    Frequency,
-    PresentationLevel,
-    ValidationStatus,
 )
-from satudata.catalog.serializers import DatasetFormSchema
+from satudata.catalog.serializers import DatasetFormSchema, ResourceBaseSchema, SatuDataMetadataSchema
 from satudata.rest.envelope import absolute, api_url, quoted
 from satudata.rest.fields import URI, Computed, JSONObject, Text, UTCDateTime, length, one_of
 from satudata.rest.inputs import UNKNOWN_FIELD, ArgsSchema, BodySchema
@@ -144,41 +137,22 @@ class WorkspaceResourceLinksSchema(Schema):
                           metadata={**URI, "description": "Halamannya di ruang kerja portal."})
 
 
-class WorkspaceResourceSchema(Schema):
-    """A resource as its producer sees it: file, Table Schema and validation."""
+class WorkspaceResourceSchema(ResourceBaseSchema):
+    """A resource as its producer sees it: the public shape's file, Table Schema and validation,
+    plus the sheet read, the live validation run and the file history."""
 
     class Meta:
         description = "Sumber data di ruang kerja produsen: berkas, Table Schema dan hasil validasinya."
 
-    id = fields.String(metadata={"description": "ID sumber data (UUID)."})
     dataset = fields.Function(lambda r: r.dataset.slug, metadata={"type": "string",
                                                                    "description": "Slug datasetnya."})
-    position = fields.Integer(metadata={"description": "Urutan di dalam dataset, mulai dari 0."})
-    name = fields.String(metadata={"description": "Nama sumber data."})
-    description = fields.String(metadata={"description": "Keterangan (Markdown)."})
-    format = fields.String(allow_none=True, metadata={"description": "Format, misalnya CSV, XLSX, PDF."})
-    media_type = fields.String(allow_none=True, metadata={"description": "Jenis media (MIME)."})
-    filename = fields.String(allow_none=True, metadata={"description": "Nama berkas yang diunggah."})
-    size = fields.Integer(allow_none=True, metadata={"description": "Ukuran berkas dalam byte."})
-    sha256 = fields.String(allow_none=True, metadata={"description": "Sidik SHA-256 berkas."})
-    url = fields.String(allow_none=True, metadata={"description": "Tautan luar (untuk dokumen yang tidak "
-                                                                  "diunggah)."})
     sheet = fields.String(allow_none=True, metadata={"description": "Lembar XLSX yang dibaca."})
     is_tabular = fields.Boolean(metadata={"description": "Tabel (CSV, TSV, XLSX, JSON) yang divalidasi."})
-    row_count = fields.Integer(allow_none=True, metadata={"description": "Jumlah baris tabel."})
-    table_schema = fields.Dict(allow_none=True, metadata={"description": "Table Schema (frictionless) yang "
-                                                                           "dipakai untuk validasi."})
-    schema_ref = fields.String(allow_none=True, metadata={"description": "Standar data asal Table Schema, "
-                                                                           "nama@versi."})
-    validation_status = fields.Enum(ValidationStatus, by_value=True, metadata={
-        "description": "unvalidated (belum/tidak divalidasi), pending (sedang divalidasi), valid, invalid, error."})
     progress = Computed(ValidationProgressSchema, progress_of, allow_none=True, metadata={
         "description": "Validasi terakhir (null: belum pernah divalidasi)."})
     revision_count = fields.Function(lambda r: len(r.revisions), metadata={
         "type": "integer", "description": "Jumlah berkas lama di riwayat (setiap unggah ulang menambah satu)."})
     uploaded_at = UTCDateTime(allow_none=True, metadata={"description": "Waktu berkas sekarang diunggah (UTC)."})
-    created_at = UTCDateTime(metadata={"description": "Waktu dibuat (UTC)."})
-    updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
     links = Computed(WorkspaceResourceLinksSchema, lambda res: res, metadata={"description": "Alamat terkait."})
 
 
@@ -263,7 +237,7 @@ def _events_of(ds: Dataset) -> list[Any]:
     return review.list_events(ds)
 
 
-class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema):
+class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema, SatuDataMetadataSchema):
     """A dataset of the workspace with its metadata (as the form takes it), resources and history."""
 
     class Meta:
@@ -275,32 +249,7 @@ class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema):
         "type": "array", "items": {"type": "string"}, "description": "Slug topik."})
     tags = fields.Function(lambda ds: [t.name for t in ds.tags], metadata={
         "type": "array", "items": {"type": "string"}, "description": "Kata kunci."})
-    urusan = fields.String(allow_none=True, metadata={"description": "Urusan pemerintahan (bidang SIPD)."})
-    konsep = fields.String(allow_none=True, metadata={"description": "Konsep (Standar Data)."})
-    definisi = fields.String(allow_none=True, metadata={"description": "Definisi (Standar Data)."})
-    klasifikasi = fields.String(allow_none=True, metadata={"description": "Klasifikasi (Standar Data)."})
-    ukuran = fields.String(allow_none=True, metadata={"description": "Ukuran (Standar Data)."})
-    satuan = fields.String(allow_none=True, metadata={"description": "Satuan (Standar Data), misalnya orang."})
-    year = fields.Integer(allow_none=True, metadata={"description": "Tahun data."})
-    period = fields.String(allow_none=True, metadata={"description": "Periode data, misalnya 2020-2025."})
-    frequency = fields.Enum(Frequency, by_value=True, allow_none=True,
-                            metadata={"description": "Frekuensi pemutakhiran."})
-    release_date = fields.Date(allow_none=True, metadata={"description": "Jadwal rilis (TTTT-BB-HH)."})
-    presentation_level = fields.Enum(PresentationLevel, by_value=True, allow_none=True,
-                                     metadata={"description": "Tingkat penyajian."})
-    kode_wilayah = fields.String(allow_none=True, metadata={"description": "Kode wilayah Kemendagri cakupan data."})
-    coverage = fields.String(allow_none=True, metadata={"description": "Nama wilayah cakupan data."})
-    data_source = fields.String(allow_none=True, metadata={"description": "Sumber data."})
-    collection_method = fields.Enum(CollectionMethod, by_value=True, allow_none=True,
-                                    metadata={"description": "Cara pengumpulan data."})
-    data_kind = fields.Enum(DataKind, by_value=True, allow_none=True, metadata={"description": "Jenis data."})
-    data_status = fields.Enum(DataStatus, by_value=True, allow_none=True,
-                              metadata={"description": "Status data: sementara atau tetap."})
-    is_priority = fields.Boolean(metadata={"description": "Termasuk Data Prioritas."})
-    access_class = fields.Enum(AccessClass, by_value=True, metadata={"description": "Klasifikasi akses."})
     licence_id = fields.String(allow_none=True, metadata={"description": "ID lisensi, misalnya cc-by-4.0."})
-    contact_name = fields.String(allow_none=True, metadata={"description": "Nama penanggung jawab."})
-    contact_email = fields.String(allow_none=True, metadata={"description": "Email penanggung jawab."})
     resources = fields.List(fields.Nested(WorkspaceResourceSchema), metadata={
         "description": "Sumber data, berurutan, dengan status validasinya."})
     events = Computed(ReviewEventSchema, _events_of, many=True, metadata={

@@ -21,8 +21,9 @@ def test_me_needs_a_token(scratch_client, tokens):
     assert resp.status_code == 401
     resp = scratch_client.get("/api/v1/me", headers=bearer(tokens["produsen"]["read"]))
     assert resp.status_code == 200
-    assert resp.json["data"]["roles"] == [{"id": resp.json["data"]["roles"][0]["id"], "role": "produsen",
-                                           "organization": "dinkes-riau"}]
+    [role] = resp.json["data"]["roles"]
+    assert role["role"] == "produsen" and role["organization"]["slug"] == "dinkes-riau"
+    assert role["organization"]["url"] == "http://localhost/api/v1/organizations/dinkes-riau"
 
 
 def test_read_token_cannot_write_and_changes_nothing(scratch_client, tokens):
@@ -69,12 +70,12 @@ def test_admin_creates_org_and_user_with_role(scratch_client, tokens):
     resp = scratch_client.post("/api/v1/organizations", headers=h, json={
         "slug": "dinsos-riau", "name": "Dinas Sosial Provinsi Riau", "kind": "opd", "parent": "pemprov-riau"})
     assert resp.status_code == 201, resp.json
-    assert resp.json["data"]["parent"] == "pemprov-riau"
+    assert resp.json["data"]["parent"]["slug"] == "pemprov-riau"
     resp = scratch_client.post("/api/v1/users", headers=h, json={
         "username": "sari.dinsos", "email": "sari@riau.go.id", "full_name": "Sari", "role": "produsen",
         "organization": "dinsos-riau", "password": "kata-sandi-sari-1"})
     assert resp.status_code == 201, resp.json
-    assert resp.json["data"]["roles"][0]["organization"] == "dinsos-riau"
+    assert resp.json["data"]["roles"][0]["organization"]["slug"] == "dinsos-riau"
     # the same again is a conflict, not a 500
     resp = scratch_client.post("/api/v1/organizations", headers=h, json={
         "slug": "dinsos-riau", "name": "Dinas Sosial Provinsi Riau", "kind": "opd"})
