@@ -90,9 +90,14 @@ class Defaults:
     # and 50 keeps its SQL far inside SQLite's expression depth of 1000.
     SEARCH_MAX_CLAUSES = 50
     SEARCH_MAX_FILTER_CHARS = 4000  # fq and fq_list together: 50 clauses of ~80 characters
-    # Values in one clause, field:(a OR b OR ...): what both engines take for one filter key.
+    # Values in one clause, field:(a OR b OR ...), or of one filter key (REST and the pages:
+    # ?tag=a&tag=b): what both engines take for one filter key.
     SEARCH_MAX_CLAUSE_VALUES = 20
-    SEARCH_MAX_QUERY_CHARS = 1000  # q of the APIs (the site's search box holds 200)
+    SEARCH_MAX_QUERY_CHARS = 1000  # q of the APIs
+    # q of the site's search boxes (home, /dataset, error pages: their maxlength too). Shorter
+    # than the APIs' on purpose: a person types a few words, and a pasted paragraph finds
+    # nothing a few of its words would not; the page says to shorten it.
+    SEARCH_BOX_MAX_CHARS = 200
     # Words of q: the engines read the first 24; each word is a LIKE in the database fallback.
     SEARCH_MAX_QUERY_WORDS = 50
     SEARCH_MAX_FACET_FIELDS = 10  # CKAN knows 6 facet fields; room for clients that repeat one

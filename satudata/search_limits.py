@@ -3,8 +3,9 @@
 Anyone may search: the CKAN Action API (``package_search``, ``package_autocomplete``), REST
 ``/api/v1/datasets``, the ``/dataset`` page and its suggestions. Each input whose size makes
 the work grow (filter clauses, values in one clause, words, facets, rows, how deep a page,
-sort keys) has a bound here, read from the ``SEARCH_MAX_*`` settings (and ``API_MAX_ROWS``)
-of ``satudata/config.py``, where each one is justified. The checks look at the raw input
+sort keys) has a bound here, read from the ``SEARCH_MAX_*`` settings (and ``API_MAX_ROWS``,
+and ``SEARCH_BOX_MAX_CHARS`` for the site's search boxes) of ``satudata/config.py``, where
+each one is justified. The search engines and every façade read these same bounds. The checks look at the raw input
 (lengths and counts) before the façades parse it, so an oversized request costs a length
 check rather than a query plan: 20,000 ``-name:a`` clauses once cost 116 s, 3.8 GB and a 500
 (issue #16). Within the bounds the database fallback builds an SQL expression far inside
@@ -21,8 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, has_app_context
 
+from satudata.config import Defaults
 from satudata.errors import Invalid
 
 # The start of a ``field:`` clause in CKAN filter syntax (``tags:x``, ``-name:x``, ``*:*``).
@@ -48,6 +50,7 @@ class SearchLimits:
     sort_chars: int
     sort_keys: int
     suggest_chars: int
+    box_chars: int
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SearchLimits:
@@ -64,12 +67,22 @@ class SearchLimits:
             sort_chars=int(config["SEARCH_MAX_SORT_CHARS"]),
             sort_keys=int(config["SEARCH_MAX_SORT_KEYS"]),
             suggest_chars=int(config["SEARCH_MAX_SUGGEST_CHARS"]),
+            box_chars=int(config["SEARCH_BOX_MAX_CHARS"]),
         )
 
 
 def current() -> SearchLimits:
     """The bounds of the running app."""
     return SearchLimits.from_config(current_app.config)
+
+
+def values_per_filter() -> int:
+    """How many values one filter key may hold (``SEARCH_MAX_CLAUSE_VALUES``): what the search
+    engines take for one key, and what the pages and the APIs send them. Outside an app (an
+    engine tried on its own) the default."""
+    if has_app_context():
+        return current().clause_values
+    return int(Defaults.SEARCH_MAX_CLAUSE_VALUES)
 
 
 def _refuse(names: Iterable[str], message: str) -> Invalid:

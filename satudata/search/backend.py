@@ -15,7 +15,6 @@ from satudata.search.protocol import (
     FILTER_KEYS,
     KEY_ALIASES,
     MAX_FACET_LIMIT,
-    MAX_FILTER_VALUES,
     MAX_OFFSET,
     MAX_PER_PAGE,
     SORTS,
@@ -33,7 +32,7 @@ from satudata.search.protocol import (
 )
 from satudata.search.synonyms import SynonymStore
 
-__all__ = ['DEFAULT_FACETS', 'EXTENSION_KEY', 'FACET_KEYS', 'FILTER_KEYS', 'KEY_ALIASES', 'MAX_FACET_LIMIT', 'MAX_FILTER_VALUES', 'MAX_OFFSET', 'MAX_PER_PAGE', 'SORTS', 'SearchBackend', 'SearchHit', 'SearchQuery', 'SearchResponse', 'SearchUnavailable', 'Suggestion', 'batched', 'epoch_if_missing', 'normalise_filters', 'normalise_query', 'sort_facet', "get_backend", "synonym_store"]
+__all__ = ['DEFAULT_FACETS', 'EXTENSION_KEY', 'FACET_KEYS', 'FILTER_KEYS', 'KEY_ALIASES', 'MAX_FACET_LIMIT', 'MAX_OFFSET', 'MAX_PER_PAGE', 'SORTS', 'SearchBackend', 'SearchHit', 'SearchQuery', 'SearchResponse', 'SearchUnavailable', 'Suggestion', 'batched', 'epoch_if_missing', 'normalise_filters', 'normalise_query', 'sort_facet', "get_backend", "synonym_store"]
 
 
 def synonym_store(app: Flask) -> SynonymStore:

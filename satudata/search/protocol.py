@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from markupsafe import Markup
 
+from satudata import search_limits
 from satudata.errors import DomainError, Invalid
 from satudata.search.query import clean_text
 
@@ -34,7 +35,6 @@ DEFAULT_FACETS = ("organization", "topic", "tag", "format", "year", "licence")
 
 MAX_PER_PAGE = 1000
 MAX_FACET_LIMIT = 200
-MAX_FILTER_VALUES = 20
 MAX_OFFSET = 100_000  # deeper pages answer empty with the real total (both engines)
 EXTENSION_KEY = "satudata_search"
 
@@ -139,7 +139,9 @@ def _bad(field_name: str, message: str, hint: str) -> Invalid:
 
 
 def normalise_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, list[str]]:
-    """Known keys only, canonical names, trimmed non-empty string values, no duplicates."""
+    """Known keys only, canonical names, trimmed non-empty string values, no duplicates, and at
+    most ``SEARCH_MAX_CLAUSE_VALUES`` values for one key (``search_limits.values_per_filter``)."""
+    most = search_limits.values_per_filter()
     out: dict[str, list[str]] = {}
     for raw_key, raw_values in (filters or {}).items():
         key = KEY_ALIASES.get(raw_key, raw_key)
@@ -161,8 +163,9 @@ def normalise_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, 
             bucket = out.setdefault(key, [])
             if value not in bucket:
                 bucket.append(value)
-            if len(bucket) > MAX_FILTER_VALUES:
-                raise _bad(key, f"Terlalu banyak nilai untuk filter '{key}'.", f"Paling banyak {MAX_FILTER_VALUES}.")
+            if len(bucket) > most:
+                raise _bad(key, f"Terlalu banyak nilai untuk filter '{key}'.",
+                           f"Paling banyak {most} nilai untuk satu filter; hapus sebagian lalu coba lagi.")
     return {k: v for k, v in out.items() if v}
 
 

@@ -436,6 +436,18 @@ def test_package_search_bad_fq(cat: Catalogue, scratch_client: FlaskClient, fq: 
     assert err["fq"] and isinstance(err["fq"], list)
 
 
+def test_more_values_of_one_key_than_the_engines_take_go_to_the_database(app: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engines take SEARCH_MAX_CLAUSE_VALUES values of one key; past it the database answers."""
+    from satudata.api.ckan.query import engine_plan, parse_fq
+
+    monkeypatch.setitem(app.config, "SEARCH_MAX_CLAUSE_VALUES", 2)
+    newest = [("modified", True)]
+    assert engine_plan("", parse_fq("tags:a tags:b"), "metadata_modified desc", newest) == (
+        {"tag": ["a", "b"]}, "modified")
+    assert engine_plan("", parse_fq("tags:a tags:b tags:c"), "metadata_modified desc", newest) is None
+
+
 def test_package_search_facets(cat: Catalogue, scratch_client: FlaskClient) -> None:
     fields = ["organization", "groups", "tags", "res_format", "license_id", "tahun"]
     got = result(scratch_client, "package_search", **{"facet.field": json.dumps(fields)})

@@ -321,7 +321,7 @@ def test_page_past_the_end_is_a_clear_404(scratch_client: FlaskClient, catalogue
     ("q=a%00b", "tidak diizinkan"),
     ("q=a%01b", "karakter yang tidak diizinkan"),
     ("tag=" + "t" * 101, "terlalu panjang"),
-    ("&".join(f"tag=t{i}" for i in range(21)), "Terlalu banyak filter"),
+    ("&".join(f"tag=t{i}" for i in range(21)), "Terlalu banyak nilai untuk filter &#39;tag&#39; (paling banyak 20)"),
 ])
 def test_bad_list_parameters_get_a_400_page(scratch_client: FlaskClient, catalogue: dict[str, Any],
                                             query: str, needle: str) -> None:
@@ -336,6 +336,24 @@ def test_long_queries_within_the_limit_work(scratch_client: FlaskClient, catalog
     resp = scratch_client.get("/dataset", query_string={"q": odd, "organization": odd})
     assert resp.status_code == 200
     assert "<b>" not in text(resp).split('id="list-q"')[1].split(">")[0]
+
+
+def test_list_bounds_are_the_shared_search_settings(scratch_client: FlaskClient, catalogue: dict[str, Any],
+                                                    app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page reads the search bounds every way in shares (SEARCH_MAX_CLAUSE_VALUES per key,
+    SEARCH_MAX_CLAUSES together) and the search box's own SEARCH_BOX_MAX_CHARS, not caps of its own."""
+    spread = "&".join([*(f"tag=t{i}" for i in range(11)), *(f"format=f{i}" for i in range(10))])
+    assert scratch_client.get(f"/dataset?{spread}").status_code == 200  # 21 values over two keys
+    monkeypatch.setitem(app.config, "SEARCH_MAX_CLAUSE_VALUES", 2)
+    assert scratch_client.get("/dataset?tag=a&tag=b&tag=a&tag=b").status_code == 200  # repeats count once
+    assert_error_page(scratch_client.get("/dataset?tag=a&tag=b&tag=c"), 400,
+                      "Terlalu banyak nilai untuk filter &#39;tag&#39; (paling banyak 2)")
+    monkeypatch.setitem(app.config, "SEARCH_BOX_MAX_CHARS", 12)
+    resp = scratch_client.get("/dataset", query_string={"q": "penduduk dum"})
+    assert resp.status_code == 200
+    assert 'name="q" value="penduduk dum" maxlength="12"' in text(resp)
+    assert_error_page(scratch_client.get("/dataset", query_string={"q": "penduduk duma"}), 400,
+                      "terlalu panjang (paling banyak 12 karakter)")
 
 
 def test_unknown_parameters_are_ignored(scratch_client: FlaskClient, catalogue: dict[str, Any]) -> None:

@@ -286,6 +286,28 @@ def test_engine_down_is_search_unavailable(app, db):
         jobs.get_redis().delete(tasks.PENDING_KEY)
 
 
+def test_values_of_one_filter_follow_the_shared_bound(app, monkeypatch):
+    from satudata.search.backend import normalise_filters
+
+    assert normalise_filters({"tag": [f"t{i}" for i in range(20)]})["tag"][-1] == "t19"
+    monkeypatch.setitem(app.config, "SEARCH_MAX_CLAUSE_VALUES", 2)
+    assert normalise_filters({"tag": ["a", "b", "a"]}) == {"tag": ["a", "b"]}
+    with pytest.raises(Invalid, match="Terlalu banyak nilai untuk filter 'tag'") as refused:
+        normalise_filters({"tag": ["a", "b", "c"]})
+    assert "Paling banyak 2 nilai" in refused.value.details["tag"][0]
+
+
+@pytest.mark.nodb
+def test_an_engine_on_its_own_takes_the_default_bound():
+    from satudata.config import Defaults
+    from satudata.search.backend import normalise_filters
+
+    most = Defaults.SEARCH_MAX_CLAUSE_VALUES
+    assert len(normalise_filters({"tag": [f"t{i}" for i in range(most)]})["tag"]) == most
+    with pytest.raises(Invalid):
+        normalise_filters({"tag": [f"t{i}" for i in range(most + 1)]})
+
+
 @pytest.mark.nodb
 def test_unreadable_embedded_index_is_search_unavailable(tmp_path):
     blocker = tmp_path / "not-a-directory"

@@ -14,7 +14,6 @@ from satudata.catalog.models import Frequency
 from satudata.catalog.services import DatasetFilter
 from satudata.db import utcnow
 from satudata.errors import Invalid
-from satudata.search.backend import MAX_FILTER_VALUES
 
 # ``package_search`` fq fields and the catalogue filter key each one maps to.
 FQ_FIELDS = {
@@ -255,7 +254,7 @@ def engine_plan(text: str, filters: list[list[DatasetFilter]], raw_sort: str,
         if f.key == "organization" and f.values[0].isdigit():
             return None  # owner_org by numeric id
         plain.setdefault(f.key, []).append(f.values[0])
-    if any(len(set(values)) > MAX_FILTER_VALUES for values in plain.values()):
+    if any(len(set(values)) > limits.values_per_filter() for values in plain.values()):
         return None  # more values of one key than an engine takes; the database takes them all
     if raw_sort.strip().lower().startswith("score") and text:
         return plain, "relevance"

@@ -22,11 +22,11 @@ from satudata.catalog.views.labels import facet_titles, sort_labels, topic_name
 from satudata.errors import DomainError, Invalid
 
 # Limits on what a query string may ask for. Past them the page answers 400 with a message
-# instead of building an unbounded query.
-MAX_QUERY_CHARS = 200
-MAX_VALUE_CHARS = 100
-MAX_FILTER_VALUES = 20
-MAX_PAGE = 10_000
+# instead of building an unbounded query. The search bounds every way in shares (words and
+# characters of q, filter values, how deep a page) are the SEARCH_* settings, read through
+# ``satudata.search_limits``; these two are the pages' own.
+MAX_VALUE_CHARS = 100  # one filter value: a slug, tag, format, year or licence id
+MAX_PAGE = 10_000  # page numbers past this count as past the end (404), never parsed further
 
 # The filters of the dataset list, in the order the facets are shown.
 LIST_FILTERS = ("topic", "organization", "tag", "format", "year", "licence")
@@ -67,9 +67,9 @@ def _clean(value: str, name: str, limit: int = MAX_VALUE_CHARS) -> str:
 
 
 def search_text() -> str:
-    """The search words (``q``), at most ``MAX_QUERY_CHARS`` characters and the search bound
-    on words (``SEARCH_MAX_QUERY_WORDS``)."""
-    text = _clean(request.args.get("q", ""), "q", MAX_QUERY_CHARS)
+    """The search words (``q``): at most what the search box holds (``SEARCH_BOX_MAX_CHARS``)
+    and the search bound on words (``SEARCH_MAX_QUERY_WORDS``)."""
+    text = _clean(request.args.get("q", ""), "q", limits.current().box_chars)
     limits.check_query_text(text)
     return text
 
@@ -88,12 +88,14 @@ def page_number(name: str = "page") -> int:
 
 
 def list_filters() -> dict[str, list[str]]:
-    """The dataset filters in the query string, checked: known keys, bounded values."""
+    """The dataset filters in the query string, checked: known keys, bounded values (together at
+    most ``SEARCH_MAX_CLAUSES``, at most ``SEARCH_MAX_CLAUSE_VALUES`` different ones per key,
+    what the search engines take for one key)."""
     # Counted as sent, before any value is read (SEARCH_MAX_CLAUSES): 20,000 ?tag= must not
     # cost 20,000 checks and a quadratic de-duplication.
     limits.check_filter_values({key: len(request.args.getlist(key)) for key in LIST_FILTERS})
+    per_key = limits.current().clause_values
     filters: dict[str, list[str]] = {}
-    count = 0
     for key in LIST_FILTERS:
         values: list[str] = []
         for raw in request.args.getlist(key):
@@ -107,14 +109,14 @@ def list_filters() -> dict[str, list[str]]:
                         _("Tahun '%(value)s' tidak valid.", value=value[:20]),
                         details={"year": [_("Gunakan tahun empat angka, misalnya year=2024.")]},
                     )
+        if len(values) > per_key:
+            raise QueryParameterError(
+                _("Terlalu banyak nilai untuk filter '%(name)s' (paling banyak %(limit)s).", name=key,
+                  limit=per_key),
+                details={key: [_("Hapus sebagian filter lalu coba lagi.")]},
+            )
         if values:
             filters[key] = values
-            count += len(values)
-    if count > MAX_FILTER_VALUES:
-        raise QueryParameterError(
-            _("Terlalu banyak filter (paling banyak %(limit)s).", limit=MAX_FILTER_VALUES),
-            details={"filter": [_("Hapus sebagian filter lalu coba lagi.")]},
-        )
     return filters
 
 
