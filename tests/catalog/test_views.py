@@ -681,7 +681,8 @@ def test_language_links_keep_the_query(scratch_client: FlaskClient, catalogue: d
 
 @pytest.fixture()
 def failing_app(tmp_path: Path) -> Flask:
-    """A fresh app (no requests served yet) with routes that fail on purpose."""
+    """A fresh app (no requests served yet) with routes that fail on purpose. Its SQLite file is
+    never opened (the error pages read no database), so the tests using it are ``nodb``."""
     from werkzeug.exceptions import Forbidden
 
     from satudata import create_app
@@ -702,17 +703,20 @@ def failing_app(tmp_path: Path) -> Flask:
     return app
 
 
+@pytest.mark.nodb
 def test_500_page_has_the_site_layout(failing_app: Flask) -> None:
     body = assert_error_page(failing_app.test_client().get("/_test/boom"), 500,
                              "Terjadi kesalahan pada server", "Muat ulang halaman")
     assert "kaboom" not in body  # no internals shown
 
 
+@pytest.mark.nodb
 def test_500_page_in_english(failing_app: Flask) -> None:
     body = assert_error_page(failing_app.test_client().get("/_test/boom?lang=en"), 500)
     assert "Server error" in body and "Back to the home page" in body
 
 
+@pytest.mark.nodb
 def test_403_page(failing_app: Flask) -> None:
     assert_error_page(failing_app.test_client().get("/_test/forbidden"), 403, "Akses ditolak",
                       "Anda tidak memiliki izin")

@@ -85,6 +85,7 @@ def _proxied_app(tmp_path: Path) -> Any:
                        "BASE_URL": PUBLIC, "PROXY_COUNT": 1})
 
 
+@pytest.mark.nodb
 def test_behind_a_configured_proxy_the_forwarded_host_is_still_checked(tmp_path: Path) -> None:
     client = _proxied_app(tmp_path).test_client()
     assert client.get("/api/3/action/status_show", headers={"X-Forwarded-Host": "evil.example"}).status_code == 400
@@ -93,6 +94,7 @@ def test_behind_a_configured_proxy_the_forwarded_host_is_still_checked(tmp_path:
     assert "Strict-Transport-Security" in ok.headers
 
 
+@pytest.mark.nodb
 def test_production_database_requires_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from satudata.config import ConfigurationError
 
