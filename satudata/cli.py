@@ -1,4 +1,7 @@
-"""The ``satudata`` command: run, worker, demo data, database, and (from Flask-Migrate) db."""
+"""The ``satudata`` command: run, worker, demo data, database, and (from Flask-Migrate) db.
+
+A command that changes the database does it in one unit of work (``db.unit_of_work``): all of
+it is committed, or none of it when it fails."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from satudata import config as config_mod
 from satudata.authz import Role
-from satudata.extensions import db
+from satudata.db import unit_of_work
 
 
 def _create_app() -> object:
@@ -44,9 +47,10 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     upgrade()
     from satudata.validation.services import sync_builtin_schemas
 
-    if added := sync_builtin_schemas():
+    with unit_of_work():
+        added = sync_builtin_schemas()
+    if added:
         click.echo(f"• Standar data dari schemas/: {added} versi baru.")
-    db.session.commit()
     if demo:
         from satudata.demo import has_data, load_demo
 
@@ -157,18 +161,16 @@ def user_create(username: str, email: str, full_name: str, role: str | None, org
     from satudata.accounts import services as accounts
     from satudata.authz import SystemActor
     from satudata.errors import DomainError
-    from satudata.extensions import db
 
     if bool(role) != bool(org_slug):
         raise click.UsageError("--role dan --org harus diberikan bersama.")
     try:
-        accounts.check_password_rules(None, password)
-        roles = [(role, accounts.get_organization(org_slug))] if role and org_slug else []
-        user = accounts.create_user(SystemActor("cli"), username=username, email=email.lower(),
-                                    full_name=full_name, password=password, roles=roles)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
+        with unit_of_work():
+            accounts.check_password_rules(None, password)
+            roles = [(role, accounts.get_organization(org_slug))] if role and org_slug else []
+            user = accounts.create_user(SystemActor("cli"), username=username, email=email.lower(),
+                                        full_name=full_name, password=password, roles=roles)
+    except DomainError as err:  # rolled back
         raise click.ClickException(err.message) from err
     click.echo(f"Pengguna {user.username} dibuat" + (f" dengan peran {role} di {org_slug}." if role else "."))
 
@@ -209,8 +211,8 @@ def standards_sync() -> None:
     """Add the files of schemas/ that are new or changed as versions of the library."""
     from satudata.validation.services import sync_builtin_schemas
 
-    added = sync_builtin_schemas()
-    db.session.commit()
+    with unit_of_work():
+        added = sync_builtin_schemas()
     click.echo(f"{added} versi standar data ditambahkan." if added else "Pustaka standar data sudah mutakhir.")
 
 if __name__ == "__main__":

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from satudata.accounts.services import audit
 from satudata.authz import SystemActor
-from satudata.extensions import db
 
 
 def write_trace(marker: str) -> str:
-    audit(SystemActor("jobs-probe"), "probe.ran", "probe", marker)
-    db.session.commit()
+    audit(SystemActor("jobs-probe"), "probe.ran", "probe", marker)  # the job's unit of work commits it
     return marker

@@ -18,8 +18,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import Engine, Select, and_, func, or_, select
+from sqlalchemy import Engine, Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from satudata import jobs
 from satudata.accounts import events
@@ -36,6 +37,7 @@ from satudata.accounts.models import (
 )
 from satudata.authz import Actor, AnonymousActor, Permission, Role, actor_label, require
 from satudata.db import utcnow
+from satudata.db import write_apart as db_write_apart
 from satudata.errors import Conflict, Forbidden, Invalid, NotFound
 from satudata.extensions import db
 
@@ -179,19 +181,20 @@ def authenticate(login: str, password: str) -> User:
     the same answer (``SIGN_IN_REFUSED``) after the same argon2 work, so neither the answer
     nor its timing tells whether an account exists or is locked. Only the right password of a
     deactivated account hears that it is deactivated.
+
+    A refusal keeps what it wrote (the failure count, the lockout, the audit row): the unit of
+    work commits them and the refusal still stands (``keep_changes``).
     """
     user = db.session.scalar(select(User).where((User.username == login) | (User.email == login)))
     now = utcnow()
-    refused = Invalid(SIGN_IN_REFUSED, details={"password": [SIGN_IN_ADVICE]})
+    refused = Invalid(SIGN_IN_REFUSED, details={"password": [SIGN_IN_ADVICE]}, keep_changes=True)
     if user is None:
         verify_dummy(password)
         audit(AnonymousActor(), "user.login_failed", "user", "-", {"login": login[:80], "reason": "unknown"})
-        db.session.commit()
         raise refused
     if user.locked_until is not None and user.locked_until > now:
         verify_dummy(password)  # not even the right password opens a locked account
         audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": "locked"})
-        db.session.commit()
         raise refused
     if not verify_password(user, password):
         user.failed_logins += 1
@@ -201,17 +204,14 @@ def authenticate(login: str, password: str) -> User:
             user.failed_logins = 0
             reason = "locked_now"
         audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": reason})
-        db.session.commit()
         raise refused
     if not user.active:
         audit(AnonymousActor(), "user.login_failed", "user", user.id, {"reason": "inactive"})
-        db.session.commit()
-        raise Forbidden("Akun ini sudah dinonaktifkan. Hubungi admin portal bila ini keliru.")
+        raise Forbidden("Akun ini sudah dinonaktifkan. Hubungi admin portal bila ini keliru.", keep_changes=True)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     audit(user, "user.login", "user", user.id)
-    db.session.commit()
     return user
 
 
@@ -298,7 +298,6 @@ def request_password_reset(email: str, reset_url: str) -> None:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
         audit(AnonymousActor(), "user.password_reset_request", "user", "-", {"known": False})
-        db.session.commit()
         return
     link = reset_url.format(token=make_reset_token(user))
     queue_mail(
@@ -310,7 +309,6 @@ def request_password_reset(email: str, reset_url: str) -> None:
         "Anda tidak berubah.\n",
     )
     audit(AnonymousActor(), "user.password_reset_request", "user", user.id, {"known": True})
-    db.session.commit()
 
 
 def reset_password(token: str, new: str) -> User:
@@ -332,7 +330,6 @@ def reset_password(token: str, new: str) -> User:
     user.locked_until = None
     end_sessions(user)  # whoever held a session (a lost phone, a stolen cookie) is signed out
     audit(AnonymousActor(), "user.password_reset", "user", user.id)
-    db.session.commit()
     return user
 
 
@@ -390,8 +387,11 @@ def authenticate_token(secret: str) -> tuple[User, ApiToken] | None:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now  # at most once a minute: a busy script should not write per call
-        db.session.commit()
+        # At most once a minute (a busy script should not write per call), and apart from the
+        # request's unit of work: the use stands even when the call is refused, and parallel
+        # calls with one token do not queue on its row while each runs.
+        db_write_apart(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
+        set_committed_value(token, "last_used_at", now)
     return token.user, token
 
 

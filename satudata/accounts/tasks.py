@@ -4,6 +4,7 @@ With SMTP configured (``MAIL_SERVER``) mails go out through it; without, each ma
 as an ``.eml`` file under ``<instance>/mail/`` and named in the log, so a single machine with
 no mail server still shows what would have been sent. A failed attempt is retried with
 exponential backoff by the periodic sweep; after ``MAX_ATTEMPTS`` the mail is marked failed.
+Each job is one unit of work (``jobs.job``): what it records is committed when it returns.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def _send(mail: EmailMessage, message: OutboxMessage) -> None:
         smtp.send_message(mail)
 
 
+@jobs.job
 def deliver_mail(message_id: int) -> str:
     """Send one outbox message; safe to run twice (a sent message is skipped)."""
     message = db.session.get(OutboxMessage, message_id, with_for_update=True)
@@ -66,15 +68,14 @@ def deliver_mail(message_id: int) -> str:
             message.status = OutboxStatus.FAILED
         else:
             message.next_attempt_at = utcnow() + timedelta(minutes=2 ** message.attempts)
-        db.session.commit()
         return "retry" if message.status == OutboxStatus.PENDING else "failed"
     message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.last_error = None
-    db.session.commit()
     return "sent"
 
 
+@jobs.job
 def sweep_outbox() -> int:
     """Queue every pending mail whose next attempt is due (periodic; catches mails whose
     enqueue was lost while Redis was down, and retries after backoff)."""
@@ -83,6 +84,5 @@ def sweep_outbox() -> int:
                                        OutboxMessage.next_attempt_at <= utcnow()).limit(500)
     ))
     for message_id in due:
-        jobs.enqueue(deliver_mail, message_id, queue="mail")
-    db.session.commit()
+        jobs.enqueue(deliver_mail, message_id, queue="mail")  # sent to the queue when the job commits
     return len(due)

@@ -68,7 +68,6 @@ def _refuse_ended_sessions() -> None:
             return
         reason = "ended" if user.active else "inactive"
         services.audit(user, "user.session_refused", "user", user.id, {"reason": reason})
-        db.session.commit()
         if user.active:
             flash(_("Sesi ini sudah berakhir karena akun ini keluar atau kata sandinya diganti. "
                     "Silakan masuk lagi."), "error")
@@ -108,7 +107,6 @@ def logout() -> Any:
     if current_user.is_authenticated:
         user = signed_in()
         services.sign_out(user, user)  # every copy of this session's cookie stops working
-        db.session.commit()
     session.clear()
     logout_user()  # after clear(): it leaves the note that deletes a remember-me cookie
     flash(_("Anda sudah keluar."), "success")
@@ -177,7 +175,6 @@ def change_password() -> Any:
         try:
             data = ser.load_form(ser.PasswordChangeSchema(), request.form)
             services.change_password(user, user, str(data["current_password"]), str(data["new_password"]))
-            db.session.commit()
             login_user(user)  # this session continues under the new stamp; every other one ended
             flash(_("Kata sandi sudah diganti."), "success")
             flash(_("Akun ini sudah dikeluarkan dari semua perangkat dan peramban lain."), "success")
@@ -204,7 +201,6 @@ def create_token() -> Any:
     try:
         data = ser.load_form(ser.TokenCreateSchema(), request.form)
         token, secret = services.create_api_token(user, user, str(data["name"]), str(data["scope"]))
-        db.session.commit()
     except DomainError as err:
         roll_back_refused(err)  # a refusal is audited as access.denied
         return _profile_page(user, errors={"_form": [err.message], **err.details}), 400
@@ -219,7 +215,6 @@ def revoke_token(token_id: int) -> Any:
     user = signed_in()
     token = services.get_user_token(user, token_id)
     services.revoke_api_token(user, token)
-    db.session.commit()
     flash(_("Token \"%(name)s\" sudah dicabut.", name=token.name), "success")
     return redirect(url_for("accounts.profile"))
 
@@ -256,7 +251,6 @@ def admin_organization_new() -> Any:
                 raise Invalid(_("Slug wajib diisi."), details={"slug": [_("Wajib diisi.")]})
             values, parent = _org_form_values(data)
             org = services.create_organization(user, parent=parent, **values)  # type: ignore[arg-type]
-            db.session.commit()
             flash(_("Organisasi %(name)s dibuat.", name=org.name), "success")
             return redirect(url_for("accounts.admin_organizations"))
         except DomainError as err:
@@ -278,7 +272,6 @@ def admin_organization_edit(slug: str) -> Any:
             data.pop("slug", None)  # the slug is part of public URLs; it does not change
             values, parent = _org_form_values(data)
             services.update_organization(user, org, parent=parent, **values)
-            db.session.commit()
             flash(_("Perubahan %(name)s disimpan.", name=org.name), "success")
             return redirect(url_for("accounts.admin_organizations"))
         except DomainError as err:
@@ -321,7 +314,6 @@ def admin_user_new() -> Any:
                                     f"Halo {created.full_name},\n\nAkun {created.username} sudah dibuat untuk Anda. "
                                     f"Buat kata sandi Anda lewat tautan ini (berlaku satu jam):\n\n"
                                     f"{link.format(token=services.make_reset_token(created))}\n")
-            db.session.commit()
             flash(_("Pengguna %(name)s dibuat.", name=created.full_name), "success")
             return redirect(url_for("accounts.admin_user", user_id=created.id))
         except DomainError as err:
@@ -345,7 +337,6 @@ def admin_user_role_add(user_id: int) -> Any:
     try:
         data = ser.load_form(ser.RoleAssignSchema(), request.form)
         services.assign_role(user, target, str(data["role"]), services.get_organization(str(data["organization"])))
-        db.session.commit()
         flash(_("Peran ditambahkan."), "success")
     except DomainError as err:
         roll_back_refused(err)  # a refusal is audited as access.denied
@@ -360,7 +351,6 @@ def admin_user_role_remove(user_id: int, membership_id: int) -> Any:
     user = admin(Permission.ACCOUNTS_USER_MANAGE)
     membership = services.get_membership(user_id, membership_id)
     services.remove_role(user, membership)
-    db.session.commit()
     flash(_("Peran dihapus."), "success")
     return redirect(url_for("accounts.admin_user", user_id=user_id))
 
@@ -371,7 +361,6 @@ def admin_user_status(user_id: int) -> Any:
     target = services.get_user(user_id)
     active = request.form.get("active") == "1"
     services.set_user_active(user, target, active)
-    db.session.commit()
     flash(_("Pengguna diaktifkan kembali.") if active else _("Pengguna dinonaktifkan; riwayatnya tetap tersimpan."),
           "success")
     return redirect(url_for("accounts.admin_user", user_id=target.id))
@@ -401,7 +390,6 @@ def admin_audit_csv() -> Any:
     filters = _audit_filters()
     chunks = services.export_audit_csv(user, filters)  # refuses bad filters before streaming starts
     services.audit(user, "audit.export", "audit_log", "-", {"filters": filters})
-    db.session.commit()
     return Response(chunks, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv",
                              "Cache-Control": "no-store"})

@@ -26,6 +26,7 @@ def enqueue_build(resource: Resource) -> None:
                  job_timeout=int(current_app.config["EXPORT_JOB_TIMEOUT"]))
 
 
+@jobs.job
 def build_exports(resource_id: str, sha256: str | None = None) -> list[str]:
     """The job (queue ``default``): convert a valid table to every download format; returns
     the formats built. A resource whose file changed since the job was queued is skipped."""
@@ -47,6 +48,7 @@ def build_exports(resource_id: str, sha256: str | None = None) -> list[str]:
     return built
 
 
+@jobs.job
 def sweep_exports() -> int:
     """Periodic: enqueue the build of every valid stored table whose downloads are missing (a
     worker killed mid-export, an ``exports/`` folder emptied), at most ``SWEEP_MAX`` per run,
@@ -69,5 +71,4 @@ def sweep_exports() -> int:
         if exports.missing_exports(resource):
             enqueue_build(resource)
             enqueued += 1
-    db.session.commit()  # the builds are enqueued once this commits
-    return enqueued
+    return enqueued  # the builds are enqueued once the job's unit of work commits

@@ -25,6 +25,7 @@ from satudata.authz import Actor, SystemActor
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, DatasetState, Topic
 from satudata.catalog.storage import get_store
+from satudata.db import unit_of_work
 from satudata.demo.catalogue import build_catalogue
 from satudata.demo.organizations import create_licences, create_organizations, create_topics, create_users
 from satudata.demo.specs import DatasetSpec
@@ -78,11 +79,17 @@ def _create_dataset(actor: Actor, spec: DatasetSpec, orgs: dict[str, Organizatio
 
 
 def load_demo(progress: bool = False) -> dict[str, int]:
-    """Load the demo data and commit; returns how many of each thing were created.
+    """Load the demo data in one unit of work (all of it is committed, or nothing when it
+    fails); returns how many of each thing were created.
 
     Anything that already exists (same slug or username) is left as it is, so loading twice
     creates nothing the second time.
     """
+    with unit_of_work():
+        return _load(progress)
+
+
+def _load(progress: bool) -> dict[str, int]:
     say: Callable[[str], None] = click.echo if progress else (lambda _message: None)
     actor = SystemActor("demo")
 
@@ -98,7 +105,6 @@ def load_demo(progress: bool = False) -> dict[str, int]:
     existing = set(db.session.scalars(select(Dataset.slug).where(Dataset.slug.in_([s.slug for s in specs]))))
     made = [_create_dataset(actor, spec, orgs, topics) for spec in specs if spec.slug not in existing]
     sync_builtin_schemas(actor)
-    db.session.commit()
 
     published = sum(1 for d in made if d.state == DatasetState.PUBLISHED)
     stats = {

@@ -135,7 +135,6 @@ def dataset_new() -> Any:
             if org is None:
                 raise Invalid(_("Pilih OPD produsen data."), details={"organization": [_("Pilih OPD.")]})
             dataset = catalog.create_workspace_dataset(user, org, load_metadata(request.form))
-            db.session.commit()
             flash(_("Dataset dibuat sebagai draf. Sekarang unggah tabelnya."), "success")
             return redirect(url_for("workspace.upload", slug=dataset.slug))
         except DomainError as err:
@@ -187,7 +186,6 @@ def dataset_edit(slug: str) -> Any:
     if request.method == "POST":
         try:
             changed = catalog.update_dataset(user, dataset, load_metadata(request.form))
-            db.session.commit()
             flash(_("Metadata disimpan.") if changed else _("Tidak ada perubahan."), "success")
             return redirect(url_for("workspace.dataset", slug=dataset.slug))
         except DomainError as err:
@@ -212,10 +210,10 @@ def dataset(slug: str) -> Any:
 
 
 def _act(change: Any, done: str, ok_url: str, fail_url: str | None = None) -> Any:
-    """Run one change from a small form (a service call), commit, and say how it went."""
+    """Run one change from a small form (a service call) and say how it went (the request's
+    unit of work commits it; a refusal is rolled back here and shown)."""
     try:
         change()
-        db.session.commit()
         flash(done, "success")
         return redirect(ok_url)
     except DomainError as err:
@@ -281,7 +279,6 @@ def upload(slug: str) -> Any:
                 user, ds, upload_file.stream, filename=upload_file.filename, name=request.form.get("name", ""),
                 description=request.form.get("description", ""), sheet=request.form.get("sheet") or None,
                 table_schema=schema, schema_ref=ref)
-        db.session.commit()
     except DomainError as err:
         roll_back_refused(err)
         errors = _errors(err)
@@ -368,7 +365,6 @@ def replace(slug: str, resource_id: str) -> Any:
             raise Invalid(_("Pilih berkas pengganti."), details={"file": [_("Pilih berkas.")]})
         catalog.replace_resource_file(user, res, upload_file.stream, filename=upload_file.filename,
                                       sheet=request.form.get("sheet") or None)
-        db.session.commit()
     except DomainError as err:
         roll_back_refused(err)
         if wants_json():  # 409: another request was replacing this file (or the dataset is locked)

@@ -111,7 +111,6 @@ def synonyms() -> Any:
             text = request.form["synonyms"].replace("\r\n", "\n")
             try:
                 groups = search.update_synonyms(user, text)
-                db.session.commit()
                 flash(_("Daftar padanan kata disimpan (%(n)s kelompok). Berlaku mulai pencarian berikutnya.",
                         n=groups), "success")
                 return redirect(url_for("search.synonyms"))

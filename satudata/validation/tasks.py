@@ -19,6 +19,10 @@
   ``VALIDATION_STALE_AFTER``), validating the table again in a fresh run.
 - A run is started only from ``queued`` and finished only from ``running``, each by a
   conditional update: a duplicate job, a superseded run or one the sweep ended changes nothing.
+- Each job is one unit of work (``jobs.job``). The validation job commits early, through
+  ``jobs.checkpoint()``, only what others must see before it ends: the run's start, its
+  progress (the heartbeat), and its verdict, which stands even when the job then re-raises a
+  timeout or a crash for RQ to record.
 """
 
 from __future__ import annotations
@@ -134,15 +138,19 @@ def get_progress(resource_id: str) -> dict[str, Any] | None:
             "finished": run.status.finished, "engine": run.engine, "run": run.id}
 
 
-def _set_run(run_id: int | None, only_if: tuple[RunStatus, ...] = _OPEN, **values: Any) -> bool:
-    """Update a run that is still in one of ``only_if`` and commit; whether it was."""
+def _set_run(run_id: int | None, only_if: tuple[RunStatus, ...] = _OPEN, *, checkpoint: bool = False,
+             **values: Any) -> bool:
+    """Update a run that is still in one of ``only_if``; whether it was. ``checkpoint``: commit
+    it at once (``jobs.checkpoint``), for a start or progress other processes must see while
+    the job runs, or an end that must stand when the caller then re-raises."""
     if run_id is None:
         return False
     try:
         result: Any = db.session.execute(
             update(ValidationRun).where(ValidationRun.id == run_id, ValidationRun.status.in_(only_if))
             .values(**values))
-        db.session.commit()
+        if checkpoint:
+            jobs.checkpoint()
         return bool(result.rowcount)
     except Exception:  # progress is a courtesy; never fail the job for it
         db.session.rollback()
@@ -221,6 +229,7 @@ class _Claim:
     started: bool = False
 
 
+@jobs.job
 def validate_resource(resource_id: str, sha256: str | None = None, fingerprint: str | None = None,
                       run_id: int | None = None) -> str:
     """The job. Returns the status written (or ``"stale"``/``"missing"`` when nothing was).
@@ -247,8 +256,9 @@ def _time_is_up(resource_id: str, claim: _Claim) -> None:
     expected = (run.sha256, run.schema_fingerprint)
     if not claim.started:  # out of time before it started the run: start it now, if still queued
         now = utcnow()
-        claim.started = _set_run(run.id, (RunStatus.QUEUED,), status=RunStatus.RUNNING, started_at=now,
-                                 heartbeat_at=now)
+        # Committed now: _write starts by rolling back what is not.
+        claim.started = _set_run(run.id, (RunStatus.QUEUED,), checkpoint=True, status=RunStatus.RUNNING,
+                                 started_at=now, heartbeat_at=now)
     if claim.started:
         report = _error_report(timeout_message(_job_timeout()))
         _write(resource_id, claim.run_id, expected, _Verdict(ValidationStatus.ERROR, report))
@@ -275,11 +285,12 @@ def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | 
     # The slow readings of the whole file are the job's, not the upload request's (issue #16).
     infer = resource.is_tabular and not (resource.table_schema or resource.schema_ref)
     # Start only a queued run (a second job for it, or a run superseded or ended meanwhile, does
-    # nothing). This also ends the read transaction before the long part: progress is
-    # committed as it goes, and a SQLite reader held open here would block those writes.
+    # nothing). Committed at once, so the sweep and the pages see it running; this also ends
+    # the read transaction before the long part: progress is committed as it goes, and a
+    # SQLite reader held open here would block those writes.
     started = utcnow()
-    claim.started = _set_run(run_id, (RunStatus.QUEUED,), status=RunStatus.RUNNING, started_at=started,
-                             heartbeat_at=started, bytes_total=resource.size or 0)
+    claim.started = _set_run(run_id, (RunStatus.QUEUED,), checkpoint=True, status=RunStatus.RUNNING,
+                             started_at=started, heartbeat_at=started, bytes_total=resource.size or 0)
     if not claim.started:
         return "stale"
     last = 0.0
@@ -289,8 +300,8 @@ def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | 
         now = time.monotonic()
         if now - last >= PROGRESS_EVERY or done >= total:
             last = now
-            _set_run(run_id, (RunStatus.RUNNING,), rows_done=rows, bytes_done=done, bytes_total=total,
-                     heartbeat_at=utcnow())
+            _set_run(run_id, (RunStatus.RUNNING,), checkpoint=True, rows_done=rows, bytes_done=done,
+                     bytes_total=total, heartbeat_at=utcnow())
 
     try:
         facts = _TableFacts(_inferred_schema(path, fmt, sheet) if infer else None,
@@ -336,7 +347,7 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
     if run_id is not None:
         # Is the run still ours? The sweep may have ended it (its worker looked dead) or a newer
         # run superseded it: then this result is dropped. The update holds the run's row until
-        # the commit below, so the sweep cannot end it in between.
+        # the checkpoint below, so the sweep cannot end it in between.
         held: Any = db.session.execute(update(ValidationRun).where(
             ValidationRun.id == run_id, ValidationRun.status == RunStatus.RUNNING).values(heartbeat_at=utcnow()))
         if not held.rowcount:
@@ -348,7 +359,7 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
         return "missing"
     if (resource.sha256, schema_fingerprint(resource)) != expected:
         db.session.rollback()
-        _set_run(run_id, status=RunStatus.SUPERSEDED, finished_at=utcnow())
+        _set_run(run_id, checkpoint=True, status=RunStatus.SUPERSEDED, finished_at=utcnow())
         return "stale"
     run = db.session.get(ValidationRun, run_id) if run_id is not None else None
     if facts is not None:
@@ -362,13 +373,15 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
         from satudata.catalog.tasks import enqueue_build
 
         enqueue_build(resource)
-    db.session.commit()
+    # The verdict stands now, even when the caller re-raises (a timeout, a crash) for RQ.
+    jobs.checkpoint()
     return str(verdict.status)
 
 
 SWEEP_AFTER = 600  # seconds a run may wait in the queue before the sweep enqueues it again
 
 
+@jobs.job
 def sweep_runs() -> int:
     """Periodic: runs whose job is gone. Returns how many runs it acted on.
 
@@ -380,7 +393,8 @@ def sweep_runs() -> int:
       (at most ``STALE_RETRIES`` times; then the table's verdict is ``error``).
 
     Idempotent, and safe beside live jobs and other sweeps: each run is ended by one
-    conditional update, and a job finishes only a run that is still ``running``.
+    conditional update, and a job finishes only a run that is still ``running``. One unit of
+    work: the jobs it enqueues go to the queue when it commits.
     """
     cutoff = utcnow() - timedelta(seconds=SWEEP_AFTER)
     runs = db.session.scalars(select(ValidationRun).where(ValidationRun.status == RunStatus.QUEUED,
@@ -388,13 +402,11 @@ def sweep_runs() -> int:
     for run in runs:
         run.created_at = utcnow()  # one retry per period; a duplicate job finds the run started
         _enqueue_job(run.resource_id, run.sha256, run.schema_fingerprint, run.id)
-    db.session.commit()
     acted = len(runs)
     silent_since = utcnow() - timedelta(seconds=int(current_app.config["VALIDATION_STALE_AFTER"]))
     stale = db.session.scalars(select(ValidationRun.id).where(
         ValidationRun.status == RunStatus.RUNNING, _last_sign_of_life() < silent_since)
         .order_by(ValidationRun.id)).all()
-    db.session.rollback()
     for run_id in stale:
         acted += _end_stale_run(run_id, silent_since)
     return acted
@@ -412,7 +424,6 @@ def _end_stale_run(run_id: int, cutoff: Any) -> int:
         .where(ValidationRun.id == run_id, ValidationRun.status == RunStatus.RUNNING, _last_sign_of_life() < cutoff)
         .values(status=RunStatus.ERROR, finished_at=utcnow(), message=STALE_MESSAGE))
     if not ended.rowcount:
-        db.session.rollback()
         return 0
     run = db.session.get(ValidationRun, run_id)
     assert run is not None
@@ -430,7 +441,6 @@ def _end_stale_run(run_id: int, cutoff: Any) -> int:
     log.warning("validation run %s had no heartbeat since before %s: ended (redo=%s)", run_id, cutoff, redo)
     audit(ACTOR, "validation.stale", "validation_run", run_id,
           {"resource": run.resource_id, "redo": redo, "give_up": give_up})
-    db.session.commit()
     return 1
 
 

@@ -72,7 +72,6 @@ def _page(version: SchemaVersion) -> Any:
     versions = services.list_versions(version.name)
     descriptor = version.descriptor or {}
     pk = descriptor.get("primaryKey") or []
-    db.session.commit()  # keeps what a lazy first sync of the library added
     return render_template(
         "validation/standard.html", version=version, versions=versions, newest=versions[0],
         descriptor=descriptor, fields=field_rows(descriptor), primary_key=[pk] if isinstance(pk, str) else pk,
@@ -86,8 +85,7 @@ def _page(version: SchemaVersion) -> Any:
 
 @bp.get("/standar-data")
 def index() -> Any:
-    standards = services.list_standards()
-    db.session.commit()  # keeps what a lazy first sync of the library added
+    standards = services.list_standards()  # what a lazy first sync adds, the request commits
     return render_template("validation/standards.html", standards=standards, can_manage=_can_manage())
 
 
@@ -175,7 +173,6 @@ def new() -> Any:
                 values = schema_form.form_from_post(request.form)
                 descriptor = schema_form.descriptor_from_form(request.form)
                 version = services.save_standard(actor, name, descriptor, note, new=True)
-            db.session.commit()
             flash(_("Standar data %(title)s disimpan sebagai versi %(n)s.", title=version.title, n=version.version),
                   "success")
             return redirect(url_for("standards.detail", name=version.name))
@@ -214,7 +211,6 @@ def new_version(name: str) -> Any:
                 values = schema_form.form_from_post(request.form)
                 descriptor = schema_form.descriptor_from_form(request.form)
             version = services.save_standard(actor, name, descriptor, note)
-            db.session.commit()
             flash(_("Versi %(n)s standar data %(title)s disimpan.", n=version.version, title=version.title), "success")
             return redirect(url_for("standards.detail", name=name))
         except DomainError as err:
@@ -226,6 +222,5 @@ def new_version(name: str) -> Any:
                 upload_errors = _errors(err)
             else:
                 errors = _errors(err)
-    db.session.commit()
     return render_template("validation/standard_version.html", newest=newest, values=values, errors=errors,
                            upload_errors=upload_errors, note=note), status

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from satudata.accounts import services
 from satudata.accounts.models import AuditLog, OutboxMessage
-from satudata.db import utcnow
+from satudata.db import unit_of_work, utcnow
 from satudata.errors import Conflict, Forbidden, Invalid
 from satudata.extensions import db
 from tests.accounts.conftest import PASSWORD
@@ -128,7 +128,8 @@ def test_organisation_hierarchy_cannot_loop(users, orgs):
 
 def test_audit_filters_and_csv(users):
     admin = users["admin"]
-    services.authenticate("produsen", PASSWORD)
+    with unit_of_work():  # what the sign-in request does: its audit row is committed
+        services.authenticate("produsen", PASSWORD)
     rows, total = services.list_audit(admin, {"action": "user.login"})
     assert total == 1 and rows[0].actor_label == "user:produsen"
     with pytest.raises(Invalid):

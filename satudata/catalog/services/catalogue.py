@@ -286,7 +286,6 @@ def record_download(resource: Resource) -> None:
         update(Dataset).where(Dataset.id == resource.dataset_id)
         .values(download_count=Dataset.download_count + 1, updated_at=Dataset.updated_at)
     )
-    db.session.commit()
 
 
 def get_topic(slug: str) -> Topic:
