@@ -37,7 +37,6 @@ from satudata.catalog.models import Dataset, DatasetState, Resource
 from satudata.catalog.serializers import DatasetFormSchema
 from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated, roll_back_refused
-from satudata.extensions import db
 from satudata.review import services as review
 from satudata.review.transitions import STATE_LABELS
 from satudata.validation import services as validation
@@ -436,24 +435,19 @@ def resource_schema(slug: str, resource_id: str) -> Any:
         action = request.form.get("action", "save")
         try:
             if action == "standard":
-                schema, ref = validation.standard_choice(request.form.get("schema"))
-                if schema is None:
-                    raise Invalid(_("Pilih standar data."), details={"schema": [_("Pilih standar data.")]})
-                catalog.set_resource_schema(user, res, schema, ref)
-                message = _("Standar data %(ref)s dipasang; validasi berjalan.", ref=ref)
+                catalog.set_resource_schema(user, res, standard=request.form.get("schema", ""))
+                message = _("Standar data %(ref)s dipasang; validasi berjalan.", ref=res.schema_ref)
             elif action == "infer":
                 if not res.sha256:
                     raise Invalid(_("Belum ada berkas untuk disimpulkan skemanya."))
                 inferred = validation.infer_schema(get_store().path(res.sha256), (res.format or "csv").lower(),
                                                    sheet=res.sheet)
-                catalog.set_resource_schema(user, res, inferred, None)
+                catalog.set_resource_schema(user, res, descriptor=inferred, inferred=True)
                 message = _("Table Schema disimpulkan dari berkas; periksa dan lengkapi aturannya.")
             else:
                 edited = schema_form.descriptor_from_form(request.form)
-                catalog.set_resource_schema(user, res, edited, None if res.schema_ref is None
-                                            else f"{res.schema_ref.split('+')[0]}+ubahan")
+                catalog.set_resource_schema(user, res, descriptor=edited)
                 message = _("Table Schema disimpan; validasi berjalan.")
-            db.session.commit()
             flash(message, "success")
             return redirect(ok_url if action != "infer" else url_for("workspace.resource_schema", slug=slug,
                                                                      resource_id=resource_id))

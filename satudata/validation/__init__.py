@@ -26,10 +26,10 @@ def init_app(app: Flask) -> None:
     library of standard Table Schemas."""
     from satudata.catalog import events as catalog_events
     from satudata.catalog import services as catalog
-    from satudata.validation.services import descriptor_of
+    from satudata.validation.services import standard_of
 
     catalog_events.table_changed.connect(_table_changed)
-    catalog.use_schema_library(descriptor_of)
+    catalog.use_schema_library(standard_of)
 
 
 def _table_changed(resource: Any, *, actor: Any = None, **_: Any) -> None:

@@ -285,7 +285,15 @@ def standard_choice(choice: str | None, field: str = "schema") -> tuple[dict[str
 
 def descriptor_of(ref: str) -> dict[str, Any]:
     """A copy of the Table Schema a ``name`` or ``name@version`` reference names."""
-    return copy.deepcopy(get_standard(*parse_schema_ref(ref)).descriptor)
+    return standard_of(ref)[0]
+
+
+def standard_of(ref: str) -> tuple[dict[str, Any], str]:
+    """A copy of the Table Schema a ``name`` or ``name@version`` reference names, and the
+    ``name@version`` it is (the newest version for a bare name): the catalogue's library
+    (``catalog.services.use_schema_library``). ``Invalid``/``NotFound`` when there is none."""
+    version = get_standard(*parse_schema_ref(ref))
+    return copy.deepcopy(dict(version.descriptor)), schema_ref_of(version)
 
 
 # --------------------------------------------------------------------------- inference

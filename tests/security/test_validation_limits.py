@@ -164,7 +164,7 @@ def test_nested_quantifier_pattern_does_not_block_the_worker(app: Flask, users: 
     res = draft.resources[0]
     with _long_cell_table(tmp_path).open("rb") as fh:
         catalog.replace_resource_file(users["produsen"], res, fh, filename="kode.csv")
-    catalog.set_resource_schema(users["produsen"], res, _schema(NESTED))
+    catalog.set_resource_schema(users["produsen"], res, descriptor=_schema(NESTED))
     db.session.commit()
     proc = run_worker(app, "validation", timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -200,7 +200,7 @@ def test_job_timeout_is_not_swallowed_and_ends_the_run(app: Flask, users: Any, d
                          for c in range(20)]}
     with _heavy_table(tmp_path / "berat.csv").open("rb") as fh:
         catalog.replace_resource_file(users["produsen"], res, fh, filename="berat.csv")
-    catalog.set_resource_schema(users["produsen"], res, schema)
+    catalog.set_resource_schema(users["produsen"], res, descriptor=schema)
     db.session.commit()
     proc = run_worker(app, "validation", timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -247,7 +247,7 @@ def test_running_run_whose_worker_died_is_swept_and_redone(app: Flask, users: An
                                                            queue: Any) -> None:
     """Finding: the run stayed ``pending`` for ever because the sweep never retried ``running`` runs."""
     res = draft.resources[0]
-    catalog.set_resource_schema(users["produsen"], res, _schema("R-[0-9]+"))
+    catalog.set_resource_schema(users["produsen"], res, descriptor=_schema("R-[0-9]+"))
     db.session.commit()
     queue.empty()
     stale_after = int(app.config["VALIDATION_STALE_AFTER"])

@@ -80,7 +80,7 @@ def test_upload_report_fix_and_submit(app: Any, produsen: Any, queue: Any) -> No
     from satudata.catalog import services as catalog
 
     user = db.session.scalars(select(User).where(User.username == "produsen")).one()
-    catalog.set_resource_schema(user, res, SCHEMA)
+    catalog.set_resource_schema(user, res, descriptor=SCHEMA)
     db.session.commit()
     page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
     assert "sedang divalidasi" in page and "data-status-url" in page

@@ -527,15 +527,24 @@ def _check_schema(descriptor: dict[str, Any]) -> None:
     check_schema(descriptor)
 
 
-# The library of standard Table Schemas (``name@N``) is validation's, a higher domain, so it
-# hands its lookup to the catalogue when the app starts (``validation.init_app``).
-_schema_library: Callable[[str], dict[str, Any]] | None = None
+# The library of standard Table Schemas is validation's, a higher domain, so it hands its
+# lookup to the catalogue when the app starts (``validation.init_app``): a ``name`` or
+# ``name@N`` becomes a copy of that version's Table Schema and the ``name@N`` it resolved to
+# (the newest version for a bare name); NotFound or Invalid when there is no such standard.
+SchemaLibrary = Callable[[str], tuple[dict[str, Any], str]]
+_schema_library: SchemaLibrary | None = None
 
 
-def use_schema_library(lookup: Callable[[str], dict[str, Any]]) -> None:
-    """Register how a ``name@N`` reference becomes a descriptor (validation does, at start-up)."""
+def use_schema_library(lookup: SchemaLibrary) -> None:
+    """Register how a standard's name becomes its Table Schema (validation does, at start-up)."""
     global _schema_library
     _schema_library = lookup
+
+
+def _library() -> SchemaLibrary:
+    if _schema_library is None:
+        raise RuntimeError("no Table Schema library registered (validation.init_app)")
+    return _schema_library
 
 
 def resource_schema(resource: Resource) -> dict[str, Any] | str | None:
@@ -545,19 +554,52 @@ def resource_schema(resource: Resource) -> dict[str, Any] | str | None:
         return resource.table_schema
     ref = resource.schema_ref or None
     if ref and "@" in ref:  # a version of the library: name@N
-        if _schema_library is None:
-            raise RuntimeError("no Table Schema library registered (validation.init_app)")
-        return _schema_library(ref)
+        return _library()(ref)[0]
     return ref
 
 
-def set_resource_schema(actor: Actor, resource: Resource, descriptor: dict[str, Any],
-                        schema_ref: str | None = None) -> None:
-    """Attach a Table Schema (a standard's copy or an edited one) and validate again."""
+EDITED = "+ubahan"  # the ref of an edited copy of a standard: "sekolah@2+ubahan"
+SCHEMA_CHOICE = ("Pilih satu sumber Table Schema: nama standar data dari pustaka (misalnya sekolah atau "
+                 "sekolah@2), atau Table Schema lengkap; tidak keduanya.")
+STANDARD_MISSING = ("Pilih standar data dari pustaka standar data, misalnya sekolah atau sekolah@2 "
+                    "(nama standar, boleh dengan @versi).")
+STANDARD_UNKNOWN = "{problem} Pilih standar yang ada di halaman Standar Data."
+
+
+def set_resource_schema(actor: Actor, resource: Resource, *, standard: str | None = None,
+                        descriptor: dict[str, Any] | None = None, inferred: bool = False) -> None:
+    """Attach a Table Schema to a table and validate it again: the one place the rules of the
+    schema editor live (the web editor and the REST API both call it).
+
+    Exactly one of:
+
+    - ``standard``: a standard of the library by name, ``"sekolah"`` (its newest version) or
+      ``"sekolah@2"``; the table gets a copy of that version and ``schema_ref = "sekolah@2"``.
+    - ``descriptor``: an edited Table Schema. If the table's Table Schema came from a standard
+      (it has a ``schema_ref``), it is that standard's edited copy, ``"sekolah@2+ubahan"``;
+      otherwise it has no ref. ``inferred=True``: the descriptor was inferred from the file,
+      which makes it no standard's copy (ref None).
+
+    Raises ``Invalid`` with ``details["schema"]`` when both or neither are given and for a blank
+    or unknown standard; ``Invalid`` for a descriptor that is no valid Table Schema, or a
+    resource that is no table; ``Conflict`` when the dataset is not editable; ``Forbidden``.
+    Saving the same Table Schema and ref again changes nothing (and validates nothing).
+    """
     require(actor, Permission.CATALOG_DATASET_EDIT, resource.dataset)
     _ensure_editable(actor, resource.dataset)
     if not resource.is_tabular:
         raise Invalid("Table Schema hanya untuk tabel (CSV, XLSX, JSON).")
+    if (standard is None) == (descriptor is None):
+        raise Invalid(SCHEMA_CHOICE, details={"schema": [SCHEMA_CHOICE]})
+    if standard is not None:
+        if inferred:
+            raise ValueError("inferred=True goes with a descriptor, not a standard")
+        descriptor, schema_ref = _standard(standard)
+    elif inferred or not resource.schema_ref:
+        schema_ref = None
+    else:
+        schema_ref = resource.schema_ref.split("+")[0] + EDITED
+    assert descriptor is not None
     _check_schema(descriptor)
     if resource.table_schema == descriptor and resource.schema_ref == schema_ref:
         return
@@ -567,6 +609,18 @@ def set_resource_schema(actor: Actor, resource: Resource, descriptor: dict[str, 
         events.table_changed.send(resource, actor=actor)
     audit(actor, "resource.schema", "resource", resource.id,
           {"schema_ref": schema_ref, "fields": len(descriptor.get("fields", []))})
+
+
+def _standard(name: str) -> tuple[dict[str, Any], str]:
+    """A standard's Table Schema (a copy) and its ``name@N``, by name or ``name@N``."""
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
+        raise Invalid(STANDARD_MISSING, details={"schema": [STANDARD_MISSING]})
+    try:
+        return _library()(name)
+    except (Invalid, NotFound) as err:
+        message = STANDARD_UNKNOWN.format(problem=err.message)
+        raise Invalid(message, details={"schema": [message]}) from None
 
 
 def revalidate_resource(actor: Actor, resource: Resource) -> None:
