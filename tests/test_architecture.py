@@ -277,3 +277,116 @@ def test_the_import_checks_catch_violations(tmp_path):
     assert import_cycles(package) == [
         "satudata.search.documents (satudata/search/documents.py:1) -> satudata.search.services "
         "(satudata/search/services.py:1) -> satudata.search.documents"]
+
+
+# --------------------------------------------------------------------------- one unit of work
+
+# Who may commit the database (DESIGN.md §2, docs/architecture.md "One unit of work"): the
+# kernel's unit-of-work owners (``db.unit_of_work`` and ``db.write_apart``, ``jobs.checkpoint``,
+# the error path's ``access.denied`` row in ``errors``) and the app layer (the CLI commands and
+# the demo loader, each in a unit of work). Services flush; views and tasks never commit. There
+# is no exceptions list.
+COMMIT_OWNERS = ("db.py", "jobs.py", "errors.py", "cli.py", "demo/")
+# What a database commit is called on: a session (``db.session``, ``db.session()``, a name bound
+# to one), a connection or a transaction. A search index writer's ``commit()`` is not one.
+_DATABASE_RECEIVER = re.compile(r"(^|_)(session|sess|conn|connection|transaction|trans|tx|engine)$", re.I)
+
+
+def _receiver(call: ast.Call) -> str:
+    """The last name of what ``call`` (``x.commit()``) is called on: ``db.session().commit()``
+    and ``db.session.commit()`` give ``session``."""
+    target = call.func.value if isinstance(call.func, ast.Attribute) else call.func
+    if isinstance(target, ast.Call):
+        target = target.func
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    return target.id if isinstance(target, ast.Name) else ""
+
+
+def _session_aliases(tree: ast.AST) -> set[str]:
+    """Names bound to a session, connection or transaction in a module (``s = db.session``,
+    ``with engine.connect() as c``), so ``s.commit()`` counts as a commit too."""
+    aliases: set[str] = set()
+    for node in ast.walk(tree):
+        pairs: list[tuple[ast.expr, ast.expr]] = []
+        if isinstance(node, ast.Assign):
+            pairs = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            pairs = [(node.target, node.value)]
+        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+            pairs = [(node.optional_vars, node.context_expr)]
+        for target, value in pairs:
+            source = ast.unparse(value)
+            if isinstance(target, ast.Name) and re.search(r"session|Session\(|engine|\.connect\(|\.begin\(", source):
+                aliases.add(target.id)
+    return aliases
+
+
+def commits_in(source: str) -> list[tuple[int, str]]:
+    """The database commits in a module's source: ``(line, code)`` of every ``.commit()`` on a
+    session, connection or transaction, and every ``.begin()`` on an engine, session or
+    connection (its block commits when it ends; ``begin_nested()`` is a savepoint, not a commit)."""
+    tree = ast.parse(source)
+    aliases = _session_aliases(tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("commit", "begin")):
+            continue
+        receiver = _receiver(node)
+        if _DATABASE_RECEIVER.search(receiver) or receiver in aliases:
+            found.append((node.lineno, ast.unparse(node)))
+    return sorted(found)
+
+
+def _may_commit(relative: Path) -> bool:
+    text = relative.as_posix()
+    return any(text == owner or (owner.endswith("/") and text.startswith(owner)) for owner in COMMIT_OWNERS)
+
+
+def stray_commits(package: Path) -> list[str]:
+    """``file:line: code`` of every database commit outside the unit-of-work owners."""
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        if _may_commit(path.relative_to(package)):
+            continue
+        for line, code in commits_in(path.read_text()):
+            offenders.append(f"{path.relative_to(package.parent)}:{line}: {code}")
+    return offenders
+
+
+@pytest.mark.nodb
+def test_only_the_unit_of_work_commits():
+    offenders = stray_commits(PACKAGE)
+    assert not offenders, ("commits outside the unit of work (services flush; the request or job commits; "
+                           "see docs/architecture.md):\n" + "\n".join(offenders))
+
+
+@pytest.mark.nodb
+def test_the_commit_check_catches_violations(tmp_path):
+    """The check on a planted package: commits in a service, a view (through an alias) and a
+    task (an engine's ``begin()`` block) are named; the owners' commits, a savepoint and a search
+    index writer's ``commit()`` are not."""
+    package = tmp_path / "satudata"
+    for folder in ("catalog", "review", "validation", "search", "demo"):
+        (package / folder).mkdir(parents=True)
+    planted = {
+        "catalog/services.py": "def publish(d):\n    d.state = 'published'\n    db.session.commit()\n",
+        "review/views.py": "def view():\n    s = db.session\n    s.add(1)\n    s.commit()\n",
+        "validation/tasks.py": "def job():\n    with db.engine.begin() as conn:\n        conn.execute(q)\n",
+        "search/views.py": "def f():\n    db.session().commit()\n    with db.session.begin_nested():\n        pass\n",
+        "search/embedded.py": "def index(writer):\n    writer.commit()\n",
+        "db.py": "def unit_of_work():\n    session().commit()\n",
+        "jobs.py": "def checkpoint():\n    db.session.commit()\n",
+        "cli.py": "def command():\n    db.session.commit()\n",
+        "demo/__init__.py": "def load():\n    db.session.commit()\n",
+    }
+    for name, source in planted.items():
+        (package / name).write_text(source)
+    assert stray_commits(package) == [
+        "satudata/catalog/services.py:3: db.session.commit()",
+        "satudata/review/views.py:4: s.commit()",
+        "satudata/search/views.py:2: db.session().commit()",
+        "satudata/validation/tasks.py:2: db.engine.begin()",
+    ]
+    assert commits_in("def f(session):\n    session.commit()\n") == [(2, "session.commit()")]
