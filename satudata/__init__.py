@@ -18,20 +18,14 @@ class Portal(Flask):
 
     A view that returns is committed, one that raises is rolled back before the error handlers
     run (``db.unit_of_work``); the commit happens before the answer is made, so a commit that
-    fails becomes an error answer. Views never commit. The before-request hooks are a unit of
-    their own, committed before the view runs (an ended session's audit row stands whatever
-    the view then does).
+    fails becomes an error answer. Views never commit. What a before-request hook writes joins
+    the view's unit, unless the hook opens a unit of its own (the ended-session audit does, so
+    that it stands whatever the view then does).
 
     ``url_for(..., _external=True)`` would otherwise take the scheme and host from the request,
     that is from the client's ``Host`` header: a forged header would then reach reset-mail
     links, API links and canonical URLs (issue #16).
     """
-
-    def preprocess_request(self) -> Any:
-        from satudata.db import unit_of_work
-
-        with unit_of_work():
-            return super().preprocess_request()
 
     def dispatch_request(self) -> Any:
         from satudata.db import unit_of_work

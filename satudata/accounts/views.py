@@ -24,6 +24,7 @@ from satudata.accounts import serializers as ser
 from satudata.accounts import services
 from satudata.accounts.models import OrganizationKind, TokenScope, User
 from satudata.authz import Actor, Permission, Role, require
+from satudata.db import unit_of_work
 from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_refused
 from satudata.extensions import db, limiter
 from satudata.security import LOGIN_LIMIT, RESET_LIMIT
@@ -67,8 +68,11 @@ def _refuse_ended_sessions() -> None:
         if user is None:
             return
         reason = "ended" if user.active else "inactive"
-        services.audit(user, "user.session_refused", "user", user.id, {"reason": reason})
-        if user.active:
+        # A unit of work of its own (this hook runs before the view's unit): the refusal's audit
+        # row stands whatever the view then does.
+        with unit_of_work():
+            services.audit(user, "user.session_refused", "user", user.id, {"reason": reason})
+        if reason == "ended":
             flash(_("Sesi ini sudah berakhir karena akun ini keluar atau kata sandinya diganti. "
                     "Silakan masuk lagi."), "error")
         else:
