@@ -71,12 +71,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The domains, in one explicit list, lowest first (docs/architecture.md): policies register
     # their rules on import; each domain's ``init_app`` connects what it does for the kernel or
     # in answer to a lower domain's signals; then the blueprints are mounted.
-    from satudata import accounts, search, validation
-    from satudata.accounts import api as accounts_api
+    from satudata import accounts, catalog, search, validation
     from satudata.accounts import policy as _accounts_policy  # noqa: F401
     from satudata.accounts import views as accounts_views
     from satudata.api import ckan, health, rest
-    from satudata.api import workspace as workspace_api
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
     from satudata.review import models as _review_models  # noqa: F401
@@ -86,15 +84,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.validation import policy as _validation_policy  # noqa: F401
     from satudata.validation import views as validation_views
 
-    for domain in (accounts, validation, search):
+    for domain in (accounts, catalog, validation, search):
         domain.init_app(app)
     domains = (
         catalog_views.bp, review_views.bp, validation_views.bp, search_views.bp, accounts_views.bp,
-        ckan.bp, rest.bp, accounts_api.bp, workspace_api.bp, health.bp,
+        ckan.bp, health.bp,
     )
     for blueprint in domains:
         app.register_blueprint(blueprint)
+    # The REST API v1: each domain's api.py, the index, OpenAPI and the docs.
+    rest.register(app)
     # JSON APIs take no cookies for writes (tokens only), so they need no CSRF token.
-    for blueprint in (ckan.bp, rest.bp, accounts_api.bp, workspace_api.bp, health.bp):
+    for blueprint in (ckan.bp, health.bp):
         csrf.exempt(blueprint)
     return app

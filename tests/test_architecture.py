@@ -125,7 +125,7 @@ def test_no_legacy_query_api():
 KERNEL = "kernel"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (KERNEL, frozenset({"config", "db", "extensions", "authz", "errors", "jobs", "security", "templating", "limits",
-                        "search_limits", "version", "reference", "tabular", "migrations"})),
+                        "search_limits", "version", "reference", "tabular", "rest", "migrations"})),
     ("accounts", frozenset({"accounts"})),
     ("catalog", frozenset({"catalog"})),
     ("validation", frozenset({"validation"})),

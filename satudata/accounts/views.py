@@ -250,7 +250,7 @@ def admin_organization_new() -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            data = ser.load_form(ser.OrganizationSchema(), request.form)
+            data = ser.load_form(ser.OrganizationForm(), request.form)
             if not data.get("slug"):
                 raise Invalid(_("Slug wajib diisi."), details={"slug": [_("Wajib diisi.")]})
             values, parent = _org_form_values(data)
@@ -272,7 +272,7 @@ def admin_organization_edit(slug: str) -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            data = ser.load_form(ser.OrganizationSchema(), request.form)
+            data = ser.load_form(ser.OrganizationForm(), request.form)
             data.pop("slug", None)  # the slug is part of public URLs; it does not change
             values, parent = _org_form_values(data)
             services.update_organization(user, org, parent=parent, **values)
@@ -302,7 +302,7 @@ def admin_user_new() -> Any:
     errors: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            data = ser.load_form(ser.UserCreateSchema(), request.form)
+            data = ser.load_form(ser.UserCreateForm(), request.form)
             roles = []
             if data.get("role"):
                 roles.append((str(data["role"]), services.get_organization(str(data["organization"]))))
@@ -339,7 +339,7 @@ def admin_user_role_add(user_id: int) -> Any:
     user = admin(Permission.ACCOUNTS_USER_MANAGE)
     target = services.get_user(user_id)
     try:
-        data = ser.load_form(ser.RoleAssignSchema(), request.form)
+        data = ser.load_form(ser.RoleAssignForm(), request.form)
         services.assign_role(user, target, str(data["role"]), services.get_organization(str(data["organization"])))
         flash(_("Peran ditambahkan."), "success")
     except DomainError as err:
