@@ -113,11 +113,6 @@ def session() -> scoped_session[Session]:
     return current_app.extensions["sqlalchemy"].session  # type: ignore[no-any-return]
 
 
-def in_unit_of_work() -> bool:
-    """Whether a :func:`unit_of_work` is open on this app context's session."""
-    return bool(session().info.get(_IN_UNIT))
-
-
 @contextmanager
 def unit_of_work() -> Iterator[scoped_session[Session]]:
     """Run the body as one unit of work: commit when it ends normally, roll back and re-raise
