@@ -28,6 +28,7 @@ from satudata.accounts.models import (
     ApiToken,
     AuditLog,
     Membership,
+    Notification,
     Organization,
     OrganizationKind,
     OutboxMessage,
@@ -40,6 +41,7 @@ from satudata.db import utcnow
 from satudata.db import write_apart as db_write_apart
 from satudata.errors import Conflict, Forbidden, Invalid, NotFound
 from satudata.extensions import db
+from satudata.security import public_url
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -435,6 +437,14 @@ def get_user(user_id: int) -> User:
     return user
 
 
+def get_user_by_username(username: str) -> User:
+    """A user by username (the CLI names users so); ``NotFound`` saying which when there is none."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFound(f'Pengguna "{username.strip()[:80]}" tidak ditemukan.')
+    return user
+
+
 def get_membership(user_id: int, membership_id: int) -> Membership:
     """One role of one user (both ids from a URL)."""
     found = db.session.get(Membership, membership_id) if 0 < membership_id <= MAX_ROW_ID else None
@@ -596,3 +606,76 @@ def queue_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     db.session.flush()
     jobs.enqueue("satudata.accounts.tasks.deliver_mail", message.id, queue="mail")
     return message
+
+
+# --------------------------------------------------------------------------- notifications
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+def notify(users: list[User], *, kind: str, title: str, body: str, url: str | None = None,
+           mail: bool = True) -> list[Notification]:
+    """Tell ``users`` about something in their work: a row in each one's in-app list and, with
+    ``mail``, the same text by e-mail through the outbox (same transaction as the caller, so
+    nothing is told about a change that rolls back). Inactive accounts and repeats are skipped.
+    Internal: the callers (lifecycle side effects) were authorised for the change itself."""
+    made: list[Notification] = []
+    seen: set[int] = set()
+    for user in users:
+        if user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        note = Notification(user_id=user.id, kind=kind, title=title[:300], body=body, url=url)
+        db.session.add(note)
+        made.append(note)
+        if mail and user.email:
+            link = f"\n\n{public_url(url)}" if url else ""
+            queue_mail(user.email, title[:255], f"Yth. {user.full_name},\n\n{body}{link}\n\n"
+                       f"— {current_app.config['SITE_NAME']}")
+    db.session.flush()
+    return made
+
+
+def list_notifications(user: User, *, page: int = 1) -> tuple[list[Notification], int]:
+    """``user``'s notifications, newest first, one page, and how many there are in all."""
+    base = select(Notification).where(Notification.user_id == user.id)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = db.session.scalars(base.order_by(Notification.id.desc())
+                              .offset((page - 1) * NOTIFICATIONS_PER_PAGE).limit(NOTIFICATIONS_PER_PAGE))
+    return list(rows), total
+
+
+def unread_notifications(user: User) -> int:
+    """How many of ``user``'s notifications are unread (the header badge)."""
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def mark_notifications_read(actor: Actor, *, notification_id: int | None = None) -> int:
+    """Mark one of the actor's own notifications read (``notification_id``), or all of them;
+    how many changed. Another user's notification is "not found"."""
+    require(actor, Permission.ACCOUNTS_SELF_MANAGE, actor)
+    q = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))  # type: ignore[union-attr]
+    if notification_id is not None:
+        if db.session.scalar(select(Notification.id).where(
+                Notification.id == notification_id, Notification.user_id == actor.id)) is None:  # type: ignore[union-attr]
+            raise NotFound("Pemberitahuan itu tidak ada.")
+        q = q.where(Notification.id == notification_id)
+    changed = int(db.session.execute(q.values(read_at=utcnow()).execution_options(
+        synchronize_session=False)).rowcount or 0)  # type: ignore[attr-defined]
+    if changed:
+        audit(actor, "notification.read", "user", actor.id, {"count": changed,  # type: ignore[union-attr]
+                                                             "notification": notification_id})
+    return changed
+
+
+def users_with_role(role: Role | str, organization_ids: set[int]) -> list[User]:
+    """The active users holding ``role`` in any of ``organization_ids`` (whom to tell about
+    work in those organisations)."""
+    if not organization_ids:
+        return []
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == Role(role), Membership.organization_id.in_(sorted(organization_ids)),
+               User.active.is_(True))
+        .order_by(User.id).distinct()))

@@ -397,3 +397,36 @@ def admin_audit_csv() -> Any:
     return Response(chunks, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv",
                              "Cache-Control": "no-store"})
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+@bp.get("/akun/pemberitahuan")
+def notifications() -> Any:
+    """The signed-in user's notifications, newest first, unread ones marked."""
+    user = signed_in()
+    page = _page()
+    rows, total = services.list_notifications(user, page=page)
+    pages = max(1, -(-total // services.NOTIFICATIONS_PER_PAGE))
+    return render_template("accounts/notifications.html", notifications=rows, total=total, page=page, pages=pages,
+                           unread=services.unread_notifications(user))
+
+
+@bp.post("/akun/pemberitahuan/baca")
+def notifications_read() -> Any:
+    """Mark every notification read."""
+    user = signed_in()
+    count = services.mark_notifications_read(user)
+    flash(_("%(count)s pemberitahuan ditandai sudah dibaca.", count=count) if count
+          else _("Tidak ada pemberitahuan yang belum dibaca."), "success")
+    return redirect(url_for("accounts.notifications"))
+
+
+@bp.post("/akun/pemberitahuan/<int:notification_id>")
+def notification_open(notification_id: int) -> Any:
+    """Mark one notification read and go where it points (a path on this portal)."""
+    user = signed_in()
+    services.mark_notifications_read(user, notification_id=notification_id)
+    target = request.form.get("next", "")
+    return redirect(_safe_next(target) if target else url_for("accounts.notifications"))
