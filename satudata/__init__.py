@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.catalog import views as catalog_views
     from satudata.review import models as _review_models  # noqa: F401
     from satudata.review import views as review_views
+    from satudata.review.daftar import policy as _daftar_policy  # noqa: F401
     from satudata.search import views as search_views
     from satudata.validation import models as _validation_models  # noqa: F401
     from satudata.validation import policy as _validation_policy  # noqa: F401

@@ -31,6 +31,10 @@ class Permission(StrEnum):
     REVIEW_DATASET_PUBLISH = "review:dataset:publish"
     REVIEW_DATASET_SUBMIT = "review:dataset:submit"
     VALIDATION_SCHEMA_MANAGE = "validation:schema:manage"  # the standard Table Schema library
+    # the yearly Daftar Data and its release calendar (review/daftar)
+    REVIEW_DAFTAR_MANAGE = "review:daftar:manage"  # add, edit, delete, import items
+    REVIEW_DAFTAR_LINK = "review:daftar:link"  # name the dataset that fulfils an item
+    REVIEW_DAFTAR_READ = "review:daftar:read"  # the internal list (notes) and per-OPD calendar
 
 
 class Role(StrEnum):

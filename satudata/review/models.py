@@ -26,3 +26,10 @@ class ReviewEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     field_notes: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # per-field verdicts of a review
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+# The Daftar Data's models live in their own package; importing them here maps them with the
+# rest of the review domain (create_app imports this module).
+from satudata.review.daftar.models import DaftarDataItem, DaftarReminder  # noqa: E402
+
+__all__ = ["DaftarDataItem", "DaftarReminder", "ReviewEvent"]
