@@ -218,7 +218,7 @@ def add_resource_link(
 
 def snapshot(dataset: Dataset) -> dict[str, Any]:
     """The metadata and resources of ``dataset`` as plain values, for a DatasetVersion."""
-    from satudata.catalog.services.snapshot import DatasetSnapshotSchema
+    from satudata.catalog.services.snapshots import DatasetSnapshotSchema
 
     return DatasetSnapshotSchema().dump(dataset)
 
