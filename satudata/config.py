@@ -111,6 +111,11 @@ class Defaults:
     SEARCH_MAX_SORT_KEYS = 5  # e.g. "metadata_modified desc, name asc"; ties end at the id anyway
     SEARCH_MAX_SUGGEST_CHARS = 200  # completions (package_autocomplete, /dataset/saran): a search box
     PREVIEW_ROWS = 25
+    # The Daftar Data (satudata/review/daftar). An imported Daftar Data workbook: its size, and
+    # its data rows. A province's yearly list is a few hundred rows, well under 1 MB; past
+    # either, nothing is read and the page says so.
+    DAFTAR_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    DAFTAR_IMPORT_MAX_ROWS = 5000
     # Refused requests of anonymous callers written to the audit log per client address and
     # minute; beyond it they are still refused, and counted in the log only.
     AUDIT_ANONYMOUS_DENIALS_PER_MINUTE = 20
