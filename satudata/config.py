@@ -111,9 +111,12 @@ class Defaults:
     SEARCH_MAX_SORT_KEYS = 5  # e.g. "metadata_modified desc, name asc"; ties end at the id anyway
     SEARCH_MAX_SUGGEST_CHARS = 200  # completions (package_autocomplete, /dataset/saran): a search box
     PREVIEW_ROWS = 25
-    # The Daftar Data (satudata/review/daftar). An imported Daftar Data workbook: its size, and
-    # its data rows. A province's yearly list is a few hundred rows, well under 1 MB; past
-    # either, nothing is read and the page says so.
+    # The Daftar Data (satudata/review/daftar). Reminders are mailed to the producing OPD's
+    # producers and the region's walidata this many days before an item's release date (the
+    # nearest that applies, once per item and date), and once when an item becomes late.
+    DAFTAR_REMINDER_DAYS: tuple[int, ...] = (14, 3)
+    # An imported Daftar Data workbook: its size, and its data rows. A province's yearly list is
+    # a few hundred rows, well under 1 MB; past either, nothing is read and the page says so.
     DAFTAR_IMPORT_MAX_BYTES = 5 * 1024 * 1024
     DAFTAR_IMPORT_MAX_ROWS = 5000
     # Refused requests of anonymous callers written to the audit log per client address and

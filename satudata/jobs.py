@@ -52,6 +52,9 @@ PERIODIC: list[tuple[str, str, int]] = [
     # Stored files no row refers to, older than STORAGE_SWEEP_GRACE, are deleted (uploads
     # never delete: another request may be about to commit the same content).
     ("satudata.catalog.storage.sweep_files", "default", 21600),
+    # Daftar Data reminders before a release date and when an item is late; each is recorded and
+    # sent once, so running hourly only means a day's reminders go out soon after midnight WIB.
+    ("satudata.review.daftar.tasks.send_reminders", "default", 3600),
 ]
 
 _PENDING_KEY = "satudata_pending_jobs"
