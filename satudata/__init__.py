@@ -80,6 +80,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.review import models as _review_models  # noqa: F401
     from satudata.review import views as review_views
     from satudata.review.daftar import policy as _daftar_policy  # noqa: F401
+    from satudata.review.daftar import views as daftar_views
     from satudata.search import views as search_views
     from satudata.validation import models as _validation_models  # noqa: F401
     from satudata.validation import policy as _validation_policy  # noqa: F401
@@ -88,8 +89,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for domain in (accounts, catalog, validation, search):
         domain.init_app(app)
     domains = (
-        catalog_views.bp, review_views.bp, validation_views.bp, search_views.bp, accounts_views.bp,
-        ckan.bp, health.bp,
+        catalog_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,
+        accounts_views.bp, ckan.bp, health.bp,
     )
     for blueprint in domains:
         app.register_blueprint(blueprint)

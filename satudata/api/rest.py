@@ -25,12 +25,13 @@ from satudata.rest.docs import doc_of, documented
 from satudata.rest.envelope import API_PREFIX, absolute, api_url, envelope, response_schema
 from satudata.rest.fields import URI
 from satudata.review import api as workspace_api
+from satudata.review.daftar import api as daftar_api
 from satudata.security import public_url
 
 bp = Blueprint("rest", __name__)
 
 # Each domain's REST endpoints, in the order the document lists them.
-DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp)
+DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, daftar_api.bp)
 
 
 def register(app: Flask) -> None:

@@ -234,6 +234,7 @@ def test_responses_match_their_schemas(scratch_client, cat, document):
         ("/api/v1/topics", "/api/v1/topics"),
         ("/api/v1/topics/{slug}", "/api/v1/topics/kesehatan"),
         ("/api/v1/licences", "/api/v1/licences"),
+        ("/api/v1/daftar-data", "/api/v1/daftar-data?year=2026"),
     ]
     for template, url in cases:
         _check(scratch_client, document, template, url)
@@ -435,7 +436,7 @@ def test_each_domain_declares_its_own_routes(app):
     """The REST API's routes live in the domains' api.py; satudata/api/ only mounts them and
     serves the index and the OpenAPI document."""
     homes = {op.endpoint.split(".")[0] for op in _all()}
-    assert homes == {"catalog_api", "accounts_api", "workspace_api", "rest"}
+    assert homes == {"catalog_api", "accounts_api", "workspace_api", "daftar_api", "rest"}
     assert {op.operation_id for op in _all() if op.endpoint.startswith("rest.")} == {"getIndex", "getOpenApi"}
     for op in _all():
         view = app.view_functions[op.endpoint]
