@@ -294,9 +294,8 @@ def update_item(actor: Actor, item: DaftarDataItem, *, organization: Organizatio
     before = _summary(item)
     changed = [name for name, value in values.items() if getattr(item, name) != value]
     for name in changed:
-        setattr(item, name, value := values[name])
-        if name == "title":
-            item.title_key = title_key(value)
+        setattr(item, name, values[name])
+    item.title_key = title_key(item.title)
     if target.id != item.organization_id:
         item.organization = target
         item.walidata = region_walidata(target)
@@ -443,7 +442,9 @@ def _save(actor: Actor, record: importing.Record, result: ImportResult) -> None:
             link_dataset(actor, item, record.dataset.id)
         result.created += 1
         return
-    changed = update_item(actor, found, **fields)
+    # Matched by (year, OPD, title whatever its case and spacing): a re-typed title keeps the
+    # item's own spelling.
+    changed = update_item(actor, found, **{**fields, "title": found.title})
     if record.dataset is not None and found.dataset_id != record.dataset.id:
         link_dataset(actor, found, record.dataset.id)
         changed.append("dataset")

@@ -94,6 +94,7 @@ def test_round_trip_updates_and_does_not_duplicate(region: Any, users: Any) -> N
     assert _count() == 3
     nakes = db.session.scalar(select(DaftarDataItem).where(DaftarDataItem.title_key == "jumlah tenaga kesehatan"))
     assert nakes is not None and nakes.release_date == date(2026, 4, 30) and nakes.notes == "awal"
+    assert nakes.title == "Jumlah Tenaga Kesehatan"  # the clerk's re-typed spelling does not replace it
     puskesmas = db.session.scalar(select(DaftarDataItem).where(DaftarDataItem.title == "Jumlah Puskesmas"))
     assert puskesmas is not None and puskesmas.is_priority and puskesmas.dataset == ds
     actions = [a for (a,) in db.session.execute(select(AuditLog.action).where(AuditLog.action.like("daftar.%")))]
