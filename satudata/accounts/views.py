@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -43,10 +44,23 @@ def signed_in() -> User:
     return actor()  # type: ignore[return-value]
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+def _safe_next(target: str | None, user: Any = None) -> str:
+    """Only same-site relative paths are followed after sign-in (no open redirect); without
+    one, each role lands where its work is."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
+    return _landing(user)
+
+
+def _landing(user: Any) -> str:
+    """Where a role's work is: admins on the admin home, producers and walidata on "Kelola
+    data" (the walidata's review work is at its top), everyone else on their account page."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return url_for("accounts.profile")
+    if user.is_admin:
+        return url_for("accounts.admin_home")
+    if user.has_role(Role.PRODUSEN) or user.has_role(Role.WALIDATA):
+        return url_for("workspace.dashboard")
     return url_for("accounts.profile")
 
 
@@ -88,7 +102,7 @@ def _refuse_ended_sessions() -> None:
 def login() -> Any:
     next_url = request.values.get("next")
     if current_user.is_authenticated:
-        return redirect(_safe_next(next_url))
+        return redirect(_safe_next(next_url, actor()))
     errors: dict[str, Any] = {}
     status = 200
     if request.method == "POST":
@@ -98,7 +112,7 @@ def login() -> Any:
             session.clear()  # a fresh session on sign-in (no fixation)
             login_user(user)
             flash(_("Selamat datang, %(name)s.", name=user.full_name), "success")
-            return redirect(_safe_next(next_url))
+            return redirect(_safe_next(next_url, user))
         except DomainError as err:
             errors = {"_form": [err.message], **err.details}
             status = err.status if err.status in (403, 429) else 400
@@ -230,6 +244,25 @@ def admin(permission: Permission) -> User:
     user = signed_in()
     require(user, permission)
     return user
+
+
+@bp.get("/admin")
+def admin_home() -> Any:
+    """The admin tools that exist on this portal, each with what it is for."""
+    user = admin(Permission.ACCOUNTS_USER_MANAGE)
+    tools = [
+        ("accounts.admin_users", _("Pengguna"), _("Akun petugas, peran mereka di setiap OPD, dan penonaktifan akun.")),
+        ("accounts.admin_organizations", _("Organisasi"), _("Pemerintah daerah, OPD dan walidata, beserta kode wilayahnya.")),
+        ("accounts.admin_audit", _("Log audit"), _("Siapa melakukan apa dan kapan; dapat disaring dan diunduh sebagai CSV.")),
+        ("workspace.review_queue", _("Antrean pemeriksaan"), _("Pengajuan dataset yang menunggu walidata.")),
+        ("daftar.manage", _("Daftar Data"), _("Daftar data tahunan dan jadwal rilisnya.")),
+        ("standards.index", _("Standar data"), _("Pustaka Table Schema yang dipakai untuk memvalidasi tabel.")),
+        ("search.synonyms", _("Sinonim pencarian"), _("Kata-kata yang dianggap sama oleh pencarian katalog.")),
+        ("workspace.dashboard", _("Kelola data"), _("Semua dataset di ruang kerja, menurut status.")),
+    ]
+    available = [(url_for(endpoint), label, text) for endpoint, label, text in tools
+                 if endpoint in current_app.view_functions]
+    return render_template("admin/home.html", tools=available, user=user)
 
 
 @bp.get("/admin/organisasi")

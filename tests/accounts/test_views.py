@@ -25,7 +25,7 @@ def sign_in(client, username, password=PASSWORD, next_url=""):
 
 def test_sign_in_and_out(scratch_client, users):
     resp = sign_in(scratch_client, "produsen")
-    assert resp.status_code == 302 and resp.headers["Location"] == "/akun"
+    assert resp.status_code == 302 and resp.headers["Location"] == "/kelola/"  # where a producer's work is
     page = scratch_client.get("/akun").get_data(as_text=True)
     assert "Pengguna produsen" in page and "Token API" in page
     token = csrf(scratch_client, "/akun")
@@ -58,7 +58,7 @@ def test_missing_csrf_token_is_refused_and_changes_nothing(scratch_client, users
 
 def test_no_open_redirect_after_sign_in(scratch_client, users):
     resp = sign_in(scratch_client, "produsen", next_url="https://jahat.example/")
-    assert resp.headers["Location"] == "/akun"
+    assert resp.headers["Location"] == "/kelola/"
     scratch_client.post("/keluar", data={"csrf_token": csrf(scratch_client, "/akun")})
     resp = sign_in(scratch_client, "produsen", next_url="/dataset?q=x")
     assert resp.headers["Location"] == "/dataset?q=x"

@@ -43,7 +43,7 @@ def test_producer_creates_uploads_fixes_and_submits(page, scratch_live_url, app,
     page.fill("#login", "produsen")
     page.fill("#password", PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base + "/akun")
+    page.wait_for_url(base + "/kelola/")  # a producer lands on "Kelola data"
 
     page.click("text=Kelola data")
     page.wait_for_url(base + "/kelola/")
