@@ -33,7 +33,7 @@ def test_walidata_adds_an_item_and_the_public_calendar_shows_it(browser: Any, sc
         page.fill("#login", "walidata")
         page.fill("#password", PASSWORD)
         page.click("form.form button[type=submit]")
-        page.wait_for_url(base + "/akun")
+        page.wait_for_url(base + "/kelola/")  # a walidata lands on "Kelola data"
 
         page.goto(base + "/kelola/daftar-data")
         assert page.locator("h1").inner_text() == f"Daftar Data {year}"
