@@ -66,6 +66,15 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Gone(DomainError):
+    """What was public here has been taken off on purpose (a withdrawn dataset): the message
+    says so and why, where a ``NotFound`` would leave an old link's reader guessing."""
+
+    status = 410
+    ckan_type = "Not Found Error"
+    code = "gone"
+
+
 def _wants(prefixes: tuple[str, ...]) -> bool:
     return request.path.startswith(prefixes)
 
@@ -103,7 +112,7 @@ def rest_error(status: int, code: str, message: str, details: dict[str, Any] | N
 
 
 _CKAN_TYPES = {400: "Validation Error", 401: "Authorization Error", 403: "Authorization Error", 404: "Not Found Error",
-               405: "Validation Error", 409: "Validation Error", 413: "Validation Error"}
+               405: "Validation Error", 409: "Validation Error", 410: "Not Found Error", 413: "Validation Error"}
 
 
 def _http_message(status: int) -> str:

@@ -39,6 +39,8 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "409": ("Conflict", "Permintaan tidak dapat dipenuhi untuk objek ini dalam keadaannya sekarang, misalnya "
                         "baris tabel dari sumber data yang bukan CSV, atau mengubah dataset yang sedang diperiksa "
                         "walidata atau sudah terbit."),
+    "410": ("Gone", "Dataset ini sudah ditarik dari katalog publik oleh walidata. `error.message` menyebut kapan "
+                    "dan mengapa; `error.details.reason` memuat alasannya."),
     "422": ("Unprocessable", "Parameter atau isi permintaan tidak valid. `error.details` memuat pesan per "
                              "parameter."),
 }

@@ -17,7 +17,7 @@ from marshmallow import Schema
 F = TypeVar("F", bound=Callable[..., Any])
 
 # The status codes an operation may list in ``errors`` (their texts are in satudata/api/openapi.py).
-ERROR_STATUSES = frozenset({"401", "403", "404", "409", "422"})
+ERROR_STATUSES = frozenset({"401", "403", "404", "409", "410", "422"})
 
 
 @dataclass(frozen=True)
