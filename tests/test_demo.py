@@ -21,13 +21,14 @@ from satudata.accounts.models import AuditLog, Organization, OrganizationKind, U
 from satudata.authz import Role
 from satudata.catalog import services as catalog
 from satudata.catalog import tables
-from satudata.catalog.models import AccessClass, Dataset, DatasetState, Resource
+from satudata.catalog.models import AccessClass, Dataset, DatasetState, DatasetVersion, Resource
 from satudata.catalog.storage import get_store
 from satudata.demo import has_data, load_demo
 from satudata.demo.catalogue import build_catalogue
 from satudata.demo.organizations import USERS
 from satudata.errors import NotFound
 from satudata.extensions import db
+from satudata.review.models import ReviewEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ("description", "urusan", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "year", "period",
@@ -209,7 +210,12 @@ def test_everything_went_through_the_services(demo):
     assert actions["resource.create"] == db.session.scalar(select(func.count()).select_from(Resource))
     assert actions["organization.create"] == len(accounts.list_organizations())
     assert actions["user.create"] == len(USERS)
-    assert actions["dataset.submit"] == 1
+    # Every published dataset was submitted, then published, through the lifecycle; one more
+    # waits for the walidata.
+    assert actions["dataset.submit"] == n_published + 1
+    events = dict(db.session.execute(select(ReviewEvent.action, func.count()).group_by(ReviewEvent.action)).all())
+    assert events == {"submit": n_published + 1, "publish": n_published}
+    assert db.session.scalar(select(func.count()).select_from(DatasetVersion)) == n_published
     assert has_data()
 
 

@@ -39,6 +39,8 @@ FACET_KEYS = ("organization", "topic", "tag", "format", "year", "licence")
 DATASET_KEY = PathParam("key", "Slug atau ID (UUID) dataset.", "jumlah-penduduk")
 RESOURCE_ID = PathParam("resource_id", "ID (UUID) sumber data.", "00000000-0000-0000-0000-000000000000")
 TOPIC_SLUG = PathParam("slug", "Slug topik.", "kependudukan")
+VERSION_NUMBER = PathParam("number", "Nomor versi, mulai dari 1.", "1", type="integer")
+GONE = (" Dataset yang sudah ditarik walidata dijawab 410 dengan alasannya (`error.details.reason`).")
 
 DatasetList = response_schema(
     "DatasetList", "Respons GET /api/v1/datasets.",
@@ -63,6 +65,14 @@ RowsResponse = response_schema(
     meta=fields.Nested(ser.RowsMetaSchema, metadata={"description": "Letak potongan ini dalam tabel."}),
     links=fields.Nested(PageLinksSchema, metadata={"description": "Tautan potongan ini, berikutnya dan "
                                                                   "sebelumnya."}))
+VersionList = response_schema(
+    "VersionList", "Respons GET /api/v1/datasets/{key}/versions.",
+    fields.List(fields.Nested(ser.VersionSummarySchema), metadata={"description": "Versi terbit, terbaru lebih "
+                                                                                  "dulu."}),
+    meta=fields.Nested(CountMetaSchema, metadata={"description": "Jumlah versi."}))
+VersionResponse = response_schema(
+    "VersionResponse", "Respons GET /api/v1/datasets/{key}/versions/{number}.",
+    fields.Nested(ser.VersionDetailSchema, metadata={"description": "Versi."}))
 TopicList = response_schema(
     "TopicList", "Respons GET /api/v1/topics.",
     fields.List(fields.Nested(ser.TopicSchema), metadata={"description": "Topik, urut nama."}),
@@ -89,12 +99,13 @@ def _rows_args(config: Mapping[str, Any]) -> Schema:
 
 
 def _dataset(key: str) -> Any:
-    return catalog.get_public_dataset(path_key(key, f"Dataset '{shown(key)}' tidak ditemukan."))
+    return catalog.get_public_dataset(path_key(key, f"Dataset '{shown(key)}' tidak ditemukan."),
+                                      explain_withdrawn=True)
 
 
 def _resource(resource_id: str) -> Resource:
     return catalog.get_public_resource(
-        path_key(resource_id, f"Sumber data '{shown(resource_id)}' tidak ditemukan."))
+        path_key(resource_id, f"Sumber data '{shown(resource_id)}' tidak ditemukan."), explain_withdrawn=True)
 
 
 # --------------------------------------------------------------------------- datasets
@@ -143,7 +154,7 @@ def list_datasets() -> Any:
     operation_id="getDataset", tag="Dataset", summary="Rincian dataset",
     description="Semua metadata Satu Data sebuah dataset, beserta organisasi, topik, kata kunci, lisensi, sumber "
                 "data dan riwayat versi.",
-    response=DatasetResponse, response_description="Dataset.", path_params=(DATASET_KEY,), errors=("404",))
+    response=DatasetResponse, response_description="Dataset.", path_params=(DATASET_KEY,), errors=("404", "410"))
 def get_dataset(key: str) -> Any:
     return envelope(ser.DatasetDetailSchema().dump(_dataset(key)))
 
@@ -152,10 +163,33 @@ def get_dataset(key: str) -> Any:
 @documented(
     operation_id="listDatasetResources", tag="Sumber data", summary="Sumber data sebuah dataset",
     description="Tabel dan dokumen sebuah dataset, sesuai urutannya.",
-    response=ResourceList, response_description="Sumber data.", path_params=(DATASET_KEY,), errors=("404",))
+    response=ResourceList, response_description="Sumber data.", path_params=(DATASET_KEY,), errors=("404", "410"))
 def list_dataset_resources(key: str) -> Any:
     resources = _dataset(key).resources
     return envelope(ser.ResourceSchema(many=True).dump(resources), meta={"total": len(resources)})
+
+
+@bp.get("/datasets/<key>/versions")
+@documented(
+    operation_id="listDatasetVersions", tag="Dataset", summary="Versi terbit sebuah dataset",
+    description="Setiap penerbitan oleh walidata menulis satu versi yang tidak berubah lagi: metadata dan berkas "
+                "persis seperti diterbitkan. Terbaru lebih dulu." + GONE,
+    response=VersionList, response_description="Versi terbit.", path_params=(DATASET_KEY,), errors=("404", "410"))
+def list_dataset_versions(key: str) -> Any:
+    versions = catalog.list_versions(_dataset(key))
+    return envelope(ser.VersionSummarySchema(many=True).dump(versions), meta={"total": len(versions)})
+
+
+@bp.get("/datasets/<key>/versions/<int:number>")
+@documented(
+    operation_id="getDatasetVersion", tag="Dataset", summary="Rincian satu versi",
+    description="Salinan metadata sebuah versi terbit dan sumber datanya, masing-masing dengan `download_url` "
+                "yang mengunduh berkas versi itu (berdasarkan sidik SHA-256-nya) dan tetap berlaku walaupun "
+                "dataset sudah diterbitkan ulang dengan berkas lain." + GONE,
+    response=VersionResponse, response_description="Versi.", path_params=(DATASET_KEY, VERSION_NUMBER),
+    errors=("404", "410"))
+def get_dataset_version(key: str, number: int) -> Any:
+    return envelope(ser.VersionDetailSchema().dump(catalog.get_version(_dataset(key), number)))
 
 
 # --------------------------------------------------------------------------- resources
@@ -166,7 +200,7 @@ def list_dataset_resources(key: str) -> Any:
     operation_id="getResource", tag="Sumber data", summary="Rincian sumber data",
     description="Satu sumber data, dengan alamat unduhan (`download_url`) dan, untuk CSV, alamat barisnya "
                 "(`rows_url`).",
-    response=ResourceResponse, response_description="Sumber data.", path_params=(RESOURCE_ID,), errors=("404",))
+    response=ResourceResponse, response_description="Sumber data.", path_params=(RESOURCE_ID,), errors=("404", "410"))
 def get_resource(resource_id: str) -> Any:
     return envelope(ser.ResourceSchema().dump(_resource(resource_id)))
 
@@ -177,7 +211,7 @@ def get_resource(resource_id: str) -> Any:
     description="Sepotong baris tabel CSV yang disimpan di portal, mulai dari `offset`. Untuk sumber data lain "
                 "(XLSX, PDF, tautan luar) dijawab 409. `offset` di luar tabel memberi daftar baris kosong.",
     response=RowsResponse, response_description="Kolom dan baris.", path_params=(RESOURCE_ID,), query=_rows_args,
-    errors=("404", "409", "422"), example_query={"limit": "10"})
+    errors=("404", "409", "410", "422"), example_query={"limit": "10"})
 def get_resource_rows(resource_id: str) -> Any:
     res = _resource(resource_id)
     args = load_query(_rows_args(current_app.config))

@@ -24,7 +24,7 @@ from satudata.catalog.models import (
     ValidationStatus,
 )
 from satudata.rest.envelope import absolute, api_url, quoted
-from satudata.rest.fields import URI, Int, Many, Text, UTCDateTime, between, length, one_of
+from satudata.rest.fields import URI, Computed, Int, Many, Text, UTCDateTime, between, length, one_of
 from satudata.rest.inputs import ArgsSchema, PagedArgs
 
 # Rows per page of ``/resources/<id>/rows`` when the client does not say.
@@ -311,6 +311,71 @@ class VersionSchema(Schema):
     number = fields.Integer(metadata={"description": "Nomor versi, mulai dari 1."})
     created_at = UTCDateTime(metadata={"description": "Waktu terbit versi ini (UTC)."})
     note = fields.String(metadata={"description": "Catatan perubahan."})
+
+
+class VersionSummarySchema(Schema):
+    """A published version in the list of a dataset's versions."""
+
+    class Meta:
+        description = "Satu versi terbit sebuah dataset (di daftar versi)."
+
+    version = fields.Integer(attribute="number", metadata={"description": "Nomor versi, mulai dari 1."})
+    published_at = UTCDateTime(attribute="created_at", metadata={"description": "Waktu terbit versi ini (UTC)."})
+    title = fields.Function(lambda v: (v.snapshot or {}).get("title", ""), metadata={
+        "type": "string", "description": "Judul dataset pada versi ini."})
+    note = fields.String(metadata={"description": "Catatan penerbitan."})
+    url = fields.Function(lambda v: api_url(f"/datasets/{quoted(v.dataset.slug)}/versions/{v.number}"), metadata={
+        **URI, "description": "Rincian versi ini di API."})
+
+
+def version_file_url(version: Any, sha256: str) -> str:
+    """Where a file of a published version is downloaded, by its SHA-256 (kept working while
+    the dataset is public, whatever later versions change)."""
+    return absolute(f"/dataset/{quoted(version.dataset.slug)}/versi/{version.number}/berkas/{quoted(sha256)}")
+
+
+class VersionResourceSchema(Schema):
+    """A resource as a version published it."""
+
+    class Meta:
+        description = "Sumber data seperti diterbitkan pada versi ini."
+
+    id = fields.String(metadata={"description": "ID sumber data (UUID)."})
+    name = fields.String(metadata={"description": "Nama sumber data."})
+    description = fields.String(metadata={"description": "Keterangan (Markdown)."})
+    format = fields.String(allow_none=True, metadata={"description": "Format, misalnya CSV."})
+    media_type = fields.String(allow_none=True, metadata={"description": "Jenis media (MIME)."})
+    filename = fields.String(allow_none=True, metadata={"description": "Nama berkas asli."})
+    sha256 = fields.String(allow_none=True, metadata={"description": "Sidik SHA-256 berkas versi ini."})
+    size = fields.Integer(allow_none=True, metadata={"description": "Ukuran berkas dalam byte."})
+    row_count = fields.Integer(allow_none=True, metadata={"description": "Jumlah baris tabel."})
+    table_schema = fields.Dict(allow_none=True, metadata={"description": "Table Schema pada versi ini."})
+    download_url = fields.String(allow_none=True, metadata={
+        **URI, "description": "Alamat unduhan berkas versi ini (tetap berlaku selama dataset terbit), atau "
+                              "tautan luarnya."})
+
+
+def _version_resources(version: Any) -> list[dict[str, Any]]:
+    """The resources of a version's snapshot, each with where to download it."""
+    out = []
+    for snap in (version.snapshot or {}).get("resources") or []:
+        sha256 = snap.get("sha256")
+        out.append({**snap, "download_url": version_file_url(version, str(sha256)) if sha256 else snap.get("url")})
+    return out
+
+
+class VersionDetailSchema(VersionSummarySchema):
+    """One published version: the metadata snapshot and the exact files it published."""
+
+    class Meta:
+        description = "Satu versi terbit: salinan metadata dan berkas persis seperti diterbitkan."
+
+    metadata = fields.Function(
+        lambda v: {k: value for k, value in (v.snapshot or {}).items() if k != "resources"},
+        metadata={"type": "object", "description": "Metadata Satu Data dataset pada versi ini (nama kolom seperti di "
+                                                   "rincian dataset; organisasi, walidata dan topik sebagai slug)."})
+    resources = Computed(VersionResourceSchema, _version_resources, many=True, metadata={
+        "description": "Sumber data versi ini, berurutan."})
 
 
 class TagSchema(Schema):

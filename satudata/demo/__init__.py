@@ -7,7 +7,9 @@ plausible figures, real Kemendagri region codes and names, and full Satu Data me
 few drafts and a submission that the public must never see.
 
 Everything is created through the account and catalogue services with ``SystemActor("demo")``,
-so their rules apply and the audit log records it. Figures are generated deterministically
+so their rules apply and the audit log records it: each table is validated for real, and each
+dataset is submitted and published through the review lifecycle (``review.services``), which
+writes its version and events. Figures are generated deterministically
 (``satudata.demo.catalogue.build_catalogue`` is pure). Loading again skips what exists.
 """
 
@@ -31,7 +33,7 @@ from satudata.demo.organizations import create_licences, create_organizations, c
 from satudata.demo.specs import DatasetSpec
 from satudata.demo.tables import rng, spread
 from satudata.extensions import db
-from satudata.review import transitions
+from satudata.review import services as review
 from satudata.validation.services import infer_schema, sync_builtin_schemas
 from satudata.validation.tasks import validate_in_session
 
@@ -57,25 +59,35 @@ def _create_dataset(actor: Actor, spec: DatasetSpec, orgs: dict[str, Organizatio
         assert resource.sha256 is not None
         resource.table_schema = infer_schema(get_store().path(resource.sha256), "csv")
         validate_in_session(resource)
+    if spec.state in (DatasetState.SUBMITTED, DatasetState.PUBLISHED):
+        review.submit_dataset(actor, dataset, note="Mohon diperiksa sebelum rilis.")
     if spec.state == DatasetState.PUBLISHED:
-        version = catalog.publish_dataset(actor, dataset, note="Rilis data demo.")
-        # Backdate to the demo history so "newest" and "most downloaded" are stable.
-        assert spec.published_at is not None
-        r = rng("riwayat", spec.slug)
-        dataset.published_at = spec.published_at
-        dataset.created_at = spec.published_at - timedelta(days=r.randint(3, 40), hours=r.randint(0, 8))
-        dataset.updated_at = spec.published_at
-        dataset.download_count = spec.download_count
-        dataset.view_count = spec.view_count
-        version.created_at = spec.published_at
-        counts = spread(spec.download_count, [1.0 / (i + 1) for i in range(len(dataset.resources))])
-        for resource, downloads in zip(dataset.resources, counts, strict=True):
-            resource.created_at = dataset.created_at
-            resource.updated_at = spec.published_at
-            resource.download_count = downloads
-    elif spec.state == DatasetState.SUBMITTED:
-        transitions.apply(actor, dataset, "submit", note="Mohon diperiksa sebelum rilis.")
+        review.publish_dataset(actor, dataset, note="Rilis data demo.")
+        _backdate(dataset, spec)
     return dataset
+
+
+def _backdate(dataset: Dataset, spec: DatasetSpec) -> None:
+    """Move a published demo dataset's history to the demo calendar, so "newest" and "most
+    downloaded" are stable: created some days before its publication, submitted a day or two
+    before it, published then (its ReviewEvents and version too)."""
+    assert spec.published_at is not None
+    r = rng("riwayat", spec.slug)
+    dataset.published_at = spec.published_at
+    dataset.created_at = spec.published_at - timedelta(days=r.randint(3, 40), hours=r.randint(0, 8))
+    dataset.updated_at = spec.published_at
+    dataset.download_count = spec.download_count
+    dataset.view_count = spec.view_count
+    for version in dataset.versions:
+        version.created_at = spec.published_at
+    submitted = spec.published_at - timedelta(days=r.randint(1, 2), hours=r.randint(0, 6))
+    for event in review.list_events(dataset):
+        event.created_at = submitted if event.action == "submit" else spec.published_at
+    counts = spread(spec.download_count, [1.0 / (i + 1) for i in range(len(dataset.resources))])
+    for resource, downloads in zip(dataset.resources, counts, strict=True):
+        resource.created_at = dataset.created_at
+        resource.updated_at = spec.published_at
+        resource.download_count = downloads
 
 
 def load_demo(progress: bool = False) -> dict[str, int]:

@@ -1,3 +1,26 @@
 """The review domain: the dataset lifecycle as one transition table (draft → submitted →
-changes requested → published → withdrawn), who may make each move, the guards, and the
-ReviewEvent each move writes."""
+changes requested → published → withdrawn → published again), who may make each move, the
+guards, the side effects each move declares (versions, search, signals), the ReviewEvent each
+move writes, the walidata's review queue, and the producer workspace that drives it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Tell the catalogue why a withdrawn dataset was withdrawn (its old links answer 410 with
+    the public reason, which lives in review's events)."""
+    from satudata.catalog import services as catalog
+
+    catalog.use_withdrawal_notes(_withdrawal_notes)
+
+
+def _withdrawal_notes(dataset: Any) -> Any:
+    from satudata.catalog import services as catalog
+    from satudata.review import services
+
+    found = services.withdrawal_of(dataset)
+    return catalog.Withdrawal(reason=found.reason, at=found.at) if found is not None else None

@@ -33,9 +33,11 @@ def init_app(app: Flask) -> None:
     from satudata.accounts import events as accounts_events
     from satudata.catalog import events as catalog_events
     from satudata.catalog import services as catalog
+    from satudata.review import events as review_events
 
     accounts_events.organization_renamed.connect(_organization_renamed)
     catalog_events.dataset_published.connect(_dataset_published)
+    review_events.dataset_withdrawn.connect(_dataset_withdrawn)
     catalog.use_search_engine(_public_listing_search)
 
 
@@ -60,3 +62,9 @@ def _dataset_published(dataset: Any, **_: Any) -> None:
     from satudata.search import services
 
     services.schedule_reindex(dataset)
+
+
+def _dataset_withdrawn(dataset: Any, **_: Any) -> None:
+    from satudata.search import services
+
+    services.schedule_removal(dataset)

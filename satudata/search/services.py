@@ -6,8 +6,9 @@
   ``{key: [(value, label, count)]}``) plus ``highlights`` and ``suggestion``, so a caller of
   ``find_datasets`` can switch with a one-line change. It raises ``SearchUnavailable`` (503)
   when the engine is down and ``Invalid`` for input it cannot answer.
-- ``schedule_reindex(dataset)`` is the one entry point of publication services: it syncs the
-  dataset's document on the ``search`` queue once the transaction commits.
+- ``schedule_reindex(dataset)`` / ``schedule_removal(dataset)`` are what the lifecycle's
+  signals call (``catalog.events.dataset_published``, ``review.events.dataset_withdrawn``): they
+  sync the dataset's document on the ``search`` queue once the transaction commits.
 - ``index_dataset`` / ``unindex_dataset`` do the sync (called by the jobs), ``reindex_all``
   rebuilds everything from the database, ``search_status`` compares the index with it.
 """
@@ -46,7 +47,7 @@ from satudata.search.text import tokenize
 __all__ = [
     "DatasetSearchResult", "SearchStatus", "SearchUnavailable", "index_dataset", "index_organization",
     "label_facets", "reindex_all",
-    "schedule_organization_reindex", "schedule_reindex", "search_datasets", "search_health",
+    "schedule_organization_reindex", "schedule_reindex", "schedule_removal", "search_datasets", "search_health",
     "search_status", "suggest_titles", "synonyms_text", "unindex_dataset", "update_synonyms",
 ]
 
@@ -104,6 +105,13 @@ def schedule_reindex(dataset: Dataset | str) -> None:
     """
     dataset_id = dataset if isinstance(dataset, str) else dataset.id
     jobs.enqueue(SYNC_JOB, dataset_id, queue="search")
+
+
+def schedule_removal(dataset: Dataset | str) -> None:
+    """Remove ``dataset``'s search document once the current transaction commits (it was
+    withdrawn). The job is the same sync: it reads the database when it runs, so a dataset
+    published again before then keeps its document."""
+    schedule_reindex(dataset)
 
 
 def schedule_organization_reindex(organization: Organization | int) -> None:

@@ -28,7 +28,7 @@ from satudata.catalog.models import (
     Topic,
 )
 from tests.conftest import shared_data
-from tests.factories import SYSTEM, make_dataset, make_licence, make_org, make_topic
+from tests.factories import SYSTEM, make_dataset, make_licence, make_org, make_topic, publish_dataset
 
 CKAN_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$")
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "ckan"
@@ -78,10 +78,11 @@ def build_catalogue() -> Catalogue:
     air = make_dataset(dinkes, title="Akses Air Bersih Rumah Tangga", slug="akses-air-bersih", csv=None,
                        publish=False, topics=[kesehatan, kependudukan], tags=["air bersih"], year=2024)
     catalog.add_resource_link(SYSTEM, air, url="https://example.go.id/laporan.pdf", name="Laporan", format="PDF")
-    catalog.publish_dataset(SYSTEM, air)
-    draft = make_dataset(dinkes, title="Penduduk Draf Rahasia", slug="penduduk-draf", publish=False, tags=["penduduk"])
+    publish_dataset(air, index=False)
+    draft = make_dataset(dinkes, title="Penduduk Draf Rahasia", slug="penduduk-draf", publish=False, tags=["penduduk"],
+                         topics=[kependudukan])
     terbatas = make_dataset(dinkes, title="Penduduk Terbatas", slug="penduduk-terbatas",
-                            access_class=AccessClass.TERBATAS, tags=["penduduk"])
+                            access_class=AccessClass.TERBATAS, tags=["penduduk"], topics=[kependudukan])
     # Distinct, known modification times for sorting and metadata_modified ranges.
     for ds, year in ((penduduk, 2024), (faskes, 2022), (air, 2023)):
         ds.updated_at = datetime(year, 6, 1, 8, 30, tzinfo=UTC)
@@ -259,7 +260,7 @@ def test_external_link_resource(cat: Catalogue, scratch_client: FlaskClient) -> 
     (res,) = pkg["resources"]
     assert res["url"] == "https://example.go.id/laporan.pdf"
     assert res["url_type"] is None and res["hash"] == "" and res["format"] == "PDF"
-    assert pkg["license_id"] is None and pkg["isopen"] is False
+    assert pkg["license_id"] == "cc-by-4.0" and pkg["isopen"] is True  # a licence is required to publish
     assert [g["name"] for g in pkg["groups"]] == ["kependudukan", "kesehatan"]
 
 
@@ -338,7 +339,7 @@ def test_package_search_defaults(cat: Catalogue, scratch_client: FlaskClient) ->
 def test_package_search_default_rows_is_ten(app: Any, scratch_client: FlaskClient) -> None:
     org = make_org()
     for i in range(12):
-        make_dataset(org, title=f"Data Uji {i:02d}", csv=None)
+        make_dataset(org, title=f"Data Uji {i:02d}", csv=None, document="https://example.org/laporan.pdf")
     got = result(scratch_client, "package_search")
     assert got["count"] == 12 and len(got["results"]) == 10
     page2 = result(scratch_client, "package_search", start=10)
@@ -456,7 +457,7 @@ def test_package_search_facets(cat: Catalogue, scratch_client: FlaskClient) -> N
     assert got["facets"]["tags"]["air bersih"] == 2
     assert got["facets"]["res_format"] == {"CSV": 2, "PDF": 1}
     assert got["facets"]["groups"] == {"kependudukan": 2, "kesehatan": 2}
-    assert got["facets"]["license_id"] == {"cc-by-4.0": 1, "odc-odbl": 1}
+    assert got["facets"]["license_id"] == {"cc-by-4.0": 2, "odc-odbl": 1}
     assert got["facets"]["tahun"] == {"2024": 2, "2023": 1}
     org_facet = got["search_facets"]["organization"]
     assert org_facet["title"] == "organization"

@@ -59,9 +59,10 @@ def datasets(app: Flask) -> list[Dataset]:
         make_dataset(org, title="Jumlah Penduduk Kota Dumai", slug="penduduk-dumai", topics=[topic],
                      tags=["penduduk"], licence_id="cc-by-4.0", kode_wilayah="14.72"),
         make_dataset(org, title="Kepadatan Penduduk per Kecamatan", slug="kepadatan-penduduk-dumai",
-                     tags=["penduduk", "kepadatan"]),
-        make_dataset(other, title="Puskesmas Kabupaten Pelalawan", slug="puskesmas-pelalawan", tags=["kesehatan"]),
-        make_dataset(other, title="Draf Penduduk", slug="draf-penduduk", publish=False),
+                     tags=["penduduk", "kepadatan"], topics=[topic]),
+        make_dataset(other, title="Puskesmas Kabupaten Pelalawan", slug="puskesmas-pelalawan", tags=["kesehatan"],
+                     topics=[make_topic("kesehatan", "Kesehatan")]),
+        make_dataset(other, title="Draf Penduduk", slug="draf-penduduk", publish=False, topics=[topic]),
     ]
 
 
@@ -99,7 +100,7 @@ def test_ckanapi_library(live_url: str) -> None:
         assert {o["name"]: o["package_count"] for o in orgs} == {"dinkes-pelalawan": 1, "disdukcapil-dumai": 2}
         assert remote.action.organization_show(id="dinkes-pelalawan", include_datasets=True)["packages"][0][
             "name"] == "puskesmas-pelalawan"
-        assert remote.action.group_list() == ["kependudukan"]
+        assert remote.action.group_list() == ["kependudukan", "kesehatan"]
         assert "penduduk" in remote.action.tag_list()
         assert remote.action.license_list()[0]["id"] == "cc-by-4.0"
         assert remote.action.package_list() == ["kepadatan-penduduk-dumai", "penduduk-dumai", "puskesmas-pelalawan"]

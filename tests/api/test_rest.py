@@ -19,7 +19,6 @@ from satudata.catalog.models import (
     CollectionMethod,
     DataKind,
     Dataset,
-    DatasetState,
     DataStatus,
     Frequency,
     PresentationLevel,
@@ -27,6 +26,7 @@ from satudata.catalog.models import (
     Topic,
 )
 from satudata.extensions import db
+from satudata.review import services as review
 from tests import factories as f
 from tests.conftest import shared_data
 
@@ -91,22 +91,23 @@ def build_catalogue() -> Catalogue:
     sekolah = f.make_dataset(disdik, title="Jumlah Sekolah di Kota Dumai", topics=[kesehatan, kependudukan],
                              tags=["sekolah"], licence=odbl, year=2025, csv=SCHOOLS_CSV, kode_wilayah="14.72",
                              frequency=Frequency.SEMESTERAN)
+    # Documents only: a stored PDF and a link to an archive kept elsewhere (a table could not be
+    # a link: only a stored table can be validated, and only valid tables are published).
     laporan = f.make_dataset(dinkes, title="Profil Kesehatan Provinsi Riau", topics=[kesehatan], tags=["penduduk"],
-                             year=2023, csv=None, publish=False)
+                             year=2023, csv=None, publish=False, licence=odbl, kode_wilayah="14")
     pdf = catalog.add_resource_file(f.SYSTEM, laporan, io.BytesIO(b"%PDF-1.4 uji"), filename="profil.pdf",
                                     name="Profil (PDF)")
-    link = catalog.add_resource_link(f.SYSTEM, laporan, url="https://data.example.go.id/profil.csv",
-                                     name="Salinan di portal lain", format="CSV")
-    catalog.publish_dataset(f.SYSTEM, laporan)
-    db.session.commit()
+    link = catalog.add_resource_link(f.SYSTEM, laporan, url="https://data.example.go.id/profil.zip",
+                                     name="Salinan di portal lain", format="ZIP")
+    f.publish_dataset(laporan, index=False)
 
     draft = f.make_dataset(dinkes, title="Draf Penduduk Rahasia", topics=[kependudukan], tags=["penduduk"],
                            licence=cc_by, year=2024, publish=False)
-    submitted = f.make_dataset(dinkes, title="Penduduk Diajukan", topics=[kependudukan], year=2024, publish=False)
-    submitted.state = DatasetState.SUBMITTED
-    withdrawn = f.make_dataset(disdik, title="Penduduk Ditarik", topics=[kependudukan], tags=["penduduk"],
-                               year=2024)
-    withdrawn.state = DatasetState.WITHDRAWN
+    submitted = f.submit_dataset(f.make_dataset(dinkes, title="Penduduk Diajukan", topics=[kependudukan], year=2024,
+                                                publish=False))
+    withdrawn = f.withdraw_dataset(f.make_dataset(disdik, title="Penduduk Ditarik", topics=[kependudukan],
+                                                  tags=["penduduk"], year=2024, index=False),
+                                   "Angka sekolah keliru.", index=False)
     terbatas = f.make_dataset(disdik, title="Penduduk Terbatas", topics=[kependudukan], tags=["penduduk"],
                               year=2024, access_class=AccessClass.TERBATAS)
     db.session.commit()
@@ -186,9 +187,9 @@ def test_facets_count_public_datasets_only(scratch_client, cat):
     assert counts("organization") == {"dinkes-riau-uji": 2, "disdik-dumai-uji": 1}
     assert counts("topic") == {"kependudukan": 2, "kesehatan": 2}
     assert counts("tag") == {"penduduk": 2, "kecamatan": 1, "sekolah": 1}
-    assert counts("format") == {"CSV": 3, "PDF": 1}
+    assert counts("format") == {"CSV": 2, "PDF": 1, "ZIP": 1}
     assert counts("year") == {"2023": 1, "2024": 1, "2025": 1}
-    assert counts("licence") == {"cc-by-4.0": 1, "odc-odbl": 1}
+    assert counts("licence") == {"cc-by-4.0": 1, "odc-odbl": 2}
     org = next(v for v in facets["organization"] if v["value"] == "dinkes-riau-uji")
     assert org == {"value": "dinkes-riau-uji", "label": "Dinas Kesehatan", "count": 2}
     # Most frequent first.
@@ -254,12 +255,12 @@ def test_empty_result_is_an_empty_first_page(scratch_client, cat):
     ("topic=kesehatan", {"sekolah", "laporan"}),
     ("topic=kesehatan&topic=kependudukan", {"sekolah"}),  # repeated filters narrow
     ("tag=penduduk", {"penduduk", "laporan"}),
-    ("format=csv", {"penduduk", "sekolah", "laporan"}),  # the external CSV link counts
+    ("format=csv", {"penduduk", "sekolah"}),
     ("format=PDF", {"laporan"}),
     ("year=2025", {"sekolah"}),
     ("licence=cc-by-4.0", {"penduduk"}),
     ("kode_wilayah=14.07", {"penduduk"}),
-    ("kode_wilayah=14", {"penduduk", "sekolah"}),  # a region includes the regions below it
+    ("kode_wilayah=14", {"penduduk", "sekolah", "laporan"}),  # a region includes the regions below it
     ("kode_wilayah=14.7", set()),  # ... but not codes that merely start with the same digits
     ("frequency=semesteran", {"sekolah"}),
     ("organization=tidak-ada", set()),
@@ -353,33 +354,42 @@ def test_dataset_by_id_is_the_same(scratch_client, cat):
 
 @pytest.mark.writes
 def test_versions_newest_first(scratch_client, cat):
-    catalog.publish_dataset(f.SYSTEM, cat.sekolah, note="Perbaikan angka SD")
+    # Withdrawn, corrected by the system and published again: what is published changed.
+    review.withdraw_dataset(f.SYSTEM, cat.sekolah, reason="Angka SD keliru")
+    catalog.update_dataset(f.SYSTEM, cat.sekolah, {"description": "Angka SD sudah diperbaiki."})
+    review.republish_dataset(f.SYSTEM, cat.sekolah, note="Perbaikan angka SD")
     db.session.commit()
     versions = scratch_client.get(f"/api/v1/datasets/{cat.sekolah.slug}").json["data"]["versions"]
     assert [v["number"] for v in versions] == [2, 1]
     assert versions[0]["note"] == "Perbaikan angka SD"
 
 
-def test_dataset_without_licence_or_optional_fields(scratch_client, cat):
+def test_dataset_without_optional_fields(scratch_client, cat):
+    """What may be empty in a published dataset (required metadata never is: see the lifecycle)."""
     d = scratch_client.get(f"/api/v1/datasets/{cat.laporan.slug}").json["data"]
-    assert d["licence"] is None and d["walidata"] is None and d["frequency"] is None
-    assert d["release_date"] is None and d["data_kind"] is None
-    assert d["formats"] == ["CSV", "PDF"]
+    assert d["walidata"] is None  # its region has no walidata organisation
+    assert d["release_date"] is None and d["urusan"] is None and d["konsep"] is None and d["period"] is None
+    assert d["formats"] == ["PDF", "ZIP"]
 
 
 # --------------------------------------------------------------------------- hidden datasets
 
 
 def test_hidden_datasets_are_404_everywhere(scratch_client, cat):
+    """Never published or not public: 404. Withdrawn after it was public: 410, saying why."""
     for ds in cat.hidden:
+        status, code = (410, "gone") if ds is cat.withdrawn else (404, "not_found")
         for key in (ds.slug, ds.id):
             resp = scratch_client.get(f"/api/v1/datasets/{key}")
-            assert resp.status_code == 404, (ds.title, key)
-            assert resp.json["error"]["code"] == "not_found"
-            assert scratch_client.get(f"/api/v1/datasets/{key}/resources").status_code == 404
+            assert resp.status_code == status, (ds.title, key)
+            assert resp.json["error"]["code"] == code
+            assert scratch_client.get(f"/api/v1/datasets/{key}/resources").status_code == status
+            assert scratch_client.get(f"/api/v1/datasets/{key}/versions").status_code == status
         for res in ds.resources:
-            assert scratch_client.get(f"/api/v1/resources/{res.id}").status_code == 404
-            assert scratch_client.get(f"/api/v1/resources/{res.id}/rows").status_code == 404
+            assert scratch_client.get(f"/api/v1/resources/{res.id}").status_code == status
+            assert scratch_client.get(f"/api/v1/resources/{res.id}/rows").status_code == status
+    error = scratch_client.get(f"/api/v1/datasets/{cat.withdrawn.slug}").json["error"]
+    assert "telah ditarik" in error["message"] and error["details"]["reason"] == ["Angka sekolah keliru."]
 
 
 def test_hidden_datasets_never_in_lists_counts_or_facets(scratch_client, cat):
@@ -396,9 +406,9 @@ def test_hidden_datasets_never_in_lists_counts_or_facets(scratch_client, cat):
 @pytest.mark.writes
 def test_withdrawing_hides_a_dataset_at_once(scratch_client, cat):
     assert scratch_client.get(f"/api/v1/datasets/{cat.sekolah.slug}").status_code == 200
-    cat.sekolah.state = DatasetState.WITHDRAWN
+    review.withdraw_dataset(f.SYSTEM, cat.sekolah, reason="Angka SD keliru")
     db.session.commit()
-    assert scratch_client.get(f"/api/v1/datasets/{cat.sekolah.slug}").status_code == 404
+    assert scratch_client.get(f"/api/v1/datasets/{cat.sekolah.slug}").status_code == 410
     assert cat.sekolah.slug not in slugs(scratch_client.get("/api/v1/datasets"))
 
 
@@ -430,7 +440,7 @@ def test_stored_csv_resource(scratch_client, cat):
     assert r["rows_url"] == f"http://localhost/api/v1/resources/{res.id}/rows"
     assert r["row_count"] == 3
     assert [c["name"] for c in r["columns"]] == ["kode_wilayah", "kecamatan", "laki_laki", "perempuan"]
-    assert r["validation_status"] == "unvalidated"
+    assert r["validation_status"] == "valid"  # published tables passed validation
     assert ISO_UTC.match(r["created_at"]) and ISO_UTC.match(r["updated_at"])
 
 
@@ -448,7 +458,7 @@ def test_pdf_and_link_resources(scratch_client, cat):
     assert pdf["download_url"].endswith(f"/resource/{cat.pdf.id}/download")
     assert pdf["rows_url"] is None and pdf["row_count"] is None and pdf["columns"] is None
     link = scratch_client.get(f"/api/v1/resources/{cat.link.id}").json["data"]
-    assert link["url"] == link["download_url"] == "https://data.example.go.id/profil.csv"
+    assert link["url"] == link["download_url"] == "https://data.example.go.id/profil.zip"
     assert link["sha256"] is None and link["size"] is None and link["rows_url"] is None
 
 

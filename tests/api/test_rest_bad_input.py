@@ -157,10 +157,10 @@ def test_rows_of_an_external_link_is_409(scratch_client, cat):
 
 @pytest.mark.writes
 def test_rows_of_an_unreadable_csv_is_409(scratch_client, cat):
-    ds = f.make_dataset(csv=None, publish=False)
-    # Bytes DuckDB cannot read as a table, stored as a CSV resource.
+    ds = f.make_dataset(csv=None, document="https://example.org/laporan.pdf")
+    # Bytes DuckDB cannot read as a table, stored as a CSV resource of the live dataset by the
+    # system (no table that is not valid can be published through the lifecycle).
     res = catalog.add_resource_file(f.SYSTEM, ds, io.BytesIO(b"\xff\xfe\x00\x00" * 10), filename="rusak.csv")
-    catalog.publish_dataset(f.SYSTEM, ds)
     db.session.commit()
     error = assert_error(scratch_client.get(f"/api/v1/resources/{res.id}/rows"), 409, "conflict")
     assert "tidak dapat dibaca" in error["message"]
@@ -168,9 +168,8 @@ def test_rows_of_an_unreadable_csv_is_409(scratch_client, cat):
 
 @pytest.mark.writes
 def test_rows_of_an_empty_csv_is_an_empty_table(scratch_client, cat):
-    ds = f.make_dataset(csv=None, publish=False)
-    res = catalog.add_resource_file(f.SYSTEM, ds, io.BytesIO(b""), filename="kosong.csv")
-    catalog.publish_dataset(f.SYSTEM, ds)
+    ds = f.make_dataset(csv=None, document="https://example.org/laporan.pdf")
+    res = catalog.add_resource_file(f.SYSTEM, ds, io.BytesIO(b""), filename="kosong.csv")  # as above
     db.session.commit()
     resp = scratch_client.get(f"/api/v1/resources/{res.id}/rows")
     assert resp.status_code == 200

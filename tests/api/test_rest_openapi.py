@@ -225,6 +225,8 @@ def test_responses_match_their_schemas(scratch_client, cat, document):
         ("/api/v1/datasets/{key}", f"/api/v1/datasets/{cat.penduduk.slug}"),
         ("/api/v1/datasets/{key}", f"/api/v1/datasets/{cat.laporan.id}"),
         ("/api/v1/datasets/{key}/resources", f"/api/v1/datasets/{cat.laporan.slug}/resources"),
+        ("/api/v1/datasets/{key}/versions", f"/api/v1/datasets/{cat.penduduk.slug}/versions"),
+        ("/api/v1/datasets/{key}/versions/{number}", f"/api/v1/datasets/{cat.laporan.slug}/versions/1"),
         ("/api/v1/resources/{resource_id}", f"/api/v1/resources/{res.id}"),
         ("/api/v1/resources/{resource_id}", f"/api/v1/resources/{cat.link.id}"),
         ("/api/v1/resources/{resource_id}/rows", f"/api/v1/resources/{res.id}/rows?limit=1&offset=1"),
@@ -246,6 +248,9 @@ def test_error_responses_match_their_schemas(scratch_client, cat, document):
     _check(scratch_client, document, "/api/v1/datasets", "/api/v1/datasets?page=0", 422)
     _check(scratch_client, document, "/api/v1/datasets", "/api/v1/datasets?page=9", 404)
     _check(scratch_client, document, "/api/v1/datasets/{key}", "/api/v1/datasets/tidak-ada", 404)
+    _check(scratch_client, document, "/api/v1/datasets/{key}", f"/api/v1/datasets/{cat.withdrawn.slug}", 410)
+    _check(scratch_client, document, "/api/v1/datasets/{key}/versions/{number}",
+           f"/api/v1/datasets/{cat.penduduk.slug}/versions/9", 404)
     _check(scratch_client, document, "/api/v1/resources/{resource_id}/rows",
            f"/api/v1/resources/{cat.pdf.id}/rows", 409)
     resp = scratch_client.post("/api/v1/datasets")

@@ -25,7 +25,7 @@ from satudata.catalog.storage import get_store
 from satudata.errors import NotFound
 from satudata.extensions import db as _db
 from satudata.validation.engine import validate_table
-from tests.factories import SYSTEM, make_dataset
+from tests.factories import SYSTEM, make_dataset, publish_dataset
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,15 +61,19 @@ TYPED_CSV = (
 def table(data: bytes, filename: str, *, schema: dict[str, Any] | None = None, sheet: str | None = None,
           status: ValidationStatus = ValidationStatus.VALID, publish: bool = True,
           fmt: str | None = None) -> tuple[Dataset, Resource]:
-    """A dataset with one stored resource; the validation outcome is set directly (setup only)."""
+    """A dataset with one stored resource. The validation outcome is set directly (setup only:
+    these tests are about exports of every kind of file, not validation); the dataset is
+    published through the lifecycle while the table counts as valid, and ``status`` is the
+    verdict a later validation run gave it."""
     ds = make_dataset(csv=None, publish=False)
     res = catalog.add_resource_file(SYSTEM, ds, io.BytesIO(data), filename=filename,
                                     name="Penduduk per Kecamatan", format=fmt)
     res.table_schema = schema
     res.sheet = sheet
-    res.validation_status = status
+    res.validation_status = ValidationStatus.VALID
     if publish:
-        catalog.publish_dataset(SYSTEM, ds)
+        publish_dataset(ds, index=False)
+    res.validation_status = status
     _db.session.commit()
     return ds, res
 

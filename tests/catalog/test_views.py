@@ -134,6 +134,7 @@ def catalogue(app: Flask) -> dict[str, Any]:
     pop.name_en = "Population"
     health = make_topic("kesehatan", "Kesehatan")
     lic = make_licence()
+    odbl = make_licence("odc-odbl", "Open Data Commons Open Database License")
     penduduk = make_dataset(
         capil, title="Jumlah Penduduk menurut Kecamatan", slug="jumlah-penduduk-kecamatan",
         description="Jumlah penduduk **per kecamatan** di Rokan Hilir.\n\n<script>alert('x')</script>",
@@ -146,13 +147,11 @@ def catalogue(app: Flask) -> dict[str, Any]:
         contact_name="Bidang Data", contact_email="data@rokanhilirkab.go.id",
     )
     faskes = make_dataset(dinkes, title="Fasilitas Kesehatan", slug="fasilitas-kesehatan", topics=[health],
-                          tags=["kesehatan"], year=2024, csv="kecamatan,puskesmas\nKubu,2\nBangko,3\n")
-    catalog.add_resource_link(SYSTEM, faskes, url="https://example.org/faskes.pdf", name="Laporan", format="PDF")
-    catalog.publish_dataset(SYSTEM, faskes)  # a change reaches the public as a new version
-    _db.session.commit()
+                          tags=["kesehatan"], year=2024, csv="kecamatan,puskesmas\nKubu,2\nBangko,3\n",
+                          document="https://example.org/faskes.pdf", licence=odbl)
     sekolah = make_dataset(capil, title="Jumlah Sekolah Dasar", slug="jumlah-sekolah", topics=[pop], year=2023,
-                           tags=["pendidikan"])
-    kelahiran = make_dataset(capil, title="Kelahiran per Tahun", slug="kelahiran",
+                           tags=["pendidikan"], licence=odbl)
+    kelahiran = make_dataset(capil, title="Kelahiran per Tahun", slug="kelahiran", licence=odbl,
                              csv="tahun,kelahiran\n2021,12034\n2022,12500\n2023,12877\n")
     draft = make_dataset(capil, title="Draf Rahasia Penduduk", slug="draf-rahasia", publish=False)
     restricted = make_dataset(capil, title="Penduduk Terbatas", slug="penduduk-terbatas",
@@ -426,9 +425,7 @@ def test_line_chart_for_a_time_series(scratch_client: FlaskClient, catalogue: di
 
 
 def test_dataset_without_tables_has_no_chart_script(scratch_client: FlaskClient, app: Flask) -> None:
-    ds = make_dataset(csv=None, title="Hanya Tautan", description="")
-    catalog.add_resource_link(SYSTEM, ds, url="https://example.org/a.pdf", name="Dokumen", format="PDF")
-    _db.session.commit()
+    ds = make_dataset(csv=None, title="Hanya Tautan", document="https://example.org/a.pdf")
     body = text(scratch_client.get(f"/dataset/{ds.slug}"))
     assert "chart.umd.min.js" not in body and "<table" in body  # the metadata table only
     assert "Tautan ke situs lain" in body and "Buka tautan" in body
@@ -587,7 +584,11 @@ def test_missing_stored_file_is_a_clear_404(scratch_client: FlaskClient, app: Fl
 
 
 def test_unreadable_table_still_renders(scratch_client: FlaskClient, app: Flask) -> None:
-    ds = make_dataset(csv='a,b\n"unterminated,2\n\x00\x01\x02', title="Berkas Rusak")
+    # A table can only be published valid; its stored copy then breaks on disk.
+    ds = make_dataset(csv="a,b\n1,2\n", title="Berkas Rusak")
+    path = get_store().path(ds.resources[0].sha256)
+    path.chmod(0o644)
+    path.write_bytes(b'a,b\n"unterminated,2\n\x00\x01\x02')
     resp = scratch_client.get(f"/dataset/{ds.slug}")
     assert resp.status_code == 200
 

@@ -30,7 +30,7 @@ from satudata.extensions import db
 from satudata.validation import tasks as validation_tasks
 from satudata.validation.models import RunStatus, ValidationRun
 from tests.accounts.conftest import bearer
-from tests.factories import SYSTEM, make_dataset
+from tests.factories import SYSTEM, make_dataset, publish_dataset
 from tests.fault.conftest import Processes, enqueue_periodic, kill_family, log_tail, serve, wait_for
 
 pytestmark = [pytest.mark.fault, pytest.mark.jobs]
@@ -158,8 +158,7 @@ def test_worker_killed_mid_export_serves_no_half_file_and_the_sweep_rebuilds(
     resource.table_schema = SCHEMA
     db.session.commit()
     assert validation_tasks.validate_resource(resource.id) == "valid"  # its commit queues the build
-    catalog.publish_dataset(SYSTEM, dataset)
-    db.session.commit()
+    publish_dataset(dataset, index=False)
     slug, resource_id, sha = dataset.slug, resource.id, resource.sha256
     exports_dir = Path(app.config["STORAGE_PATH"]) / "exports"
     assert jobs.get_queue("default").count >= 1

@@ -17,6 +17,7 @@ from satudata.review import services as review
 from satudata.review import transitions
 from satudata.review.models import ReviewEvent
 from tests.accounts.conftest import orgs, users  # noqa: F401  (fixtures)
+from tests.factories import validate
 from tests.workspace.conftest import COMPLETE, vocab  # noqa: F401  (fixtures)
 
 SCHEMA = {"fields": [{"name": "a", "type": "integer"}]}
@@ -35,9 +36,10 @@ def draft(app: Any, orgs: Any, users: Any, vocab: Any) -> Any:  # noqa: F811
 
 
 def _valid(ds: Any) -> None:
+    """The validation job, run for real on each table (it passes its Table Schema)."""
     for res in ds.resources:
-        res.validation_status = ValidationStatus.VALID
-    db.session.commit()
+        assert validate(res) == "valid"
+    db.session.refresh(ds)
 
 
 def test_submit_is_guarded_until_every_table_passed(draft: Any, users: Any) -> None:  # noqa: F811
@@ -100,12 +102,12 @@ def test_retract_and_request_changes(draft: Any, users: Any) -> None:  # noqa: F
     review.submit_dataset(users["produsen"], draft)
     db.session.commit()
     with pytest.raises(Forbidden):
-        review.request_changes(users["produsen"], draft, note="sendiri")
+        review.request_changes(users["produsen"], draft, message="sendiri")
     db.session.rollback()
     db.session.refresh(draft)
     with pytest.raises(Invalid):
-        review.request_changes(users["walidata"], draft, note="  ")
-    review.request_changes(users["walidata"], draft, note="Satuan harus jiwa", field_notes={"satuan": "jiwa"})
+        review.request_changes(users["walidata"], draft, message="  ")
+    review.request_changes(users["walidata"], draft, message="Satuan harus jiwa", field_notes={"satuan": "jiwa"})
     db.session.commit()
     assert draft.state == DatasetState.CHANGES_REQUESTED
     # The producer edits again, and resubmits from "changes requested".

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from satudata import jobs
-from satudata.catalog.models import DatasetState
+from satudata.review import services as review
 from satudata.search import services
 from tests.conftest import run_worker
-from tests.factories import make_dataset
+from tests.factories import SYSTEM, make_dataset
 
 pytestmark = pytest.mark.jobs
 
@@ -46,9 +46,10 @@ def test_worker_indexes_after_commit_and_removes_after_withdrawal(app, db, app_b
     r = services.search_datasets("kelapa sawit")
     assert [d.id for d in r.items] == [ds.id]
 
-    ds.state = DatasetState.WITHDRAWN
-    services.schedule_reindex(ds)
+    # The withdrawal's signal schedules the removal; it reaches the queue when it commits.
+    review.withdraw_dataset(SYSTEM, ds, reason="Data ditarik untuk diperbaiki.")
     db.session.commit()
+    assert [j.args for j in search_queue.jobs if ds.id in j.args] == [("satudata.search.tasks.sync_dataset", ds.id)]
     proc = run_search_worker(app)
     assert proc.returncode == 0, proc.stderr
     assert services.search_datasets("kelapa sawit").total == 0

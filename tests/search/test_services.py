@@ -10,16 +10,16 @@ from sqlalchemy import select
 from satudata import jobs
 from satudata.accounts.models import AuditLog
 from satudata.authz import AnonymousActor
-from satudata.catalog import services as catalog
-from satudata.catalog.models import AccessClass, DatasetState, Frequency
+from satudata.catalog.models import AccessClass, Frequency
 from satudata.errors import Forbidden, Invalid
+from satudata.review import services as review
 from satudata.search import services, tasks
 from satudata.search.backend import EXTENSION_KEY, SearchQuery, SearchUnavailable, get_backend
 from satudata.search.cli import search_group
 from satudata.search.documents import build_document, iter_documents, searchable_count
 from satudata.search.elasticsearch import ElasticsearchBackend
 from satudata.search.embedded import EmbeddedBackend
-from tests.factories import SYSTEM, make_dataset, make_licence, make_org, make_topic
+from tests.factories import SYSTEM, make_dataset, make_licence, make_org, make_topic, submit_dataset, withdraw_dataset
 
 
 @pytest.fixture()
@@ -60,8 +60,11 @@ def test_document_holds_the_published_version(app, db):
     ds.title = "Judul yang masih draf"
     db.session.flush()
     assert build_document(ds).title == "Jumlah Penduduk Rokan Hilir"
-    # ... until the walidata publishes them.
-    catalog.publish_dataset(SYSTEM, ds)
+    # ... until the walidata publishes them (here: withdrawn and published again, which
+    # writes a new version when what is published changed).
+    review.withdraw_dataset(SYSTEM, ds, reason="Judul diperbaiki")
+    assert build_document(ds) is None
+    review.republish_dataset(SYSTEM, ds)
     db.session.flush()
     assert build_document(ds).title == "Judul yang masih draf"
     # An organisation's new name shows at once (it is not part of the version).
@@ -72,10 +75,8 @@ def test_document_holds_the_published_version(app, db):
 
 def test_only_published_public_datasets_have_documents(app, db):
     draft = make_dataset(publish=False, title="Draf Rahasia")
-    submitted = make_dataset(publish=False, title="Diajukan")
-    submitted.state = DatasetState.SUBMITTED
-    withdrawn = make_dataset(title="Ditarik")
-    withdrawn.state = DatasetState.WITHDRAWN
+    submitted = submit_dataset(make_dataset(publish=False, title="Diajukan"))
+    withdrawn = withdraw_dataset(make_dataset(title="Ditarik"))
     restricted = make_dataset(title="Terbatas", access_class=AccessClass.TERBATAS)
     public = make_dataset(title="Terbuka")
     db.session.commit()
@@ -110,10 +111,11 @@ def test_search_datasets_returns_rows_facets_labels_and_highlights(app, db, app_
     assert r.items[0].organization is not None  # real rows, relations loaded
     assert r.facets["organization"][0][2] == 1
     assert ("disdukcapil-rohil", "Disdukcapil Rokan Hilir", 1) in r.facets["organization"]
-    assert r.facets["topic"] == [("kependudukan", "Kependudukan", 1)]
-    assert r.facets["licence"] == [("cc-by-4.0", "Creative Commons Attribution 4.0", 1)]
-    assert r.facets["kode_wilayah"] == [("14.07", "Kabupaten Rokan Hilir", 1)]
-    assert r.facets["frequency"] == [("tahunan", "Tahunan", 1)]
+    # The other dataset has the test factory's metadata (topic "umum", region 76, frequency not fixed).
+    assert sorted(r.facets["topic"]) == [("kependudukan", "Kependudukan", 1), ("umum", "Umum", 1)]
+    assert r.facets["licence"] == [("cc-by-4.0", "Creative Commons Attribution 4.0", 2)]
+    assert sorted(r.facets["kode_wilayah"]) == [("14.07", "Kabupaten Rokan Hilir", 1), ("76", "Sulawesi Barat", 1)]
+    assert sorted(r.facets["frequency"]) == [("tahunan", "Tahunan", 1), ("tidak_tentu", "Tidak tentu", 1)]
     assert dict((v, n) for v, _label, n in r.facets["year"]) == {"2025": 1, "2024": 1}
     assert "<mark>Penduduk</mark>" in r.highlights[ds.id]["title"]
     r = services.search_datasets(filters={"organization": ["disdukcapil-rohil"]}, sort="name", page=1, per_page=1)
@@ -130,8 +132,7 @@ def test_search_datasets_returns_rows_facets_labels_and_highlights(app, db, app_
 def test_rows_no_longer_public_are_never_shown(app, db, app_backend):
     ds = make_dataset(title="Produksi Kelapa Sawit")
     services.reindex_all()
-    ds.state = DatasetState.WITHDRAWN
-    db.session.commit()
+    withdraw_dataset(ds, index=False)  # the search job that removes it has not run yet
     r = services.search_datasets("sawit")
     assert r.items == []  # the index is a moment behind; the database decides
 
@@ -195,12 +196,11 @@ def test_sync_jobs_index_and_remove(app, db, app_backend):
     ds = make_dataset(title="Produksi Kelapa Sawit")
     assert tasks.sync_dataset(ds.id) is True
     assert services.search_datasets("sawit").total == 1
-    ds.state = DatasetState.WITHDRAWN
-    db.session.commit()
+    withdraw_dataset(ds, index=False)
     assert tasks.sync_dataset(ds.id) is False
     assert services.search_datasets("sawit").total == 0
     assert tasks.sync_dataset("no-such-dataset") is False
-    ds.state = DatasetState.PUBLISHED
+    review.republish_dataset(SYSTEM, ds)
     ds.organization.name = "Dinas Perkebunan Pelalawan"
     db.session.commit()
     assert tasks.sync_organization(ds.organization_id) == 1

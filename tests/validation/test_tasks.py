@@ -14,7 +14,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import Resource, ValidationStatus
 from satudata.validation import tasks
 from tests.conftest import run_worker
-from tests.factories import SYSTEM, make_dataset
+from tests.factories import CSV, SYSTEM, make_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = {
@@ -30,8 +30,10 @@ BAD_CSV = "kode_wilayah,kecamatan,laki_laki,perempuan\n14.07.01,Kubu,20350,19410
 
 
 def _resource(db, csv: str | None = None, **fields) -> Resource:
-    dataset = make_dataset(publish=False, **({"csv": csv} if csv is not None else {}))
-    resource = dataset.resources[0]
+    """A stored table of a draft, never validated (the catalogue's own store, which queues no job)."""
+    dataset = make_dataset(publish=False, csv=None)
+    resource = catalog.add_resource_file(SYSTEM, dataset, io.BytesIO((csv or CSV).encode()), filename="penduduk.csv",
+                                         name="Penduduk per kecamatan")
     for key, value in fields.items():
         setattr(resource, key, value)
     db.session.commit()

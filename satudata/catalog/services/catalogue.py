@@ -1,16 +1,19 @@
-"""Catalogue services: create and publish datasets, store resources, and query the public
-catalogue. HTML views, the CKAN Action API and the REST API all call these, so they never
-disagree about what is public.
+"""Catalogue services: create datasets, store resources, snapshot what a version keeps, and
+query the public catalogue (datasets, resources, published versions; a withdrawn dataset is
+``Gone`` with its reason where the portal's pages and REST API ask). HTML views, the CKAN
+Action API and the REST API all call these, so they never disagree about what is public.
+Publishing is the review domain's (``review.services``): nothing here changes a state.
 """
 
 from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from slugify import slugify
@@ -20,7 +23,7 @@ from sqlalchemy.orm import aliased, selectinload
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, require
-from satudata.catalog import events, tables
+from satudata.catalog import tables
 from satudata.catalog.models import (
     AccessClass,
     Dataset,
@@ -35,8 +38,7 @@ from satudata.catalog.models import (
     dataset_topic,
 )
 from satudata.catalog.storage import get_store
-from satudata.db import utcnow
-from satudata.errors import Conflict, Invalid, NotFound
+from satudata.errors import Conflict, Gone, Invalid, NotFound
 from satudata.extensions import db
 
 __all__ = [
@@ -49,10 +51,14 @@ __all__ = [
     "add_resource_link",
     "summarise_table",
     "snapshot",
-    "publish_dataset",
+    "Withdrawal",
+    "use_withdrawal_notes",
     "public_filter",
     "get_public_dataset",
     "get_public_resource",
+    "get_version",
+    "list_versions",
+    "version_file",
     "record_download",
     "get_topic",
     "list_topics",
@@ -130,7 +136,8 @@ def create_dataset(
     tags: list[str] | None = None,
     **fields: Any,
 ) -> Dataset:
-    """Create a draft dataset for ``organization``."""
+    """Create a draft dataset for ``organization`` (it moves on only through the review
+    lifecycle, ``review.services``)."""
     require(actor, Permission.CATALOG_DATASET_CREATE, organization)
     if not title.strip():
         raise Invalid("Judul wajib diisi.", details={"title": ["Judul wajib diisi."]})
@@ -141,7 +148,9 @@ def create_dataset(
             raise Conflict(f"Dataset dengan slug '{slug}' sudah ada.")
     else:
         slug = _unique_slug(title)
-    dataset = Dataset(slug=slug, title=title.strip(), organization=organization, **fields)
+    if "state" in fields:
+        raise ValueError("a dataset starts as a draft; its state changes through review.transitions")
+    dataset = Dataset(slug=slug, title=title.strip(), organization=organization, state=DatasetState.DRAFT, **fields)
     dataset.topics = list(topics or [])
     dataset.tags = get_or_create_tags(tags or [])
     db.session.add(dataset)
@@ -223,29 +232,6 @@ def snapshot(dataset: Dataset) -> dict[str, Any]:
     return DatasetSnapshotSchema().dump(dataset)
 
 
-def publish_dataset(actor: Actor, dataset: Dataset, *, note: str = "") -> DatasetVersion:
-    """Publish ``dataset`` and write an immutable DatasetVersion.
-
-    The walidata review flow (review/transitions.py, its own issue) will call this as the side
-    effect of its ``publish`` transition; until then only the system actor and walidata/admin
-    may call it.
-    """
-    require(actor, Permission.REVIEW_DATASET_PUBLISH, dataset)
-    now = utcnow()
-    dataset.state = DatasetState.PUBLISHED
-    dataset.published_at = dataset.published_at or now
-    dataset.updated_at = now
-    number = (db.session.scalar(select(func.max(DatasetVersion.number)).where(DatasetVersion.dataset_id == dataset.id)) or 0) + 1
-    db.session.flush()
-    version = DatasetVersion(dataset=dataset, number=number, snapshot=snapshot(dataset), note=note,
-                             created_by_id=getattr(actor, "id", None))
-    db.session.add(version)
-    db.session.flush()
-    audit(actor, "dataset.publish", "dataset", dataset.id, {"version": number})
-    events.dataset_published.send(dataset)  # the public index follows the published version
-    return version
-
-
 # --------------------------------------------------------------------------- reads
 
 
@@ -253,25 +239,116 @@ def public_filter() -> Any:
     return and_(Dataset.state == DatasetState.PUBLISHED, Dataset.access_class == AccessClass.PUBLIK)
 
 
-def get_public_dataset(key: str) -> Dataset:
-    """A published, public dataset by slug or id; anything else is 'not found' to the public."""
+@dataclass(frozen=True)
+class Withdrawal:
+    """Why and when a withdrawn dataset was taken off (public: its old links say so)."""
+
+    reason: str
+    at: datetime | None
+
+
+# Why a dataset was withdrawn is the review domain's (its ReviewEvents), a higher domain, so
+# it hands its lookup to the catalogue when the app starts (``review.init_app``).
+WithdrawalNotes = Callable[[Dataset], Withdrawal | None]
+_withdrawal_notes: WithdrawalNotes | None = None
+
+
+def use_withdrawal_notes(lookup: WithdrawalNotes) -> None:
+    """Register how the catalogue learns why a dataset was withdrawn (review does, at start-up)."""
+    global _withdrawal_notes
+    _withdrawal_notes = lookup
+
+
+_WIB = ZoneInfo("Asia/Jakarta")
+_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember")
+
+
+def _gone(dataset: Dataset) -> Gone:
+    """The answer to an old link of a withdrawn dataset: withdrawn, when, and the public reason."""
+    notes = _withdrawal_notes(dataset) if _withdrawal_notes is not None else None
+    when = ""
+    if notes is not None and notes.at is not None:
+        local = notes.at.astimezone(_WIB)
+        when = f" pada {local.day} {_MONTHS[local.month - 1]} {local.year}"
+    message = f'Dataset "{dataset.title}" telah ditarik dari portal oleh walidata{when}.'
+    details: dict[str, Any] = {}
+    if notes is not None and notes.reason:
+        message += f" Alasan: {notes.reason}"
+        details["reason"] = [notes.reason]
+    if notes is not None and notes.at is not None:
+        details["withdrawn_at"] = [notes.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return Gone(message, details=details)
+
+
+def _withdrawn(key: str) -> Dataset | None:
+    """A withdrawn dataset by slug or id that the public could once see (a dataset that was
+    never public stays 'not found')."""
+    return db.session.scalar(select(Dataset).where(
+        or_(Dataset.slug == key, Dataset.id == key), Dataset.state == DatasetState.WITHDRAWN,
+        Dataset.access_class == AccessClass.PUBLIK))
+
+
+def get_public_dataset(key: str, *, explain_withdrawn: bool = False) -> Dataset:
+    """A published, public dataset by slug or id; anything else is 'not found' to the public.
+
+    ``explain_withdrawn``: a withdrawn dataset is ``Gone`` (410) saying when and why instead
+    (the portal's pages and REST API; the CKAN API answers 'not found' as CKAN does).
+    """
     ds = db.session.scalar(
         select(Dataset)
         .where(or_(Dataset.slug == key, Dataset.id == key), public_filter())
         .options(selectinload(Dataset.resources), selectinload(Dataset.topics), selectinload(Dataset.tags))
     )
     if ds is None:
+        withdrawn = _withdrawn(key) if explain_withdrawn else None
+        if withdrawn is not None:
+            raise _gone(withdrawn)
         raise NotFound(f"Dataset '{key}' tidak ditemukan.")
     return ds
 
 
-def get_public_resource(resource_id: str) -> Resource:
+def get_public_resource(resource_id: str, *, explain_withdrawn: bool = False) -> Resource:
+    """A resource of a public dataset; ``explain_withdrawn`` as for :func:`get_public_dataset`."""
     res = db.session.scalar(
         select(Resource).join(Resource.dataset).where(Resource.id == resource_id, public_filter())
     )
     if res is None:
+        if explain_withdrawn:
+            dataset_id = db.session.scalar(select(Resource.dataset_id).where(Resource.id == resource_id))
+            withdrawn = _withdrawn(dataset_id) if dataset_id is not None else None
+            if withdrawn is not None:
+                raise _gone(withdrawn)
         raise NotFound(f"Sumber data '{resource_id}' tidak ditemukan.")
     return res
+
+
+def list_versions(dataset: Dataset) -> list[DatasetVersion]:
+    """A dataset's published versions, newest first (give it a public dataset:
+    :func:`get_public_dataset`)."""
+    return list(db.session.scalars(select(DatasetVersion).where(DatasetVersion.dataset_id == dataset.id)
+                                   .order_by(DatasetVersion.number.desc())))
+
+
+def get_version(dataset: Dataset, number: int) -> DatasetVersion:
+    """Version ``number`` of ``dataset``, or ``NotFound``."""
+    version = None
+    if 0 < number < 2**31:
+        version = db.session.scalar(select(DatasetVersion).where(DatasetVersion.dataset_id == dataset.id,
+                                                                 DatasetVersion.number == number))
+    if version is None:
+        raise NotFound(f"Dataset '{dataset.slug}' tidak memiliki versi {number}.")
+    return version
+
+
+def version_file(version: DatasetVersion, sha256: str) -> dict[str, Any]:
+    """The resource of ``version`` whose stored file has digest ``sha256`` (its snapshot:
+    name, filename, media type, size), or ``NotFound``. The store keeps every file a version
+    names (``storage.referenced_files``), so old versions stay downloadable."""
+    for resource in (version.snapshot or {}).get("resources") or []:
+        if isinstance(resource, dict) and sha256 and resource.get("sha256") == sha256:
+            return resource
+    raise NotFound(f"Versi {version.number} dataset ini tidak memiliki berkas itu.")
 
 
 def record_download(resource: Resource) -> None:

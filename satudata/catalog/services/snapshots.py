@@ -35,6 +35,7 @@ class DatasetSnapshotSchema(Schema):
     title = fields.String()
     description = fields.String()
     organization = fields.Function(lambda d: d.organization.slug)
+    walidata = fields.Function(lambda d: d.walidata.slug if d.walidata is not None else None)
     licence_id = fields.String(allow_none=True)
     access_class = fields.Function(lambda d: _enum(d, "access_class"))
     urusan = fields.String(allow_none=True)

@@ -154,8 +154,10 @@ def _checked_slug(kind: str, slug: str) -> str:
 
 
 def _public_dataset(slug: str) -> Dataset:
+    """A public dataset for its page and its files; a withdrawn one answers 410 saying when and
+    why (``errors.Gone``), so an old link's reader knows it was taken off on purpose."""
     try:
-        return catalog.get_public_dataset(_checked_slug("dataset", slug))
+        return catalog.get_public_dataset(_checked_slug("dataset", slug), explain_withdrawn=True)
     except NotFound as err:
         raise _not_found("dataset", slug) from err
 
@@ -375,6 +377,25 @@ def resource_download(slug: str, resource_id: str) -> Any:
         catalog.record_download(res)
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename, conditional=True,
                      etag=res.sha256 or True)
+
+
+@bp.route("/dataset/<slug>/versi/<int:number>/berkas/<sha256>", methods=["GET", "HEAD"])
+def version_file(slug: str, number: int, sha256: str) -> Any:
+    """A file exactly as version ``number`` published it, by its SHA-256, from the store (which
+    keeps every file a version names): old versions stay downloadable after the dataset moved
+    on. A withdrawn dataset's versions answer 410 with the reason."""
+    version = catalog.get_version(_public_dataset(slug), number)
+    snap = catalog.version_file(version, sha256.lower()[:64])
+    try:
+        path = get_store().path(str(snap["sha256"]))
+    except ValueError:
+        path = None
+    if path is None or not path.is_file():
+        current_app.logger.error("stored file %s of %s version %s is missing", snap["sha256"], slug, number)
+        raise NotFound(_("Berkas versi ini tidak tersedia saat ini. Hubungi pengelola portal."))
+    filename = snap.get("filename") or f"{slug}-v{number}.{str(snap.get('format') or 'bin').lower()}"
+    return send_file(path, mimetype=snap.get("media_type") or "application/octet-stream", as_attachment=True,
+                     download_name=filename, conditional=True, etag=str(snap["sha256"]))
 
 
 @bp.route("/dataset/<slug>/resource/<resource_id>/unduh.<fmt>", methods=["GET", "HEAD"])
