@@ -175,6 +175,37 @@ def user_create(username: str, email: str, full_name: str, role: str | None, org
     click.echo(f"Pengguna {user.username} dibuat" + (f" dengan peran {role} di {org_slug}." if role else "."))
 
 
+@main.group("token")
+def token_group() -> None:
+    """Personal API tokens."""
+
+
+@token_group.command("create")
+@click.option("--user", "username", required=True, help="Username of the token's owner.")
+@click.option("--name", required=True, help="What the token is for, e.g. 'Skrip unggah Dinkes'.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True,
+              help="read: read the owner's account and workspace; write: change them too.")
+@with_appcontext
+def token_create(username: str, name: str, scope: str) -> None:
+    """Create an API token for a user and print it, alone on the last line (like CKAN's
+    ``ckan user token add``): it is shown this once, only its hash is stored. Audited."""
+    from satudata.accounts import services as accounts
+    from satudata.authz import SystemActor
+    from satudata.errors import DomainError
+
+    try:
+        with unit_of_work():
+            user = accounts.get_user_by_username(username)
+            if not user.active:
+                raise click.ClickException(f"Pengguna {user.username} tidak aktif; aktifkan dulu akunnya.")
+            token, secret = accounts.create_api_token(SystemActor("cli"), user, name, scope)
+    except DomainError as err:  # rolled back
+        raise click.ClickException(err.message) from err
+    click.echo(f"Token API \"{token.name}\" ({token.scope}) dibuat untuk {user.username}; simpan sekarang, "
+               "token ini tidak akan ditampilkan lagi:")
+    click.echo(secret)
+
+
 @main.group("demo")
 def demo_group() -> None:
     """Demo data."""
