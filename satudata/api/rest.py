@@ -3,9 +3,10 @@ no domain: the index, the OpenAPI document assembled from the routes, and the br
 ``/api/docs``.
 
 The domains' endpoints live with their domains (``accounts/api.py``: organisations, accounts,
-audit; ``catalog/api.py``: datasets, resources, rows, topics, licences; ``review/api.py``: the
-producer's workspace), each with its serializers and its OpenAPI metadata on the route. Domain
-errors become ``{"error": {...}}`` in ``errors.py``; the request commits what the services did.
+audit; ``catalog/api.py``: datasets, resources, versions, rows, topics, licences;
+``review/api.py``: the producer's workspace; ``review/review_api.py``: the walidata's review),
+each with its serializers and its OpenAPI metadata on the route. Domain errors become
+``{"error": {...}}`` in ``errors.py``; the request commits what the services did.
 """
 
 from __future__ import annotations
@@ -25,13 +26,14 @@ from satudata.rest.docs import doc_of, documented
 from satudata.rest.envelope import API_PREFIX, absolute, api_url, envelope, response_schema
 from satudata.rest.fields import URI
 from satudata.review import api as workspace_api
+from satudata.review import review_api
 from satudata.review.daftar import api as daftar_api
 from satudata.security import public_url
 
 bp = Blueprint("rest", __name__)
 
 # Each domain's REST endpoints, in the order the document lists them.
-DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, daftar_api.bp)
+DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp)
 
 
 def register(app: Flask) -> None:

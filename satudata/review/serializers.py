@@ -17,7 +17,7 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.serializers import DatasetFormSchema, ResourceBaseSchema, SatuDataMetadataSchema
 from satudata.rest.envelope import absolute, api_url, quoted
-from satudata.rest.fields import URI, Computed, JSONObject, Text, UTCDateTime, length, one_of
+from satudata.rest.fields import URI, Computed, Int, JSONObject, Text, UTCDateTime, between, length, one_of
 from satudata.rest.inputs import UNKNOWN_FIELD, ArgsSchema, BodySchema
 from satudata.review import services as review
 from satudata.validation.serializers import ValidationProgressSchema, progress_of
@@ -221,10 +221,12 @@ class ReviewEventSchema(Schema):
     """One step of the dataset's lifecycle."""
 
     class Meta:
-        description = "Satu langkah riwayat dataset: pengajuan, penarikan, permintaan perbaikan, penerbitan."
+        description = ("Satu langkah riwayat dataset: pengajuan, penarikan pengajuan, permintaan perbaikan, "
+                       "penerbitan, penarikan dari publik, penerbitan kembali.")
 
     id = fields.Integer(metadata={"description": "ID langkah."})
-    action = fields.String(metadata={"description": "Langkah: submit, retract, request_changes, publish, ..."})
+    action = fields.String(metadata={"description": "Langkah: submit, retract, request_changes, publish, withdraw, "
+                                                    "republish."})
     from_state = fields.String(metadata={"description": "Status sebelum."})
     to_state = fields.String(metadata={"description": "Status sesudah."})
     actor = fields.String(attribute="actor_label", metadata={"description": "Pelaku, misalnya user:budi."})
@@ -254,6 +256,14 @@ class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema, SatuDataMetadataSchem
         "description": "Sumber data, berurutan, dengan status validasinya."})
     events = Computed(ReviewEventSchema, _events_of, many=True, metadata={
         "description": "Riwayat langkah dataset, terbaru lebih dulu."})
+    last_event_id = fields.Function(lambda ds: review.last_event_id(ds), allow_none=True, metadata={
+        "type": "integer", "description": "ID langkah terakhir (sama dengan `events[0].id`). Kirim sebagai "
+                                                    "`expected_event_id` bersama langkah berikutnya: bila dataset sudah "
+                                                    "berubah sejak itu, langkah ditolak (409)."})
+    field_notes = fields.Function(lambda ds: review.last_field_notes(ds), metadata={
+        "type": "object", "additionalProperties": {"type": "string"},
+        "description": "Catatan walidata per kolom metadata dari permintaan perbaikan terakhir, "
+                       "{kolom: catatan} (kosong bila belum pernah ada)."})
 
 
 class WorkspaceCountsSchema(Schema):
@@ -283,3 +293,92 @@ class ChangedMetaSchema(Schema):
 
     changed = fields.List(fields.String(), metadata={
         "description": "Nama kolom metadata yang berubah (kosong: tidak ada perubahan)."})
+
+
+# --------------------------------------------------------------------------- the walidata's review
+
+
+EXPECTED_EVENT = Int(load_default=None, allow_none=True, validate=between(1, 2**31 - 1), metadata={
+    "description": "ID langkah terakhir dataset yang Anda lihat (`last_event_id`). Bila diisi dan dataset sudah "
+                   "berubah sejak itu (misalnya produsen menarik lalu mengajukan ulang), langkah ditolak (409). "
+                   "Boleh dilewati."})
+
+
+class ReviewNoteInput(BodySchema):
+    """An optional note with a publication, and the page's last event."""
+
+    class Meta(BodySchema.Meta):
+        description = "Catatan penerbitan (boleh dilewati) dan langkah terakhir yang Anda lihat."
+
+    note = Text(load_default="", validate=length(2000), metadata={
+        "description": "Catatan, misalnya apa yang berubah pada versi ini; paling panjang 2000 karakter."})
+    expected_event_id = EXPECTED_EVENT
+
+
+class RequestChangesInput(BodySchema):
+    """What the walidata asks the producer to fix."""
+
+    class Meta(BodySchema.Meta):
+        description = ("Permintaan perbaikan: pesan, catatan per kolom metadata, atau keduanya (minimal salah "
+                       "satu).")
+
+    message = Text(load_default="", validate=length(2000), metadata={
+        "description": "Pesan untuk produsen data; paling panjang 2000 karakter."})
+    field_notes = fields.Dict(keys=Text(validate=length(60)), values=Text(validate=length(2000)), load_default=dict,
+                              error_messages={"invalid": "Harus berupa objek {{kolom: catatan}}."}, metadata={
+        "description": "Catatan per kolom metadata, {kolom: catatan}; nama kolom seperti di isi PATCH ruang kerja "
+                       "(title, description, satuan, kode_wilayah, ...)."})
+    expected_event_id = EXPECTED_EVENT
+
+
+class WithdrawInput(BodySchema):
+    """Why a published dataset is taken off the public catalogue."""
+
+    class Meta(BodySchema.Meta):
+        description = "Alasan penarikan dari publik (wajib; ditampilkan kepada publik)."
+
+    reason = Text(required=True, validate=length(2000), metadata={
+        "description": "Alasan penarikan; tampil di halaman dataset dan pada tautan lama ke berkasnya."})
+    expected_event_id = EXPECTED_EVENT
+
+
+class ReviewQueueArgs(ArgsSchema):
+    """Arguments of ``GET /api/v1/review/queue``."""
+
+    organization = Text(load_default=None, validate=length(100), metadata={
+        "description": "Hanya pengajuan organisasi ini (slug) dan organisasi di bawahnya."})
+    topic = Text(load_default=None, validate=length(100), metadata={"description": "Hanya pengajuan bertopik ini "
+                                                                                  "(slug)."})
+
+
+class QueueItemSchema(Schema):
+    """A submission waiting for the walidata."""
+
+    class Meta:
+        description = "Satu pengajuan yang menunggu pemeriksaan walidata."
+
+    slug = fields.Function(lambda item: item.dataset.slug, metadata={"type": "string",
+                                                                     "description": "Slug dataset."})
+    title = fields.Function(lambda item: item.dataset.title, metadata={"type": "string", "description": "Judul."})
+    organization = Computed(OrganizationRefSchema, lambda item: item.dataset.organization, metadata={
+        "description": "OPD produsen."})
+    topics = fields.Function(lambda item: [t.slug for t in item.dataset.topics], metadata={
+        "type": "array", "items": {"type": "string"}, "description": "Slug topik."})
+    submitted_at = UTCDateTime(metadata={"description": "Waktu diajukan (UTC), pengajuan yang sekarang."})
+    submitted_by = fields.String(metadata={"description": "Yang mengajukan, misalnya user:budi."})
+    note = fields.String(metadata={"description": "Catatan produsen bersama pengajuan."})
+    waiting_seconds = fields.Function(lambda item: int(item.waiting.total_seconds()), metadata={
+        "type": "integer", "description": "Lama menunggu pemeriksaan, dalam detik."})
+    waiting = fields.Function(lambda item: item.waiting_label, metadata={
+        "type": "string", "description": "Lama menunggu, untuk dibaca: \"3 hari\", \"5 jam\"."})
+    last_event_id = fields.Integer(metadata={"description": "Kirim sebagai `expected_event_id` bersama keputusan "
+                                                            "Anda."})
+    links = Computed(WorkspaceDatasetLinksSchema, lambda item: item.dataset, metadata={
+        "description": "Alamat dataset di API ruang kerja dan di portal."})
+
+
+class QueueMetaSchema(Schema):
+    class Meta:
+        description = "Jumlah pengajuan di antrean ini."
+
+    total = fields.Integer(metadata={"description": "Jumlah pengajuan."})
