@@ -390,3 +390,152 @@ def test_the_commit_check_catches_violations(tmp_path):
         "satudata/validation/tasks.py:2: db.engine.begin()",
     ]
     assert commits_in("def f(session):\n    session.commit()\n") == [(2, "session.commit()")]
+
+
+# --------------------------------------------------------------------------- one lifecycle
+
+# A dataset's state changes only through the transition table (``satudata/review/
+# transitions.py``, DESIGN.md §5): outside ``satudata/review/`` nothing assigns ``.state``, no
+# ``update(Dataset)`` / ``insert(Dataset)`` sets it, and a new ``Dataset(...)`` says
+# ``state=DatasetState.DRAFT`` in its constructor (explicitly: then no ``**fields`` can carry
+# another state, Python refuses the keyword twice). There is no exceptions list.
+STATE_OWNER = "review/"
+_DRAFT = "DatasetState.DRAFT"
+_RAW_STATE_UPDATE = re.compile(r"\bupdate\s+\"?dataset\"?\s+set\b[^;]*\bstate\b", re.I | re.S)
+
+
+def _is_dataset(node: ast.expr) -> bool:
+    """``Dataset`` or ``Dataset.__table__`` (or ``models.Dataset``)."""
+    if isinstance(node, ast.Attribute) and node.attr == "__table__":
+        node = node.value
+    return (isinstance(node, ast.Name) and node.id == "Dataset") or (
+        isinstance(node, ast.Attribute) and node.attr == "Dataset")
+
+
+def _statement_on_dataset(call: ast.Call) -> str | None:
+    """``update``/``insert`` when the chain ``call`` ends (``.values(...)``) starts from
+    ``update(Dataset)``, ``insert(Dataset)`` or ``Dataset.__table__.update()``."""
+    node: ast.expr = call.func
+    while True:
+        if isinstance(node, ast.Attribute):
+            if node.attr in ("update", "insert") and _is_dataset(node.value):
+                return node.attr
+            node = node.value
+        elif isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("update", "insert") and node.args and _is_dataset(node.args[0]):
+                return name
+            node = node.func
+        else:
+            return None
+
+
+def _sets_state(call: ast.Call) -> bool:
+    """Whether ``.values(...)`` sets ``state``: ``state=``, ``{"state": ...}`` or ``{Dataset.state: ...}``."""
+    if any(k.arg == "state" for k in call.keywords):
+        return True
+    for arg in call.args:
+        if isinstance(arg, ast.Dict):
+            for key in arg.keys:
+                if isinstance(key, ast.Constant) and key.value == "state":
+                    return True
+                if isinstance(key, ast.Attribute) and key.attr == "state":
+                    return True
+    return False
+
+
+def state_writes_in(source: str) -> list[tuple[int, str]]:
+    """``(line, code)`` of every write of a dataset's state in a module's source."""
+    tree = ast.parse(source)
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        flat: list[ast.expr] = []
+        while targets:
+            target = targets.pop()
+            if isinstance(target, ast.Tuple | ast.List):
+                targets.extend(target.elts)
+            else:
+                flat.append(target)
+        if any(isinstance(t, ast.Attribute) and t.attr == "state" for t in flat):
+            found.append((node.lineno, ast.unparse(node)))
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _RAW_STATE_UPDATE.search(node.value):
+            found.append((node.lineno, repr(node.value)[:80]))
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        if name in ("setattr", "set_committed_value", "set_attribute") and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Constant) and node.args[1].value == "state" or name == "values" and _statement_on_dataset(node) and _sets_state(node):
+            found.append((node.lineno, ast.unparse(node)))
+        elif _is_dataset(node.func):
+            given = {k.arg: ast.unparse(k.value) for k in node.keywords if k.arg}
+            if given.get("state") != _DRAFT:
+                found.append((node.lineno, ast.unparse(node)[:120] + "  (a new Dataset says state=DatasetState.DRAFT)"))
+    return sorted(found)
+
+
+def state_writes(package: Path) -> list[str]:
+    """``file:line: code`` of every write of a dataset's state outside ``satudata/review/``."""
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).as_posix().startswith(STATE_OWNER):
+            continue
+        for line, code in state_writes_in(path.read_text()):
+            offenders.append(f"{path.relative_to(package.parent)}:{line}: {code}")
+    return offenders
+
+
+@pytest.mark.nodb
+def test_only_the_transition_table_changes_a_dataset_state():
+    offenders = state_writes(PACKAGE)
+    assert not offenders, ("a dataset's state changes only through satudata/review/transitions.py (call a "
+                           "review service: submit, publish, withdraw, ...):\n" + "\n".join(offenders))
+
+
+@pytest.mark.nodb
+def test_the_state_check_catches_violations(tmp_path):
+    """The check on a planted package: assignments (plain, in a tuple, through setattr), update
+    statements (keyword, dict, on the table) and a constructor with another state or none are
+    named; review's own writes, a draft constructor, reads and other models' ``values`` are not."""
+    package = tmp_path / "satudata"
+    for folder in ("catalog", "review", "search", "demo"):
+        (package / folder).mkdir(parents=True)
+    planted = {
+        "catalog/services.py": (
+            "def publish(d):\n"
+            "    d.state = DatasetState.PUBLISHED\n"
+            "    d.title, d.state = 't', 'published'\n"
+            "    setattr(d, 'state', 'withdrawn')\n"
+            "    db.session.execute(update(Dataset).where(Dataset.id == d.id).values(state='published'))\n"
+            "    db.session.execute(sa.update(Dataset).values({Dataset.state: 'published'}))\n"
+            "    Dataset.__table__.update().values({'state': 'draft'})\n"
+            "    db.session.execute(text('UPDATE dataset SET state = :s'))\n"
+        ),
+        "demo/__init__.py": (
+            "def load(org):\n"
+            "    a = Dataset(slug='a', organization=org, state=DatasetState.DRAFT)\n"
+            "    b = Dataset(slug='b', organization=org, state=DatasetState.PUBLISHED)\n"
+            "    c = models.Dataset(slug='c', **fields)\n"
+            "    if a.state == DatasetState.DRAFT:\n"
+            "        db.session.execute(update(Resource).values(state='x', name='y'))\n"
+            "    return DatasetSpec(state=DatasetState.PUBLISHED)\n"
+        ),
+        "review/transitions.py": (
+            "def apply(d, target):\n"
+            "    db.session.execute(update(Dataset).where(Dataset.state == d.state).values(state=target))\n"
+            "    set_committed_value(d, 'state', target)\n"
+        ),
+        "search/documents.py": "def public(d):\n    return d.state == 'published'\n",
+    }
+    for name, source in planted.items():
+        (package / name).write_text(source)
+    found = state_writes(package)
+    assert [entry.split(": ", 1)[0] for entry in found] == [
+        f"satudata/catalog/services.py:{line}" for line in range(2, 9)
+    ] + ["satudata/demo/__init__.py:3", "satudata/demo/__init__.py:4"], "\n".join(found)
+    assert "state=DatasetState.DRAFT" in found[-1]
