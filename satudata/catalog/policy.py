@@ -1,7 +1,8 @@
 """Who may create, edit, read and publish datasets.
 
 Producers act only for their own OPD; walidata act for their region (their organisation and
-everything below it); admins may do everything.
+everything below it), and for datasets that name an organisation of their region as walidata
+(the custodian: what the review queue shows them); admins may do everything.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def edit_dataset(actor: Any, obj: Any) -> bool:
     return org is not None and Role.PRODUSEN in getattr(actor, "roles_in", lambda _: set())(org.id)
 
 
+def _walidata_of_custodian(actor: Any, obj: Any) -> bool:
+    """The actor is walidata over the organisation ``obj`` (a dataset) names as its walidata."""
+    return isinstance(obj, Dataset) and Role.WALIDATA in _roles_over(actor, obj.walidata)
+
+
 @rule(Permission.CATALOG_DATASET_READ)
 def read_dataset(actor: Any, obj: Any) -> bool:
     """Anyone reads public datasets; unpublished ones only their OPD, their walidata, admins."""
@@ -63,7 +69,7 @@ def read_dataset(actor: Any, obj: Any) -> bool:
         return True
     if is_admin(actor):
         return True
-    return bool(_roles_over(actor, _org_of(obj)) & {Role.PRODUSEN, Role.WALIDATA})
+    return bool(_roles_over(actor, _org_of(obj)) & {Role.PRODUSEN, Role.WALIDATA}) or _walidata_of_custodian(actor, obj)
 
 
 @rule(Permission.CATALOG_RESOURCE_DOWNLOAD)
@@ -81,10 +87,11 @@ def manage_topics(actor: Any, obj: Any) -> bool:
 
 @rule(Permission.REVIEW_DATASET_PUBLISH)
 def publish_dataset(actor: Any, obj: Any) -> bool:
-    """The walidata of the dataset's region, and admins."""
+    """The walidata of the dataset's region (over its OPD, or over the walidata organisation the
+    dataset names), and admins."""
     if is_admin(actor):
         return True
-    return Role.WALIDATA in _roles_over(actor, _org_of(obj))
+    return Role.WALIDATA in _roles_over(actor, _org_of(obj)) or _walidata_of_custodian(actor, obj)
 
 
 @rule(Permission.REVIEW_DATASET_SUBMIT)

@@ -55,6 +55,18 @@ def test_walidata_only_for_own_region(region):
     assert not can(people["walidata_rohil"], Permission.CATALOG_DATASET_EDIT, ds_rohil)  # walidata review, not edit
 
 
+def test_walidata_of_the_custodian_a_dataset_names(region):
+    """A dataset from outside the region that names the region's walidata organisation as its
+    custodian is the region walidata's to review (their queue shows it)."""
+    people, dinkes_rohil, _, _, _ = region
+    bps = accounts.create_organization(SYSTEM, slug="bps", name="BPS", kind=OrganizationKind.OPD)
+    ds = make_dataset(bps, publish=False, walidata=dinkes_rohil.parent)
+    assert can(people["walidata_rohil"], Permission.REVIEW_DATASET_PUBLISH, ds)
+    assert can(people["walidata_rohil"], Permission.CATALOG_DATASET_READ, ds)
+    assert not can(people["walidata_dumai"], Permission.REVIEW_DATASET_PUBLISH, ds)
+    assert not can(people["walidata_dumai"], Permission.CATALOG_DATASET_READ, ds)
+
+
 def test_others_and_anonymous(region):
     people, dinkes_rohil, _, ds_rohil, ds_dumai = region
     for who in (people["ppid"], AnonymousActor()):

@@ -295,6 +295,8 @@ def test_review_queue_is_the_regions_submissions_oldest_first(app: Any, orgs: An
     submit_dataset(ds)
     assert "Inflasi" in [i.dataset.title for i in review.review_queue(users["walidata"])]
     assert review.review_queue(users["walidata"], organization="pemkot-dumai") == []
+    review.publish_dataset(users["walidata"], ds)  # what their queue shows is theirs to decide
+    assert ds.walidata_id == orgs["kominfo"].id  # BPS's own region has no walidata: the named one stays
 
 
 def test_the_table_declares_every_move() -> None:
