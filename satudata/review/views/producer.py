@@ -1,7 +1,8 @@
 """The producer's workspace ("Kelola data"): "Dataset saya" by state, the metadata forms with
-their completeness meter, uploads (with a progress bar) and links, the Table Schema of each
-table, the validation report, and submitting for review. It lives in review, the highest of the
-three domains it drives (catalog, validation, review), so none of them imports a higher one.
+their completeness meter and the walidata's notes beside the fields they concern, uploads (with a
+progress bar) and links, the Table Schema of each table, the validation report, and submitting
+for review (again, after fixing, with a note). A walidata signing in lands here too: the top of
+"Kelola data" is their review work (see ``walidata``).
 
 Views are thin: every change goes through ``catalog.services`` / ``review.services``, which
 authorise and audit it. Pages need a signed-in user; what they may see and do is decided by
@@ -14,7 +15,6 @@ import json
 from typing import Any
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -27,49 +27,30 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
-from marshmallow import ValidationError
 
-from satudata.accounts.models import User
 from satudata.authz import Permission, can
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, DatasetState, Resource
-from satudata.catalog.serializers import DatasetFormSchema
 from satudata.catalog.storage import get_store
-from satudata.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated, roll_back_refused
+from satudata.errors import Conflict, DomainError, Invalid, NotFound, roll_back_refused
 from satudata.review import services as review
-from satudata.review.transitions import STATE_LABELS
+from satudata.review.models import ReviewEvent
+from satudata.review.regions import is_reviewer
+from satudata.review.views.common import (
+    bp,
+    expected_event_id,
+    field_labels,
+    form_errors,
+    load_metadata,
+    signed_in,
+    wants_json,
+)
+from satudata.review.views.region import region_counts
 from satudata.validation import services as validation
-
-bp = Blueprint("workspace", __name__, url_prefix="/kelola")
 
 PREVIEW_ROWS = 25
 STATE_ORDER = (DatasetState.DRAFT, DatasetState.CHANGES_REQUESTED, DatasetState.SUBMITTED,
                DatasetState.PUBLISHED, DatasetState.WITHDRAWN)
-
-
-def signed_in() -> User:
-    if not current_user.is_authenticated:
-        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
-    return current_user._get_current_object()  # type: ignore[no-any-return]
-
-
-def wants_json() -> bool:
-    return request.headers.get("X-Requested-With") == "XMLHttpRequest" or (
-        request.accept_mimetypes.best == "application/json")
-
-
-def _errors(err: DomainError) -> dict[str, Any]:
-    return {"_form": [err.message], **{k: v for k, v in (err.details or {}).items() if k != "_form"}}
-
-
-def load_metadata(form: Any) -> dict[str, Any]:
-    try:
-        data: dict[str, Any] = DatasetFormSchema().load(form)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_form": exc.messages}
-        raise Invalid(_("Periksa isian yang ditandai."), details=messages) from exc
-    return data
 
 
 def next_step(dataset: Dataset) -> str:
@@ -87,37 +68,52 @@ def next_step(dataset: Dataset) -> str:
     return prefix + problems[0] + (_(" (dan %(n)s hal lain)", n=len(problems) - 1) if len(problems) > 1 else "")
 
 
-@bp.app_context_processor
-def _helpers() -> dict[str, Any]:
-    return {"state_label": lambda s: _(STATE_LABELS.get(DatasetState(str(s)), str(s)))}
-
-
 # --------------------------------------------------------------------------- Dataset saya
 
 
 @bp.route("/")
 def dashboard() -> Any:
+    """"Kelola data": a walidata's review work first (what waits, what is published or withdrawn
+    in their region), then the producer's own datasets by state."""
     user = signed_in()
     state = DatasetState.parse(request.args.get("status"))
     if request.args.get("status") and state is None:
         raise NotFound(_("Status tidak dikenal."))
-    datasets = catalog.list_workspace_datasets(user, state=state)  # type: ignore[arg-type]
     organizations = catalog.workspace_organizations(user)
+    reviewing = is_reviewer(user)
+    producing = bool(organizations)
+    datasets = catalog.list_workspace_datasets(user, state=state) if producing else []  # type: ignore[arg-type]
+    review_work = None
+    if reviewing:
+        review_work = {"waiting": len(review.review_queue(user)), "counts": region_counts(user),
+                       "daftar": "daftar.manage" in current_app.view_functions}
     return render_template(
         "workspace/dashboard.html", datasets=datasets, counts=catalog.workspace_counts(user), state=state,
         states=STATE_ORDER, organizations=organizations, next_step=next_step,
-        completeness=catalog.completeness,
+        completeness=catalog.completeness, producing=producing, review_work=review_work,
         can_create=any(can(user, Permission.CATALOG_DATASET_CREATE, o) for o in organizations),
         walidata_tools=can(user, Permission.VALIDATION_SCHEMA_MANAGE))
+
+
+def changes_request(dataset: Dataset) -> ReviewEvent | None:
+    """The walidata's request the producer is answering: the last one, while the dataset is
+    back with the producer (``changes_requested``); None otherwise."""
+    if dataset.state != DatasetState.CHANGES_REQUESTED:
+        return None
+    return next((e for e in review.list_events(dataset) if e.action == "request_changes"), None)
 
 
 def _form_context(dataset: Dataset | None, form: Any, errors: dict[str, Any], organizations: list[Any]) -> dict[str, Any]:
     from satudata.catalog.views.public import enum_labels
 
+    request_event = changes_request(dataset) if dataset is not None else None
     return {"dataset": dataset, "form": form, "errors": errors, "organizations": organizations,
             "topics": catalog.list_topics(), "licences": catalog.list_licences(), "labels": enum_labels(),
-            "fields": {f.name: f for f in catalog.METADATA_FIELDS},
-            "meter": catalog.completeness(dataset) if dataset is not None else None}
+            "fields": {f.name: f for f in catalog.METADATA_FIELDS}, "field_labels": field_labels(),
+            "meter": catalog.completeness(dataset) if dataset is not None else None,
+            "request_event": request_event,
+            "field_notes": dict(request_event.field_notes or {}) if request_event is not None else {},
+            "editable": dataset is None or dataset.state in catalog.EDITABLE_STATES}
 
 
 @bp.route("/dataset/baru", methods=["GET", "POST"])
@@ -138,7 +134,7 @@ def dataset_new() -> Any:
             return redirect(url_for("workspace.upload", slug=dataset.slug))
         except DomainError as err:
             roll_back_refused(err)
-            errors = _errors(err)
+            errors = form_errors(err)
     elif not organizations:
         abort(403)
     form = _FormView(request.form) if request.method == "POST" else {
@@ -189,7 +185,7 @@ def dataset_edit(slug: str) -> Any:
             return redirect(url_for("workspace.dataset", slug=dataset.slug))
         except DomainError as err:
             roll_back_refused(err)
-            errors = _errors(err)
+            errors = form_errors(err)
             dataset = catalog.get_workspace_dataset(user, slug)
     form = _FormView(request.form) if request.method == "POST" else _form_values(dataset)
     return render_template("workspace/dataset_form.html", **_form_context(dataset, form, errors, [])), \
@@ -200,12 +196,15 @@ def dataset_edit(slug: str) -> Any:
 def dataset(slug: str) -> Any:
     user = signed_in()
     ds = catalog.get_workspace_dataset(user, slug)
+    request_event = changes_request(ds)
     return render_template(
         "workspace/dataset.html", dataset=ds, meter=catalog.completeness(ds), problems=review.submission_problems(ds),
         events=review.list_events(ds), editable=ds.state in catalog.EDITABLE_STATES
         and can(user, Permission.CATALOG_DATASET_EDIT, ds),
         can_submit=can(user, Permission.REVIEW_DATASET_SUBMIT, ds), next_step=next_step(ds),
-        progress={r.id: _progress(r) for r in ds.resources if r.is_tabular})
+        progress={r.id: _progress(r) for r in ds.resources if r.is_tabular},
+        last_event_id=review.last_event_id(ds), request_event=request_event, field_labels=field_labels(),
+        reviewing=can(user, Permission.REVIEW_DATASET_PUBLISH, ds))
 
 
 def _act(change: Any, done: str, ok_url: str, fail_url: str | None = None) -> Any:
@@ -225,15 +224,19 @@ def _act(change: Any, done: str, ok_url: str, fail_url: str | None = None) -> An
 def submit(slug: str) -> Any:
     user = signed_in()
     ds = catalog.get_workspace_dataset(user, slug)
-    return _act(lambda: review.submit_dataset(user, ds, note=request.form.get("note", "")[:2000]),
-                _("Dataset diajukan ke walidata untuk diperiksa."), url_for("workspace.dataset", slug=slug))
+    again = ds.state == DatasetState.CHANGES_REQUESTED
+    return _act(lambda: review.submit_dataset(user, ds, note=request.form.get("note", "")[:2000],
+                                              expected_event_id=expected_event_id()),
+                _("Perbaikan diajukan ulang ke walidata untuk diperiksa.") if again
+                else _("Dataset diajukan ke walidata untuk diperiksa."), url_for("workspace.dataset", slug=slug))
 
 
 @bp.route("/dataset/<slug>/tarik", methods=["POST"])
 def retract(slug: str) -> Any:
     user = signed_in()
     ds = catalog.get_workspace_dataset(user, slug)
-    return _act(lambda: review.retract_submission(user, ds, note=request.form.get("note", "")[:2000]),
+    return _act(lambda: review.retract_submission(user, ds, note=request.form.get("note", "")[:2000],
+                                                  expected_event_id=expected_event_id()),
                 _("Pengajuan ditarik; dataset kembali menjadi draf."), url_for("workspace.dataset", slug=slug))
 
 
@@ -260,7 +263,8 @@ def upload(slug: str) -> Any:
     ds = catalog.get_workspace_dataset(user, slug)
     errors: dict[str, Any] = {}
     context = {"dataset": ds, "standards": _standards(), "form": request.form,
-               "max_bytes": current_app.config["UPLOAD_MAX_BYTES"]}
+               "max_bytes": current_app.config["UPLOAD_MAX_BYTES"],
+               "editable": ds.state in catalog.EDITABLE_STATES and can(user, Permission.CATALOG_DATASET_EDIT, ds)}
     if request.method == "GET":
         return render_template("workspace/upload.html", errors=errors, **context)
     kind = request.form.get("kind", "file")
@@ -280,7 +284,7 @@ def upload(slug: str) -> Any:
                 table_schema=schema, schema_ref=ref)
     except DomainError as err:
         roll_back_refused(err)
-        errors = _errors(err)
+        errors = form_errors(err)
         ds = catalog.get_workspace_dataset(user, slug)
         context["dataset"] = ds
         return _upload_response("", errors, "workspace/upload.html", **context)
@@ -328,7 +332,13 @@ def resource(slug: str, resource_id: str) -> Any:
         "workspace/resource.html", dataset=ds, res=res, report=presented, progress=_progress(res),
         preview=_preview(res, first_row, cells), editable=ds.state in catalog.EDITABLE_STATES
         and can(user, Permission.CATALOG_DATASET_EDIT, ds), standards=_standards(),
-        max_bytes=current_app.config["UPLOAD_MAX_BYTES"], errors={})
+        max_bytes=current_app.config["UPLOAD_MAX_BYTES"], errors={}, reviewing=_reviewing_only(user, ds))
+
+
+def _reviewing_only(user: Any, ds: Dataset) -> bool:
+    """Whether ``user`` opens this page as the dataset's walidata rather than its producer (the
+    breadcrumb leads back to the review, not to "Dataset saya")."""
+    return can(user, Permission.REVIEW_DATASET_PUBLISH, ds) and not can(user, Permission.CATALOG_DATASET_EDIT, ds)
 
 
 @bp.route("/dataset/<slug>/sumber/<resource_id>/status.json")
@@ -367,7 +377,7 @@ def replace(slug: str, resource_id: str) -> Any:
     except DomainError as err:
         roll_back_refused(err)
         if wants_json():  # 409: another request was replacing this file (or the dataset is locked)
-            return jsonify({"ok": False, "errors": _errors(err)}), 409 if isinstance(err, Conflict) else 400
+            return jsonify({"ok": False, "errors": form_errors(err)}), 409 if isinstance(err, Conflict) else 400
         flash(_("Berkas tidak diganti: %(msg)s", msg=err.message), "error")
         return redirect(ok_url)
     flash(_("Berkas diganti; berkas lama disimpan di riwayat. Validasi berjalan."), "success")
@@ -453,7 +463,7 @@ def resource_schema(slug: str, resource_id: str) -> Any:
                                                                      resource_id=resource_id))
         except DomainError as err:
             roll_back_refused(err)
-            errors = _errors(err)
+            errors = form_errors(err)
             ds = catalog.get_workspace_dataset(user, slug)
             res = catalog.get_workspace_resource(user, ds, resource_id)
     if errors and request.form.get("action", "save") == "save":
