@@ -14,8 +14,11 @@ def init_app(app: Flask) -> None:
     """Tell the catalogue why a withdrawn dataset was withdrawn (its old links answer 410 with
     the public reason, which lives in review's events)."""
     from satudata.catalog import services as catalog
+    from satudata.review import events, notify
 
     catalog.use_withdrawal_notes(_withdrawal_notes)
+    # Whom each move concerns hears of it (in-app and by mail, in the move's transaction).
+    events.dataset_moved.connect(notify.on_dataset_moved)
 
 
 def _withdrawal_notes(dataset: Any) -> Any:
