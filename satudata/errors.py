@@ -201,6 +201,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError) -> Any:
         roll_back_refused(err)
+        resp = current_app.make_response(_answer(err))
+        if resp.status_code == 410:
+            # What was taken off may come back (a withdrawn dataset republished): without this, a
+            # browser keeps a 410 as fresh and shows the withdrawal after the dataset returned.
+            resp.headers["Cache-Control"] = "no-cache"
+        return resp
+
+    def _answer(err: DomainError) -> Any:
         if is_ckan_request():
             return ckan_error(err.status, err.ckan_type, err.message, err.details or None)
         if is_rest_request():

@@ -377,10 +377,6 @@ def test_admin_home_lists_the_admin_tools(scratch_client: Any, users: Any) -> No
     assert 'href="/admin"' not in scratch_client.get("/kelola/").get_data(as_text=True)
 
 
-@pytest.mark.xfail(strict=True, reason="The 410 page of a withdrawn dataset carries no Cache-Control; Chromium treats a "
-                                       "410 without one as fresh for ever, so after republishing, a reader who saw the "
-                                       "withdrawal keeps seeing it until they reload. Fix in the error pages "
-                                       "(satudata/errors.py): answer 410 with Cache-Control: no-cache; then drop this mark.")
 def test_a_withdrawal_page_is_not_kept_by_browsers(walidata: Any, scratch_client: Any, orgs: Any) -> None:  # noqa: F811
     ds = _submitted(orgs)
     assert _post(walidata, ds, "terbitkan").status_code == 302
