@@ -20,6 +20,12 @@ def init_app(app: Flask) -> None:
     # Whom each move concerns hears of it (in-app and by mail, in the move's transaction).
     events.dataset_moved.connect(notify.on_dataset_moved)
 
+    @app.context_processor
+    def _quality() -> dict[str, Any]:
+        from satudata.review.quality import quality_of
+
+        return {"quality_of": quality_of}
+
 
 def _withdrawal_notes(dataset: Any) -> Any:
     from satudata.catalog import services as catalog

@@ -20,6 +20,7 @@ from satudata.rest.envelope import absolute, api_url, quoted
 from satudata.rest.fields import URI, Computed, Int, JSONObject, Text, UTCDateTime, between, length, one_of
 from satudata.rest.inputs import UNKNOWN_FIELD, ArgsSchema, BodySchema
 from satudata.review import services as review
+from satudata.review.quality import quality_of
 from satudata.validation.serializers import ValidationProgressSchema, progress_of
 
 
@@ -239,6 +240,28 @@ def _events_of(ds: Dataset) -> list[Any]:
     return review.list_events(ds)
 
 
+class QualityPartSchema(Schema):
+    class Meta:
+        description = "Satu bagian skor kualitas: apa yang mendapat nilai dan apa yang perlu dilakukan."
+
+    key = fields.String(metadata={"description": "metadata, standards, valid, formats atau fresh."})
+    label = fields.String(metadata={"description": "Nama bagian."})
+    points = fields.Integer(metadata={"description": "Nilai yang didapat."})
+    maximum = fields.Integer(metadata={"description": "Nilai paling tinggi bagian ini."})
+    detail = fields.String(metadata={"description": "Apa yang mendapat nilai."})
+    advice = fields.String(metadata={"description": "Yang perlu dilakukan untuk nilai penuh (kosong bila sudah penuh)."})
+
+
+class QualitySchema(Schema):
+    class Meta:
+        description = ("Skor kualitas dataset 0-100: kelengkapan metadata, standar data, tabel valid, format terbuka "
+                       "dan kemutakhiran; bagian yang tidak berlaku (dataset tanpa tabel) tidak dihitung.")
+
+    score = fields.Integer(metadata={"description": "Skor 0-100 atas bagian yang berlaku."})
+    grade = fields.String(metadata={"description": "Sebutan skor: Sangat baik, Baik, Cukup, Perlu ditingkatkan."})
+    parts = fields.List(fields.Nested(QualityPartSchema), metadata={"description": "Bagian-bagian skor."})
+
+
 class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema, SatuDataMetadataSchema):
     """A dataset of the workspace with its metadata (as the form takes it), resources and history."""
 
@@ -264,6 +287,8 @@ class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema, SatuDataMetadataSchem
         "type": "object", "additionalProperties": {"type": "string"},
         "description": "Catatan walidata per kolom metadata dari permintaan perbaikan terakhir, "
                        "{kolom: catatan} (kosong bila belum pernah ada)."})
+    quality = Computed(QualitySchema, quality_of, metadata={
+        "description": "Skor kualitas dataset, seperti yang dilihat produsen dan walidata."})
 
 
 class WorkspaceCountsSchema(Schema):

@@ -67,3 +67,29 @@ def test_missing_metadata_is_named(app):
     ds = make_dataset(publish=False, contact_email=None, satuan=None)
     metadata = _part(quality_of(ds), "metadata")
     assert metadata.points < 30 and "Satuan" in metadata.advice
+
+
+# --------------------------------------------------------------------------- where people see it
+
+from tests.review.test_walidata_views import _submitted, producer, walidata  # noqa: E402, F401  (fixtures)
+from tests.accounts.conftest import orgs, tokens, users  # noqa: E402, F401  (fixtures)
+from tests.workspace.conftest import vocab  # noqa: E402, F401  (fixtures)
+
+
+def test_the_producer_and_the_walidata_see_the_same_score(producer, walidata, orgs):  # noqa: F811
+    ds = _submitted(orgs)
+    score = quality_of(ds).score
+    mine = producer.get(f"/kelola/dataset/{ds.slug}").get_data(as_text=True)
+    theirs = walidata.get(f"/kelola/periksa/{ds.slug}").get_data(as_text=True)
+    for html in (mine, theirs):
+        assert f"Skor kualitas: <strong>{score}/100</strong>" in html
+        assert "Standar data" in html and "Pasang standar data dari pustaka" in html
+
+
+def test_the_workspace_api_gives_the_score_with_its_parts(app, orgs, tokens, vocab):  # noqa: F811
+    ds = _submitted(orgs)
+    client = app.test_client()
+    body = client.get(f"/api/v1/workspace/datasets/{ds.slug}",
+                      headers={"Authorization": f"Bearer {tokens['produsen']['read']}"}).json["data"]
+    assert body["quality"]["score"] == quality_of(ds).score
+    assert [p["key"] for p in body["quality"]["parts"]] == ["metadata", "standards", "valid", "formats", "fresh"]
