@@ -26,6 +26,7 @@ from satudata.authz import Actor, Permission, Role, require
 from satudata.catalog.models import Dataset, Frequency
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
+from satudata.review import regions
 from satudata.review.daftar import importing, xlsx
 from satudata.review.daftar.models import NOTES_MAX, TITLE_MAX, YEAR_MAX, YEAR_MIN, DaftarDataItem, title_key
 from satudata.review.daftar.status import ItemStatus, Row, local_today, standing
@@ -47,29 +48,10 @@ def _organizations() -> list[Organization]:
     return list(db.session.scalars(select(Organization).order_by(Organization.name)))
 
 
-def _below(roots: Iterable[int], orgs: list[Organization]) -> set[int]:
-    """``roots`` and every organisation under them."""
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for org in orgs:
-        children[org.parent_id].append(org.id)
-    found: set[int] = set()
-    todo = list(roots)
-    while todo:
-        org_id = todo.pop()
-        if org_id in found:
-            continue
-        found.add(org_id)
-        todo.extend(children.get(org_id, []))
-    return found
-
-
 def managed_organization_ids(actor: Actor) -> set[int] | None:
     """The organisations whose items ``actor`` keeps: everything under the organisations where
     they are walidata; ``None`` means every organisation (admins)."""
-    if is_admin(actor):
-        return None
-    roots = {m.organization_id for m in getattr(actor, "memberships", []) if m.role == Role.WALIDATA}
-    return _below(roots, _organizations()) if roots else set()
+    return None if is_admin(actor) else regions.review_scope(actor)
 
 
 def manageable_organizations(actor: Actor) -> list[Organization]:
@@ -87,21 +69,8 @@ def readable_organizations(actor: Actor) -> list[Organization]:
 
 
 def region_walidata(org: Organization) -> Organization | None:
-    """The walidata organisation of ``org``'s region: ``org`` itself when it is one, else the
-    nearest organisation marked walidata under ``org``'s parent, grandparent, ..."""
-    if org.is_walidata:
-        return org
-    seen: set[int] = {org.id}
-    node = org.parent
-    while node is not None and node.id not in seen:
-        seen.add(node.id)
-        if node.is_walidata:
-            return node
-        found = next((c for c in sorted(node.children, key=lambda c: c.id) if c.is_walidata), None)
-        if found is not None:
-            return found
-        node = node.parent
-    return None
+    """The walidata organisation of ``org``'s region (the one the review lifecycle names)."""
+    return regions.walidata_of(org)
 
 
 # --------------------------------------------------------------------------- reads
