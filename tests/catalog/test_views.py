@@ -584,8 +584,9 @@ def test_missing_stored_file_is_a_clear_404(scratch_client: FlaskClient, app: Fl
 
 
 def test_unreadable_table_still_renders(scratch_client: FlaskClient, app: Flask) -> None:
-    # A table can only be published valid; its stored copy then breaks on disk.
-    ds = make_dataset(csv="a,b\n1,2\n", title="Berkas Rusak")
+    # A table can only be published valid; its stored copy then breaks on disk. Content of its
+    # own: the store is content-addressed, and other tests' tables must not share the breakage.
+    ds = make_dataset(csv="kolom,nilai\nberkas-rusak,1\n", title="Berkas Rusak")
     path = get_store().path(ds.resources[0].sha256)
     path.chmod(0o644)
     path.write_bytes(b'a,b\n"unterminated,2\n\x00\x01\x02')
