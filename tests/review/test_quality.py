@@ -8,7 +8,10 @@ from datetime import timedelta
 from satudata.catalog.models import Frequency, ValidationStatus
 from satudata.db import utcnow
 from satudata.review.quality import quality_of
+from tests.accounts.conftest import orgs, tokens, users  # noqa: F401  (fixtures)
 from tests.factories import make_dataset
+from tests.review.test_walidata_views import _submitted, producer, walidata  # noqa: F401  (fixtures)
+from tests.workspace.conftest import vocab  # noqa: F401  (fixtures)
 
 
 def _part(quality, key):
@@ -71,9 +74,6 @@ def test_missing_metadata_is_named(app):
 
 # --------------------------------------------------------------------------- where people see it
 
-from tests.review.test_walidata_views import _submitted, producer, walidata  # noqa: E402, F401  (fixtures)
-from tests.accounts.conftest import orgs, tokens, users  # noqa: E402, F401  (fixtures)
-from tests.workspace.conftest import vocab  # noqa: E402, F401  (fixtures)
 
 
 def test_the_producer_and_the_walidata_see_the_same_score(producer, walidata, orgs):  # noqa: F811
