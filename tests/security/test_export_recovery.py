@@ -69,9 +69,13 @@ def _valid_table(data: bytes, filename: str = "besar.csv") -> Resource:
 
 
 def _scratch(root: Path) -> list[Path]:
-    """What builds leave in ``exports/tmp`` besides the lock files."""
+    """What builds leave in ``exports/tmp`` besides the lock files (nothing, this time round, when
+    a build folder vanished while it was being listed: the worker finished a format meanwhile)."""
     tmp = root / "tmp"
-    return [p for p in tmp.rglob("*") if p.is_file() and not p.name.endswith(".lock")] if tmp.exists() else []
+    try:
+        return [p for p in tmp.rglob("*") if p.is_file() and not p.name.endswith(".lock")] if tmp.exists() else []
+    except FileNotFoundError:
+        return []
 
 
 def _kill_mid_xlsx(app: Flask, root: Path) -> None:
