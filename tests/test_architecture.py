@@ -25,6 +25,8 @@ NO_ACTOR = {
     "satudata.accounts.services.queue_mail": "internal: called by services that already required",
     "satudata.catalog.services.catalogue.record_download": "a public counter, not a change of data",
     "satudata.catalog.services.catalogue.get_or_create_tags": "internal: called by services that already required",
+    "satudata.catalog.services.revisions.delete_revision": "internal: only the review moves that end a revision "
+                                                           "(publish_revision, discard_revision) call it, after require()",
 }
 
 # Routes that change state without a signed-in user, and why.

@@ -187,6 +187,11 @@ class Dataset(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # A revision: the draft of changes to a published dataset (``revision_of``), edited,
+    # validated and reviewed like any draft while the published one stays public; publishing
+    # it merges it into the published row (``catalog.services.revisions``). One per dataset.
+    revision_of_id: Mapped[str | None] = mapped_column(
+        ForeignKey("dataset.id", ondelete="CASCADE"), unique=True, index=True)
 
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     walidata: Mapped[Organization | None] = relationship(foreign_keys=[walidata_id])
@@ -199,6 +204,14 @@ class Dataset(Base):
     versions: Mapped[list[DatasetVersion]] = relationship(
         back_populates="dataset", order_by="DatasetVersion.number.desc()", cascade="all, delete-orphan"
     )
+    revision_of: Mapped[Dataset | None] = relationship(
+        remote_side=[id], foreign_keys=[revision_of_id], back_populates="revision")
+    revision: Mapped[Dataset | None] = relationship(
+        foreign_keys=[revision_of_id], back_populates="revision_of", uselist=False, passive_deletes=True)
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
 
     @property
     def is_public(self) -> bool:
@@ -242,6 +255,8 @@ class Resource(Base):
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # In a revision: the published resource this one changes (None: added by the revision).
+    revision_of_id: Mapped[str | None] = mapped_column(ForeignKey("resource.id", ondelete="SET NULL"))
 
     dataset: Mapped[Dataset] = relationship(back_populates="resources")
     revisions: Mapped[list[ResourceRevision]] = relationship(

@@ -11,8 +11,6 @@ those of ``satudata/review/serializers.py``.
 
 from __future__ import annotations
 
-from datetime import date
-from enum import Enum
 from typing import Any, BinaryIO, cast
 
 from flask import Blueprint, request
@@ -25,7 +23,7 @@ from satudata.accounts.models import Organization, TokenScope
 from satudata.authz import Actor, Permission, can
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, DatasetState, Resource
-from satudata.errors import Forbidden, Invalid, NotFound
+from satudata.errors import Conflict, Forbidden, Invalid, NotFound
 from satudata.extensions import db
 from satudata.rest.docs import Body, PathParam, documented
 from satudata.rest.envelope import API_PREFIX, envelope, response_schema
@@ -43,8 +41,11 @@ WS_DATASET = PathParam("slug", "Slug dataset di ruang kerja Anda.", "jumlah-tena
 WS_RESOURCE = PathParam("resource_id", "ID (UUID) sumber data di ruang kerja Anda.",
                         "00000000-0000-0000-0000-000000000000")
 WRITE_ERRORS = ("401", "403", "404", "409", "422")
-EDITABLE_ONLY = (" Hanya selama dataset berstatus draft atau changes_requested; selain itu dijawab 409. "
+EDITABLE_ONLY = (" Pada dataset draft atau changes_requested perubahan langsung berlaku; pada dataset yang sudah "
+                 "terbit perubahan masuk ke revisinya (dibuka otomatis bila belum ada; publik tetap melihat versi "
+                 "terbit sampai revisi diterbitkan walidata); dataset submitted atau withdrawn dijawab 409. "
                  "Hanya produsen data OPD pemilik dataset (dan admin).")
+REVISION_NOTE = (" Pada dataset terbit yang revisinya sedang dibuka, langkah ini berlaku untuk revisinya.")
 NOTE_BODY = Body(ser.WorkspaceNoteInput(), "WorkspaceNote", "Catatan untuk walidata; isi permintaan boleh "
                  "dilewati.", {"note": "Data tahun 2025 sudah lengkap."}, required=False)
 VALIDATION_ASYNC = (" Tabel divalidasi di latar belakang: `validation_status` menjadi `pending`; pantau "
@@ -78,6 +79,22 @@ def _dataset(actor: Actor, slug: str) -> Dataset:
     return catalog.get_workspace_dataset(actor, slug)
 
 
+def _editable(actor: Actor, slug: str) -> Dataset:
+    """The dataset a change named by ``slug`` goes to: a published dataset's revision (opened
+    now if none is open), otherwise the dataset itself."""
+    return review.editable_version(actor, _dataset(actor, slug))
+
+
+def _editable_resource(actor: Actor, resource_id: str) -> Resource:
+    """The resource a change to ``resource_id`` goes to: a published resource's copy in its
+    dataset's revision (the revision opened now if none is open), otherwise the resource."""
+    resource = _resource(actor, resource_id)
+    dataset = review.editable_version(actor, resource.dataset)
+    if dataset is resource.dataset:
+        return resource
+    return catalog.revision_counterpart(dataset, resource.id)
+
+
 def _resource(actor: Actor, resource_id: str) -> Resource:
     """A resource of a dataset in the actor's workspace. Another OPD's resource is answered
     like one that does not exist (its dataset's slug is not echoed)."""
@@ -106,23 +123,6 @@ def _stream(upload: FileStorage) -> BinaryIO:
 
 def _is_multipart() -> bool:
     return request.mimetype == "multipart/form-data"
-
-
-def _current_metadata(dataset: Dataset) -> dict[str, Any]:
-    """The dataset's metadata in the shape of the metadata form (what a PATCH merges into)."""
-    values: dict[str, Any] = {}
-    for f in catalog.METADATA_FIELDS:
-        value = getattr(dataset, f.name)
-        if f.name == "topics":
-            value = [t.slug for t in value]
-        elif f.name == "tags":
-            value = [t.name for t in value]
-        elif isinstance(value, Enum):
-            value = str(value)
-        elif isinstance(value, date):
-            value = value.isoformat()
-        values[f.name] = value
-    return values
 
 
 def _organization_for_new(actor: Actor, slug: str | None) -> Organization:
@@ -211,17 +211,18 @@ def get_dataset(slug: str) -> Any:
     description="Mengubah sebagian metadata; kolom yang tidak dikirim tetap, `null` mengosongkan kolom. Isi "
                 "permintaan digabung dengan nilai sekarang lalu diperiksa seperti formulir di ruang kerja."
                 + EDITABLE_ONLY,
-    response=WorkspaceDatasetUpdate, response_description="Dataset setelah diubah, dan kolom yang berubah.",
+    response=WorkspaceDatasetUpdate, response_description="Dataset setelah diubah (pada dataset terbit: revisinya, "
+                                                          "dengan `revision_of`), dan kolom yang berubah.",
     path_params=(WS_DATASET,), errors=WRITE_ERRORS, token="write",
     body=Body(ser.WorkspaceDatasetPatchInput(partial=True), "WorkspaceDatasetPatch",
               "Kolom metadata yang diubah; semua boleh dilewati. Kolom yang tidak dikenal ditolak.",
               {"satuan": "orang", "data_status": "tetap"}))
 def update_dataset(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    dataset = _dataset(actor, slug)
+    dataset = _editable(actor, slug)
     body = json_object(json_body())
     # The web form always sends every field; merging first gives the API the same rules.
-    data = load_body(ser.WorkspaceDatasetPatchInput(), {**_current_metadata(dataset), **body})
+    data = load_body(ser.WorkspaceDatasetPatchInput(), {**catalog.metadata_values(dataset), **body})
     changed = catalog.update_dataset(actor, dataset, data)
     return _dataset_response(dataset, meta={"changed": changed})
 
@@ -231,13 +232,14 @@ def update_dataset(slug: str) -> Any:
     operation_id="submitWorkspaceDataset", tag=WORKSPACE, summary="Ajukan ke walidata",
     description="Mengajukan dataset ke walidata untuk diperiksa (draft atau changes_requested → submitted). "
                 "Ditolak (422, dengan daftar masalah di `error.details.dataset`) selama ada tabel yang belum lolos "
-                "validasi atau metadata wajib yang kosong; dari status lain dijawab 409.",
+                "validasi atau metadata wajib yang kosong; dari status lain dijawab 409." + REVISION_NOTE,
     response=WorkspaceDatasetResponse, response_description="Dataset yang diajukan.", path_params=(WS_DATASET,),
     errors=WRITE_ERRORS, token="write", body=NOTE_BODY)
 def submit_dataset(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
     dataset = _dataset(actor, slug)
     note = load_body(ser.WorkspaceNoteInput(), json_body(optional=True))["note"]
+    dataset = review.move_target(dataset, "submit")
     review.submit_dataset(actor, dataset, note=note)
     return _dataset_response(dataset)
 
@@ -246,15 +248,51 @@ def submit_dataset(slug: str) -> Any:
 @documented(
     operation_id="retractWorkspaceDataset", tag=WORKSPACE, summary="Tarik pengajuan",
     description="Menarik kembali pengajuan sebelum diperiksa (submitted → draft), agar dataset dapat diubah lagi; "
-                "dari status lain dijawab 409.",
+                "dari status lain dijawab 409." + REVISION_NOTE,
     response=WorkspaceDatasetResponse, response_description="Dataset yang kembali menjadi draf.",
     path_params=(WS_DATASET,), errors=WRITE_ERRORS, token="write", body=NOTE_BODY)
 def retract_dataset(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
     dataset = _dataset(actor, slug)
     note = load_body(ser.WorkspaceNoteInput(), json_body(optional=True))["note"]
+    dataset = review.move_target(dataset, "retract")
     review.retract_submission(actor, dataset, note=note)
     return _dataset_response(dataset)
+
+
+@bp.post("/datasets/<slug>/revision")
+@documented(
+    operation_id="openWorkspaceRevision", tag=WORKSPACE, summary="Buka revisi",
+    description="Membuka revisi dataset yang sudah terbit: salinan draf (metadata dan sumber data yang sama, dengan "
+                "status validasinya) yang diubah, divalidasi dan diajukan seperti draf, sementara publik tetap "
+                "melihat versi terbit. Saat walidata menerbitkannya, revisi menggantikan versi terbit sebagai versi "
+                "baru (slug dan ID sumber data tetap). PATCH dan unggahan pada dataset terbit membuka revisi "
+                "dengan sendirinya. Dari status lain, atau bila revisi sudah dibuka, dijawab 409.",
+    response=WorkspaceDatasetResponse, response_description="Revisi yang dibuka.", path_params=(WS_DATASET,),
+    errors=WRITE_ERRORS, status="201", token="write", body=NOTE_BODY)
+def open_revision(slug: str) -> Any:
+    actor = api_actor(TokenScope.WRITE)
+    dataset = _dataset(actor, slug)
+    note = load_body(ser.WorkspaceNoteInput(), json_body(optional=True))["note"]
+    return _dataset_response(review.open_revision(actor, dataset, note=note), 201)
+
+
+@bp.delete("/datasets/<slug>/revision")
+@documented(
+    operation_id="discardWorkspaceRevision", tag=WORKSPACE, summary="Buang revisi",
+    description="Membuang revisi yang sedang dibuka (berstatus draft atau changes_requested) tanpa mengubah versi "
+                "terbit; riwayat langkahnya tetap tercatat pada dataset terbit. `slug` boleh slug dataset terbit "
+                "atau slug revisinya. Tanpa revisi, atau revisi yang sedang diperiksa walidata (tarik dulu "
+                "pengajuannya), dijawab 409.",
+    response=WorkspaceDatasetResponse, response_description="Dataset terbit, tanpa revisi.",
+    path_params=(WS_DATASET,), errors=WRITE_ERRORS, token="write")
+def discard_revision(slug: str) -> Any:
+    actor = api_actor(TokenScope.WRITE)
+    dataset = _dataset(actor, slug)
+    revision = dataset if dataset.is_revision else dataset.revision
+    if revision is None:
+        raise Conflict("Dataset ini tidak sedang punya revisi yang dibuka.")
+    return _dataset_response(review.discard_revision(actor, revision))
 
 
 # --------------------------------------------------------------------------- resources
@@ -280,7 +318,7 @@ def retract_dataset(slug: str) -> Any:
                    "format": "PDF"}))
 def add_resource(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    dataset = _dataset(actor, slug)
+    dataset = _editable(actor, slug)
     if _is_multipart():
         form = load_form(ser.WorkspaceUploadInput(exclude=("file",)), request.form)
         upload = _upload_file()
@@ -319,7 +357,7 @@ def get_resource(resource_id: str) -> Any:
               {"name": "Tenaga kesehatan per puskesmas 2025"}))
 def update_resource(resource_id: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    resource = _resource(actor, resource_id)
+    resource = _editable_resource(actor, resource_id)
     data = load_body(ser.WorkspaceResourcePatchInput(), json_body())
     catalog.update_resource_details(actor, resource, name=data.get("name", resource.name),
                                     description=data.get("description", resource.description))
@@ -335,7 +373,7 @@ def update_resource(resource_id: str) -> Any:
     path_params=(WS_RESOURCE,), errors=("401", "403", "404", "409"), token="write")
 def delete_resource(resource_id: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    resource = _resource(actor, resource_id)
+    resource = _editable_resource(actor, resource_id)
     dataset = resource.dataset
     catalog.delete_resource(actor, resource)
     return _dataset_response(dataset)
@@ -354,7 +392,7 @@ def delete_resource(resource_id: str) -> Any:
               media_type="multipart/form-data"))
 def replace_file(resource_id: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    resource = _resource(actor, resource_id)
+    resource = _editable_resource(actor, resource_id)
     if not _is_multipart():
         raise Invalid("Kirim berkas pengganti sebagai multipart/form-data dengan kolom file.",
                       details={"file": ["Pilih berkas."]})
@@ -379,7 +417,7 @@ def replace_file(resource_id: str) -> Any:
               {"schema": "tenaga_kesehatan@1"}))
 def set_schema(resource_id: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    resource = _resource(actor, resource_id)
+    resource = _editable_resource(actor, resource_id)
     data = load_body(ser.WorkspaceSchemaInput(), json_body())
     try:
         catalog.set_resource_schema(actor, resource, standard=data.get("schema"),
@@ -401,7 +439,7 @@ def set_schema(resource_id: str) -> Any:
     path_params=(WS_RESOURCE,), errors=WRITE_ERRORS, status="202", token="write")
 def revalidate(resource_id: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    resource = _resource(actor, resource_id)
+    resource = _editable_resource(actor, resource_id)
     catalog.revalidate_resource(actor, resource)
     return _resource_response(resource, 202)
 

@@ -22,6 +22,7 @@ from satudata.accounts.models import TokenScope
 from satudata.authz import Actor
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset
+from satudata.extensions import db
 from satudata.rest.docs import Body, PathParam, documented
 from satudata.rest.envelope import API_PREFIX, envelope, response_schema
 from satudata.rest.inputs import json_body, load_body, load_query, path_key
@@ -57,7 +58,16 @@ def _dataset(actor: Actor, slug: str) -> Dataset:
     return catalog.get_workspace_dataset(actor, slug)
 
 
-def _answer(dataset: Dataset) -> Any:
+def _target(actor: Actor, slug: str, move: str) -> Dataset:
+    """The dataset a decision named by ``slug`` is for: a published dataset's revision when the
+    move is the revision's to make (publish, request changes)."""
+    return review.move_target(_dataset(actor, slug), move)
+
+
+def _answer(event: Any) -> Any:
+    """The dataset after the move (a published revision answers with the published dataset it
+    became part of)."""
+    dataset = db.session.get(Dataset, event.dataset_id)
     return envelope(ser.WorkspaceDatasetDetailSchema().dump(dataset))
 
 
@@ -82,23 +92,26 @@ def queue() -> Any:
     operation_id="publishDataset", tag=REVIEW, summary="Terbitkan",
     description="Menerbitkan pengajuan (submitted → published): menulis versi baru yang tidak berubah lagi "
                 "(metadata dan berkas persis, berdasarkan SHA-256), mencatat waktu terbit pertama dan walidata "
-                "wilayahnya, lalu dataset masuk ke katalog dan pencarian publik. Ditolak (409) bila ada tabel yang "
+                "wilayahnya, lalu dataset masuk ke katalog dan pencarian publik. Pengajuan revisi (slug revisi, atau "
+                "slug dataset terbit yang revisinya diajukan) menggantikan versi terbit sebagai versi baru; "
+                "jawabannya dataset terbit itu. Ditolak (409) bila ada tabel yang "
                 "tidak lagi lolos validasi atau metadata wajib yang kosong." + STALE + WHO,
     response=DecisionResponse, response_description="Dataset yang terbit.", path_params=(DATASET,),
     errors=DECISION_ERRORS, token="write", body=NOTE_BODY)
 def publish(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    dataset = _dataset(actor, slug)
+    dataset = _target(actor, slug, "publish")
     body = load_body(ser.ReviewNoteInput(), json_body(optional=True))
-    review.publish_dataset(actor, dataset, note=body["note"], expected_event_id=body["expected_event_id"])
-    return _answer(dataset)
+    event = review.publish_dataset(actor, dataset, note=body["note"], expected_event_id=body["expected_event_id"])
+    return _answer(event)
 
 
 @bp.post("/datasets/<slug>/request-changes")
 @documented(
     operation_id="requestDatasetChanges", tag=REVIEW, summary="Minta perbaikan",
     description="Mengembalikan pengajuan kepada produsen data (submitted → changes_requested) dengan pesan, catatan "
-                "per kolom metadata, atau keduanya. Produsen melihat catatannya di `field_notes` rincian dataset "
+                "per kolom metadata, atau keduanya; pada dataset terbit yang revisinya diajukan, revisi itulah yang "
+                "dikembalikan. Produsen melihat catatannya di `field_notes` rincian dataset "
                 "ruang kerja. Nama kolom yang tidak dikenal, atau tanpa pesan maupun catatan, dijawab 422."
                 + STALE + WHO,
     response=DecisionResponse, response_description="Dataset yang dikembalikan.", path_params=(DATASET,),
@@ -107,11 +120,11 @@ def publish(slug: str) -> Any:
               {"message": "Periksa kembali satuannya.", "field_notes": {"satuan": "Tulis jiwa, bukan orang."}}))
 def request_changes(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    dataset = _dataset(actor, slug)
+    dataset = _target(actor, slug, "request_changes")
     body = load_body(ser.RequestChangesInput(), json_body())
-    review.request_changes(actor, dataset, message=body["message"], field_notes=body["field_notes"],
+    event = review.request_changes(actor, dataset, message=body["message"], field_notes=body["field_notes"],
                            expected_event_id=body["expected_event_id"])
-    return _answer(dataset)
+    return _answer(event)
 
 
 @bp.post("/datasets/<slug>/withdraw")
@@ -126,10 +139,10 @@ def request_changes(slug: str) -> Any:
               {"reason": "Angka tahun 2024 keliru; rilis perbaikan menyusul."}))
 def withdraw(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    dataset = _dataset(actor, slug)
+    dataset = _target(actor, slug, "withdraw")
     body = load_body(ser.WithdrawInput(), json_body())
-    review.withdraw_dataset(actor, dataset, reason=body["reason"], expected_event_id=body["expected_event_id"])
-    return _answer(dataset)
+    event = review.withdraw_dataset(actor, dataset, reason=body["reason"], expected_event_id=body["expected_event_id"])
+    return _answer(event)
 
 
 @bp.post("/datasets/<slug>/republish")
@@ -141,7 +154,7 @@ def withdraw(slug: str) -> Any:
     errors=DECISION_ERRORS, token="write", body=NOTE_BODY)
 def republish(slug: str) -> Any:
     actor = api_actor(TokenScope.WRITE)
-    dataset = _dataset(actor, slug)
+    dataset = _target(actor, slug, "republish")
     body = load_body(ser.ReviewNoteInput(), json_body(optional=True))
-    review.republish_dataset(actor, dataset, note=body["note"], expected_event_id=body["expected_event_id"])
-    return _answer(dataset)
+    event = review.republish_dataset(actor, dataset, note=body["note"], expected_event_id=body["expected_event_id"])
+    return _answer(event)

@@ -189,6 +189,52 @@ class WorkspaceDatasetLinksSchema(Schema):
                           metadata={**URI, "description": "Halamannya di ruang kerja portal."})
 
 
+class RevisionRefSchema(Schema):
+    class Meta:
+        description = "Revisi dataset terbit yang sedang dibuka."
+
+    slug = fields.String(metadata={"description": "Slug revisi (slug dataset terbit dan `~revisi`)."})
+    state = fields.Enum(DatasetState, by_value=True, metadata={
+        "description": "draft, submitted atau changes_requested."})
+    updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
+    links = Computed(WorkspaceDatasetLinksSchema, lambda ds: ds, metadata={"description": "Alamat revisi."})
+
+
+class FieldChangeSchema(Schema):
+    class Meta:
+        description = "Satu kolom metadata yang diubah revisi."
+
+    field = fields.String(attribute="name", metadata={"description": "Nama kolom metadata."})
+    label = fields.String(metadata={"description": "Nama kolom di formulir."})
+    published = fields.Raw(allow_none=True, metadata={"description": "Nilai pada versi terbit."})
+    revision = fields.Raw(allow_none=True, metadata={"description": "Nilai pada revisi."})
+
+
+class ResourceChangeSchema(Schema):
+    class Meta:
+        description = "Apa yang dilakukan revisi pada satu sumber data."
+
+    change = fields.String(attribute="kind", metadata={"description": "added, removed, changed atau unchanged."})
+    name = fields.String(metadata={"description": "Nama sumber data."})
+    published_id = fields.Function(lambda c: c.published.id if c.published is not None else None, allow_none=True, metadata={
+        "type": "string", "description": "ID sumber data terbit (null bila baru)."})
+    revision_id = fields.Function(lambda c: c.revision.id if c.revision is not None else None, allow_none=True, metadata={
+        "type": "string", "description": "ID salinannya di revisi (null bila dihapus)."})
+    details = fields.List(fields.String(), metadata={
+        "description": "Yang berubah: nama, berkas (dengan jumlah baris), kolom Table Schema, standar data."})
+
+
+class RevisionDiffSchema(Schema):
+    class Meta:
+        description = "Perbedaan revisi dengan versi yang terbit."
+
+    changed = fields.Boolean(metadata={"description": "Revisi mengubah sesuatu."})
+    metadata = fields.List(fields.Nested(FieldChangeSchema), metadata={
+        "description": "Kolom metadata yang berubah, dengan nilai lama dan barunya."})
+    resources = fields.List(fields.Nested(ResourceChangeSchema), metadata={
+        "description": "Setiap sumber data: ditambah, dihapus, diubah, atau tetap."})
+
+
 class WorkspaceDatasetSchema(Schema):
     """A dataset in "Dataset saya"."""
 
@@ -215,6 +261,12 @@ class WorkspaceDatasetSchema(Schema):
     created_at = UTCDateTime(metadata={"description": "Waktu dibuat (UTC)."})
     updated_at = UTCDateTime(metadata={"description": "Waktu terakhir diubah (UTC)."})
     published_at = UTCDateTime(allow_none=True, metadata={"description": "Waktu pertama terbit (UTC)."})
+    revision_of = fields.Function(lambda ds: ds.revision_of.slug if ds.revision_of is not None else None, allow_none=True, metadata={
+        "type": "string",
+        "description": "Pada revisi: slug dataset terbit yang diubahnya (publik tetap melihat dataset itu sampai "
+                       "revisi diterbitkan). Selain revisi: null."})
+    revision = Computed(RevisionRefSchema, lambda ds: ds.revision, allow_none=True, metadata={
+        "description": "Pada dataset terbit: revisinya yang sedang dibuka (null bila tidak ada)."})
     links = Computed(WorkspaceDatasetLinksSchema, lambda ds: ds, metadata={"description": "Alamat terkait."})
 
 
@@ -227,7 +279,7 @@ class ReviewEventSchema(Schema):
 
     id = fields.Integer(metadata={"description": "ID langkah."})
     action = fields.String(metadata={"description": "Langkah: submit, retract, request_changes, publish, withdraw, "
-                                                    "republish."})
+                                                    "republish, open_revision, publish_revision, discard_revision."})
     from_state = fields.String(metadata={"description": "Status sebelum."})
     to_state = fields.String(metadata={"description": "Status sesudah."})
     actor = fields.String(attribute="actor_label", metadata={"description": "Pelaku, misalnya user:budi."})
@@ -289,6 +341,10 @@ class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema, SatuDataMetadataSchem
                        "{kolom: catatan} (kosong bila belum pernah ada)."})
     quality = Computed(QualitySchema, quality_of, metadata={
         "description": "Skor kualitas dataset, seperti yang dilihat produsen dan walidata."})
+    revision_diff = Computed(RevisionDiffSchema, lambda ds: catalog.diff_revision(ds) if ds.is_revision else None,
+                             allow_none=True, metadata={
+                                 "description": "Pada revisi: perbedaannya dengan versi yang terbit (metadata per "
+                                                "kolom, setiap sumber data). Selain revisi: null."})
 
 
 class WorkspaceCountsSchema(Schema):
@@ -385,6 +441,10 @@ class QueueItemSchema(Schema):
     slug = fields.Function(lambda item: item.dataset.slug, metadata={"type": "string",
                                                                      "description": "Slug dataset."})
     title = fields.Function(lambda item: item.dataset.title, metadata={"type": "string", "description": "Judul."})
+    revision_of = fields.Function(
+        lambda item: item.dataset.revision_of.slug if item.dataset.revision_of is not None else None, allow_none=True, metadata={
+            "type": "string",
+            "description": "Pada pengajuan revisi: slug dataset terbit yang diubahnya (null: pengajuan dataset baru)."})
     organization = Computed(OrganizationRefSchema, lambda item: item.dataset.organization, metadata={
         "description": "OPD produsen."})
     topics = fields.Function(lambda item: [t.slug for t in item.dataset.topics], metadata={

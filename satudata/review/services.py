@@ -29,6 +29,10 @@ from satudata.review.regions import is_reviewer, review_scope, subtree
 
 __all__ = [
     "QueueItem",
+    "discard_revision",
+    "editable_version",
+    "move_target",
+    "open_revision",
     "Withdrawal",
     "last_event_id",
     "last_field_notes",
@@ -67,6 +71,56 @@ def retract_submission(actor: Actor, dataset: Dataset, *, note: str = "",
     return transitions.apply(actor, dataset, "retract", note=note, expected_event_id=expected_event_id)
 
 
+# --------------------------------------------------------------------------- revisions
+
+
+def open_revision(actor: Actor, dataset: Dataset, *, note: str = "",
+                  expected_event_id: int | None = None) -> Dataset:
+    """Open the revision of published ``dataset`` (a draft copy the producer edits while the
+    published one stays public); the revision. Refused when one is open already."""
+    require(actor, Permission.REVIEW_DATASET_SUBMIT, dataset)
+    transitions.apply(actor, dataset, "open_revision", note=note, expected_event_id=expected_event_id)
+    assert dataset.revision is not None
+    return dataset.revision
+
+
+def editable_version(actor: Actor, dataset: Dataset) -> Dataset:
+    """Where a change to ``dataset`` goes: a published dataset's revision (opened now when there
+    is none; the public keeps seeing the published one), otherwise the dataset itself (whose
+    own rules then accept or refuse the change)."""
+    if dataset.state != DatasetState.PUBLISHED or dataset.revision_of_id is not None:
+        return dataset
+    if dataset.revision is not None:
+        return dataset.revision
+    return open_revision(actor, dataset)
+
+
+def discard_revision(actor: Actor, revision: Dataset, *, note: str = "",
+                     expected_event_id: int | None = None) -> Dataset:
+    """Give up a revision that is with the producer (draft or changes requested); the published
+    dataset, which stays as it is."""
+    require(actor, Permission.REVIEW_DATASET_SUBMIT, revision)
+    published = revision.revision_of
+    transitions.apply(actor, revision, "discard_revision", note=note, expected_event_id=expected_event_id)
+    assert published is not None
+    return published
+
+
+def move_target(dataset: Dataset, name: str) -> Dataset:
+    """The dataset move ``name`` is meant for, when a client names a published dataset: its open
+    revision if the move is not one the published dataset can make but the revision can
+    (submit, retract, request changes, publish). Otherwise ``dataset`` itself."""
+    revision = dataset.revision if dataset.revision_of_id is None else None
+    if revision is None:
+        return dataset
+    names = {name, "publish_revision"} if name == "publish" else {name}
+    if any(t.name in names for t in transitions.available(dataset)):
+        return dataset
+    if any(t.name in names for t in transitions.available(revision)):
+        return revision
+    return dataset
+
+
 # --------------------------------------------------------------------------- the walidata's moves
 
 
@@ -90,7 +144,8 @@ def _clean_field_notes(field_notes: Mapping[str, Any] | None) -> dict[str, str]:
 
 def publish_dataset(actor: Actor, dataset: Dataset, *, note: str = "",
                     expected_event_id: int | None = None) -> ReviewEvent:
-    """The walidata publishes a submission (submitted → published).
+    """The walidata publishes a submission (submitted → published); a revision's submission is
+    merged into its published dataset (``publish_revision``), and the event then belongs to it.
 
     Refused (``Conflict``) when what blocks a submission holds again (a table no longer valid,
     required metadata emptied). Writes an immutable DatasetVersion (the metadata and the exact
@@ -98,7 +153,8 @@ def publish_dataset(actor: Actor, dataset: Dataset, *, note: str = "",
     organisation; search indexes it after commit.
     """
     require(actor, Permission.REVIEW_DATASET_PUBLISH, dataset)
-    return transitions.apply(actor, dataset, "publish", note=note, expected_event_id=expected_event_id)
+    name = "publish_revision" if dataset.revision_of_id is not None else "publish"
+    return transitions.apply(actor, dataset, name, note=note, expected_event_id=expected_event_id)
 
 
 def request_changes(actor: Actor, dataset: Dataset, *, message: str = "",

@@ -2,7 +2,11 @@
 does besides changing the state.
 
 ``draft → submitted → (changes_requested → submitted)* → published → withdrawn (→ published)``,
-plus the producer's ``retract`` (take a submission back to draft). :func:`apply` is the only
+plus the producer's ``retract`` (take a submission back to draft). A published dataset changes
+through a revision (``catalog.services.revisions``): ``open_revision`` makes a draft copy, which
+goes through submit / request_changes / retract like any draft, and ``publish_revision`` merges
+it into the published dataset (a new version), or ``discard_revision`` drops it; the public sees
+the published dataset all along. :func:`apply` is the only
 code that changes ``Dataset.state`` (``tests/test_architecture.py`` fails on any other
 assignment outside ``satudata/review/``): it checks the move exists from the current state,
 asks the policy (``require``), checks what the actor wrote (a reason, field notes), runs the
@@ -67,7 +71,28 @@ def submission_problems(dataset: Dataset) -> list[str]:
         if status != "pending" and not (res.table_schema or res.schema_ref):  # pending: the job infers one
             problems.append(f'Tabel "{res.name}" belum punya Table Schema (standar data).')
     problems += [f"Metadata wajib belum diisi: {label}." for label in catalog.missing_required_metadata(dataset)]
+    if dataset.revision_of is not None and not catalog.diff_revision(dataset).changed:
+        problems.append("Revisi ini belum mengubah apa pun dibanding versi yang terbit.")
     return problems
+
+
+def revision_problems(dataset: Dataset) -> list[str]:
+    """What keeps revision ``dataset`` from being published: what blocks any submission, and a
+    published dataset that is no longer published (withdrawn meanwhile)."""
+    problems = submission_problems(dataset)
+    published = dataset.revision_of
+    if published is not None and published.state != DatasetState.PUBLISHED:
+        problems.append(f'Dataset "{published.title}" tidak lagi terbit (status: '
+                        f'{STATE_LABELS.get(published.state, str(published.state))}); terbitkan kembali dahulu, '
+                        "atau minta produsen membuang revisi ini.")
+    return problems
+
+
+def no_open_revision(dataset: Dataset) -> list[str]:
+    """A published dataset has one revision at a time."""
+    if dataset.revision is not None:
+        return [f'Revisi dataset ini sudah dibuka ("{dataset.revision.slug}"); lanjutkan revisi itu.']
+    return []
 
 
 def _no_guard(dataset: Dataset) -> list[str]:
@@ -176,6 +201,48 @@ def restore_version(move: Move) -> None:
     write_version(move)
 
 
+def start_revision(move: Move) -> None:
+    """The draft copy the producer edits (``catalog.copy_for_revision``)."""
+    revision = catalog.copy_for_revision(move.dataset)
+    move.summary["revision"] = revision.slug
+
+
+def _hand_over(revision: Dataset, published: Dataset) -> None:
+    """The revision's conversation (its ReviewEvents) and its Daftar Data links join the
+    published dataset before the revision row goes."""
+    from satudata.review.daftar.models import DaftarDataItem
+
+    db.session.execute(update(ReviewEvent).where(ReviewEvent.dataset_id == revision.id)
+                       .values(dataset_id=published.id).execution_options(synchronize_session=False))
+    db.session.execute(update(DaftarDataItem).where(DaftarDataItem.dataset_id == revision.id)
+                       .values(dataset_id=published.id).execution_options(synchronize_session=False))
+
+
+def merge_into_published(move: Move) -> None:
+    """The revision becomes the published dataset (``catalog.merge_revision``); later effects,
+    the audit row and the signal concern the published dataset."""
+    revision = move.dataset
+    published = revision.revision_of
+    assert published is not None
+    _hand_over(revision, published)
+    move.summary["revision"] = revision.slug
+    move.dataset = catalog.merge_revision(revision)
+    move.event.dataset_id = move.dataset.id
+
+
+def drop_revision(move: Move) -> None:
+    """The revision is given up: its conversation joins the published dataset; its files stay
+    in the store (other rows or versions may use them)."""
+    revision = move.dataset
+    published = revision.revision_of
+    assert published is not None
+    _hand_over(revision, published)
+    move.summary["revision"] = revision.slug
+    catalog.delete_revision(revision)
+    move.dataset = published
+    move.event.dataset_id = published.id
+
+
 def announce_published(move: Move) -> None:
     """Search indexes the published version after commit (``catalog.events.dataset_published``)."""
     catalog_events.dataset_published.send(move.dataset)
@@ -206,6 +273,8 @@ class Transition:
     guard_error: type[DomainError] = Invalid
     inputs: InputCheck = _any_input
     effects: tuple[Effect, ...] = ()
+    # Which datasets the move is for: "any", "published" (not a revision) or "revision".
+    applies_to: str = "any"
 
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
@@ -218,12 +287,24 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
                Permission.REVIEW_DATASET_PUBLISH, "Minta perbaikan", inputs=_message_or_field_notes),
     Transition("publish", (DatasetState.SUBMITTED,), DatasetState.PUBLISHED, Permission.REVIEW_DATASET_PUBLISH,
                "Terbitkan", guard=submission_problems, refusal="Dataset belum dapat diterbitkan",
-               guard_error=Conflict, effects=(stamp_publication, write_version, announce_published)),
+               guard_error=Conflict, effects=(stamp_publication, write_version, announce_published),
+               applies_to="published"),
     Transition("withdraw", (DatasetState.PUBLISHED,), DatasetState.WITHDRAWN, Permission.REVIEW_DATASET_PUBLISH,
-               "Tarik dari publik", inputs=_reason_required, effects=(announce_withdrawn,)),
+               "Tarik dari publik", inputs=_reason_required, effects=(announce_withdrawn,), applies_to="published"),
     Transition("republish", (DatasetState.WITHDRAWN,), DatasetState.PUBLISHED, Permission.REVIEW_DATASET_PUBLISH,
                "Terbitkan kembali", guard=submission_problems, refusal="Dataset belum dapat diterbitkan kembali",
-               guard_error=Conflict, effects=(stamp_publication, restore_version, announce_published)),
+               guard_error=Conflict, effects=(stamp_publication, restore_version, announce_published),
+               applies_to="published"),
+    Transition("open_revision", (DatasetState.PUBLISHED,), DatasetState.PUBLISHED, Permission.REVIEW_DATASET_SUBMIT,
+               "Buka revisi", guard=no_open_revision, refusal="Revisi tidak dapat dibuka", guard_error=Conflict,
+               effects=(start_revision,), applies_to="published"),
+    Transition("publish_revision", (DatasetState.SUBMITTED,), DatasetState.PUBLISHED,
+               Permission.REVIEW_DATASET_PUBLISH, "Terbitkan revisi", guard=revision_problems,
+               refusal="Revisi belum dapat diterbitkan", guard_error=Conflict,
+               effects=(merge_into_published, stamp_publication, write_version, announce_published),
+               applies_to="revision"),
+    Transition("discard_revision", (DatasetState.DRAFT, DatasetState.CHANGES_REQUESTED), DatasetState.DRAFT,
+               Permission.REVIEW_DATASET_SUBMIT, "Buang revisi", effects=(drop_revision,), applies_to="revision"),
 )}
 
 STATE_LABELS = {
@@ -266,9 +347,17 @@ def latest_event(dataset: Dataset) -> ReviewEvent | None:
                               .order_by(ReviewEvent.id.desc()).limit(1)).first()
 
 
+def _applies(transition: Transition, dataset: Dataset) -> bool:
+    if transition.applies_to == "revision":
+        return dataset.revision_of_id is not None
+    if transition.applies_to == "published":
+        return dataset.revision_of_id is None
+    return True
+
+
 def available(dataset: Dataset) -> list[Transition]:
     """The moves the table allows from the dataset's current state (before policy and guard)."""
-    return [t for t in TRANSITIONS.values() if dataset.state in t.sources]
+    return [t for t in TRANSITIONS.values() if dataset.state in t.sources and _applies(t, dataset)]
 
 
 def apply(actor: Actor, dataset: Dataset, name: str, *, note: str = "",
@@ -284,6 +373,9 @@ def apply(actor: Actor, dataset: Dataset, name: str, *, note: str = "",
     if transition is None:
         raise Invalid(f'Perpindahan status "{name}" tidak dikenal.')
     require(actor, transition.permission, dataset)
+    if not _applies(transition, dataset):
+        raise Conflict("Langkah ini hanya untuk revisi dataset yang sudah terbit." if transition.applies_to == "revision"
+                       else "Langkah ini tidak berlaku untuk revisi; revisi diterbitkan dengan menerbitkan revisinya.")
     if dataset.state not in transition.sources:
         raise _moved_on(dataset.state)
     note = (note or "").strip()
@@ -299,9 +391,12 @@ def apply(actor: Actor, dataset: Dataset, name: str, *, note: str = "",
     # two tabs, two walidata), exactly one changes the row; the other is told the state moved
     # on. PostgreSQL re-checks the condition after the first commits; SQLite's one write lock
     # makes the second wait and then match nothing.
+    values: dict[str, Any] = {"state": transition.target}
+    if transition.target == source:  # a move that keeps the state (a revision opened) is no edit
+        values["updated_at"] = Dataset.updated_at
     moved = db.session.execute(
         update(Dataset).where(Dataset.id == dataset.id, Dataset.state == source)
-        .values(state=transition.target).execution_options(synchronize_session=False))
+        .values(**values).execution_options(synchronize_session=False))
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         current = db.session.scalar(select(Dataset.state).where(Dataset.id == dataset.id))
         raise _moved_on(current or source)
@@ -321,7 +416,8 @@ def apply(actor: Actor, dataset: Dataset, name: str, *, note: str = "",
     move = Move(actor=actor, dataset=dataset, transition=transition, source=source, event=event)
     for effect in transition.effects:
         effect(move)
-    audit(actor, f"dataset.{name}", "dataset", dataset.id,
+    # A revision's moves that end it hand over to the published dataset (``move.dataset``).
+    audit(actor, f"dataset.{name}", "dataset", move.dataset.id,
           {"from": str(source), "to": str(transition.target), "note": note[:500], **move.summary})
-    events.dataset_moved.send(dataset, transition=name, actor=actor, event=event)
+    events.dataset_moved.send(move.dataset, transition=name, actor=actor, event=event)
     return event

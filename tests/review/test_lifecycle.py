@@ -213,7 +213,7 @@ def test_moves_from_the_wrong_state_are_conflicts(submitted: Any, users: Any) ->
         review.publish_dataset(walidata, submitted)  # a double click: published already
     with pytest.raises(Conflict):
         review.request_changes(walidata, submitted, message="Terlambat")
-    assert {t.name for t in transitions.available(submitted)} == {"withdraw"}
+    assert {t.name for t in transitions.available(submitted)} == {"withdraw", "open_revision"}
 
 
 def test_a_move_from_a_stale_page_is_refused_and_nothing_is_lost(submitted: Any, users: Any) -> None:  # noqa: F811
@@ -308,9 +308,16 @@ def test_the_table_declares_every_move() -> None:
         "publish": (["submitted"], "published"),
         "withdraw": (["published"], "withdrawn"),
         "republish": (["withdrawn"], "published"),
+        "open_revision": (["published"], "published"),
+        "publish_revision": (["submitted"], "published"),
+        "discard_revision": (["draft", "changes_requested"], "draft"),
     }
     assert [e.__name__ for e in table["publish"].effects] == ["stamp_publication", "write_version",
                                                               "announce_published"]
+    assert [e.__name__ for e in table["publish_revision"].effects] == [
+        "merge_into_published", "stamp_publication", "write_version", "announce_published"]
+    assert {name for name, t in table.items() if t.applies_to == "revision"} == {"publish_revision",
+                                                                                "discard_revision"}
     assert [e.__name__ for e in table["withdraw"].effects] == ["announce_withdrawn"]
     assert table["publish"].guard is transitions.submission_problems
     assert all(t.label for t in table.values())

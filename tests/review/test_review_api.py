@@ -28,7 +28,7 @@ from satudata.review.models import ReviewEvent
 from satudata.search import services as search
 from satudata.search.tasks import sync_dataset
 from tests.accounts.conftest import PASSWORD, bearer, orgs, tokens, users  # noqa: F401  (fixtures)
-from tests.api.test_workspace_api import METADATA, Api, document  # noqa: F401  (fixture)
+from tests.api.test_workspace_api import METADATA, REVISION_OPERATIONS, Api, document  # noqa: F401  (fixture)
 from tests.conftest import serve_live
 from tests.factories import SYSTEM, make_dataset, submit_dataset, validate
 from tests.workspace.conftest import vocab  # noqa: F401  (fixture)
@@ -154,13 +154,67 @@ def test_the_whole_lifecycle_through_the_apis(app: Any, api: Api, scratch_client
     assert fetch(scratch_client, _local(file["download_url"])) == (200, CSV.encode())
     assert [v["version"] for v in api("get", "/datasets/{key}/versions", 200, path=f"/datasets/{slug}/versions",
                                       token=None)["data"]] == [1]
+
+    # A revision: the producer changes the published dataset through the same calls; the public
+    # keeps seeing version 1 until the walidata publishes the revision as version 2.
+    revised = api("patch", ws + "/{slug}", 200, path=f"{ws}/{slug}", token=produsen,
+                  json={"description": "Jumlah tenaga kesehatan per puskesmas, data akhir tahun."})
+    revision = revised["data"]["slug"]
+    assert revision == f"{slug}~revisi" and revised["data"]["revision_of"] == slug
+    assert revised["data"]["state"] == "draft" and revised["meta"]["changed"] == ["description"]
+    assert api("get", ws + "/{slug}", 200, path=f"{ws}/{slug}", token=produsen)["data"]["revision"]["slug"] == revision
+    api("post", ws + "/{slug}/revision", 409, path=f"{ws}/{slug}/revision", token=produsen)  # one at a time
+    fixed_csv = CSV.replace("Tanah Putih,17", "Tanah Putih,19")
+    copy = api("put", "/workspace/resources/{resource_id}/file", 200, path=f"/workspace/resources/{table.id}/file",
+               token=produsen, data={"file": (io.BytesIO(fixed_csv.encode()), "puskesmas-2025.csv")},
+               content_type="multipart/form-data")["data"]
+    assert copy["dataset"] == revision and copy["id"] != table.id  # the published table is untouched
+    assert validate(db.session.get(Resource, copy["id"])) == "valid"
+    assert api("get", "/datasets/{key}", 200, path=f"/datasets/{slug}", token=None)["data"]["description"] != (
+        "Jumlah tenaga kesehatan per puskesmas, data akhir tahun.")
+    api("post", ws + "/{slug}/submit", 200, path=f"{ws}/{slug}/submit", token=produsen, json={"note": "Revisi"})
+    [queued] = api("get", "/review/queue", 200, token=walidata)["data"]
+    assert (queued["slug"], queued["revision_of"]) == (revision, slug)
+    mine = api("get", ws + "/{slug}", 200, path=f"{ws}/{revision}", token=walidata)["data"]
+    diff = mine["revision_diff"]
+    assert [c["field"] for c in diff["metadata"]] == ["description"]
+    assert [(c["change"], c["published_id"]) for c in diff["resources"]] == [("changed", table.id)]
+    assert any("Berkas diganti" in d for d in diff["resources"][0]["details"])
+    api("post", rv + "/{slug}/request-changes", 200, path=f"{rv}/{slug}/request-changes", token=walidata,
+        json={"field_notes": {"description": "Sebutkan tanggal datanya."}})
+    assert api("get", ws + "/{slug}", 200, path=f"{ws}/{revision}", token=produsen)["data"]["field_notes"] == {
+        "description": "Sebutkan tanggal datanya."}
+    api("patch", ws + "/{slug}", 200, path=f"{ws}/{slug}", token=produsen,
+        json={"description": "Jumlah tenaga kesehatan per puskesmas, keadaan 31 Desember 2025."})
+    api("post", ws + "/{slug}/submit", 200, path=f"{ws}/{slug}/submit", token=produsen)
+    after = api("post", rv + "/{slug}/publish", 200, path=f"{rv}/{slug}/publish", token=walidata,
+                json={"note": "Revisi 31 Desember"})["data"]
+    assert (after["slug"], after["state"], after["revision"]) == (slug, "published", None)
+    assert after["description"] == "Jumlah tenaga kesehatan per puskesmas, keadaan 31 Desember 2025."
+    assert [r["id"] for r in after["resources"]] == [table.id]  # the same resource, its new file
+    assert fetch(scratch_client, resource_link) == (200, fixed_csv.encode())
+    versions = api("get", "/datasets/{key}/versions", 200, path=f"/datasets/{slug}/versions", token=None)["data"]
+    assert [(v["version"], v["note"]) for v in versions] == [(2, "Revisi 31 Desember"), (1, "Rilis 2025")]
+    assert fetch(scratch_client, _local(file["download_url"])) == (200, CSV.encode())  # version 1's file
+    api("get", ws + "/{slug}", 404, path=f"{ws}/{revision}", token=produsen)  # the revision is merged
+
+    # Opened and given up: nothing public changes.
+    opened = api("post", ws + "/{slug}/revision", 201, path=f"{ws}/{slug}/revision", token=produsen,
+                 json={"note": "Coba"})["data"]
+    assert opened["slug"] == revision and opened["revision_diff"]["changed"] is False
+    kept = api("delete", ws + "/{slug}/revision", 200, path=f"{ws}/{slug}/revision", token=produsen)["data"]
+    assert kept["slug"] == slug and kept["revision"] is None
+    api("delete", ws + "/{slug}/revision", 409, path=f"{ws}/{slug}/revision", token=produsen)
+
     events = [e.action for e in db.session.scalars(select(ReviewEvent).join(Dataset).where(Dataset.slug == slug)
                                                    .order_by(ReviewEvent.id))]
-    assert events == ["submit", "request_changes", "submit", "publish", "withdraw", "republish"]
+    assert events == ["submit", "request_changes", "submit", "publish", "withdraw", "republish", "open_revision",
+                      "submit", "request_changes", "submit", "publish_revision", "open_revision", "discard_revision"]
     made = db.session.scalars(select(AuditLog).where(AuditLog.action == "token.create",
                                                      AuditLog.actor_label == "system:cli")).all()
     assert len(made) == 3
     # Every review operation was called above and every answer matched the document.
+    assert api.exercised >= REVISION_OPERATIONS
     assert {(m, p) for m, p in api.exercised if p.startswith("/review")} == {
         (op.method, op.path) for op in operations(current_app) if op.endpoint.startswith("review_api.")}
 

@@ -4,6 +4,7 @@
 catalogue's queries (HTML views, the CKAN Action API and the REST API all call it, so they
 never disagree about what is public); ``workspace`` is the producer's side: editing metadata,
 replacing files with history, attaching Table Schemas, and the "Dataset saya" listing;
+``revisions`` copies a published dataset into a draft revision, compares and merges it back;
 ``listing`` answers the public listings from the search engine search registers
 (``use_search_engine``), falling back to the database.
 """
@@ -12,7 +13,9 @@ from satudata.catalog.services.catalogue import *  # noqa: F403
 from satudata.catalog.services.catalogue import __all__ as _catalogue_all
 from satudata.catalog.services.listing import *  # noqa: F403
 from satudata.catalog.services.listing import __all__ as _listing_all
+from satudata.catalog.services.revisions import *  # noqa: F403
+from satudata.catalog.services.revisions import __all__ as _revisions_all
 from satudata.catalog.services.workspace import *  # noqa: F403
 from satudata.catalog.services.workspace import __all__ as _workspace_all
 
-__all__ = [*_catalogue_all, *_listing_all, *_workspace_all]
+__all__ = [*_catalogue_all, *_listing_all, *_revisions_all, *_workspace_all]

@@ -3,7 +3,7 @@ replacing files (with history), links, and attaching Table Schemas.
 
 Producers change a dataset only while it is theirs to change: ``draft`` or
 ``changes_requested``. A submitted dataset is with the walidata (retract it first); a published
-one changes through a revision (the review issue). Every upload is checked before it replaces
+one changes through its revision (``revisions``; the review domain opens it). Every upload is checked before it replaces
 anything (``tabular.preflight``), so a bad file costs nothing: the resource keeps its
 previous good file, and the clerk reads at once what to change.
 
@@ -238,7 +238,10 @@ def _ensure_editable(actor: Actor, dataset: Dataset) -> None:
     if dataset.state == DatasetState.SUBMITTED:
         raise Conflict("Dataset sedang diperiksa walidata dan tidak dapat diubah. Tarik kembali pengajuan "
                        "bila perlu mengubahnya.")
-    raise Conflict("Dataset sudah terbit atau ditarik; perubahan dilakukan melalui revisi oleh walidata.")
+    if dataset.state == DatasetState.PUBLISHED:
+        raise Conflict("Dataset ini sudah terbit; ubah melalui revisinya (tombol \"Buat revisi\" di halaman dataset). "
+                       "Publik tetap melihat versi terbit sampai revisi diterbitkan walidata.")
+    raise Conflict("Dataset ini ditarik dari publik dan tidak dapat diubah; walidata dapat menerbitkannya kembali.")
 
 
 def _apply_metadata(dataset: Dataset, data: dict[str, Any]) -> list[str]:
