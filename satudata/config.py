@@ -81,6 +81,8 @@ class Defaults:
     # API and listing limits.
     PAGE_SIZE = 20
     API_MAX_ROWS = 1000
+    # Datasets per page of the DCAT catalogue (/catalog.ttl?page=N, docs/dcat.md).
+    DCAT_PAGE_SIZE = 100
     # Bounds on one search request, for anyone may search (CKAN package_search and
     # package_autocomplete, REST /api/v1/datasets, the /dataset page; checked in
     # satudata/search_limits.py before parsing). Past one, the answer is a validation error
@@ -111,6 +113,9 @@ class Defaults:
     SEARCH_MAX_SORT_KEYS = 5  # e.g. "metadata_modified desc, name asc"; ties end at the id anyway
     SEARCH_MAX_SUGGEST_CHARS = 200  # completions (package_autocomplete, /dataset/saran): a search box
     PREVIEW_ROWS = 25
+    # The walidata's row-by-row comparison of a revised table with the published one reads both
+    # files whole; larger files are compared by their summaries only.
+    REVISION_DIFF_MAX_BYTES = 64 * 1024**2
     # The Daftar Data (satudata/review/daftar). Reminders are mailed to the producing OPD's
     # producers and the region's walidata this many days before an item's release date (the
     # nearest that applies, once per item and date), and once when an item becomes late.

@@ -146,3 +146,80 @@ def chart(path: Path, max_points: int = 60) -> dict[str, Any] | None:
         return None
     finally:
         con.close()
+
+
+@dataclass
+class TableDiff:
+    """Two versions of a table compared row by row (cells as text, so "1.0" and "1" differ
+    the way they differ in the files).
+
+    With a key (the Table Schema's ``primaryKey``) a row present in both with other values is
+    ``changed``; without one, a row edited in place counts as one removed and one added.
+    ``examples`` holds up to ``limit`` rows of each kind: ``{"kind", "key", "cells"}`` where
+    ``cells`` are ``(column, old, new)`` for a change and ``(column, value)`` otherwise.
+    """
+
+    columns_added: list[str]
+    columns_removed: list[str]
+    key: list[str]
+    added: int
+    removed: int
+    changed: int
+    examples: list[dict[str, Any]]
+
+    @property
+    def identical(self) -> bool:
+        return not (self.columns_added or self.columns_removed or self.added or self.removed or self.changed)
+
+
+def _text_view(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> list[str]:
+    con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv({_lit(str(path))}, header=true, all_varchar=true)")
+    return [str(r[0]) for r in con.execute(f"DESCRIBE {name}").fetchall()]
+
+
+def diff(old: Path, new: Path, *, key: list[str] | None = None, limit: int = 10) -> TableDiff:
+    """Compare two stored CSV tables (``duckdb.Error`` when one cannot be read as a table)."""
+    con = duckdb.connect()
+    try:
+        old_cols = _text_view(con, "a", old)
+        new_cols = _text_view(con, "b", new)
+        common = [c for c in new_cols if c in old_cols]
+        added_cols = [c for c in new_cols if c not in old_cols]
+        removed_cols = [c for c in old_cols if c not in new_cols]
+        key = [k for k in key or [] if k in common]
+        examples: list[dict[str, Any]] = []
+        if not common:
+            count_a = int(con.execute("SELECT count(*) FROM a").fetchall()[0][0])
+            count_b = int(con.execute("SELECT count(*) FROM b").fetchall()[0][0])
+            return TableDiff(added_cols, removed_cols, [], count_b, count_a, 0, [])
+        cols = ", ".join(_ident(c) for c in common)
+        if key:
+            on = " AND ".join(f"a.{_ident(k)} IS NOT DISTINCT FROM b.{_ident(k)}" for k in key)
+            others = [c for c in common if c not in key]
+            differs = " OR ".join(f"a.{_ident(c)} IS DISTINCT FROM b.{_ident(c)}" for c in others) or "false"
+            keys_b = ", ".join(f"b.{_ident(k)}" for k in key)
+            added = f"SELECT b.* FROM b ANTI JOIN a ON {on}"
+            removed = f"SELECT a.* FROM a ANTI JOIN b ON {on}"
+            changed = f"SELECT {keys_b}, " + ", ".join(
+                f"a.{_ident(c)}, b.{_ident(c)}" for c in others) + f" FROM a JOIN b ON {on} WHERE {differs}" \
+                if others else "SELECT 1 WHERE false"
+            n_changed = int(con.execute(f"SELECT count(*) FROM ({changed})").fetchall()[0][0])
+            for row in con.execute(f"{changed} LIMIT {int(limit)}").fetchall():
+                pairs = row[len(key):]
+                cells = [(c, pairs[2 * i], pairs[2 * i + 1]) for i, c in enumerate(others)
+                         if pairs[2 * i] != pairs[2 * i + 1]]
+                examples.append({"kind": "changed", "key": list(row[:len(key)]), "cells": cells})
+        else:
+            added = f"SELECT {cols} FROM b EXCEPT ALL SELECT {cols} FROM a"
+            removed = f"SELECT {cols} FROM a EXCEPT ALL SELECT {cols} FROM b"
+            n_changed = 0
+        n_added = int(con.execute(f"SELECT count(*) FROM ({added})").fetchall()[0][0])
+        n_removed = int(con.execute(f"SELECT count(*) FROM ({removed})").fetchall()[0][0])
+        for kind, query in (("added", added), ("removed", removed)):
+            for row in con.execute(f"SELECT {cols} FROM ({query}) LIMIT {int(limit)}").fetchall():
+                values = dict(zip(common, row, strict=True))
+                examples.append({"kind": kind, "key": [values[k] for k in key],
+                                 "cells": [(c, values[c]) for c in common]})
+        return TableDiff(added_cols, removed_cols, key, n_added, n_removed, n_changed, examples)
+    finally:
+        con.close()

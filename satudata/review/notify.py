@@ -1,8 +1,9 @@
 """Who hears about a lifecycle move, and what they are told.
 
 The walidata of the dataset's region hear of a submission (and of its retraction); the producers
-of the dataset's OPD, and whoever submitted it, hear of a request for changes, a publication,
-a withdrawal and a republication. Each gets a row in their in-app list and, but for the
+of the dataset's OPD, and whoever submitted it, hear of a request for changes, a publication
+(of a dataset or of a revision), a withdrawal and a republication. Opening or discarding a
+revision tells nobody (the producers' own work). Each gets a row in their in-app list and, but for the
 retraction, the same text by e-mail (the outbox, in the move's own transaction: a move that rolls
 back tells nobody). Connected to ``review.events.dataset_moved`` by ``review.init_app``.
 """
@@ -68,6 +69,10 @@ def _with_note(text: str, note: str, label: str = "Catatan") -> str:
 
 
 def _submitted(ds: Dataset, event: ReviewEvent) -> tuple[list[User], str, str, str, bool]:
+    if ds.revision_of is not None:
+        body = _with_note(f'{ds.organization.name} mengajukan revisi dataset terbit "{ds.revision_of.title}" untuk '
+                          "diperiksa. Halaman pemeriksaan menunjukkan perubahannya dibanding versi terbit.", event.note)
+        return reviewers_of(ds), f'Revisi untuk diperiksa: "{ds.title}"', body, _review_path(ds), True
     body = _with_note(f'{ds.organization.name} mengajukan dataset "{ds.title}" untuk diperiksa.', event.note)
     return reviewers_of(ds), f'Pengajuan baru untuk diperiksa: "{ds.title}"', body, _review_path(ds), True
 
@@ -93,6 +98,12 @@ def _published(ds: Dataset, event: ReviewEvent) -> tuple[list[User], str, str, s
     return producers_of(ds), f'Dataset terbit: "{ds.title}"', body, _path("catalog.dataset", slug=ds.slug), True
 
 
+def _revision_published(ds: Dataset, event: ReviewEvent) -> tuple[list[User], str, str, str, bool]:
+    body = _with_note(f'Walidata menerbitkan revisi dataset "{ds.title}"; versi barunya kini tampil di katalog '
+                      "publik, versi sebelumnya tetap dapat diunduh dari riwayat versi.", event.note)
+    return (producers_of(ds), f'Revisi terbit: "{ds.title}"', body, _path("catalog.dataset", slug=ds.slug), True)
+
+
 def _withdrawn(ds: Dataset, event: ReviewEvent) -> tuple[list[User], str, str, str, bool]:
     body = _with_note(f'Walidata menarik dataset "{ds.title}" dari katalog publik.', event.note, "Alasan")
     return producers_of(ds), f'Dataset ditarik: "{ds.title}"', body, _path("workspace.dataset", slug=ds.slug), True
@@ -108,6 +119,7 @@ MESSAGES: dict[str, Callable[[Dataset, ReviewEvent], tuple[list[User], str, str,
     "retract": _retracted,
     "request_changes": _changes_requested,
     "publish": _published,
+    "publish_revision": _revision_published,
     "withdraw": _withdrawn,
     "republish": _republished,
 }

@@ -3,7 +3,9 @@ checking every page (WCAG 2.1 AA): a producer submits a dataset, the walidata re
 note on one field, the producer reads the note beside that field, fixes it and submits again,
 the walidata publishes it, a citizen finds it in the catalogue search and opens its page with
 the version history, the walidata withdraws it with a public reason (its page says so and why)
-and publishes it again."""
+and publishes it again. Then a revision goes through the same loop: the producer opens it,
+replaces the table and edits the description while the citizen still sees version 1; the
+walidata reads what changed (metadata and rows) and publishes it as version 2."""
 
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ CSV = (
     "14.07.03,Puskesmas Tanah Putih,5,26,22\n"
 )
 NOTE_SATUAN = "Satuan ditulis “org”. Tulis lengkap “orang” sesuai standar data tenaga kesehatan."
+FIXED_CSV = CSV.replace("14.07.01,Puskesmas Kubu,4,21,18", "14.07.01,Puskesmas Kubu,4,21,16")
+REVISED = "Jumlah dokter, perawat dan bidan di setiap puskesmas, keadaan 31 Desember 2025 (angka bidan Kubu dikoreksi)."
 REASON = "Jumlah bidan Puskesmas Kubu tertukar dengan data tahun 2024; sedang dikoreksi Dinas Kesehatan."
 
 
@@ -201,3 +205,53 @@ def test_submit_review_fix_publish_find_withdraw_republish(browser: Any, scratch
         # tests/review/test_walidata_views.py.)
         response = citizen.reload()
         assert response.status == 200 and citizen.locator("h1").inner_text() == TITLE
+
+        # --- a revision: the producer changes the published dataset while the public sees version 1
+        producer.goto(base + f"/kelola/dataset/{slug}")
+        producer.click("text=Buat revisi")
+        producer.wait_for_url(base + f"/kelola/dataset/{slug}~revisi")
+        assert "Publik tetap melihat versi 1" in producer.locator(".revision-banner").inner_text()
+        _fits(producer, width)
+        producer.locator(".workspace-resources a.resource-name").first.click()
+        producer.set_input_files("#file", files=[{"name": "nakes-2025-koreksi.csv", "mimeType": "text/csv",
+                                                  "buffer": FIXED_CSV.encode()}])
+        producer.click("form[data-upload-form] button[type=submit]")
+        producer.wait_for_selector(".validation-progress")
+        proc = run_worker(app, "validation")
+        assert proc.returncode == 0, proc.stderr
+        producer.wait_for_selector(".report-summary.alert-success", timeout=15000)
+        producer.goto(base + f"/kelola/dataset/{slug}~revisi/ubah")
+        producer.fill("#f-description", REVISED)
+        producer.click("form.dataset-form button[type=submit]")
+        producer.wait_for_url(re.compile(rf".*/kelola/dataset/{re.escape(slug)}~revisi(#.*)?$"))
+        changes = producer.locator("section[aria-labelledby=perubahan-revisi]").inner_text()
+        assert "Deskripsi" in changes and "Berkas diganti" in changes
+        _fits(producer, width)
+        producer.fill("#note", "Koreksi angka bidan Puskesmas Kubu.")
+        producer.click(".submit-section button[type=submit]")
+        producer.wait_for_selector(".flash-success")
+        response = citizen.reload()
+        assert response.status == 200 and "Versi 2" not in citizen.locator(
+            "section[aria-labelledby=versi-judul]").inner_text()
+
+        # --- the walidata reads what the revision changes and publishes it
+        walidata.goto(base + "/kelola/pemeriksaan")
+        item = walidata.locator(".queue-item", has_text=TITLE)
+        assert "Revisi" in item.inner_text()
+        item.locator("a.button", has_text="Periksa").click()
+        walidata.wait_for_url(base + f"/kelola/periksa/{slug}~revisi")
+        changes = walidata.locator("section[aria-labelledby=perubahan-revisi]").inner_text()
+        assert "angka bidan Kubu dikoreksi" in changes and "1 ditambah, 1 dihapus" in changes
+        _fits(walidata, width)
+        walidata.fill("#publish_note", "Koreksi bidan Puskesmas Kubu.")
+        walidata.click(".publish-form button[type=submit]")
+        walidata.wait_for_url(base + "/kelola/pemeriksaan")
+        assert "versi baru" in walidata.locator(".flash").inner_text()
+        proc = run_worker(app, "search")
+        assert proc.returncode == 0, proc.stderr
+        response = citizen.reload()
+        assert response.status == 200
+        versions = citizen.locator("section[aria-labelledby=versi-judul]").inner_text()
+        assert "Versi 2" in versions and "Koreksi bidan" in versions and "Versi 1" in versions
+        assert "angka bidan Kubu dikoreksi" in citizen.locator("main").inner_text()
+        _fits(citizen, width)

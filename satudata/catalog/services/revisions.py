@@ -16,34 +16,40 @@ a state.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
+import duckdb
+from flask import current_app
 from sqlalchemy import func, select
 
+from satudata.catalog import tables
 from satudata.catalog.models import Dataset, DatasetState, Resource, ResourceRevision
-from satudata.catalog.services.workspace import METADATA_FIELDS
+from satudata.catalog.services.workspace import METADATA_FIELDS, REVISION_SUFFIX
+from satudata.catalog.storage import get_store
 from satudata.db import utcnow
 from satudata.errors import NotFound
 from satudata.extensions import db
+from satudata.tabular import convert
 
 __all__ = [
-    "REVISION_SUFFIX",
     "FieldChange",
     "ResourceChange",
     "RevisionDiff",
     "copy_for_revision",
     "delete_revision",
+    "TableComparison",
+    "compare_tables",
     "diff_revision",
     "merge_revision",
     "metadata_values",
     "revision_counterpart",
     "revision_slug",
 ]
-
-REVISION_SUFFIX = "~revisi"
 
 # What a resource copy carries over, and what merging carries back (identity, counters and
 # stamps stay with the published row).
@@ -259,3 +265,63 @@ def diff_revision(revision: Dataset) -> RevisionDiff:
         changes.append(ResourceChange("changed" if details else "unchanged", res.name, original, res, details))
     changes += [ResourceChange("removed", res.name, res, None) for res in published.resources if res.id not in seen]
     return RevisionDiff(metadata=metadata, resources=changes)
+
+
+@dataclass
+class TableComparison:
+    """A changed table compared row by row with the published one, or why it was not."""
+
+    diff: tables.TableDiff | None = None
+    message: str = ""
+
+
+def _primary_key(resource: Resource) -> list[str]:
+    schema = resource.table_schema if isinstance(resource.table_schema, dict) else {}
+    key = schema.get("primaryKey")
+    if isinstance(key, str):
+        return [key]
+    return [str(k) for k in key] if isinstance(key, list) else []
+
+
+def _as_csv(resource: Resource, workdir: Path, name: str) -> Path:
+    """The resource's stored table as a CSV file DuckDB reads (XLSX and JSON converted)."""
+    assert resource.sha256 is not None
+    path = get_store().path(resource.sha256)
+    fmt = (resource.format or "").upper()
+    if fmt in ("CSV", "TSV"):
+        return path
+    target = workdir / f"{name}.csv"
+    if fmt == "XLSX":
+        convert.xlsx_to_csv(path, target, sheet=resource.sheet or None,
+                            max_uncompressed=int(current_app.config["XLSX_MAX_UNCOMPRESSED_BYTES"]))
+    else:
+        convert.json_to_csv(path, target)
+    return target
+
+
+def compare_tables(change: ResourceChange, *, limit: int = 10) -> TableComparison:
+    """The rows a revision adds, removes and changes in a table whose file it replaced (keyed
+    by the Table Schema's ``primaryKey`` when it has one); a message instead when the tables
+    cannot be compared (a link, a missing or too large file, an unreadable table)."""
+    old, new = change.published, change.revision
+    if old is None or new is None or not (old.is_tabular and new.is_tabular):
+        return TableComparison(message="")
+    if not (old.sha256 and new.sha256):
+        return TableComparison(message="Tabel berupa tautan tidak dibandingkan per baris.")
+    if old.sha256 == new.sha256 and old.sheet == new.sheet:
+        return TableComparison(message="Berkasnya sama dengan yang terbit.")
+    limit_bytes = int(current_app.config["REVISION_DIFF_MAX_BYTES"])
+    if max(old.size or 0, new.size or 0) > limit_bytes:
+        return TableComparison(message=f"Berkas lebih besar dari {limit_bytes // 1024**2} MB; perbandingan per baris "
+                                       "tidak dijalankan. Unduh kedua berkas untuk membandingkannya.")
+    try:
+        with tempfile.TemporaryDirectory(prefix="satudata-diff-") as tmp:
+            workdir = Path(tmp)
+            return TableComparison(diff=tables.diff(_as_csv(old, workdir, "lama"), _as_csv(new, workdir, "baru"),
+                                                    key=_primary_key(new), limit=limit))
+    except FileNotFoundError:
+        return TableComparison(message="Berkas salah satu versi tidak ada di penyimpanan portal.")
+    except (duckdb.Error, convert.ConversionError, ValueError) as exc:
+        current_app.logger.warning("comparing resource %s with %s failed: %s", new.id, old.id, exc)
+        return TableComparison(message="Kedua tabel tidak dapat dibandingkan per baris; bandingkan berkasnya "
+                                       "secara langsung.")

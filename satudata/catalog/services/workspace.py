@@ -54,6 +54,8 @@ from satudata.tabular.schema import check_schema
 __all__ = [
     "EDITABLE_STATES",
     "METADATA_FIELDS",
+    "REVISION_SUFFIX",
+    "RevisionClosed",
     "Completeness",
     "MetadataField",
     "completeness",
@@ -80,6 +82,16 @@ __all__ = [
 ]
 
 EDITABLE_STATES = (DatasetState.DRAFT, DatasetState.CHANGES_REQUESTED)
+REVISION_SUFFIX = "~revisi"  # a revision's slug: its published dataset's slug and this
+
+
+class RevisionClosed(NotFound):
+    """A revision's address after the revision was published or discarded: ``published`` is
+    the dataset it belonged to (the pages send the reader there)."""
+
+    def __init__(self, message: str, published: Dataset) -> None:
+        super().__init__(message)
+        self.published = published
 
 
 # --------------------------------------------------------------------------- metadata
@@ -216,10 +228,19 @@ def workspace_counts(actor: Actor) -> dict[str, int]:
 def get_workspace_dataset(actor: Actor, slug: str) -> Dataset:
     """A dataset the actor may see in the workspace (its OPD's, its region's, or any for admins)."""
     dataset = db.session.scalar(select(Dataset).where(Dataset.slug == slug))
-    if dataset is None or not (can(actor, Permission.CATALOG_DATASET_EDIT, dataset)
-                               or can(actor, Permission.REVIEW_DATASET_PUBLISH, dataset)):
+    if dataset is None and slug.endswith(REVISION_SUFFIX):
+        published = db.session.scalar(select(Dataset).where(Dataset.slug == slug.removesuffix(REVISION_SUFFIX)))
+        if published is not None and _in_workspace(actor, published):
+            raise RevisionClosed("Revisi ini sudah tidak dibuka: sudah diterbitkan walidata atau dibuang produsen. "
+                                 f'Lihat dataset "{published.slug}".', published)
+    if dataset is None or not _in_workspace(actor, dataset):
         raise NotFound(f'Dataset "{slug}" tidak ada di ruang kerja Anda.')
     return dataset
+
+
+def _in_workspace(actor: Actor, dataset: Dataset) -> bool:
+    return can(actor, Permission.CATALOG_DATASET_EDIT, dataset) or can(actor, Permission.REVIEW_DATASET_PUBLISH,
+                                                                          dataset)
 
 
 def get_workspace_resource(actor: Actor, dataset: Dataset, resource_id: str) -> Resource:

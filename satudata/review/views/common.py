@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,6 +13,7 @@ from marshmallow import ValidationError
 
 from satudata.accounts.models import User
 from satudata.catalog.serializers import DatasetFormSchema
+from satudata.catalog.services import RevisionClosed
 from satudata.errors import DomainError, Invalid, Unauthenticated
 from satudata.review.regions import is_reviewer
 from satudata.review.transitions import ACTION_LABELS
@@ -73,6 +74,8 @@ def action_label(action: str) -> str:
         "submit": _("Diajukan ke walidata"), "retract": _("Pengajuan ditarik produsen"),
         "request_changes": _("Walidata meminta perbaikan"), "publish": _("Disetujui dan diterbitkan"),
         "withdraw": _("Ditarik dari katalog publik"), "republish": _("Diterbitkan kembali"),
+        "open_revision": _("Revisi dibuka"), "publish_revision": _("Revisi disetujui dan diterbitkan"),
+        "discard_revision": _("Revisi dibuang"),
     }
     return labels.get(action, ACTION_LABELS.get(action, action))
 
@@ -93,6 +96,18 @@ def waiting_label(days: int, hours: int) -> str:
     if hours >= 1:
         return ngettext("menunggu %(num)s jam", "menunggu %(num)s jam", hours)
     return _("menunggu kurang dari 1 jam")
+
+
+@bp.errorhandler(RevisionClosed)
+def _revision_closed(err: RevisionClosed) -> Any:
+    """An old link to a revision (a notification, a bookmark) after it was published or given
+    up: the published dataset's page, saying so."""
+    flash(_("Revisi itu sudah tidak dibuka: sudah diterbitkan walidata atau dibuang produsen. Ini dataset terbitnya."),
+          "info")
+    endpoint = request.endpoint or ""
+    if endpoint.startswith("workspace.review_") and is_reviewer(signed_in()):
+        return redirect(url_for("workspace.review_dataset", slug=err.published.slug))
+    return redirect(url_for("workspace.dataset", slug=err.published.slug))
 
 
 @bp.app_context_processor

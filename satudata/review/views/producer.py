@@ -46,6 +46,7 @@ from satudata.review.views.common import (
     wants_json,
 )
 from satudata.review.views.region import region_counts
+from satudata.review.views.walidata import revision_context
 from satudata.validation import services as validation
 
 PREVIEW_ROWS = 25
@@ -58,6 +59,8 @@ def next_step(dataset: Dataset) -> str:
     if dataset.state == DatasetState.SUBMITTED:
         return _("Menunggu pemeriksaan walidata.")
     if dataset.state == DatasetState.PUBLISHED:
+        if dataset.revision is not None:
+            return _("Terbit di katalog publik; revisinya sedang dibuka.")
         return _("Terbit di katalog publik.")
     if dataset.state == DatasetState.WITHDRAWN:
         return _("Ditarik dari katalog publik oleh walidata.")
@@ -173,10 +176,24 @@ class _FormView:
         return self._form.get(key, default)
 
 
+def _to_revision(dataset: Dataset, endpoint: str) -> Any:
+    """A published dataset's edit and upload pages lead to its revision's (or, with none open,
+    to its page, where "Buat revisi" is); ``None`` for any other dataset."""
+    if dataset.state != DatasetState.PUBLISHED or dataset.is_revision:
+        return None
+    if dataset.revision is not None:
+        return redirect(url_for(endpoint, slug=dataset.revision.slug))
+    flash(_("Dataset ini sudah terbit. Buat revisi untuk mengubah metadata atau berkasnya; publik tetap melihat "
+            "versi terbit sampai revisi diterbitkan walidata."), "info")
+    return redirect(url_for("workspace.dataset", slug=dataset.slug))
+
+
 @bp.route("/dataset/<slug>/ubah", methods=["GET", "POST"])
 def dataset_edit(slug: str) -> Any:
     user = signed_in()
     dataset = catalog.get_workspace_dataset(user, slug)
+    if (elsewhere := _to_revision(dataset, "workspace.dataset_edit")) is not None:
+        return elsewhere
     errors: dict[str, Any] = {}
     if request.method == "POST":
         try:
@@ -199,6 +216,10 @@ def dataset(slug: str) -> Any:
     request_event = changes_request(ds)
     return render_template(
         "workspace/dataset.html", dataset=ds, meter=catalog.completeness(ds), problems=review.submission_problems(ds),
+        **revision_context(ds, compare=False),
+        can_revise=ds.state == DatasetState.PUBLISHED and not ds.is_revision and ds.revision is None
+        and can(user, Permission.REVIEW_DATASET_SUBMIT, ds),
+        versions=catalog.list_versions(ds.revision_of or ds),
         events=review.list_events(ds), editable=ds.state in catalog.EDITABLE_STATES
         and can(user, Permission.CATALOG_DATASET_EDIT, ds),
         can_submit=can(user, Permission.REVIEW_DATASET_SUBMIT, ds), next_step=next_step(ds),
@@ -240,6 +261,36 @@ def retract(slug: str) -> Any:
                 _("Pengajuan ditarik; dataset kembali menjadi draf."), url_for("workspace.dataset", slug=slug))
 
 
+@bp.route("/dataset/<slug>/revisi", methods=["POST"])
+def revise(slug: str) -> Any:
+    """Open the revision of a published dataset and go to it."""
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    try:
+        revision = review.open_revision(user, ds, expected_event_id=expected_event_id())
+    except DomainError as err:
+        roll_back_refused(err)
+        flash(err.message, "error")
+        return redirect(url_for("workspace.dataset", slug=slug))
+    flash(_("Revisi dibuka. Ubah metadata atau berkasnya di sini lalu ajukan ke walidata; publik tetap melihat "
+            "versi terbit sampai revisi ini diterbitkan."), "success")
+    return redirect(url_for("workspace.dataset", slug=revision.slug))
+
+
+@bp.route("/dataset/<slug>/buang-revisi", methods=["POST"])
+def discard(slug: str) -> Any:
+    """Give up a revision; back to the published dataset, unchanged."""
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    if ds.revision_of is None:
+        flash(_("Ini bukan revisi."), "error")
+        return redirect(url_for("workspace.dataset", slug=slug))
+    published_slug = ds.revision_of.slug
+    return _act(lambda: review.discard_revision(user, ds, expected_event_id=expected_event_id()),
+                _("Revisi dibuang; dataset terbit tidak berubah."), url_for("workspace.dataset", slug=published_slug),
+                url_for("workspace.dataset", slug=slug))
+
+
 # --------------------------------------------------------------------------- uploads
 
 
@@ -261,6 +312,8 @@ def _upload_response(ok_url: str, errors: dict[str, Any], template: str, **conte
 def upload(slug: str) -> Any:
     user = signed_in()
     ds = catalog.get_workspace_dataset(user, slug)
+    if (elsewhere := _to_revision(ds, "workspace.upload")) is not None:
+        return elsewhere
     errors: dict[str, Any] = {}
     context = {"dataset": ds, "standards": _standards(), "form": request.form,
                "max_bytes": current_app.config["UPLOAD_MAX_BYTES"],

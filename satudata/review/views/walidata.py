@@ -208,6 +208,30 @@ def metadata_rows(ds: Dataset) -> list[dict[str, Any]]:
              "value": _value(ds, f.name, enums)} for f in catalog.METADATA_FIELDS]
 
 
+def revision_rows(revision: Dataset) -> list[dict[str, Any]]:
+    """The metadata fields a revision changes, as the walidata reads them: label, published
+    value, revised value."""
+    from satudata.catalog.views.public import enum_labels
+
+    published = revision.revision_of
+    if published is None:
+        return []
+    labels, enums = field_labels(), enum_labels()
+    return [{"name": c.name, "label": labels.get(c.name, c.label), "published": _value(published, c.name, enums),
+             "revision": _value(revision, c.name, enums)} for c in catalog.diff_revision(revision).metadata]
+
+
+def revision_context(ds: Dataset, *, compare: bool) -> dict[str, Any]:
+    """What the pages show of a revision: the fields and resources it changes, and (``compare``)
+    each replaced table compared row by row with the published one."""
+    if not ds.is_revision:
+        return {"diff": None, "diff_rows": [], "comparisons": {}}
+    diff = catalog.diff_revision(ds)
+    comparisons = {c.revision.id: catalog.compare_tables(c) for c in diff.resources
+                   if compare and c.kind == "changed" and c.revision is not None} if compare else {}
+    return {"diff": diff, "diff_rows": revision_rows(ds), "comparisons": comparisons}
+
+
 def _latest(events: list[ReviewEvent], action: str) -> ReviewEvent | None:
     return next((e for e in events if e.action == action), None)
 
@@ -227,7 +251,7 @@ def review_page(user: User, ds: Dataset, *, form: ReviewForm | None = None, erro
         earlier_notes=dict(earlier.field_notes or {}) if earlier is not None else {},
         last_event_id=review.last_event_id(ds), withdrawal=review.withdrawal_of(ds), form=form,
         errors=errors or {}, conflict=conflict, attempted=attempted, unsent=unsent,
-        field_labels=field_labels()), status
+        field_labels=field_labels(), **revision_context(ds, compare=True)), status
 
 
 @bp.get("/periksa/<slug>")
@@ -240,6 +264,8 @@ _DONE = {
     "request_changes": lambda ds: _("Permintaan perbaikan dikirim ke %(opd)s; “%(title)s” kembali ke produsen.",
                                     opd=ds.organization.name, title=ds.title),
     "publish": lambda ds: _("“%(title)s” diterbitkan di katalog publik.", title=ds.title),
+    "publish_revision": lambda ds: _("Revisi “%(title)s” diterbitkan sebagai versi baru; publik kini melihatnya.",
+                                     title=ds.title),
     "withdraw": lambda ds: _("“%(title)s” ditarik dari katalog publik; alasannya tampil di halamannya.",
                              title=ds.title),
     "republish": lambda ds: _("“%(title)s” diterbitkan kembali.", title=ds.title),
@@ -256,6 +282,7 @@ def _move(user: User, slug: str, action: str) -> Any:
     ds = reviewed_dataset(user, slug)
     form = ReviewForm.from_request(request.form)
     expected = expected_event_id()
+    was_revision = ds.is_revision
     try:
         if action == "request_changes":
             review.request_changes(user, ds, message=form.message, field_notes=form.field_notes(),
@@ -275,7 +302,7 @@ def _move(user: User, slug: str, action: str) -> Any:
             return review_page(user, ds, form=form, conflict=err.message, attempted=action, status=409,
                                errors={"_conflict": [_stale_notice(action)]})
         return review_page(user, ds, form=form, errors=form_errors(err), attempted=action, status=400)
-    flash(_DONE[action](ds), "success")
+    flash(_DONE["publish_revision" if action == "publish" and was_revision else action](ds), "success")
     if action in ("request_changes", "publish"):
         return redirect(url_for("workspace.review_queue"))
     return redirect(url_for("workspace.review_dataset", slug=ds.slug))
