@@ -265,3 +265,15 @@ def test_loading_again_creates_nothing_and_reports_progress(demo, capsys):
     assert "• Organisasi" in out and "• Selesai: 0 organisasi, 0 pengguna, 0 dataset" in out
     after = {model: db.session.scalar(select(func.count()).select_from(model)) for model in before}
     assert after == before
+
+
+def test_this_years_daftar_data_is_fulfilled_by_the_published_datasets_with_some_still_due(demo):
+    from satudata.review.daftar import services as daftar
+    from satudata.review.daftar.status import ItemStatus, local_today
+
+    rows = daftar.list_items(year=local_today().year)
+    counts = daftar.count_statuses(rows)
+    linked = [r for r in rows if r.item.dataset is not None]
+    assert len(linked) >= 30 and all(r.item.dataset.is_public for r in linked)
+    assert counts[ItemStatus.DUE] >= 2 and counts[ItemStatus.LATE] >= 1
+    assert counts[ItemStatus.PUBLISHED] >= 30

@@ -4,7 +4,8 @@ The walidata Diskominfotik Provinsi Riau; the governments and OPD of Provinsi Ri
 Rokan Hilir, Kabupaten Pelalawan and Kota Dumai; users for every role (passwords in
 docs/demo-data.md, demo only); topics and licences; and about fifty datasets with CSV tables of
 plausible figures, real Kemendagri region codes and names, and full Satu Data metadata, plus a
-few drafts and a submission that the public must never see.
+few drafts and a submission that the public must never see; and this year's Daftar Data, whose
+items those datasets fulfil (with a few still due and one late).
 
 Everything is created through the account and catalogue services with ``SystemActor("demo")``,
 so their rules apply and the audit log records it: each table is validated for real, and each
@@ -29,6 +30,7 @@ from satudata.catalog.models import Dataset, DatasetState, Topic
 from satudata.catalog.storage import get_store
 from satudata.db import unit_of_work
 from satudata.demo.catalogue import build_catalogue
+from satudata.demo.daftar import create_daftar
 from satudata.demo.organizations import create_licences, create_organizations, create_topics, create_users
 from satudata.demo.specs import DatasetSpec
 from satudata.demo.tables import rng, spread
@@ -117,6 +119,8 @@ def _load(progress: bool) -> dict[str, int]:
     existing = set(db.session.scalars(select(Dataset.slug).where(Dataset.slug.in_([s.slug for s in specs]))))
     made = [_create_dataset(actor, spec, orgs, topics) for spec in specs if spec.slug not in existing]
     sync_builtin_schemas(actor)
+    say("• Daftar Data tahun ini …")
+    n_daftar = create_daftar(actor)
 
     published = sum(1 for d in made if d.state == DatasetState.PUBLISHED)
     stats = {
@@ -127,6 +131,7 @@ def _load(progress: bool) -> dict[str, int]:
         "datasets": len(made),
         "published": published,
         "resources": sum(len(d.resources) for d in made),
+        "daftar_items": n_daftar,
     }
     say(f"• Selesai: {stats['organizations']} organisasi, {stats['users']} pengguna, {stats['datasets']} dataset "
         f"({published} terbit), {stats['resources']} tabel.")
