@@ -191,3 +191,44 @@ def test_moves_named_on_the_published_dataset_reach_its_revision(published: Data
     assert review.move_target(published, "publish") is revision
     assert review.move_target(published, "request_changes") is revision
     assert review.move_target(published, "withdraw") is published
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_replaced_workbook_is_compared_row_by_row_and_a_large_one_by_summary(
+        app: Any, orgs: Any, users: Any, vocab: Any) -> None:  # noqa: F811
+    header = ["kode_wilayah", "kecamatan", "jumlah"]
+    old = _xlsx([header, ["14.07.01", "Kubu", 10], ["14.07.02", "Bangko", 20]])
+    ds = make_dataset(orgs["dinkes"], csv=None, publish=False, title="Sekolah per kecamatan")
+    table = catalog.upload_resource(users["produsen"], ds, io.BytesIO(old), filename="sekolah.xlsx", name="Sekolah")
+    db.session.commit()
+    assert validate(table) == "valid"
+    review.submit_dataset(users["produsen"], ds)
+    review.publish_dataset(users["walidata"], ds)
+    db.session.commit()
+    revision = _revise(users, ds)
+    new = _xlsx([header, ["14.07.01", "Kubu", 10], ["14.07.02", "Bangko", 21], ["14.07.03", "Tanah Putih", 7]])
+    catalog.replace_resource_file(users["produsen"], revision.resources[0], io.BytesIO(new), filename="sekolah-2.xlsx")
+    db.session.commit()
+    [change] = catalog.diff_revision(revision).resources
+    result = catalog.compare_tables(change).diff
+    assert result is not None and result.key == []  # no primaryKey: an edit is one removed and one added
+    assert (result.added, result.removed, result.changed) == (2, 1, 0)
+    assert {tuple(dict(e["cells"]).values()) for e in result.examples if e["kind"] == "added"} == {
+        ("14.07.02", "Bangko", "21"), ("14.07.03", "Tanah Putih", "7")}
+    app.config["REVISION_DIFF_MAX_BYTES"] = 10
+    try:
+        comparison = catalog.compare_tables(change)
+    finally:
+        app.config["REVISION_DIFF_MAX_BYTES"] = 64 * 1024**2
+    assert comparison.diff is None and "perbandingan per baris tidak dijalankan" in comparison.message
