@@ -74,7 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata import accounts, catalog, review, search, validation
     from satudata.accounts import policy as _accounts_policy  # noqa: F401
     from satudata.accounts import views as accounts_views
-    from satudata.api import ckan, health, rest
+    from satudata.api import ckan, dcat, health, rest
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
     from satudata.review import models as _review_models  # noqa: F401
@@ -90,7 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         domain.init_app(app)
     domains = (
         catalog_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,
-        accounts_views.bp, ckan.bp, health.bp,
+        accounts_views.bp, ckan.bp, dcat.bp, health.bp,
     )
     for blueprint in domains:
         app.register_blueprint(blueprint)
