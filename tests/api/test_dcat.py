@@ -352,10 +352,29 @@ def test_withdrawn_is_410_and_unknown_404(cat: Catalogue, scratch_client: FlaskC
 
 
 def test_pages_link_their_rdf(cat: Catalogue, scratch_client: FlaskClient) -> None:
-    home = scratch_client.get("/").get_data(as_text=True)
-    page = scratch_client.get(f"/dataset/{cat.penduduk.slug}").get_data(as_text=True)
+    # Asked through another (trusted) host name: every address still comes from BASE_URL.
+    home = scratch_client.get("/", base_url="http://127.0.0.1").get_data(as_text=True)
+    page = scratch_client.get(f"/dataset/{cat.penduduk.slug}", base_url="http://127.0.0.1").get_data(as_text=True)
     for suffix, (ctype, _parser) in SYNTAXES.items():
         assert f'<link rel="alternate" type="{ctype}" href="{SITE}/catalog.{suffix}"' in home
         assert f'<link rel="alternate" type="{ctype}" href="{SITE}/dataset/{cat.penduduk.slug}.{suffix}"' in page
         assert f"/catalog.{suffix}" not in page
 
+
+
+def test_addresses_come_from_base_url(cat: Catalogue, scratch_client: FlaskClient) -> None:
+    resp = scratch_client.get("/catalog.ttl", base_url="http://127.0.0.1")
+    g = Graph().parse(data=resp.get_data(), format="turtle")
+    addresses = {str(t) for triple in g for t in triple if isinstance(t, URIRef)}
+    assert not [a for a in addresses if "127.0.0.1" in a]
+    assert any(a.startswith(SITE + "/dataset/") for a in addresses)
+
+
+def test_demo_catalogue_matches_package_search(client: FlaskClient) -> None:
+    """On the demo data: every public dataset once, as many as package_search counts."""
+    search = client.get("/api/3/action/package_search", query_string={"rows": 1000}).get_json()["result"]
+    g = Graph().parse(data=client.get("/catalog.ttl").get_data(), format="turtle")
+    _node, values = paging(g)
+    assert values["totalItems"] == search["count"] > 0
+    slugs = {str(g.value(ds, DCAT.landingPage)).rsplit("/", 1)[1] for ds in listed(g)}
+    assert slugs == {d["name"] for d in search["results"]}
