@@ -34,12 +34,13 @@ def site_url() -> str:
 
 
 def ckan_time(value: datetime | None) -> str | None:
-    """A UTC timestamp the way CKAN writes it: ISO 8601, no zone suffix."""
+    """A UTC timestamp the way CKAN writes it: ISO 8601 with microseconds, no zone suffix
+    (``2026-12-03T08:15:00.000000``; clients parse it with ``%Y-%m-%dT%H:%M:%S.%f``)."""
     if value is None:
         return None
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.isoformat()
+    return value.isoformat(timespec="microseconds")
 
 
 def _str(value: Any) -> str | None:

@@ -30,7 +30,7 @@ from satudata.catalog.models import (
 from tests.conftest import shared_data
 from tests.factories import SYSTEM, make_dataset, make_licence, make_org, make_topic, publish_dataset
 
-CKAN_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?$")
+CKAN_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$")  # CKAN always writes %f
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "ckan"
 
 
@@ -210,7 +210,7 @@ def test_dataset_dict_has_ckan_fields(cat: Catalogue, scratch_client: FlaskClien
     assert pkg["author_email"] == "dukcapil@rokanhilirkab.go.id"
     assert pkg["url"] == "http://localhost/dataset/jumlah-penduduk-rohil"
     assert CKAN_TIME.match(pkg["metadata_created"]) and CKAN_TIME.match(pkg["metadata_modified"])
-    assert pkg["metadata_modified"] == "2024-06-01T08:30:00"
+    assert pkg["metadata_modified"] == "2024-06-01T08:30:00.000000"  # CKAN always writes the microseconds
     assert pkg["num_tags"] == 2 and pkg["num_resources"] == 1
 
     org = pkg["organization"]
@@ -507,7 +507,6 @@ def test_package_search_sort_by_id_pages_stably(cat: Catalogue, scratch_client: 
 @pytest.mark.parametrize("params, field", [
     ({"rows": "ten"}, "rows"),
     ({"rows": "-1"}, "rows"),
-    ({"rows": "1001"}, "rows"),
     ({"rows": "1.5"}, "rows"),
     ({"rows": "99999999999999999999999"}, "rows"),
     ({"start": "99999999999999999999999"}, "start"),
@@ -549,9 +548,11 @@ def test_package_search_bad_json_types(cat: Catalogue, scratch_client: FlaskClie
 def test_rows_limit_follows_config(cat: Catalogue, app: Any, scratch_client: FlaskClient) -> None:
     app.config["API_MAX_ROWS"] = 2
     try:
-        err = error(scratch_client, "package_search", 409, "Validation Error", rows=3)
-        assert "2" in err["rows"][0]
+        # As CKAN's ckan.search.rows_max: more rows than the limit are lowered to it, no error.
+        found = result(scratch_client, "package_search", rows=3)
+        assert len(found["results"]) == 2 and found["count"] == 3
         assert len(result(scratch_client, "package_search", rows=2)["results"]) == 2
+        assert len(result(scratch_client, "current_package_list_with_resources", limit=3)) == 2
     finally:
         app.config["API_MAX_ROWS"] = 1000
 
@@ -568,6 +569,7 @@ def test_package_list(cat: Catalogue, scratch_client: FlaskClient) -> None:
     assert result(scratch_client, "package_list") == ["akses-air-bersih", "fasilitas-kesehatan-dumai", "jumlah-penduduk-rohil"]
     assert result(scratch_client, "package_list", limit=1, offset=1) == ["fasilitas-kesehatan-dumai"]
     assert result(scratch_client, "package_list", offset=10) == []
+    assert len(result(scratch_client, "package_list", limit=0)) == 3  # CKAN: a limit of 0 is no limit
     for params in ({"limit": "x"}, {"limit": -1}, {"offset": "-1"}, {"offset": "1e3"}, {"offset": str(10**20)}):
         assert set(params) <= set(error(scratch_client, "package_list", 409, "Validation Error", **params))
 
@@ -579,7 +581,11 @@ def test_current_package_list_with_resources(cat: Catalogue, scratch_client: Fla
     assert names(result(scratch_client, "current_package_list_with_resources", limit=1, offset=1)) == ["akses-air-bersih"]
     assert names(result(scratch_client, "current_package_list_with_resources", limit=1, page=3)) == [
         "fasilitas-kesehatan-dumai"]
-    for params in ({"limit": "x"}, {"limit": 1001}, {"offset": -1}, {"page": 0}):
+    # CKAN: no limit is package_search's default of 10 rows; a limit past rows_max is lowered.
+    assert len(result(scratch_client, "current_package_list_with_resources", limit=5000)) == 3
+    assert names(result(scratch_client, "current_package_list_with_resources", limit=1, page=3, offset=0)) == [
+        "jumlah-penduduk-rohil"]  # an offset wins over the deprecated page
+    for params in ({"limit": "x"}, {"offset": -1}, {"page": 0}):
         assert set(params) <= set(error(scratch_client, "current_package_list_with_resources", 409,
                                         "Validation Error", **params))
 
@@ -598,7 +604,8 @@ def test_organization_list(cat: Catalogue, scratch_client: FlaskClient) -> None:
     assert result(scratch_client, "organization_list", q="rohil") == ["disdukcapil-rohil"]
     resp = scratch_client.post("/api/3/action/organization_list", json={"organizations": ["dinkes-dumai"]})
     assert resp.get_json()["result"] == ["dinkes-dumai"]
-    for params in ({"limit": "x"}, {"offset": -1}, {"limit": 100000}, {"all_fields": "perhaps"}, {"sort": "age asc"}):
+    assert len(result(scratch_client, "organization_list", limit=100000)) == 3  # lowered to the maximum, as CKAN
+    for params in ({"limit": "x"}, {"offset": -1}, {"all_fields": "perhaps"}, {"sort": "age asc"}):
         assert set(params) <= set(error(scratch_client, "organization_list", 409, "Validation Error", **params))
 
 
@@ -803,3 +810,22 @@ def test_package_autocomplete_while_the_engine_is_down(cat: Catalogue, app: Any,
         if live is not None:
             app.extensions[EXTENSION_KEY] = live
     assert names(got) == ["fasilitas-kesehatan-dumai"]
+
+
+def test_site_read_api_roots_and_field_lists(cat: Catalogue, scratch_client: FlaskClient) -> None:
+    """What CKAN 2.10 answers and harvesters probe: ``site_read`` is true, ``/api`` is version 1
+    (``/api/3``: 3), and ``fl`` limits each search result to the named fields (extras too)."""
+    assert result(scratch_client, "site_read") is True
+    for path, version in (("/api", 1), ("/api/", 1), ("/api/1", 1), ("/api/2", 2), ("/api/3", 3)):
+        resp = scratch_client.get(path)
+        assert resp.status_code == 200 and resp.json == {"version": version}, path
+    assert scratch_client.get("/api/4").status_code == 404
+    found = result(scratch_client, "package_search", fl="name,metadata_modified", sort="name asc")
+    assert found["count"] == 3 and [sorted(r) for r in found["results"]] == [["metadata_modified", "name"]] * 3
+    assert [r["name"] for r in found["results"]] == ["akses-air-bersih", "fasilitas-kesehatan-dumai",
+                                                     "jumlah-penduduk-rohil"]
+    assert all(CKAN_TIME.match(r["metadata_modified"]) for r in found["results"])
+    listed = result(scratch_client, "package_search", fl=["id", "satuan", "tidak_ada"], rows=1)
+    assert set(listed["results"][0]) == {"id", "satuan"}
+    resp = scratch_client.post("/api/3/action/package_search", json={"fl": [{"a": 1}]})
+    assert resp.status_code == 409 and "fl" in resp.json["error"]

@@ -64,10 +64,11 @@ def call_action(name: str) -> Response:
     return jsonify({"help": help_url(name), "success": True, "result": result})
 
 
-@bp.route("/api/3")
-def api_version() -> Response:
-    """CKAN's API root answers with its version; some clients probe it."""
-    return jsonify({"version": 3})
+@bp.route("/api", strict_slashes=False)
+@bp.route("/api/<int(min=1, max=3):version>", strict_slashes=False)
+def api_version(version: int = 1) -> Response:
+    """CKAN's API root answers with its version (``/api``: 1); some clients probe it."""
+    return jsonify({"version": version})
 
 
 def help_url(name: str) -> str:
@@ -215,10 +216,20 @@ class Params:
 
 
 def limit_offset(p: Params, *, default_limit: int | None, maximum: int | None) -> tuple[int | None, int]:
-    """The ``limit`` and ``offset`` of a list action."""
-    limit = p.integer("limit", default_limit, maximum=maximum)
+    """The ``limit`` and ``offset`` of a list action; a ``limit`` above ``maximum`` is
+    lowered to it, as CKAN's ``limit_to_configured_maximum`` does (no error)."""
+    limit = p.integer("limit", default_limit)
+    if limit is not None and maximum is not None:
+        limit = min(limit, maximum)
     offset = p.integer("offset", 0) or 0
     return limit, offset
+
+
+def capped_rows(p: Params, name: str, default: int) -> int:
+    """A row count as CKAN reads it: ``default`` when absent, lowered to ``API_MAX_ROWS``
+    (``ckan.search.rows_max``) when larger, so a script asking ``rows=10000`` gets the first
+    1000 and a 200."""
+    return min(p.integer(name, default) or 0, max_rows())
 
 
 def max_rows() -> int:

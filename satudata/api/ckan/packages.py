@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from satudata import search_limits as limits
-from satudata.api.ckan.endpoint import Params, action, invalid, limit_offset, max_rows
+from satudata.api.ckan.endpoint import Params, action, capped_rows, invalid, limit_offset
 from satudata.api.ckan.query import FACET_FIELDS, engine_plan, parse_fq, parse_sort, split_query
 from satudata.api.ckan_dicts import package_dict, resource_dict
 from satudata.catalog import services as catalog
@@ -33,7 +33,11 @@ def package_search(p: Params) -> dict[str, Any]:
     :param fq_list: a list of further fq strings, all of which must match
     :param sort: e.g. ``score desc, metadata_modified desc`` (default), ``name asc``,
         ``title_string asc``, ``metadata_created desc``, ``id asc``, ``views_recent desc``
-    :param rows: datasets to return (default 10, at most ``API_MAX_ROWS``)
+    :param rows: datasets to return (default 10; a larger number than ``API_MAX_ROWS``, 1000,
+        is lowered to it, as CKAN's ``ckan.search.rows_max`` does)
+    :param fl: the fields of each result (a list, or names separated by commas or spaces), e.g.
+        ``name,title`` or ``id metadata_modified``; Satu Data fields and extras by their names.
+        Without it each result is the whole dataset dict
     :param start: offset of the first dataset (default 0, at most ``SEARCH_MAX_START``)
     :param facet.field: JSON list of fields to count: organization, groups, tags, res_format,
         license_id, tahun
@@ -48,8 +52,9 @@ def package_search(p: Params) -> dict[str, Any]:
 
     :rtype: dict with ``count``, ``results``, ``facets``, ``search_facets``, ``sort``
     """
-    rows = p.integer("rows", DEFAULT_ROWS)
+    rows = capped_rows(p, "rows", DEFAULT_ROWS)
     start = p.integer("start", 0) or 0
+    fields = _field_list(p)
     q = p.string("q", "") or ""
     fq = p.string("fq", "") or ""
     fq_list = p.string_list("fq_list")
@@ -103,10 +108,36 @@ def package_search(p: Params) -> dict[str, Any]:
     return {
         "count": found.total,
         "facets": facets,
-        "results": [package_dict(ds) for ds in found.items],
+        "results": [_only(package_dict(ds), fields) for ds in found.items],
         "sort": sort,
         "search_facets": search_facets,
     }
+
+
+def _field_list(p: Params) -> list[str]:
+    """``fl`` as CKAN reads it (``convert_to_list_if_string``, then Solr's comma or space
+    separated field list)."""
+    raw = p.data.get("fl")
+    if raw is None or raw == "":
+        return []
+    values = raw if isinstance(raw, list) else [raw]
+    fields: list[str] = []
+    for value in values:
+        if not isinstance(value, str):
+            raise invalid("fl", "Harus berupa daftar nama kolom, misalnya name,title.")
+        fields += [name for name in value.replace(",", " ").split() if name]
+    if len(fields) > 100:
+        raise invalid("fl", "Paling banyak 100 kolom.")
+    return list(dict.fromkeys(fields))
+
+
+def _only(package: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """A result limited to ``fields``, as CKAN returns an ``fl`` search (its extras read as
+    fields of their own; a field the dataset has not is left out)."""
+    if not fields:
+        return package
+    flat = {**{e["key"]: e["value"] for e in package.get("extras", [])}, **package}
+    return {name: flat[name] for name in fields if name in flat}
 
 
 AUTOCOMPLETE_DEFAULT = 10
@@ -165,26 +196,31 @@ def package_show(p: Params) -> dict[str, Any]:
 def package_list(p: Params) -> list[str]:
     """Names of all public datasets, in name order.
 
-    :param limit: how many names (optional, default all)
+    :param limit: how many names (optional; absent or 0: all, as in CKAN)
     :param offset: skip this many (optional)
     """
     limit, offset = limit_offset(p, default_limit=None, maximum=None)
-    return catalog.list_public_dataset_slugs(offset=offset, limit=limit)
+    return catalog.list_public_dataset_slugs(offset=offset, limit=limit or None)
 
 
 @action
 def current_package_list_with_resources(p: Params) -> list[dict[str, Any]]:
     """Public datasets with their resources, most recently modified first.
 
-    :param limit: how many (default and maximum ``API_MAX_ROWS``)
+    As in CKAN, this is ``package_search`` underneath: without ``limit``, 10 datasets; a
+    ``limit`` above ``API_MAX_ROWS`` (1000) is lowered to it.
+
+    :param limit: how many (default 10, at most ``API_MAX_ROWS``)
     :param offset: skip this many
-    :param page: the page of ``limit`` datasets (1-based), instead of ``offset``
+    :param page: the page of ``limit`` datasets (1-based), when no ``offset`` is given
+        (deprecated in CKAN)
     """
-    limit, offset = limit_offset(p, default_limit=max_rows(), maximum=max_rows())
-    limit = max_rows() if limit is None else limit
+    limit = capped_rows(p, "limit", DEFAULT_ROWS)
+    offset = p.integer("offset", 0) or 0
     page = p.integer("page", None, minimum=1)
-    if page is not None:
-        offset = (page - 1) * limit
+    if page is not None and "offset" not in p.data:
+        offset = (page - 1) * limit if limit else 0
+    limits.check_start(offset, "offset")
     found = catalog.query_public_datasets(sort=[("modified", True)], offset=offset, limit=limit)
     return [package_dict(ds) for ds in found.items]
 

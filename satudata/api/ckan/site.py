@@ -1,5 +1,5 @@
-"""The actions of the CKAN Action API about the site and the API itself: ``status_show``
-and ``help_show``.
+"""The actions of the CKAN Action API about the site and the API itself: ``status_show``,
+``site_read`` and ``help_show``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ def status_show(p: Params) -> dict[str, Any]:
         "extensions": list(EXTENSIONS),
         "satudata_version": __version__,
     }
+
+
+@action
+def site_read(p: Params) -> bool:
+    """Whether the caller may read the site: always ``True`` (the catalogue is public)."""
+    return True
 
 
 @action
