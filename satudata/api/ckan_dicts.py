@@ -196,7 +196,7 @@ def group_dict(topic: Topic, *, package_count: int | None = None, full: bool = F
 
 def tag_dict(tag: Tag) -> dict[str, Any]:
     """A free tag as CKAN writes it (we have no tag vocabularies)."""
-    return {"id": str(tag.id), "name": tag.name, "display_name": tag.name, "state": "active",
+    return {"id": str(tag.id), "name": tag.name, "display_name": tag.label, "state": "active",
             "vocabulary_id": None}
 
 

@@ -118,7 +118,13 @@ class Tag(Base):
     __tablename__ = "tag"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Valid for CKAN (``catalog.tags.tag_name``); ``display_name`` is the text as written.
     name: Mapped[str] = mapped_column(String(100), unique=True, index=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
 
 
 class Licence(Base):

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from satudata.accounts.models import Organization
 from satudata.catalog.models import AccessClass, Dataset, DatasetState, DatasetVersion, Licence, Resource, Topic
+from satudata.catalog.tags import lookup_key as tag_lookup_key
 from satudata.extensions import db
 
 MAX_DESCRIPTION_CHARS = 20_000
@@ -181,7 +182,8 @@ def build_document(dataset: Dataset, version: DatasetVersion | None = None,
         slug=str(snap.get("slug") or dataset.slug),
         title=str(snap.get("title") or dataset.title),
         description=markdown_to_text(snap.get("description")),
-        tags=[str(t) for t in snap.get("tags") or []],
+        # A version published before tag names were made CKAN-valid holds the text as written.
+        tags=list(dict.fromkeys(tag_lookup_key(str(t)) for t in snap.get("tags") or [])),
         organization=org_slug,
         organization_name=lookups.organizations.get(org_slug, dataset.organization.name),
         topics=topics,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from markupsafe import Markup
 
 from satudata import search_limits
+from satudata.catalog.tags import lookup_key as tag_lookup_key
 from satudata.errors import DomainError, Invalid
 from satudata.search.query import clean_text
 
@@ -158,7 +159,9 @@ def normalise_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, 
                 raise _bad("year", f"Tahun '{value[:20]}' tidak valid.", "Gunakan angka tahun, misalnya 2024.")
             if key == "format":
                 value = value.upper()
-            if key in ("tag", "frequency"):
+            if key == "tag":
+                value = tag_lookup_key(value)
+            if key == "frequency":
                 value = value.lower()
             bucket = out.setdefault(key, [])
             if value not in bucket:

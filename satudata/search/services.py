@@ -28,7 +28,7 @@ from satudata import jobs
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, require
-from satudata.catalog.models import Dataset, Licence, Resource, Topic
+from satudata.catalog.models import Dataset, Licence, Resource, Tag, Topic
 from satudata.errors import Invalid
 from satudata.extensions import db
 from satudata.search.backend import (
@@ -175,6 +175,9 @@ def _labels(key: str, values: list[str]) -> dict[str, str]:
             select(Organization.slug, Organization.name).where(Organization.slug.in_(values)))}
     if key == "topic":
         return {k: v for k, v in db.session.execute(select(Topic.slug, Topic.name).where(Topic.slug.in_(values)))}
+    if key == "tag":
+        return {k: v or k for k, v in db.session.execute(
+            select(Tag.name, Tag.display_name).where(Tag.name.in_(values)))}
     if key == "licence":
         return {k: v for k, v in db.session.execute(select(Licence.id, Licence.title).where(Licence.id.in_(values)))}
     if key == "frequency":

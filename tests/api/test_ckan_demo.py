@@ -85,3 +85,32 @@ def test_demo_ckanapi_command_line(demo_url: str) -> None:
     found = json.loads(proc.stdout)
     assert found["count"] >= 1 and found["results"]
     assert all(r["resources"] for r in found["results"])
+
+
+# CKAN's own package validators (ckan/logic/validators.py), re-implemented: what a CKAN harvester
+# on its default settings checks before it imports a dataset.
+CKAN_TAG = __import__("re").compile(r"^[\w \-.]*$")
+CKAN_NAME = __import__("re").compile(r"^[a-z0-9_\-]*$")
+
+
+def _ckan_problems(pkg: dict[str, Any]) -> list[str]:
+    problems = []
+    if not (2 <= len(pkg["name"]) <= 100 and CKAN_NAME.match(pkg["name"])):
+        problems.append(f"name {pkg['name']!r}")
+    for tag in pkg["tags"]:
+        name = tag["name"]
+        if not (2 <= len(name) <= 100) or not CKAN_TAG.match(name) or name != name.lower():
+            problems.append(f"tag {name!r}")
+    for url in [pkg.get("url") or "", *(r["url"] for r in pkg["resources"])]:
+        if url and not url.startswith(("http://", "https://")):
+            problems.append(f"url {url!r}")
+    return problems
+
+
+def test_demo_datasets_pass_ckans_validators(client: FlaskClient) -> None:
+    found = result(client, "package_search", rows=5000)  # lowered to 1000, as CKAN does
+    assert found["count"] == len(found["results"]) >= 40
+    bad = {pkg["name"]: problems for pkg in found["results"] if (problems := _ckan_problems(pkg))}
+    assert bad == {}
+    written = {t["display_name"] for pkg in found["results"] for t in pkg["tags"]}
+    assert "kabupaten/kota" in written  # the text as the producer wrote it is kept for display

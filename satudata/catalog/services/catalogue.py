@@ -24,6 +24,7 @@ from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, require
 from satudata.catalog import tables
+from satudata.catalog import tags as tags_rules
 from satudata.catalog.models import (
     AccessClass,
     Dataset,
@@ -46,6 +47,7 @@ __all__ = [
     "FILTER_KEYS",
     "SORTS",
     "get_or_create_tags",
+    "tag_names",
     "create_dataset",
     "add_resource_file",
     "add_resource_link",
@@ -112,15 +114,36 @@ def _unique_slug(base: str) -> str:
     return candidate
 
 
-def get_or_create_tags(names: list[str]) -> list[Tag]:
-    tags = []
-    for raw in names:
-        name = raw.strip().lower()
-        if not name:
+def tag_names(texts: Sequence[str]) -> list[str]:
+    """The CKAN-valid names of tags as written (``catalog.tags``), without repeats, in order;
+    a tag of fewer than two usable characters is refused (``Invalid``, field ``tags``)."""
+    names: list[str] = []
+    for text in texts:
+        if not str(text).strip():
             continue
+        try:
+            name = tags_rules.tag_name(text)
+        except tags_rules.TagTooShort:
+            message = f'Kata kunci "{str(text).strip()[:20]}" terlalu pendek: paling sedikit 2 huruf atau angka.'
+            raise Invalid(message, details={"tags": [message]}) from None
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def get_or_create_tags(texts: Sequence[str]) -> list[Tag]:
+    """The tags written ``texts``: each found by its CKAN-valid name, or created with the text
+    as first written for its display name."""
+    names = tag_names(texts)  # refuses a tag too short
+    written: dict[str, str] = {}
+    for text in texts:
+        if str(text).strip():
+            written.setdefault(tags_rules.tag_name(text), tags_rules.display_text(text))
+    tags: list[Tag] = []
+    for name in names:
         tag = db.session.scalar(select(Tag).where(Tag.name == name))
         if tag is None:
-            tag = Tag(name=name)
+            tag = Tag(name=name, display_name=written[name])
             db.session.add(tag)
         tags.append(tag)
     return tags
@@ -439,7 +462,7 @@ def _apply_filters(q: Select[Any], text: str, filters: dict[str, list[str]]) -> 
             elif key == "topic":
                 id_sets.append(select(dataset_topic.c.dataset_id).join(Topic).where(Topic.slug == value))
             elif key == "tag":
-                id_sets.append(select(dataset_tag.c.dataset_id).join(Tag).where(Tag.name == value))
+                id_sets.append(select(dataset_tag.c.dataset_id).join(Tag).where(Tag.name == tags_rules.lookup_key(value)))
             elif key == "format":
                 id_sets.append(select(Resource.dataset_id).where(func.upper(Resource.format) == value.upper()))
             elif key == "year":
@@ -525,7 +548,8 @@ def _facet(key: str, ids: Any, limit: int) -> list[tuple[str, str, int]]:
         q = (select(Topic.slug, Topic.name, func.count()).join(dataset_topic, dataset_topic.c.topic_id == Topic.id)
              .where(dataset_topic.c.dataset_id.in_(in_ids)).group_by(Topic.slug, Topic.name))
     elif key == "tag":
-        q = (select(Tag.name, Tag.name, func.count()).join(dataset_tag, dataset_tag.c.tag_id == Tag.id)
+        q = (select(Tag.name, func.coalesce(func.nullif(Tag.display_name, ""), Tag.name), func.count())
+             .join(dataset_tag, dataset_tag.c.tag_id == Tag.id)
              .where(dataset_tag.c.dataset_id.in_(in_ids)).group_by(Tag.name))
     elif key == "format":
         fmt = func.upper(Resource.format)
@@ -632,7 +656,7 @@ def _filter_ids(flt: DatasetFilter) -> Select[Any]:
                         .where(Topic.slug.in_(values)))
     elif flt.key == "tag":
         cond = d.id.in_(select(dataset_tag.c.dataset_id).join(Tag, Tag.id == dataset_tag.c.tag_id)
-                        .where(Tag.name.in_([v.strip().lower() for v in values])))
+                        .where(Tag.name.in_([tags_rules.lookup_key(v) for v in values])))
     elif flt.key == "format":
         cond = d.id.in_(select(Resource.dataset_id).where(func.upper(Resource.format).in_([v.upper() for v in values])))
     elif flt.key == "licence":

@@ -42,7 +42,7 @@ from satudata.catalog.models import (
     Topic,
     ValidationStatus,
 )
-from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags
+from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags, tag_names
 from satudata.catalog.storage import StagedFile, StoredFile, get_store
 from satudata.catalog.tables import TableSummary, summarise
 from satudata.db import utcnow
@@ -279,9 +279,9 @@ def _apply_metadata(dataset: Dataset, data: dict[str, Any]) -> list[str]:
                 dataset.topics = topics
                 changed.append(key)
         elif key == "tags":
-            names = sorted({t.strip().lower() for t in value or [] if t.strip()})
-            if sorted(t.name for t in dataset.tags) != names:
-                dataset.tags = get_or_create_tags(names)
+            written = list(value or [])
+            if sorted(t.name for t in dataset.tags) != sorted(tag_names(written)):
+                dataset.tags = get_or_create_tags(written)
                 changed.append(key)
         elif key == "licence_id":
             if value and db.session.get(Licence, value) is None:

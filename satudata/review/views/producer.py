@@ -154,7 +154,7 @@ def _form_values(dataset: Dataset) -> dict[str, Any]:
         if f.name == "topics":
             values[f.name] = [t.slug for t in value]
         elif f.name == "tags":
-            values[f.name] = ", ".join(t.name for t in value)
+            values[f.name] = ", ".join(t.label for t in value)
         elif value is None:
             values[f.name] = ""
         elif isinstance(value, bool):

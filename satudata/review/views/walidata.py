@@ -184,7 +184,7 @@ def _value(ds: Dataset, name: str, enum_labels: dict[str, dict[str, str]]) -> An
     if name == "topics":
         return ", ".join(t.name for t in value)
     if name == "tags":
-        return ", ".join(t.name for t in value)
+        return ", ".join(t.label for t in value)
     if name == "licence_id":
         return ds.licence.title if ds.licence is not None else ""
     if name == "is_priority":
