@@ -133,3 +133,20 @@ def levenshtein(a: str, b: str, limit: int = 3) -> int:
             return limit
         previous = current
     return min(previous[-1], limit)
+
+
+# Documents drop tokens of 40 bytes or more, as tantivy's ``remove_long(40)`` in the embedded
+# engine does (no word is that long; a pasted hash or URL must not become a term).
+MAX_TOKEN_BYTES = 40
+
+
+def index_tokens(text: str) -> list[str]:
+    """The folded tokens a document's ``text`` is indexed as (long tokens dropped)."""
+    return [t for t in tokenize(text) if len(t.encode()) < MAX_TOKEN_BYTES]
+
+
+def stem_text(text: str) -> str:
+    """The Sastrawi-stemmed copy of ``text`` both engines index (whitespace-separated stems,
+    stop words removed). Computed here, in Python, for every engine, so *kependudukan* and
+    *penduduk* meet on *duduk* whatever the engine's own stemmer would say."""
+    return " ".join(stems(index_tokens(text)))

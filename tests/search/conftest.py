@@ -1,6 +1,7 @@
-"""Search fixtures: every reachable backend (the embedded one always, Elasticsearch when
-``SATUDATA_TEST_ELASTICSEARCH_URL`` is set), each on a fresh, private index, and a small
-corpus of documents that exercises morphology, synonyms, facets and sorting."""
+"""Search fixtures: every reachable backend (the embedded one always, the Elasticsearch backend
+against ``es_double`` (a double of the Elasticsearch server) always, and against a real
+Elasticsearch when ``SATUDATA_TEST_ELASTICSEARCH_URL`` is set), each on a fresh, private index,
+and a small corpus of documents that exercises morphology, synonyms, facets and sorting."""
 
 from __future__ import annotations
 
@@ -16,12 +17,25 @@ from flask import Flask
 from satudata.search.backend import EXTENSION_KEY, SearchBackend
 from satudata.search.documents import SearchDocument
 from satudata.search.synonyms import SynonymStore
+from tests.search.es_double import ElasticsearchDouble
 
 ELASTICSEARCH_URL = os.environ.get("SATUDATA_TEST_ELASTICSEARCH_URL", "")
-BACKENDS = ["embedded"] + (["elasticsearch"] if ELASTICSEARCH_URL else [])
+BACKENDS = ["embedded", "es-double"] + (["elasticsearch"] if ELASTICSEARCH_URL else [])
+# What the double does not model (it scores by summing boosts, not BM25): these contract
+# cases run on the embedded engine and on a real Elasticsearch only.
+RANKING_TESTS = {"test_title_match_ranks_above_description_match", "test_exact_phrase_ranks_first",
+                 "test_morphology_pendidikan_finds_didik"}
 
 
-def make_backend(name: str, tmp: Path) -> SearchBackend:
+@pytest.fixture(scope="session")
+def es_double() -> Iterator[ElasticsearchDouble]:
+    """One Elasticsearch double for the run (each test uses its own alias on it)."""
+    double = ElasticsearchDouble().start()
+    yield double
+    double.stop()
+
+
+def make_backend(name: str, tmp: Path, url: str = ELASTICSEARCH_URL) -> SearchBackend:
     synonyms = SynonymStore(tmp / "synonyms.txt", check_every=0)
     if name == "embedded":
         from satudata.search.embedded import EmbeddedBackend
@@ -29,13 +43,18 @@ def make_backend(name: str, tmp: Path) -> SearchBackend:
         return EmbeddedBackend(tmp / "search", synonyms=synonyms, lock_timeout=10)
     from satudata.search.elasticsearch import ElasticsearchBackend
 
-    return ElasticsearchBackend(ELASTICSEARCH_URL, index=f"satudata-test-{uuid.uuid4().hex[:10]}", synonyms=synonyms)
+    return ElasticsearchBackend(url, index=f"satudata-test-{uuid.uuid4().hex[:10]}", synonyms=synonyms)
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
     """An empty index of one backend, dropped afterwards."""
-    made = make_backend(request.param, tmp_path)
+    if request.param == "es-double":
+        if request.node.originalname in RANKING_TESTS:
+            pytest.skip("ranking is BM25's; the double only sums boosts")
+        made = make_backend("elasticsearch", tmp_path, request.getfixturevalue("es_double").url)
+    else:
+        made = make_backend(request.param, tmp_path)
     made.create_index()
     yield made
     made.drop_index()
