@@ -56,6 +56,99 @@ karhutla, kebakaran hutan dan lahan
 jalan tol, jalan bebas hambatan
 """
 
+# English words for the Satu Data topics and what people look for in them, each with its
+# Indonesian terms: an English query finds Indonesian data, in both engines (the list is applied
+# when a query is parsed). Always in force, next to the editable list above (a walidata's edit of
+# their list cannot drop it); a word here that the editable list also has joins both groups.
+BILINGUAL_SYNONYMS = """\
+population, penduduk, kependudukan
+census, sensus
+birth, births, kelahiran
+death, deaths, mortality, kematian
+marriage, perkawinan
+health, kesehatan
+hospital, hospitals, rumah sakit
+health centre, health center, puskesmas
+immunization, immunisation, vaccination, imunisasi
+nutrition, gizi
+malnutrition, gizi buruk
+disease, diseases, penyakit
+doctor, doctors, dokter
+midwife, midwives, bidan
+nurse, nurses, perawat
+education, pendidikan
+school, schools, sekolah
+student, students, pupil, pupils, siswa, murid
+teacher, teachers, guru
+university, perguruan tinggi
+literacy, melek huruf
+poverty, poor, kemiskinan, penduduk miskin
+welfare, social welfare, kesejahteraan sosial
+social assistance, bantuan sosial
+unemployment, pengangguran
+employment, labour, labor, workforce, ketenagakerjaan, tenaga kerja
+wage, wages, upah
+economy, economic, ekonomi
+inflation, inflasi
+gross regional domestic product, grdp, pdrb
+human development index, hdi, ipm
+investment, investasi
+trade, perdagangan
+industry, industri
+cooperative, cooperatives, koperasi
+small business, umkm
+tourism, tourist, tourists, pariwisata, wisatawan
+agriculture, farming, pertanian
+rice, padi, beras
+plantation, plantations, perkebunan
+palm oil, oil palm, kelapa sawit
+rubber, karet
+livestock, peternakan
+fisheries, fishery, fish, perikanan, ikan
+forest, forestry, hutan, kehutanan
+environment, lingkungan hidup
+forest fire, forest fires, kebakaran hutan, karhutla
+flood, floods, banjir
+disaster, disasters, bencana
+waste, garbage, sampah
+water, air
+clean water, drinking water, air bersih, air minum
+sanitation, sanitasi
+housing, perumahan
+electricity, listrik
+road, roads, jalan
+bridge, bridges, jembatan
+transport, transportation, perhubungan, transportasi
+vehicle, vehicles, kendaraan
+infrastructure, infrastruktur
+budget, anggaran, apbd
+revenue, income, pendapatan
+expenditure, spending, belanja
+tax, taxes, pajak
+finance, keuangan
+asset, assets, aset
+civil servant, civil servants, aparatur sipil negara, asn
+village, villages, desa, kelurahan
+district, subdistrict, kecamatan
+regency, kabupaten
+city, kota
+province, provinsi
+region, wilayah
+religion, agama
+election, elections, pemilu
+crime, kriminalitas
+security, keamanan
+sport, sports, olahraga
+culture, kebudayaan
+youth, pemuda
+women, perempuan
+child, children, anak
+family planning, keluarga berencana
+gender, jenis kelamin
+map, maps, peta
+statistics, statistik
+"""
+
 MAX_LINES = 2000
 MAX_LINE_CHARS = 500
 
@@ -148,6 +241,7 @@ class SynonymStore:
         return DEFAULT_SYNONYMS
 
     def current(self) -> SynonymSet:
+        """The list in force: the editable list and the built-in English one."""
         now = time.monotonic()
         if now - self._checked < self.check_every:
             return self._current
@@ -156,13 +250,17 @@ class SynonymStore:
             mtime = self._stat()
             if mtime != self._mtime:
                 try:
-                    self._current = SynonymSet.parse(self.text(), self.tokenizer)
+                    self._current = self._with_bilingual(SynonymSet.parse(self.text(), self.tokenizer))
                 except (SynonymSyntaxError, OSError):
                     # A broken file never breaks search: keep the last good list.
                     if self._mtime == -1.0:
-                        self._current = SynonymSet.parse(DEFAULT_SYNONYMS, self.tokenizer)
+                        self._current = self._with_bilingual(SynonymSet.parse(DEFAULT_SYNONYMS, self.tokenizer))
                 self._mtime = mtime
         return self._current
+
+    def _with_bilingual(self, edited: SynonymSet) -> SynonymSet:
+        bilingual = SynonymSet.parse(BILINGUAL_SYNONYMS, self.tokenizer)
+        return SynonymSet.from_groups([*edited.groups, *bilingual.groups])
 
     def _stat(self) -> float | None:
         if self.path is None:
@@ -183,7 +281,7 @@ class SynonymStore:
             fh.write(text if text.endswith("\n") else text + "\n")
         os.replace(tmp, self.path)
         with self._lock:
-            self._current = parsed
+            self._current = self._with_bilingual(parsed)
             self._mtime = self._stat()
             self._checked = time.monotonic()
         return parsed
