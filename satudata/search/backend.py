@@ -64,9 +64,18 @@ def get_backend(app: Flask | None = None) -> SearchBackend:
         if not url:
             app.logger.error("SEARCH_BACKEND is elasticsearch but ELASTICSEARCH_URL is not set")
             raise SearchUnavailable()
+        # Timeouts in seconds. A search or completion waits ELASTICSEARCH_TIMEOUT at most twice
+        # (one retry, never after a timeout), so a hung cluster falls back to the database in
+        # about two seconds; writes, bulk loads and index administration wait longer.
+        config = app.config
         backend = ElasticsearchBackend(
-            str(url), index=app.config.get("ELASTICSEARCH_INDEX") or "satudata-datasets",
+            str(url), index=config.get("ELASTICSEARCH_INDEX") or "satudata-datasets",
             synonyms=synonym_store(app),
+            timeout=float(config.get("ELASTICSEARCH_TIMEOUT") or 2.0),
+            health_timeout=float(config.get("ELASTICSEARCH_HEALTH_TIMEOUT") or 1.0),
+            write_timeout=float(config.get("ELASTICSEARCH_WRITE_TIMEOUT") or 30.0),
+            bulk_timeout=float(config.get("ELASTICSEARCH_BULK_TIMEOUT") or 120.0),
+            admin_timeout=float(config.get("ELASTICSEARCH_ADMIN_TIMEOUT") or 60.0),
         )
     else:
         raise ValueError(f"SEARCH_BACKEND must be 'embedded' or 'elasticsearch', not {name!r}")
