@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from satudata.authz import Role
-from satudata.db import Base, StrEnum, UTCDateTime, str_enum, utcnow
+from satudata.db import Base, StrEnum, UTCDateTime, new_id, str_enum, utcnow
 
 
 class OrganizationKind(StrEnum):
@@ -26,6 +26,9 @@ class Organization(Base):
     __tablename__ = "organization"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The id other catalogues see (CKAN's organisation ``id`` and ``owner_org``): unique across
+    # portals, so two portals harvested into one aggregator never collide as small integers do.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
     slug: Mapped[str] = mapped_column(String(100), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(255))
     acronym: Mapped[str | None] = mapped_column(String(40))

@@ -132,7 +132,7 @@ def organization_dict(
     """An organisation as CKAN's organisation dicts: the short form embedded in a dataset,
     or with ``package_count`` (``organization_list``), or ``full`` (``organization_show``)."""
     out: dict[str, Any] = {
-        "id": str(org.id),
+        "id": org.uuid,
         "name": org.slug,
         "title": org.name,
         "type": "organization",
@@ -170,7 +170,7 @@ def organization_dict(
 def group_dict(topic: Topic, *, package_count: int | None = None, full: bool = False) -> dict[str, Any]:
     """A topic as a CKAN group: the short form embedded in a dataset, or the list/show form."""
     out: dict[str, Any] = {
-        "id": str(topic.id),
+        "id": topic.uuid,
         "name": topic.slug,
         "title": topic.name,
         "display_name": topic.name,
@@ -253,7 +253,7 @@ def package_dict(ds: Dataset) -> dict[str, Any]:
         "metadata_modified": ckan_time(ds.updated_at),
         "num_resources": len(resources),
         "num_tags": len(ds.tags),
-        "owner_org": str(org.id),
+        "owner_org": org.uuid,
         "organization": organization_dict(org),
         "groups": [group_dict(t) for t in ds.topics],
         "tags": [tag_dict(t) for t in ds.tags],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -214,13 +215,14 @@ def test_dataset_dict_has_ckan_fields(cat: Catalogue, scratch_client: FlaskClien
     assert pkg["num_tags"] == 2 and pkg["num_resources"] == 1
 
     org = pkg["organization"]
-    assert pkg["owner_org"] == org["id"] == str(cat.dukcapil.id)
+    assert pkg["owner_org"] == org["id"] == cat.dukcapil.uuid  # a UUID: unique across harvested portals
+    assert uuid.UUID(org["id"]) and uuid.UUID(pkg["groups"][0]["id"])
     assert org["name"] == "disdukcapil-rohil" and org["title"] == "Disdukcapil Kabupaten Rokan Hilir"
     assert org["is_organization"] is True and org["type"] == "organization" and org["state"] == "active"
     assert {"id", "name", "title", "description", "image_url", "created", "is_organization", "state",
             "type", "approval_status"} <= set(org)
 
-    assert pkg["groups"] == [{"id": str(cat.kependudukan.id), "name": "kependudukan", "title": "Kependudukan",
+    assert pkg["groups"] == [{"id": cat.kependudukan.uuid, "name": "kependudukan", "title": "Kependudukan",
                               "display_name": "Kependudukan", "description": "", "image_display_url": ""}]
     assert [t["name"] for t in pkg["tags"]] == ["air bersih", "penduduk"]
     assert all(set(t) == {"id", "name", "display_name", "state", "vocabulary_id"} for t in pkg["tags"])
@@ -405,8 +407,12 @@ def test_package_search_fq(cat: Catalogue, scratch_client: FlaskClient, fq: str,
 
 
 def test_package_search_fq_by_owner_org_id_and_fq_list(cat: Catalogue, scratch_client: FlaskClient) -> None:
-    got = result(scratch_client, "package_search", fq=f"owner_org:{cat.dukcapil.id}")
+    got = result(scratch_client, "package_search", fq=f"owner_org:{cat.dukcapil.uuid}")
     assert names(got["results"]) == ["jumlah-penduduk-rohil"]
+    old_link = result(scratch_client, "package_search", fq=f"owner_org:{cat.dukcapil.id}")  # the number still works
+    assert names(old_link["results"]) == ["jumlah-penduduk-rohil"]
+    shown = result(scratch_client, "organization_show", id=cat.dukcapil.uuid)
+    assert shown["name"] == cat.dukcapil.slug and shown["id"] == cat.dukcapil.uuid
     resp = scratch_client.post("/api/3/action/package_search",
                                json={"fq_list": ["organization:dinkes-dumai", "tags:puskesmas"]})
     assert names(resp.get_json()["result"]["results"]) == ["fasilitas-kesehatan-dumai"]

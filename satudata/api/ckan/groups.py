@@ -21,14 +21,14 @@ from satudata.errors import NotFound
 
 def _find_organization(key: str) -> Organization:
     for org in accounts.list_organizations():
-        if key in (org.slug, str(org.id)):
+        if key in (org.slug, org.uuid, str(org.id)):
             return org
     raise NotFound(f"Organisasi '{key}' tidak ditemukan.")
 
 
 def _find_topic(key: str) -> Topic:
     for topic in catalog.list_topics():
-        if key in (topic.slug, str(topic.id)):
+        if key in (topic.slug, topic.uuid, str(topic.id)):
             return topic
     raise NotFound(f"Grup (topik) '{key}' tidak ditemukan.")
 

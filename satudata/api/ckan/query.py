@@ -15,6 +15,9 @@ from satudata.catalog.services import DatasetFilter
 from satudata.db import utcnow
 from satudata.errors import Invalid
 
+# An organisation named by its id (its public UUID, or the number of old links) rather than
+# by the slug the search engine indexes.
+ORG_ID = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 # ``package_search`` fq fields and the catalogue filter key each one maps to.
 FQ_FIELDS = {
     "organization": "organization",
@@ -251,8 +254,8 @@ def engine_plan(text: str, filters: list[list[DatasetFilter]], raw_sort: str,
             continue  # *:* matches everything
         if f.negate or f.since or f.until or len(f.values) != 1 or f.key not in ENGINE_FILTERS:
             return None
-        if f.key == "organization" and f.values[0].isdigit():
-            return None  # owner_org by numeric id
+        if f.key == "organization" and ORG_ID.match(f.values[0].lower()):
+            return None  # owner_org by its id (a UUID, or the old number): the database knows it
         plain.setdefault(f.key, []).append(f.values[0])
     if any(len(set(values)) > limits.values_per_filter() for values in plain.values()):
         return None  # more values of one key than an engine takes; the database takes them all

@@ -587,7 +587,8 @@ def catalogue_counts() -> dict[str, int]:
 # list and offers none of that, so these reads sit beside it. Same public rule: published and
 # ``publik`` only.
 
-# Keys a ``DatasetFilter`` understands. ``organization`` matches an organisation's slug or id.
+# Keys a ``DatasetFilter`` understands. ``organization`` matches an organisation's slug, its
+# public UUID (CKAN's ``owner_org``) or its number.
 QUERY_FILTER_KEYS = (
     "organization", "topic", "tag", "format", "licence", "year", "kode_wilayah", "frequency",
     "id", "slug", "modified", "created",
@@ -648,8 +649,8 @@ def _filter_ids(flt: DatasetFilter) -> Select[Any]:
     values = list(flt.values)
     cond: Any
     if flt.key == "organization":
-        org_ids = select(Organization.id).where(
-            or_(Organization.slug.in_(values), cast(Organization.id, String).in_(values)))
+        org_ids = select(Organization.id).where(or_(Organization.slug.in_(values), Organization.uuid.in_(values),
+                                                    cast(Organization.id, String).in_(values)))
         cond = d.organization_id.in_(org_ids)
     elif flt.key == "topic":
         cond = d.id.in_(select(dataset_topic.c.dataset_id).join(Topic, Topic.id == dataset_topic.c.topic_id)
