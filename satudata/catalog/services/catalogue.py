@@ -550,7 +550,7 @@ def _facet(key: str, ids: Any, limit: int) -> list[tuple[str, str, int]]:
     elif key == "tag":
         q = (select(Tag.name, func.coalesce(func.nullif(Tag.display_name, ""), Tag.name), func.count())
              .join(dataset_tag, dataset_tag.c.tag_id == Tag.id)
-             .where(dataset_tag.c.dataset_id.in_(in_ids)).group_by(Tag.name))
+             .where(dataset_tag.c.dataset_id.in_(in_ids)).group_by(Tag.name, Tag.display_name))
     elif key == "format":
         fmt = func.upper(Resource.format)
         q = (select(fmt, fmt, func.count(func.distinct(Resource.dataset_id)))
