@@ -24,6 +24,14 @@ class Defaults:
     SEARCH_BACKEND = "embedded"
     ELASTICSEARCH_URL: str | None = None
     ELASTICSEARCH_INDEX = "satudata-datasets"  # an alias; rebuilds swap the index behind it
+    # Seconds (docs/search.md): a search or completion waits ELASTICSEARCH_TIMEOUT at most twice
+    # before the database answers, so a hung cluster never holds the site; writes, bulk loads
+    # and index administration have longer ones of their own.
+    ELASTICSEARCH_TIMEOUT = 2.0
+    ELASTICSEARCH_HEALTH_TIMEOUT = 1.0
+    ELASTICSEARCH_WRITE_TIMEOUT = 30.0
+    ELASTICSEARCH_BULK_TIMEOUT = 120.0
+    ELASTICSEARCH_ADMIN_TIMEOUT = 60.0
     SEARCH_SYNONYMS_PATH: str | None = None  # None = <instance>/search/synonyms.txt
     STORAGE_PATH: str | None = None  # None = <instance>/files
     # Stored files no row refers to (refused or abandoned uploads, deleted resources) are

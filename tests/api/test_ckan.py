@@ -399,6 +399,32 @@ def test_package_search_text(cat: Catalogue, scratch_client: FlaskClient) -> Non
     ("metadata_created:[NOW-1DAY TO *]", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai", "akses-air-bersih"}),
     ("", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai", "akses-air-bersih"}),
     ("*:*", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    # Any field CKAN's index has: text fields match what they hold, word by word.
+    ("title:penduduk", {"jumlah-penduduk-rohil"}),
+    ('title:"air bersih"', {"akses-air-bersih"}),
+    ("notes:pengujian", {"fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    ("text:puskesmas", {"fasilitas-kesehatan-dumai"}),
+    ("res_name:laporan", {"akses-air-bersih"}),
+    ("maintainer:dafduk", {"jumlah-penduduk-rohil"}),
+    ("author:dumai", {"fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    ("num_resources:1", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    ("num_tags:[2 TO *]", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai"}),
+    ("num_tags:[* TO 1]", {"akses-air-bersih"}),
+    ("extras_satuan:jiwa", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    ("extras_urusan:kependudukan", {"jumlah-penduduk-rohil"}),
+    ("extras_data_prioritas:true", {"jumlah-penduduk-rohil"}),
+    ("-title:penduduk", {"fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    # A field no dataset has matches nothing, as in CKAN (not an error).
+    ("foo:bar", set()),
+    ("extras_tidak_ada:x", set()),
+    ("-foo:bar", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    # Solr date math: years, months, weeks, rounding.
+    ("metadata_modified:[NOW-100YEARS TO NOW+1YEAR]",
+     {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai", "akses-air-bersih"}),
+    ("metadata_modified:[NOW/YEAR-5YEARS TO NOW/YEAR-3YEARS]", {"fasilitas-kesehatan-dumai"}),  # 2021-2023
+    ("metadata_created:[NOW/DAY-1MONTH TO *]", {"jumlah-penduduk-rohil", "fasilitas-kesehatan-dumai",
+                                                "akses-air-bersih"}),
+    ("metadata_modified:[NOW-2WEEKS TO *]", set()),
 ])
 def test_package_search_fq(cat: Catalogue, scratch_client: FlaskClient, fq: str, expected: set[str]) -> None:
     got = result(scratch_client, "package_search", fq=fq, rows=100)
@@ -419,7 +445,6 @@ def test_package_search_fq_by_owner_org_id_and_fq_list(cat: Catalogue, scratch_c
 
 
 @pytest.mark.parametrize("fq", [
-    "foo:bar",                               # unknown field
     "organization",                          # no value
     "organization:",                         # empty value
     "(organization:a OR tags:b)",            # grouping at top level
@@ -436,6 +461,9 @@ def test_package_search_fq_by_owner_org_id_and_fq_list(cat: Catalogue, scratch_c
     "tahun:dua-ribu",                        # not a year
     "frekuensi:kadang",                      # not a frequency
     "tags:(a AND b)",
+    "num_tags:dua",                          # not a number
+    "num_resources:[1 TO banyak]",
+    "metadata_modified:[NOW-1FORTNIGHT TO *]",  # not a unit of Solr's date math
     "x" * 5000,                              # too long
 ])
 def test_package_search_bad_fq(cat: Catalogue, scratch_client: FlaskClient, fq: str) -> None:
@@ -835,3 +863,23 @@ def test_site_read_api_roots_and_field_lists(cat: Catalogue, scratch_client: Fla
     assert set(listed["results"][0]) == {"id", "satuan"}
     resp = scratch_client.post("/api/3/action/package_search", json={"fl": [{"a": 1}]})
     assert resp.status_code == 409 and "fl" in resp.json["error"]
+
+
+def test_q_with_a_field_clause_searches_that_field(cat: Catalogue, scratch_client: FlaskClient) -> None:
+    """``q=title:x`` is a clause on the title, as CKAN passes q to Solr (it used to find 0)."""
+    got = result(scratch_client, "package_search", q="title:penduduk")
+    assert names(got["results"]) == ["jumlah-penduduk-rohil"]
+    assert result(scratch_client, "package_search", q="title:penduduk notes:rokan")["count"] == 1
+
+
+def test_date_math_steps() -> None:
+    from datetime import datetime
+
+    from satudata.api.ckan.query import _date_math
+
+    now = datetime(2026, 12, 3, 13, 45, 10, 123456, tzinfo=UTC)
+    assert _date_math(now, "/DAY") == datetime(2026, 12, 3, tzinfo=UTC)
+    assert _date_math(now, "/YEAR-5YEARS") == datetime(2021, 1, 1, tzinfo=UTC)
+    assert _date_math(now, "-1MONTH/MONTH") == datetime(2026, 11, 1, tzinfo=UTC)
+    assert _date_math(now, "-2WEEKS") == datetime(2026, 11, 19, 13, 45, 10, 123456, tzinfo=UTC)
+    assert _date_math(datetime(2024, 3, 31, tzinfo=UTC), "-1MONTH") == datetime(2024, 2, 29, tzinfo=UTC)

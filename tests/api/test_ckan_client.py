@@ -117,8 +117,9 @@ def test_ckanapi_library(live_url: str) -> None:
             remote.action.package_search(rows="banyak")
         assert "rows" in invalid.value.error_dict
         with pytest.raises(ckanapi.ValidationError) as bad_fq:
-            remote.action.package_search(fq="warna:merah")
+            remote.action.package_search(fq="tags:(a AND b)")
         assert "fq" in bad_fq.value.error_dict
+        assert remote.action.package_search(fq="warna:merah")["count"] == 0  # a field no dataset has
         with pytest.raises(ckanapi.NotAuthorized):
             remote.action.package_create(name="baru", title="Baru")
         with pytest.raises(ckanapi.CKANAPIError):

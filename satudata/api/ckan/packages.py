@@ -27,8 +27,13 @@ def package_search(p: Params) -> dict[str, Any]:
 
     :param q: free text, optionally with ``field:value`` clauses (``*:*`` for all)
     :param fq: filter query: ``organization:``, ``groups:``, ``tags:``, ``res_format:``,
-        ``license_id:``, ``name:``, ``id:``, ``owner_org:``, ``tahun:``, ``kode_wilayah:``,
-        ``frekuensi:``, ``metadata_modified:[a TO b]``; ``+``/``-``/``NOT``, ``OR``,
+        ``license_id:``, ``name:``, ``id:``, ``owner_org:`` (the organisation's UUID), ``tahun:``,
+        ``kode_wilayah:``, ``frekuensi:``, ``metadata_modified:[a TO b]`` and
+        ``metadata_created`` (ISO 8601, ``*``, or Solr date math such as ``NOW/DAY-1YEAR``);
+        the text fields ``title``, ``notes``, ``text``, ``author``, ``maintainer``, ``res_name``,
+        ``res_description``, ``res_url``, ``url`` (a value held in the text);
+        ``num_resources`` and ``num_tags`` (a number or ``[1 TO *]``); ``extras_<satu data
+        field>``; a field no dataset has matches nothing. ``+``/``-``/``NOT``, ``OR``,
         ``"quoted values"``
     :param fq_list: a list of further fq strings, all of which must match
     :param sort: e.g. ``score desc, metadata_modified desc`` (default), ``name asc``,

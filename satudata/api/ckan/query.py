@@ -6,7 +6,10 @@ search engine can answer (``engine_plan``) rather than the database query.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from satudata import search_limits as limits
 from satudata.api.ckan.endpoint import invalid
@@ -33,7 +36,18 @@ FQ_FIELDS = {
     "frekuensi": "frequency",
     "metadata_modified": "modified",
     "metadata_created": "created",
+    # Solr text fields of CKAN's index, matched word by word (a value held in the text).
+    **{name: name for name in ("title", "notes", "text", "author", "author_email", "maintainer",
+                               "maintainer_email", "res_name", "res_description", "res_url", "url")},
+    "num_resources": "num_resources",
+    "num_tags": "num_tags",
+    # CKAN indexes each extra as extras_<key>; ours are the Satu Data fields.
+    **{f"extras_{name}": f"extra:{name}" for name in (
+        "urusan", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "tahun", "periode", "frekuensi",
+        "jadwal_rilis", "tingkat_penyajian", "kode_wilayah", "cakupan_wilayah", "sumber_data", "cara_pengumpulan",
+        "jenis_data", "data_prioritas", "status_data", "klasifikasi_akses", "produsen_data", "walidata")},
 }
+NUMBER_FIELDS = ("num_resources", "num_tags")
 # Fields CKAN itself puts in fq; we only ever hold the first value of each, so they either
 # match everything or nothing.
 FQ_CONSTANT_FIELDS = {"dataset_type": "dataset", "type": "dataset", "state": "active",
@@ -73,7 +87,10 @@ _Q_CLAUSE = re.compile(
     r"""(?<!\S)(?P<sign>[+\-]?)(?P<field>[A-Za-z_][\w.]*):(?P<value>""" + _VALUE + r""")(?!\S)""",
     re.VERBOSE,
 )
-_NOW = re.compile(r"NOW(?:(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>DAY|HOUR|MINUTE|SECOND)S?)?(?:/DAY)?")
+# Solr date math: NOW, then any steps of +N/-N UNIT(S) and /UNIT (round down), in order.
+_DATE_MATH = re.compile(r"NOW(?P<steps>(?:[+-]\d{1,6}(?:YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?|"
+                        r"/(?:YEAR|MONTH|WEEK|DAY|HOUR|MINUTE|SECOND)S?)*)")
+_STEP = re.compile(r"(?P<sign>[+-])(?P<n>\d{1,6})(?P<unit>[A-Z]+?)S?(?=[+-/]|$)|/(?P<round>[A-Z]+?)S?(?=[+-/]|$)")
 
 
 def _unescape(value: str) -> str:
@@ -102,21 +119,46 @@ def _parse_time(text: str, clause: str, param: str = "fq") -> datetime | None:
     text = text.strip()
     if text == "*":
         return None
-    now = _NOW.fullmatch(text)
+    now = _DATE_MATH.fullmatch(text)
     try:
         if now:
-            moment = utcnow()
-            if now.group("n"):
-                delta = timedelta(**{now.group("unit").lower() + "s": int(now.group("n"))})
-                moment = moment - delta if now.group("sign") == "-" else moment + delta
-            if text.endswith("/DAY"):
-                moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-            return moment
+            return _date_math(utcnow(), now.group("steps"))
         moment = datetime.fromisoformat(text)
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except (ValueError, OverflowError):
         raise Invalid(f"{param} tidak valid: '{clause}'",
                       details={param: [f"Waktu '{text}' tidak dikenal; gunakan ISO 8601 (2024-01-31T00:00:00Z), NOW atau *."]}) from None
+
+
+_ROUND = ("YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND")
+
+
+def _date_math(moment: datetime, steps: str) -> datetime:
+    """Solr's date math on ``moment``: ``-1YEAR``, ``+3MONTHS``, ``-2WEEKS``, ``/DAY``, ...
+    applied left to right (``NOW/DAY-7DAYS`` is midnight a week ago)."""
+    for step in _STEP.finditer(steps):
+        if step.group("round"):
+            unit = step.group("round")
+            if unit == "WEEK":  # Solr has no /WEEK; rounding to the day is the nearest it means
+                unit = "DAY"
+            keep = _ROUND.index(unit)
+            fields: dict[str, Any] = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
+            moment = moment.replace(**dict(list(fields.items())[keep:]))
+            continue
+        n = int(step.group("n")) * (-1 if step.group("sign") == "-" else 1)
+        unit = step.group("unit").lower()
+        moment = moment + relativedelta(**{unit + "s": n})
+    return moment
+
+
+def _number_range(raw: str, text: str, param: str) -> tuple[int | None, int | None]:
+    bounds = re.fullmatch(r"[\[{]\s*(\S+)\s+TO\s+(\S+)\s*[\]}]", raw)
+    ends = [bounds.group(1), bounds.group(2)] if bounds else []
+    if not ends or not all(e == "*" or e.isdigit() for e in ends):
+        raise Invalid(f"{param} tidak valid: '{text}'",
+                      details={param: ["Tulis rentang angka sebagai [awal TO akhir], misalnya [1 TO *]."]})
+    low, high = (None if e == "*" else int(e) for e in ends)
+    return low, high
 
 
 def _clause(sign: str, field: str, raw: str, param: str = "fq") -> DatasetFilter:
@@ -130,9 +172,18 @@ def _clause(sign: str, field: str, raw: str, param: str = "fq") -> DatasetFilter
         return DatasetFilter("id", (), negate=matches != negate)
     key = FQ_FIELDS.get(field)
     if key is None:
-        known = ", ".join([*FQ_FIELDS, *FQ_CONSTANT_FIELDS])
-        raise Invalid(f"{param} tidak valid: kolom '{field}' tidak dikenal.",
-                      details={param: [f"Kolom yang dapat dipakai: {known}."]})
+        # CKAN hands any field to Solr; one our datasets do not have matches none of them.
+        if not raw.startswith(("[", "{")):
+            _values(field, raw, param)  # a clause too large is still refused
+        return DatasetFilter("nothing", negate=negate)
+    if field in NUMBER_FIELDS:
+        if raw.startswith(("[", "{")):
+            low, high = _number_range(raw, text, param)
+            return DatasetFilter(key, negate=negate, low=low, high=high)
+        numbers = _values(field, raw, param)
+        if not all(v.isdigit() for v in numbers):
+            raise Invalid(f"{param} tidak valid: '{text}'", details={param: [f"{field} berupa angka, misalnya {field}:2."]})
+        return DatasetFilter(key, tuple(numbers), negate=negate)
     if raw.startswith(("[", "{")):
         if field not in RANGE_FIELDS:
             raise Invalid(f"{param} tidak valid: '{text}'",

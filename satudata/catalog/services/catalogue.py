@@ -591,7 +591,13 @@ def catalogue_counts() -> dict[str, int]:
 # public UUID (CKAN's ``owner_org``) or its number.
 QUERY_FILTER_KEYS = (
     "organization", "topic", "tag", "format", "licence", "year", "kode_wilayah", "frequency",
-    "id", "slug", "modified", "created",
+    "id", "slug", "modified", "created", "nothing", "num_resources", "num_tags", "title", "notes", "text",
+    "author", "author_email", "maintainer", "maintainer_email", "res_name", "res_description", "res_url", "url",
+    *(f"extra:{name}" for name in ("urusan", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "tahun",
+                                   "periode", "frekuensi", "jadwal_rilis", "tingkat_penyajian", "kode_wilayah",
+                                   "cakupan_wilayah", "sumber_data", "cara_pengumpulan", "jenis_data",
+                                   "data_prioritas", "status_data", "klasifikasi_akses", "produsen_data",
+                                   "walidata")),
 )
 # Sort keys of ``query_public_datasets`` and the column each one orders by.
 QUERY_SORT_KEYS = ("modified", "created", "published", "title", "slug", "id", "downloads", "views")
@@ -613,6 +619,93 @@ class DatasetFilter:
     negate: bool = False
     since: datetime | None = None
     until: datetime | None = None
+    low: int | None = None  # num_resources / num_tags: an inclusive range, either end open
+    high: int | None = None
+
+
+# Text the CKAN Action API's ``fq`` may match word by word (Solr text fields): its field name,
+# and the columns (of the dataset ``d``, or ``organization`` ``o``) its value is looked for in.
+TEXT_FILTERS = ("title", "notes", "text", "author", "author_email", "maintainer", "maintainer_email",
+                "res_name", "res_description", "res_url", "url")
+# CKAN extras (the Satu Data fields, ``api.ckan_dicts.satu_data_fields``) and their columns.
+EXTRA_COLUMNS = {
+    "urusan": "urusan", "konsep": "konsep", "definisi": "definisi", "klasifikasi": "klasifikasi",
+    "ukuran": "ukuran", "satuan": "satuan", "tahun": "year", "periode": "period", "frekuensi": "frequency",
+    "jadwal_rilis": "release_date", "tingkat_penyajian": "presentation_level", "kode_wilayah": "kode_wilayah",
+    "cakupan_wilayah": "coverage", "sumber_data": "data_source", "cara_pengumpulan": "collection_method",
+    "jenis_data": "data_kind", "data_prioritas": "is_priority", "status_data": "data_status",
+    "klasifikasi_akses": "access_class",
+}
+
+
+def _contains(column: Any, value: str) -> Any:
+    """``column`` holds ``value`` (case-insensitive, ``%`` and ``_`` literal)."""
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(cast(column, String)).like(f"%{escaped}%", escape="\\")
+
+
+def _text_condition(d: Any, key: str, value: str) -> Any:
+    """A dataset (alias ``d``) whose text field ``key`` holds ``value``."""
+    org = select(Organization.id)
+    if key == "title":
+        return _contains(d.title, value)
+    if key == "notes":
+        return _contains(d.description, value)
+    if key == "url":
+        return _contains(d.remote_url, value)
+    if key == "author":
+        return d.organization_id.in_(org.where(_contains(Organization.name, value)))
+    if key == "author_email":
+        return d.organization_id.in_(org.where(_contains(Organization.email, value)))
+    if key == "maintainer":
+        return or_(_contains(d.contact_name, value),
+                   and_(d.contact_name.is_(None), d.organization_id.in_(org.where(_contains(Organization.name, value)))))
+    if key == "maintainer_email":
+        return or_(_contains(d.contact_email, value),
+                   and_(d.contact_email.is_(None),
+                        d.organization_id.in_(org.where(_contains(Organization.email, value)))))
+    if key in ("res_name", "res_description", "res_url"):
+        column = {"res_name": Resource.name, "res_description": Resource.description, "res_url": Resource.url}[key]
+        return d.id.in_(select(Resource.dataset_id).where(_contains(column, value)))
+    # "text": Solr's catch-all field
+    return or_(_contains(d.title, value), _contains(d.description, value),
+               d.organization_id.in_(org.where(_contains(Organization.name, value))),
+               d.id.in_(select(dataset_tag.c.dataset_id).join(Tag, Tag.id == dataset_tag.c.tag_id)
+                        .where(or_(_contains(Tag.name, value), _contains(Tag.display_name, value)))))
+
+
+def _count_condition(d: Any, flt: DatasetFilter) -> Any:
+    """``num_resources`` / ``num_tags`` equal to one of the values or within [low, high]."""
+    if flt.key == "num_resources":
+        counted = select(func.count(Resource.id)).where(Resource.dataset_id == d.id).scalar_subquery()
+    else:
+        counted = select(func.count()).select_from(dataset_tag).where(dataset_tag.c.dataset_id == d.id) \
+            .scalar_subquery()
+    if flt.values:
+        return counted.in_([int(v) for v in flt.values])
+    cond: Any = true()
+    if flt.low is not None:
+        cond = and_(cond, counted >= flt.low)
+    if flt.high is not None:
+        cond = and_(cond, counted <= flt.high)
+    return cond
+
+
+def _extra_condition(d: Any, name: str, values: list[str]) -> Any:
+    """A Satu Data field (a CKAN extra) equal to one of ``values`` (text: holding it)."""
+    if name == "produsen_data":
+        return d.organization_id.in_(select(Organization.id).where(
+            or_(false(), *[_contains(Organization.name, v) for v in values])))
+    if name == "walidata":
+        return d.walidata_id.in_(select(Organization.id).where(
+            or_(false(), *[_contains(Organization.name, v) for v in values])))
+    column = getattr(d, EXTRA_COLUMNS[name])
+    if name == "data_prioritas":
+        wanted = {v.lower() in ("true", "1", "ya") for v in values}
+        return or_(false(), *[column.is_(w) for w in wanted])
+    if name == "tahun":
+        return column.in_([int(v) for v in values if v.isdigit()] or [-1])
+    return or_(false(), *[_contains(column, v) for v in values])
 
 
 @dataclass
@@ -685,6 +778,15 @@ def _filter_ids(flt: DatasetFilter) -> Select[Any]:
             cond = and_(cond, column >= flt.since)
         if flt.until is not None:
             cond = and_(cond, column <= flt.until)
+    elif flt.key == "nothing":  # a field no dataset has (CKAN answers such an fq with no match)
+        cond = false()
+    elif flt.key in TEXT_FILTERS:
+        cond = or_(false(), *[_text_condition(d, flt.key, v) for v in values])
+    elif flt.key in ("num_resources", "num_tags"):
+        cond = _count_condition(d, flt)
+    elif flt.key.startswith("extra:") and (flt.key[6:] in EXTRA_COLUMNS or flt.key[6:] in ("produsen_data",
+                                                                                          "walidata")):
+        cond = _extra_condition(d, flt.key[6:], values)
     else:
         raise Invalid(f"Filter '{flt.key}' tidak dikenal.",
                       details={flt.key: [f"Filter yang tersedia: {', '.join(QUERY_FILTER_KEYS)}"]})
