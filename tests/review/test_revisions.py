@@ -232,3 +232,18 @@ def test_a_replaced_workbook_is_compared_row_by_row_and_a_large_one_by_summary(
     finally:
         app.config["REVISION_DIFF_MAX_BYTES"] = 64 * 1024**2
     assert comparison.diff is None and "perbandingan per baris tidak dijalankan" in comparison.message
+
+
+def test_a_daftar_data_item_is_fulfilled_by_the_published_dataset_not_its_revision(
+        published: Dataset, users: Any) -> None:  # noqa: F811
+    from datetime import date
+
+    from satudata.authz import SystemActor
+    from satudata.review.daftar import services as daftar
+
+    revision = _revise(users, published)
+    actor = SystemActor("tests")
+    item = daftar.create_item(actor, published.organization, year=2026, title="Jumlah Penduduk",
+                              frequency="tahunan", release_date=date(2026, 6, 30))
+    assert revision not in daftar.datasets_for_link(item) and published in daftar.datasets_for_link(item)
+    assert daftar.link_dataset(actor, item, revision.slug) is published

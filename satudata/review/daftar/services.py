@@ -128,8 +128,10 @@ def months(rows: Iterable[Row]) -> list[tuple[date, list[Row]]]:
 
 
 def datasets_for_link(item: DaftarDataItem) -> list[Dataset]:
-    """The datasets that may fulfil ``item``: those of its OPD, by title."""
-    return list(db.session.scalars(select(Dataset).where(Dataset.organization_id == item.organization_id)
+    """The datasets that may fulfil ``item``: those of its OPD, by title (a revision is not one:
+    its published dataset is)."""
+    return list(db.session.scalars(select(Dataset).where(Dataset.organization_id == item.organization_id,
+                                                         Dataset.revision_of_id.is_(None))
                                    .order_by(Dataset.title)))
 
 
@@ -137,6 +139,8 @@ def _dataset_of(item: DaftarDataItem, key: str) -> Dataset:
     """The dataset named by slug, id or a /dataset/<slug> address, which must belong to the
     item's OPD."""
     found = _find_dataset(key)
+    if found is not None and found.revision_of is not None:
+        found = found.revision_of  # a revision's address names its published dataset
     if found is None:
         raise Invalid("Dataset tidak ditemukan.", details={"dataset": [
             "Pilih dataset dari daftar, atau tulis slug-nya (bagian akhir alamat /dataset/...)."]})
