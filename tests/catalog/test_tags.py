@@ -60,3 +60,4 @@ def test_ckan_shows_the_name_and_the_written_text(app: Any, scratch_client: Any)
     assert [(t["name"], t["display_name"]) for t in pkg["tags"]] == [("kabupaten-kota", "kabupaten/kota")]
     page = scratch_client.get(f"/dataset/{ds.slug}").get_data(as_text=True)
     assert ">kabupaten/kota</a>" in page and "tag=kabupaten-kota" in page
+

@@ -104,8 +104,20 @@ SORTS = ("relevance", "newest", "modified", "name", "downloads")
 RESERVED_SLUGS = frozenset({"saran", "baru"})
 
 
+SLUG_MAX = 90  # leaves room for "-2" ... and a revision's "~revisi" within the column's 100
+
+
+def slug_from(title: str) -> str:
+    """A dataset address from its title, cut after a whole word (not "...-januari-202")."""
+    full = slugify(title) or "dataset"
+    if len(full) <= SLUG_MAX:
+        return full
+    head = full[: SLUG_MAX + 1]
+    return head.rsplit("-", 1)[0] if "-" in head else full[:SLUG_MAX]
+
+
 def _unique_slug(base: str) -> str:
-    slug = slugify(base, max_length=90) or "dataset"
+    slug = slug_from(base)
     candidate, n = slug, 2
     while candidate in RESERVED_SLUGS or db.session.scalar(
             select(func.count()).select_from(Dataset).where(Dataset.slug == candidate)):
