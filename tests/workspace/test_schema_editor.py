@@ -6,6 +6,7 @@ one it came from; a Table Schema inferred from the file is no standard's copy. T
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pytest
@@ -87,6 +88,10 @@ def test_an_unknown_standard_is_a_schema_error(users: Any, table: Resource, stan
 def test_the_web_editor_uses_the_service(produsen: Any, table: Resource) -> None:
     ds = table.dataset
     page = f"/kelola/dataset/{ds.slug}/sumber/{table.id}/skema"
+    # A table without a standard is not shown one it never chose (#14: the list defaulted to
+    # the first standard of the library).
+    html = produsen.get(page).get_data(as_text=True)
+    assert re.search(r'<option value="" selected>', html) and ' selected>Fasilitas' not in html
     resp = produsen.post(page, data={"csrf_token": csrf_of(produsen, page), "action": "standard", "schema": ""})
     assert resp.status_code == 400 and "misalnya sekolah atau sekolah@2" in resp.get_data(as_text=True)
     db.session.expire_all()
@@ -97,3 +102,22 @@ def test_the_web_editor_uses_the_service(produsen: Any, table: Resource) -> None
     db.session.expire_all()
     assert db.session.get(Resource, table.id).schema_ref == "fasilitas_kesehatan@1"
     assert "fasilitas_kesehatan@1 dipasang" in produsen.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_file_being_validated_does_not_show_the_last_files_report(users: Any, produsen: Any, table: Resource) -> None:
+    """#14: "sedang divalidasi" stood above the old file's "lolos"; its marks landed on the new
+    file's preview."""
+    from tests.factories import validate
+
+    assert validate(table) == "valid"
+    page = f"/kelola/dataset/{table.dataset.slug}/sumber/{table.id}"
+    assert "Tabel lolos validasi" in produsen.get(page).get_data(as_text=True)
+    catalog.replace_resource_file(users["produsen"], table, io.BytesIO(GOOD.replace("Kubu", "Sinaboi").encode()),
+                                  filename="nakes-2.csv")
+    db.session.commit()
+    html = produsen.get(page).get_data(as_text=True)
+    assert str(table.validation_status) == "pending"
+    assert "Tabel lolos validasi" not in html and "sedang divalidasi; laporannya tampil" in html
+    assert "Unduh laporan lengkap" not in html
+    assert validate(table) == "valid"
+    assert "Tabel lolos validasi" in produsen.get(page).get_data(as_text=True)

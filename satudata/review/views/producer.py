@@ -377,7 +377,10 @@ def resource(slug: str, resource_id: str) -> Any:
     user = signed_in()
     ds = catalog.get_workspace_dataset(user, slug)
     res = catalog.get_workspace_resource(user, ds, resource_id)
-    presented = report.present(res.validation_report)
+    # While a new file (or Table Schema) is being validated, the last report is about the old
+    # one: it is not shown, nor its marks on the new file's preview (#14).
+    pending = str(res.validation_status) == "pending"
+    presented = None if pending else report.present(res.validation_report)
     cells = presented.cells if presented else {}
     first_row = request.args.get("baris", type=int) or report.around(presented.rows_with_errors if presented else [],
                                                                      PREVIEW_ROWS)
