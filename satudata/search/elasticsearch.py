@@ -76,7 +76,7 @@ from satudata.search.protocol import (
 )
 from satudata.search.query import Clause, ParsedQuery, Term, clean_text, parse_query
 from satudata.search.synonyms import SynonymStore
-from satudata.search.text import STOP_WORDS, index_tokens, levenshtein, stem, stem_text
+from satudata.search.text import STOP_WORDS, closest_word, corrected, index_tokens, stem, stem_text
 
 log = logging.getLogger(__name__)
 
@@ -319,30 +319,21 @@ def did_you_mean_body(words: list[str]) -> dict[str, Any]:
 
 
 def did_you_mean(parsed: ParsedQuery, words: list[str], response: dict[str, Any]) -> str | None:
-    """The query with each unknown word replaced by the closest indexed word (at most two
-    edits; the more frequent among equals), or ``None``: the embedded engine's rule."""
+    """The query with each unknown word replaced by the closest indexed word (``text.closest_word``,
+    the embedded engine's rule), or ``None``."""
     known = known_words(words, response)
     suggest = response.get("suggest", {})
-    out, changed = [], False
-    for token in parsed.tokens:
-        best: tuple[int, int, str] | None = None
-        if token in words and token not in known:
-            i = words.index(token)
-            for field_name in SUGGEST_FIELDS:
-                for entry in suggest.get(f"w{i}_{field_name}", []):
-                    for option in entry.get("options", []):
-                        text, freq = str(option.get("text", "")), int(option.get("freq", 0))
-                        if not text or abs(len(text) - len(token)) > 2:
-                            continue
-                        distance = levenshtein(token, text, 3)
-                        if distance <= 2 and (best is None or (distance, -freq, text) < best):
-                            best = (distance, -freq, text)
-        if best is not None:
-            out.append(best[2])
-            changed = True
-        else:
-            out.append(token)
-    return " ".join(out) if changed else None
+
+    def replacement(token: str) -> str | None:
+        if token not in words or token in known:
+            return None
+        i = words.index(token)
+        options = [(str(option.get("text", "")), int(option.get("freq", 0)))
+                   for field_name in SUGGEST_FIELDS for entry in suggest.get(f"w{i}_{field_name}", [])
+                   for option in entry.get("options", [])]
+        return closest_word(token, options)
+
+    return corrected(parsed.tokens, replacement)
 
 
 def build_suggest_body(prefix: str, limit: int) -> dict[str, Any] | None:

@@ -53,7 +53,7 @@ from satudata.search.protocol import (
 )
 from satudata.search.query import Clause, ParsedQuery, Term, clean_text, parse_query
 from satudata.search.synonyms import SynonymSet, SynonymStore
-from satudata.search.text import STOP_WORDS, levenshtein, stem, stems
+from satudata.search.text import STOP_WORDS, closest_word, corrected, stem, stems
 
 log = logging.getLogger(__name__)
 
@@ -389,27 +389,18 @@ class EmbeddedBackend:
                               offset=start, suggestion=suggestion)
 
     def _did_you_mean(self, searcher: tantivy.Searcher, parsed: ParsedQuery) -> str | None:
-        """The query with each unknown word replaced by the closest indexed word (at most two
-        edits), or ``None`` when there is nothing to propose."""
-        out, changed = [], False
-        for token in parsed.tokens:
+        """The query with each unknown word replaced by the closest indexed word of titles and
+        keywords (``text.closest_word``), or ``None`` when there is nothing to propose."""
+
+        def replacement(token: str) -> str | None:
             known = token in STOP_WORDS or not token.isalpha() or len(token) < 4 or any(
                 searcher.doc_freq(f, token) for f in ("title", "keywords", "description"))
-            best: tuple[int, int, str] | None = None
-            if not known:
-                for field_name in ("title", "keywords"):
-                    for term, count in searcher.terms_with_prefix(field_name, token[:2], limit=1500):
-                        if abs(len(term) - len(token)) > 2:
-                            continue
-                        distance = levenshtein(token, term, 3)
-                        if distance <= 2 and (best is None or (distance, -count) < best[:2]):
-                            best = (distance, -count, term)
-            if best is not None:
-                out.append(best[2])
-                changed = True
-            else:
-                out.append(token)
-        return " ".join(out) if changed else None
+            if known:
+                return None
+            return closest_word(token, (pair for field_name in ("title", "keywords")
+                                        for pair in searcher.terms_with_prefix(field_name, token[:2], limit=1500)))
+
+        return corrected(parsed.tokens, replacement)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles for the words typed so far: complete words must match (or share a stem), the

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -133,6 +133,34 @@ def levenshtein(a: str, b: str, limit: int = 3) -> int:
             return limit
         previous = current
     return min(previous[-1], limit)
+
+
+MAX_SUGGEST_EDITS = 2
+
+
+def closest_word(token: str, candidates: Iterable[tuple[str, int]]) -> str | None:
+    """The candidate ``(word, frequency)`` nearest ``token`` within ``MAX_SUGGEST_EDITS`` edits:
+    the fewest edits, then the most frequent, then the first in alphabetical order; ``None``
+    when none is near. Both engines' did-you-mean choose with this one rule."""
+    best: tuple[int, int, str] | None = None
+    for word, frequency in candidates:
+        if not word or abs(len(word) - len(token)) > MAX_SUGGEST_EDITS:
+            continue
+        distance = levenshtein(token, word, MAX_SUGGEST_EDITS + 1)
+        if distance <= MAX_SUGGEST_EDITS and (best is None or (distance, -frequency, word) < best):
+            best = (distance, -frequency, word)
+    return best[2] if best is not None else None
+
+
+def corrected(tokens: Iterable[str], replacement: Callable[[str], str | None]) -> str | None:
+    """``tokens`` with each word ``replacement`` has a correction for replaced, as one query;
+    ``None`` when nothing changed (no "did you mean" to show)."""
+    out, changed = [], False
+    for token in tokens:
+        better = replacement(token)
+        out.append(better or token)
+        changed = changed or better is not None
+    return " ".join(out) if changed else None
 
 
 # Documents drop tokens of 40 bytes or more, as tantivy's ``remove_long(40)`` in the embedded

@@ -87,3 +87,15 @@ def test_highlighter_marks_stems_and_escapes():
     assert len(Markup(cut).striptags()) < 140
     assert snippet("Pendek saja.", Marker(parse_query(""))) == Markup("Pendek saja.")
     assert snippet("", marker) == Markup("")
+
+
+def test_one_did_you_mean_rule_for_both_engines():
+    from satudata.search.text import closest_word, corrected
+
+    candidates = [("penduduk", 40), ("pendidik", 40), ("pendudukan", 90), ("rumah", 5)]
+    assert closest_word("pendudk", candidates) == "penduduk"  # one edit beats the more frequent two
+    assert closest_word("kepadata", [("kepadatam", 3), ("kepadatab", 3)]) == "kepadatab"  # ties: alphabetical
+    assert closest_word("sekolah", [("rumah", 9)]) is None and closest_word("x", []) is None
+    fixes = {"pendudk": "penduduk"}
+    assert corrected(["jumlah", "pendudk"], fixes.get) == "jumlah penduduk"
+    assert corrected(["jumlah", "penduduk"], fixes.get) is None
