@@ -67,3 +67,14 @@ def test_find_datasets_filters_and_facets(app):
     assert dict((v, n) for v, _, n in res.facets["year"]) == {"2024": 1, "2025": 1}
     with pytest.raises(Invalid):
         catalog.find_datasets(filters={"nope": ["x"]})
+
+
+def test_database_search_takes_percent_and_underscore_literally(app, db):
+    """The database answers searches while the engine is down: a typed "%" or "_" is a
+    character, not a wildcard that matches every dataset."""
+    make_dataset(title="Cakupan Imunisasi 95% menurut Puskesmas", tags=["imunisasi_dasar"])
+    make_dataset(title="Jumlah Penduduk")
+    assert [d.title for d in catalog.find_datasets("95%").items] == ["Cakupan Imunisasi 95% menurut Puskesmas"]
+    assert catalog.find_datasets("%").total == 1 and catalog.find_datasets("_").total == 1
+    assert catalog.find_datasets("imunisasi_dasar").total == 1 and catalog.find_datasets("x_y").total == 0
+    assert [t.name for t, _n in catalog.list_public_tags("_")] == ["imunisasi_dasar"]

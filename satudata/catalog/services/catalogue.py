@@ -461,9 +461,9 @@ class SearchResult:
 
 def _apply_filters(q: Select[Any], text: str, filters: dict[str, list[str]]) -> Select[Any]:
     for word in text.split():
-        like = f"%{word.lower()}%"
-        tag_match = select(dataset_tag.c.dataset_id).join(Tag).where(func.lower(Tag.name).like(like))
-        q = q.where(or_(func.lower(Dataset.title).like(like), func.lower(Dataset.description).like(like),
+        tag_match = select(dataset_tag.c.dataset_id).join(Tag).where(
+            or_(_contains(Tag.name, word), _contains(Tag.display_name, word)))
+        q = q.where(or_(_contains(Dataset.title, word), _contains(Dataset.description, word),
                         Dataset.id.in_(tag_match)))
     id_sets: list[Select[Any]] = []  # met together, see _among
     for key, values in filters.items():
@@ -651,7 +651,8 @@ EXTRA_COLUMNS = {
 
 
 def _contains(column: Any, value: str) -> Any:
-    """``column`` holds ``value`` (case-insensitive, ``%`` and ``_`` literal)."""
+    """``column`` holds ``value`` (case-insensitive, ``%`` and ``_`` literal): every text match
+    of the database queries goes through here, so a "50%" typed by someone is never a wildcard."""
     escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(cast(column, String)).like(f"%{escaped}%", escape="\\")
 
@@ -886,5 +887,5 @@ def list_public_tags(query: str = "") -> list[tuple[Tag, int]]:
         .order_by(Tag.name)
     )
     if query.strip():
-        q = q.where(func.lower(Tag.name).like("%" + query.strip().lower() + "%"))
+        q = q.where(or_(_contains(Tag.name, query.strip()), _contains(Tag.display_name, query.strip())))
     return [(tag, int(n)) for tag, n in db.session.execute(q)]
