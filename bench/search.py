@@ -14,12 +14,17 @@ portal answering CKAN's ``package_search`` under gunicorn.
    text, stems, one commit) into the portal's own index.
 4. In-process, on that index: ``backend.search`` with 3 facets (organisation, year, format)
    and the first page of 20 with highlights (the search engine alone, target p95 <= 10 ms),
-   then the same through ``search_datasets`` (engine + loading the 20 datasets), then the CKAN
-   ``package_search`` action through Flask's test client (the whole app, no network).
+   then the same through ``find_public_datasets`` (the one read path: engine + loading the 20
+   datasets), the database translator alone (``query_database``, what answers while the engine
+   is down), then the CKAN ``package_search`` action through Flask's test client.
 5. Serves ``wsgi:app`` (``create_app()`` configured by ``SATUDATA_*`` variables for the
    scratch database and instance folder) with gunicorn on 127.0.0.1 and a free port, and runs
    the same queries as ``GET /api/3/action/package_search?q=...&rows=20&facet.field=[...]``
-   from one keep-alive client; prints p50/p95 (target p95 <= 50 ms).
+   from one keep-alive client; prints p50/p95 (target p95 <= 50 ms). Then, on the same server:
+   searches inside a kabupaten (``fq=wilayah:14.07``), pages of ckanext-harvest's gather
+   (``rows=100&sort=id asc``, anywhere in the 100,000, with and without a ``metadata_modified``
+   range: the database answers these) and pages of the DCAT catalogue (``/catalog.ttl?page=N``),
+   with the workers' peak resident memory after each (bounded: no page reads the catalogue).
 
 Figures print one per line with their targets; the results and the command go to
 ``docs/benchmarks.md`` (## Search).
@@ -49,6 +54,8 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from satudata.catalog import services as catalog  # noqa: E402
+from satudata.catalog.services import DatasetQuery  # noqa: E402
 from satudata.search.backend import SearchQuery  # noqa: E402
 from satudata.search.documents import SearchDocument  # noqa: E402
 from satudata.search.embedded import EmbeddedBackend  # noqa: E402
@@ -343,8 +350,36 @@ def gunicorn_env(root: Path) -> dict[str, str]:
     return env
 
 
-def run_http(root: Path, texts: list[str], warmup: list[str], workers: int) -> tuple[list[float], list[int]]:
-    """Latencies (ms) of ``package_search`` through gunicorn serving ``wsgi:app``."""
+def harvest_path(start: int, since: str | None = None) -> str:
+    """A page of ckanext-harvest's gather (``tests/api/test_ckan_harvester.py`` replays it):
+    100 datasets by id, optionally only those modified since the last harvest."""
+    params = {"rows": "100", "start": str(start), "sort": "id asc"}
+    if since:
+        params["fq"] = f"metadata_modified:[{since} TO *]"
+    return "/api/3/action/package_search?" + urlencode(params)
+
+
+def wilayah_path(text: str, code: str) -> str:
+    """A search inside one government's region (a kabupaten page's "search its datasets")."""
+    return "/api/3/action/package_search?" + urlencode(
+        {"q": text, "fq": f"wilayah:{code}", "rows": 20, "facet.field": json.dumps(["wilayah", *CKAN_FACETS])})
+
+
+def worker_peak_rss_mb(server: subprocess.Popen[bytes]) -> float:
+    """The largest peak resident size (VmHWM) among gunicorn's workers, in MB."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    peaks = []
+    for pid in children.read_text().split() if children.exists() else []:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks, default=0.0)
+
+
+def run_http(root: Path, suites: dict[str, list[str]], warmup: list[str], workers: int,
+             checked: Callable[[int, bytes], int] = check_answer) -> dict[str, Any]:
+    """Latencies (ms) and answers of each suite of GET paths, in order, through gunicorn
+    serving ``wsgi:app``; and the workers' peak resident size after each suite."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
@@ -361,25 +396,36 @@ def run_http(root: Path, texts: list[str], warmup: list[str], workers: int) -> t
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
-        def get(text: str) -> int:
-            conn.request("GET", package_search_path(text))
+        def get(path: str) -> tuple[int, bytes]:
+            conn.request("GET", path)
             resp = conn.getresponse()
-            return check_answer(resp.status, resp.read())
+            return resp.status, resp.read()
 
-        for text in warmup:  # both workers: first import, first reader, first stems
-            get(text)
-        out, totals = [], []
-        for text in texts:
-            t = time.perf_counter()
-            totals.append(get(text))
-            out.append((time.perf_counter() - t) * 1000)
+        for path in warmup:  # both workers: first import, first reader, first stems
+            checked(*get(path))
+        out: dict[str, Any] = {}
+        for name, paths in suites.items():
+            latencies, answers = [], []
+            for path in paths:
+                t = time.perf_counter()
+                status, payload = get(path)
+                latencies.append((time.perf_counter() - t) * 1000)
+                answers.append(check_dcat(status, payload) if name.startswith("dcat") else checked(status, payload))
+            out[name] = (latencies, answers, worker_peak_rss_mb(server))
         conn.close()
-        return out, totals
+        return out
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def check_dcat(status: int, payload: bytes) -> int:
+    """A Turtle page of the catalogue: 200, and how many datasets it describes."""
+    if status != 200:
+        raise RuntimeError(f"HTTP {status}: {payload[:300]!r}")
+    return payload.count(b"a dcat:Dataset")
 
 
 # --------------------------------------------------------------------------- main
@@ -460,9 +506,15 @@ def main(argv: list[str] | None = None) -> None:
             print(f"suggest_p95_ms: {percentile(lat_suggest, 95):.2f}  (search.services.suggest_titles, first 4 "
                   "characters)")
             it = iter(texts)
-            lat_service = timed(lambda: search.search_datasets(next(it), facet_keys=FACETS, highlight=False), texts)
-            print(f"service_p95_ms: {percentile(lat_service, 95):.2f}  (search.services.search_datasets: engine + the "
-                  "20 datasets from SQLite + facet labels)")
+            lat_service = timed(lambda: search.find_public_datasets(DatasetQuery.of(
+                next(it), facets=FACETS, per_page=20)), texts)
+            print(f"service_p95_ms: {percentile(lat_service, 95):.2f}  (search.services.find_public_datasets, the one "
+                  "read path: check, engine, the 20 datasets from SQLite, facet labels)")
+            it = iter(texts)
+            lat_db = timed(lambda: catalog.query_database(DatasetQuery.of(
+                next(it).split()[0], facets=FACETS, per_page=20)), texts[:40])
+            print(f"database_p95_ms: {percentile(lat_db, 95):.2f}  (catalog.query_database, one word, 3 facets: what "
+                  "answers while the engine is down)")
 
         client = app.test_client()
         for text in warmup:
@@ -480,11 +532,40 @@ def main(argv: list[str] | None = None) -> None:
               "app, CKAN dicts and JSON, no network)")
 
         if not args.no_http:
-            lat_http, http_totals = run_http(root, texts, warmup, args.workers)
+            rnd = random.Random(SEED + 3)
+            last_start = max(0, n - 100)
+            pages = int(app.config["DCAT_PAGE_SIZE"])
+            dcat_last = max(1, -(-n // pages))
+            codes = [kode for kode, _name, kind in REGIONS if kind != "provinsi"]
+            suites = {
+                "text": [package_search_path(text) for text in texts],
+                "wilayah": [wilayah_path(text.split()[0], rnd.choice(codes)) for text in texts],
+                # A first harvest walks every page; sampled here across the whole walk.
+                "harvest": [harvest_path(rnd.randint(0, last_start // 100) * 100) for _ in range(60)],
+                "harvest_since": [harvest_path(rnd.randint(0, 50) * 100, "2024-06-01T00:00:00") for _ in range(60)],
+                "dcat": [f"/catalog.ttl?page={rnd.randint(1, dcat_last)}" for _ in range(40)],
+            }
+            results = run_http(root, suites, [package_search_path(t) for t in warmup], args.workers)
+            lat_http, http_totals, _rss = results["text"]
             print(f"http_p50_ms: {percentile(lat_http, 50):.2f}")
             print(f"http_p95_ms: {percentile(lat_http, 95):.2f}  (target <= 50; GET /api/3/action/package_search "
                   f"on wsgi:app, gunicorn {args.workers} sync workers, one client; median count "
                   f"{statistics.median(http_totals):.0f})")
+            lat, counts_w, _rss = results["wilayah"]
+            print(f"http_wilayah_p95_ms: {percentile(lat, 95):.2f}  (target <= 50; one word, fq=wilayah:<kabupaten>, "
+                  f"4 facets incl. wilayah; median count {statistics.median(counts_w):.0f})")
+            lat, _c, _rss = results["harvest"]
+            print(f"http_harvest_page_p50_ms: {percentile(lat, 50):.2f}")
+            print(f"http_harvest_page_p95_ms: {percentile(lat, 95):.2f}  (ckanext-harvest's gather: rows=100, "
+                  f"sort=id asc, start anywhere in 0..{last_start}; answered by the database, 100 full dicts)")
+            lat, counts_h, _rss = results["harvest_since"]
+            print(f"http_harvest_since_page_p95_ms: {percentile(lat, 95):.2f}  (the same with "
+                  f"fq=metadata_modified:[2024-06-01T00:00:00 TO *]; count {counts_h[0]})")
+            lat, described, rss = results["dcat"]
+            print(f"http_dcat_page_p95_ms: {percentile(lat, 95):.2f}  (GET /catalog.ttl?page=N, {pages} datasets a "
+                  f"page, N anywhere in 1..{dcat_last}; {min(described)}-{max(described)} datasets a page)")
+            print("worker_peak_rss_mb: " + ", ".join(f"after {name} {r[2]:.0f}" for name, r in results.items())
+                  + "  (largest gunicorn worker VmHWM: bounded, whatever page of 100,000 is asked)")
         print(f"load average after: {loadavg()}")
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -175,3 +175,10 @@ def make_dataset(
     if publish:
         publish_dataset(ds, index=index)
     return ds
+
+
+def find_in_database(text: str = "", filters: dict[str, list[str]] | None = None, **options: Any) -> Any:
+    """The catalogue's SQL translator alone (what answers while the engine is down), asked in
+    the site's terms: every filter value must hold, a named sort, a page, the list's facets."""
+    options.setdefault("facets", ("organization", "topic", "tag", "format", "year", "licence"))
+    return catalog.query_database(catalog.DatasetQuery.of(text, filters, **options))

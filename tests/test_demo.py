@@ -29,6 +29,7 @@ from satudata.demo.organizations import USERS
 from satudata.errors import NotFound
 from satudata.extensions import db
 from satudata.review.models import ReviewEvent
+from tests.factories import find_in_database
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ("description", "urusan", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "year", "period",
@@ -57,7 +58,7 @@ def stored_rows(resource: Resource) -> list[dict[str, str]]:
 def test_at_least_40_published_public_datasets_with_full_metadata(demo):
     datasets = published()
     assert len(datasets) >= 40
-    assert catalog.find_datasets(per_page=1).total == len(datasets)
+    assert find_in_database(per_page=1).total == len(datasets)
     for ds in datasets:
         assert ds.access_class == AccessClass.PUBLIK and ds.is_public
         missing = [f for f in METADATA if getattr(ds, f) in (None, "")]
@@ -167,9 +168,9 @@ def test_drafts_and_submissions_never_show(demo):
     assert states.count("draft") >= 2 and "submitted" in states
     assert any(d.resources for d in hidden) and any("penduduk" in d.title.lower() for d in hidden)
     hidden_ids = {d.id for d in hidden}
-    everything = catalog.find_datasets(per_page=1000)
+    everything = find_in_database(per_page=1000)
     assert not hidden_ids & {d.id for d in everything.items}
-    found = catalog.find_datasets("penduduk", per_page=1000)
+    found = find_in_database("penduduk", per_page=1000)
     assert found.total >= 3 and not hidden_ids & {d.id for d in found.items}
     assert all(d.state == DatasetState.PUBLISHED for d in found.items)
     for ds in hidden:
@@ -194,9 +195,9 @@ def test_newest_and_most_downloaded_are_stable(demo):
         assert ds.release_date is not None and ds.published_at is not None
         assert ds.release_date <= ds.published_at.date()
         assert ds.created_at <= ds.published_at and ds.updated_at == ds.published_at
-    newest = catalog.find_datasets(sort="newest", per_page=5).items
+    newest = find_in_database(sort="newest", per_page=5).items
     assert [d.slug for d in newest] == [d.slug for d in sorted(datasets, key=lambda d: d.published_at, reverse=True)[:5]]
-    top = catalog.find_datasets(sort="downloads", per_page=1).items[0]
+    top = find_in_database(sort="downloads", per_page=1).items[0]
     assert top.download_count == max(downloads)
 
 
@@ -248,7 +249,7 @@ def test_loaded_files_are_the_generated_bytes(demo):
 
 
 def test_penduduk_is_searchable_in_titles_and_descriptions(demo):
-    found = catalog.find_datasets("penduduk", per_page=100).items
+    found = find_in_database("penduduk", per_page=100).items
     titles = [d.title for d in found]
     assert "Jumlah Penduduk menurut Kecamatan dan Jenis Kelamin Kabupaten Rokan Hilir 2025" in titles
     assert any(re.search(r"penduduk", d.description, re.I) for d in found)

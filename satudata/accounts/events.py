@@ -8,6 +8,7 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: An organisation's name changed (sender: the ``Organization``, flushed). Its datasets'
-#: search documents carry the name (search reindexes them).
+#: An organisation's name or region changed (its ``kode_wilayah``, its parent's for an OPD
+#: without one, or its parent) (sender: the ``Organization``, flushed). Its datasets' search
+#: documents carry the name and the region (search reindexes them).
 organization_renamed = _signals.signal("organization-renamed")

@@ -408,6 +408,7 @@ def update_organization(actor: Actor, org: Organization, *, parent: Organization
     """Edit an organisation; ``parent`` may not make the hierarchy circular."""
     require(actor, Permission.ACCOUNTS_ORGANIZATION_MANAGE, org)
     before = {k: str(getattr(org, k)) for k in fields if k in ORG_FIELDS}
+    parent_before, region_before = org.parent_id, org.kode_wilayah
     for key, value in fields.items():
         if key not in ORG_FIELDS:
             raise Invalid(f"Kolom '{key}' tidak dapat diubah.")
@@ -425,8 +426,14 @@ def update_organization(actor: Actor, org: Organization, *, parent: Organization
     org.parent = parent
     audit(actor, "organization.update", "organization", org.id,
           {"before": before, "after": {k: str(getattr(org, k)) for k in before}})
-    if before.get("name") not in (None, org.name):
-        events.organization_renamed.send(org)  # its datasets are found by its name
+    db.session.flush()
+    if before.get("name") not in (None, org.name) or org.parent_id != parent_before \
+            or org.kode_wilayah != region_before:
+        events.organization_renamed.send(org)  # its datasets are found by its name and region
+    if org.kode_wilayah != region_before:
+        for child in org.children:  # an OPD without a code of its own is in its government's region
+            if not child.kode_wilayah:
+                events.organization_renamed.send(child)
     return org
 
 

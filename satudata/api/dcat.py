@@ -4,8 +4,8 @@ data.europa.eu-style aggregators).
 ``/catalog.jsonld|.ttl|.rdf`` is a DCAT-AP shaped ``dcat:Catalog`` paged with Hydra
 (``?page=N``, ``DCAT_PAGE_SIZE`` datasets a page); ``/dataset/<slug>.jsonld|.ttl|.rdf`` is one
 ``dcat:Dataset`` with its distributions. A façade like the CKAN API: what is public and how it
-is counted is the catalogue's (``catalog.query_public_datasets``, the same read CKAN's
-``package_search`` falls back to, and ``catalog.get_public_dataset``), so the catalogue's
+is counted is the catalogue's one read path (``search.find_public_datasets``, what CKAN's
+``package_search`` calls too, and ``catalog.get_public_dataset``), so the catalogue's
 ``hydra:totalItems`` is ``package_search``'s ``count``. This module only maps rows to triples.
 """
 
@@ -25,6 +25,7 @@ from satudata import reference
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, Frequency, Resource
 from satudata.errors import Invalid, NotFound
+from satudata.search import services as search
 from satudata.security import public_url
 
 __all__ = ["bp", "FORMATS", "FREQUENCIES", "catalog_graph", "dataset_graph"]
@@ -331,7 +332,8 @@ def catalogue(suffix: str) -> Response:
     """One page of the public catalogue as a dcat:Catalog with Hydra paging."""
     page = _page_number()
     per_page = int(current_app.config["DCAT_PAGE_SIZE"])
-    found = catalog.query_public_datasets(sort=[("slug", False)], offset=(page - 1) * per_page, limit=per_page)
+    found = search.find_public_datasets(catalog.DatasetQuery(sort=(("slug", False),), offset=(page - 1) * per_page,
+                                                             limit=per_page))
     last = max(1, -(-found.total // per_page))
     if page > last:
         raise NotFound(f"Halaman {page} tidak ada: katalog ini memiliki {last} halaman "

@@ -28,6 +28,7 @@ from satudata.rest.fields import URI
 from satudata.review import api as workspace_api
 from satudata.review import review_api
 from satudata.review.daftar import api as daftar_api
+from satudata.search import services as search
 from satudata.security import public_url
 
 bp = Blueprint("rest", __name__)
@@ -103,7 +104,7 @@ def openapi_document() -> Any:
 def _doc_samples() -> dict[str, str]:
     """Real slugs and ids for the curl examples of the docs page, when there are any."""
     samples: dict[str, str] = {}
-    found = catalog.find_datasets(sort="newest", per_page=20, facet_keys=())
+    found = search.find_public_datasets(catalog.DatasetQuery.of(sort="newest", per_page=20))
     if not found.items:
         return samples
     first = found.items[0]

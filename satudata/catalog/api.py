@@ -35,7 +35,7 @@ from satudata.rest.inputs import load_query, path_key, shown
 
 bp = Blueprint("catalog_api", __name__, url_prefix=API_PREFIX)
 
-FACET_KEYS = ("organization", "topic", "tag", "format", "year", "licence")
+FACET_KEYS = ("organization", "topic", "tag", "format", "year", "licence", "wilayah")
 DATASET_KEY = PathParam("key", "Slug atau ID (UUID) dataset.", "jumlah-penduduk")
 RESOURCE_ID = PathParam("resource_id", "ID (UUID) sumber data.", "00000000-0000-0000-0000-000000000000")
 TOPIC_SLUG = PathParam("slug", "Slug topik.", "kependudukan")
@@ -127,8 +127,8 @@ def list_datasets() -> Any:
     filters = {key: [str(v) for v in args[key]] for key in ser.DATASET_FILTERS if args[key]}
     page, per_page = args["page"], args["per_page"]
     limits.check_start((page - 1) * per_page, "page", page=page, per_page=per_page)
-    result, _degraded = catalog.search_listing(args["q"], filters, sort=args["sort"], page=page,
-                                               per_page=per_page, facet_keys=FACET_KEYS, highlight=False)
+    result = catalog.find_public(catalog.DatasetQuery.of(args["q"], filters, sort=args["sort"], page=page,
+                                                         per_page=per_page, facets=FACET_KEYS))
     if page > result.pages:
         raise NotFound(
             f"Halaman {page} tidak ada: hasil ini hanya {result.pages} halaman.",

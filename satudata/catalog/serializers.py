@@ -160,8 +160,12 @@ class DatasetListArgs(PagedArgs):
     licence = Many(Text(validate=length(64)), load_default=list,
                    metadata={"description": "ID lisensi, misalnya cc-by-4.0. Boleh diulang."})
     kode_wilayah = Many(Text(validate=length(20)), load_default=list,
-                        metadata={"description": "Kode wilayah Kemendagri (misalnya 14.07); wilayah di "
-                                                 "bawahnya ikut cocok. Boleh diulang."})
+                        metadata={"description": "Kode wilayah Kemendagri cakupan data (misalnya 14.07); "
+                                                 "wilayah di bawahnya ikut cocok. Boleh diulang."})
+    wilayah = Many(Text(validate=length(20)), load_default=list,
+                   metadata={"description": "Wilayah pemerintah daerah produsen data (kode Kemendagri, misalnya "
+                                            "14.07): pemerintah daerah itu beserta seluruh perangkat daerahnya; "
+                                            "14 mencakup seluruh kabupaten/kota di Riau."})
     frequency = Many(Text(validate=one_of(Frequency.values())), load_default=list,
                      metadata={"description": "Frekuensi pemutakhiran. Boleh diulang."})
     sort = Text(load_default="relevance", validate=one_of(catalog.SORTS),
@@ -170,7 +174,8 @@ class DatasetListArgs(PagedArgs):
                                          "diunduh)."})
 
 
-DATASET_FILTERS = ("organization", "topic", "tag", "format", "year", "licence", "kode_wilayah", "frequency")
+DATASET_FILTERS = ("organization", "topic", "tag", "format", "year", "licence", "kode_wilayah", "wilayah",
+                   "frequency")
 
 
 class RowsArgs(ArgsSchema):
@@ -528,6 +533,8 @@ class FacetsSchema(Schema):
     format = _facet_field("Per format sumber data.")
     year = _facet_field("Per tahun data.")
     licence = _facet_field("Per lisensi (nilai: ID lisensi).")
+    wilayah = _facet_field("Per wilayah pemerintah daerah produsen, setiap tingkat (nilai: kode wilayah; provinsi "
+                           "menghitung seluruh kabupaten/kota di dalamnya).")
 
 
 class TableColumnSchema(Schema):

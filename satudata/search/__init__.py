@@ -14,7 +14,7 @@ version by ``documents.py``) and can be rebuilt from the database at any time
 - ``text.py`` / ``synonyms.py`` / ``query.py`` / ``highlight.py``: Indonesian analysis
   (Sastrawi stems, stop words), the synonym list, the engine-neutral parsed query, and
   the highlighter of the embedded engine.
-- ``services.py``: what the rest of the portal calls (``search_datasets``,
+- ``services.py``: what the rest of the portal calls (``find_public_datasets``,
   ``schedule_reindex``, ``reindex_all``, ``search_status``, ...).
 - ``tasks.py``: the RQ jobs of the ``search`` queue, the only writer of the index.
 - ``cli.py``: ``satudata search reindex|status``.
@@ -34,22 +34,12 @@ def init_app(app: Flask) -> None:
     from satudata.catalog import events as catalog_events
     from satudata.catalog import services as catalog
     from satudata.review import events as review_events
+    from satudata.search import services
 
     accounts_events.organization_renamed.connect(_organization_renamed)
     catalog_events.dataset_published.connect(_dataset_published)
     review_events.dataset_withdrawn.connect(_dataset_withdrawn)
-    catalog.use_search_engine(_public_listing_search)
-
-
-def _public_listing_search(text: str, filters: Any, **options: Any) -> Any:
-    """The public catalogue's listings, from the engine; ``None`` when it is down."""
-    from satudata.search import services
-    from satudata.search.backend import SearchUnavailable
-
-    try:
-        return services.search_datasets(text, filters, **options)
-    except SearchUnavailable:
-        return None
+    catalog.use_finder(services.find_public_datasets)
 
 
 def _organization_renamed(organization: Any, **_: Any) -> None:

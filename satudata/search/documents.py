@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from satudata.accounts.models import Organization
 from satudata.catalog.models import AccessClass, Dataset, DatasetState, DatasetVersion, Licence, Resource, Topic
+from satudata.catalog.services.query import organization_regions, wilayah_levels
 from satudata.catalog.tags import lookup_key as tag_lookup_key
 from satudata.extensions import db
 
@@ -48,8 +49,9 @@ class SearchDocument:
     licence_title: str | None = None
     year: int | None = None
     frequency: str | None = None
-    kode_wilayah: str | None = None
+    kode_wilayah: str | None = None  # the region the data covers
     coverage: str | None = None  # name of the covered region
+    wilayah: str | None = None  # the producing government's region (its organisation's kode_wilayah)
     columns: list[str] = field(default_factory=list)
     download_count: int = 0
     published_at: datetime | None = None
@@ -68,10 +70,12 @@ class SearchDocument:
     def regions(self) -> list[str]:
         """``kode_wilayah`` and every code above it (``14.07.01`` → ``14``, ``14.07``,
         ``14.07.01``), so a filter on a kabupaten also finds its kecamatan."""
-        if not self.kode_wilayah:
-            return []
-        parts = self.kode_wilayah.split(".")
-        return [".".join(parts[: i + 1]) for i in range(len(parts))]
+        return wilayah_levels(self.kode_wilayah)
+
+    def wilayah_levels(self) -> list[str]:
+        """The producing government's region and every level above it: a filter (and the
+        facet) on a province counts its kabupaten's OPD."""
+        return wilayah_levels(self.wilayah)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -186,6 +190,7 @@ def build_document(dataset: Dataset, version: DatasetVersion | None = None,
         tags=list(dict.fromkeys(tag_lookup_key(str(t)) for t in snap.get("tags") or [])),
         organization=org_slug,
         organization_name=lookups.organizations.get(org_slug, dataset.organization.name),
+        wilayah=lookups.regions.get(org_slug),
         topics=topics,
         topic_names=[lookups.topics.get(t, t) for t in topics],
         formats=sorted(formats),
@@ -207,14 +212,19 @@ class _Lookups:
     """Current names of the organisations, topics and licences some datasets refer to."""
 
     organizations: dict[str, str]
+    regions: dict[str, str | None]  # organisation slug -> its kode_wilayah
     topics: dict[str, str]
     licences: dict[str, str]
 
     @classmethod
     def for_datasets(cls, datasets: Iterable[Dataset]) -> _Lookups:
         del datasets  # the tables are small: one query each for all of them
+        regions = organization_regions().subquery()
+        orgs = list(db.session.execute(select(Organization.slug, Organization.name, regions.c.code)
+                                       .join(regions, regions.c.id == Organization.id)))
         return cls(
-            organizations={k: v for k, v in db.session.execute(select(Organization.slug, Organization.name))},
+            organizations={slug: name for slug, name, _code in orgs},
+            regions={slug: code for slug, _name, code in orgs},
             topics={k: v for k, v in db.session.execute(select(Topic.slug, Topic.name))},
             licences={k: v for k, v in db.session.execute(select(Licence.id, Licence.title))},
         )

@@ -62,6 +62,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from satudata.catalog.services.query import DatasetQuery
 from satudata.search.documents import SearchDocument
 from satudata.search.highlight import Marker, highlight_title, snippet
 from satudata.search.protocol import (
@@ -71,6 +72,7 @@ from satudata.search.protocol import (
     SearchResponse,
     SearchUnavailable,
     Suggestion,
+    engine_can_answer,
     normalise_query,
     sort_facet,
 )
@@ -80,11 +82,12 @@ from satudata.search.text import STOP_WORDS, closest_word, corrected, index_toke
 
 log = logging.getLogger(__name__)
 
-MAPPING_VERSION = 2  # 2: Python (Sastrawi) stems in *_stem fields, title_sort; no indonesian analyzer
+MAPPING_VERSION = 3  # 2: Python (Sastrawi) stems in *_stem fields, title_sort; 3: wilayah
 RESULT_WINDOW = 10_000  # Elasticsearch's default index.max_result_window; deeper pages use search_after
 FACET_FIELDS = {
     "organization": "organization", "topic": "topics", "tag": "tags", "format": "formats",
     "licence": "licence", "year": "year", "frequency": "frequency", "kode_wilayah": "kode_wilayah",
+    "wilayah": "wilayah",
 }
 FILTER_FIELDS = {**FACET_FIELDS, "kode_wilayah": "region"}
 # (field, boost) per kind of match, as in the embedded engine.
@@ -173,6 +176,7 @@ def index_body(*, bulk_loading: bool = False) -> dict[str, Any]:
             "frequency": keyword,
             "kode_wilayah": keyword,
             "region": keyword,
+            "wilayah": keyword,
             "coverage": stored_only,
             "columns": stored_only,
             "download_count": {"type": "integer"},
@@ -192,6 +196,7 @@ def document_source(doc: SearchDocument) -> dict[str, Any]:
     keywords = doc.keywords()
     source["keywords"] = keywords
     source["region"] = doc.regions()
+    source["wilayah"] = doc.wilayah_levels()
     source["title_stem"] = stem_text(doc.title)
     source["description_stem"] = stem_text(doc.description or "")
     source["keywords_stem"] = stem_text(" ".join(keywords))
@@ -798,6 +803,9 @@ class ElasticsearchBackend:
                 version = value["mappings"].get("_meta", {}).get("satudata_mapping_version")
                 out[name] = int(version) if version is not None else None
         return out
+
+    def can_answer(self, query: DatasetQuery) -> bool:
+        return engine_can_answer(query, FILTER_FIELDS, FACET_FIELDS)
 
     def health(self) -> dict[str, Any]:
         """Cluster state, and what stands under the alias: ``rebuild_needed`` (with

@@ -8,7 +8,8 @@ which ``satudata search status`` then reports as empty until ``reindex``):
 - ``title_stem``, ``description_stem``, ``keywords_stem``: the same text as Sastrawi stems
   without stop words, so *kependudukan* finds *penduduk*;
 - ``f_*``: raw fast fields for filters and facet counts (tantivy terms aggregations);
-  ``f_region`` holds every level of ``kode_wilayah`` for hierarchical filtering;
+  ``f_region`` holds every level of ``kode_wilayah`` for hierarchical filtering, ``f_wilayah``
+  every level of the producing government's region (filter and facet);
 - ``title_sort``, ``published_at``, ``updated_at``, ``download_count``: fast fields for sorting.
 
 Scoring is BM25 summed over the fields, title weighted above keywords above description, with
@@ -31,13 +32,14 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import tantivy
 from tantivy import Filter, Occur, Order, Query, TextAnalyzerBuilder, Tokenizer
 
+from satudata.catalog.services.query import DatasetQuery
 from satudata.search.documents import SearchDocument
 from satudata.search.highlight import Marker, highlight_title, snippet
 from satudata.search.protocol import (
@@ -47,6 +49,7 @@ from satudata.search.protocol import (
     SearchResponse,
     SearchUnavailable,
     Suggestion,
+    engine_can_answer,
     epoch_if_missing,
     normalise_query,
     sort_facet,
@@ -57,13 +60,14 @@ from satudata.search.text import STOP_WORDS, closest_word, corrected, stem, stem
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: f_wilayah (the producing government's region), times in microseconds
 TEXT_ANALYZER = "sd_text"
 STEM_ANALYZER = "sd_stem"
 
 FACET_FIELDS = {
     "organization": "f_organization", "topic": "f_topic", "tag": "f_tag", "format": "f_format",
     "licence": "f_licence", "year": "f_year", "frequency": "f_frequency", "kode_wilayah": "f_kode_wilayah",
+    "wilayah": "f_wilayah",
 }
 FILTER_FIELDS = {**FACET_FIELDS, "kode_wilayah": "f_region"}
 SORT_FIELDS: dict[str, tuple[str, Order]] = {
@@ -94,8 +98,10 @@ def build_schema() -> tantivy.Schema:
     for name in sorted(set(FILTER_FIELDS.values()) | set(FACET_FIELDS.values())):
         sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("title_sort", fast=True, tokenizer_name="raw", index_option="basic")
-    sb.add_date_field("published_at", fast=True)
-    sb.add_date_field("updated_at", fast=True)
+    # Microseconds since 1970 (tantivy's date fast fields keep whole seconds, so two datasets
+    # published in the same second would tie where the database orders them).
+    sb.add_integer_field("published_at", fast=True)
+    sb.add_integer_field("updated_at", fast=True)
     sb.add_integer_field("download_count", fast=True)
     return sb.build()
 
@@ -110,9 +116,11 @@ def text_analyzer(remove_long: bool = True) -> tantivy.TextAnalyzer:
     return builder.filter(Filter.lowercase()).filter(Filter.ascii_fold()).build()
 
 
-def _naive_utc(value: datetime | None) -> datetime:
+def _micros(value: datetime | None) -> int:
+    """Microseconds since 1970-01-01 UTC (a naive time is UTC)."""
     value = epoch_if_missing(value)
-    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return (value - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
 class EmbeddedBackend:
@@ -232,12 +240,13 @@ class EmbeddedBackend:
             "f_frequency": [doc.frequency] if doc.frequency else [],
             "f_kode_wilayah": [doc.kode_wilayah] if doc.kode_wilayah else [],
             "f_region": doc.regions(),
+            "f_wilayah": doc.wilayah_levels(),
         }
         for name, field_values in values.items():
             for value in dict.fromkeys(field_values):
                 d.add_text(name, value)
-        d.add_date("published_at", _naive_utc(doc.published_at))
-        d.add_date("updated_at", _naive_utc(doc.updated_at or doc.published_at))
+        d.add_integer("published_at", _micros(doc.published_at))
+        d.add_integer("updated_at", _micros(doc.updated_at or doc.published_at))
         d.add_integer("download_count", int(doc.download_count or 0))
         return d
 
@@ -281,6 +290,9 @@ class EmbeddedBackend:
 
     def count(self) -> int:
         return int(self._searcher().num_docs)
+
+    def can_answer(self, query: DatasetQuery) -> bool:
+        return engine_can_answer(query, FILTER_FIELDS, FACET_FIELDS)
 
     def health(self) -> dict[str, Any]:
         try:

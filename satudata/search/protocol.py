@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from markupsafe import Markup
 
 from satudata import search_limits
+from satudata.catalog.services.query import FILTERS, DatasetQuery, sort_facet  # noqa: F401 (sort_facet: the engines' own)
+from satudata.catalog.services.query import KEY_ALIASES as CATALOG_KEY_ALIASES
 from satudata.catalog.tags import lookup_key as tag_lookup_key
 from satudata.errors import DomainError, Invalid
 from satudata.search.query import clean_text
@@ -26,12 +28,15 @@ from satudata.search.query import clean_text
 if TYPE_CHECKING:
     from satudata.search.documents import SearchDocument
 
-# Filter and facet keys (``region`` is accepted as another name for ``kode_wilayah``).
-FACET_KEYS = ("organization", "topic", "tag", "format", "licence", "year", "frequency", "kode_wilayah")
+# Filter and facet keys the engines index: the catalogue registry's ``engine`` fields
+# (``region`` is accepted as another name for ``kode_wilayah``).
+FACET_KEYS = tuple(key for key, spec in FILTERS.items() if spec.engine)
 FILTER_KEYS = FACET_KEYS
-KEY_ALIASES = {"region": "kode_wilayah", "license": "licence", "license_id": "licence", "groups": "topic",
-               "tags": "tag", "res_format": "format"}
+KEY_ALIASES = CATALOG_KEY_ALIASES
 SORTS = ("relevance", "newest", "modified", "name", "downloads")
+# A catalogue query's sort and the engine sort that answers it exactly.
+ENGINE_SORTS = {(): "newest", (("published", True),): "newest", (("modified", True),): "modified",
+                (("title", False),): "name", (("downloads", True),): "downloads"}
 DEFAULT_FACETS = ("organization", "topic", "tag", "format", "year", "licence")
 
 MAX_PER_PAGE = 1000
@@ -119,6 +124,11 @@ class SearchBackend(Protocol):
 
     def search(self, query: SearchQuery) -> SearchResponse: ...
 
+    def can_answer(self, query: DatasetQuery) -> bool:
+        """Whether ``search`` answers this (checked) catalogue query exactly
+        (``engine_can_answer`` with the fields the engine indexes)."""
+        ...
+
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]: ...
 
     def count(self) -> int: ...
@@ -130,6 +140,43 @@ class SearchBackend(Protocol):
     def drop_index(self) -> None: ...
 
     def rebuild(self, docs: Iterable[SearchDocument]) -> int: ...
+
+
+# --------------------------------------------------------------------------- catalogue queries
+
+
+def engine_sort(query: DatasetQuery) -> str | None:
+    """The engine sort answering a (checked) catalogue query's, or ``None``. Relevance comes
+    first or not at all (the tie-breaks after it are the engine's)."""
+    if query.sort and query.sort[0][0] == "relevance":
+        return "relevance"
+    return ENGINE_SORTS.get(tuple(query.sort))
+
+
+def engine_can_answer(query: DatasetQuery, filter_keys: Iterable[str], facet_keys: Iterable[str]) -> bool:
+    """Whether an engine filtering ``filter_keys`` and counting ``facet_keys`` answers the
+    (checked) ``query`` exactly: every clause one required value of an indexed field (no OR,
+    no negation, no range), no more values of one key than an engine takes, bounded facets,
+    and a sort it has. Anything else is the database's (``catalog.query_database``)."""
+    plain = query.plain_filters()
+    if plain is None or not set(plain) <= set(filter_keys):
+        return False
+    if any(len(values) > search_limits.values_per_filter() for values in plain.values()):
+        return False
+    if not set(query.facets) <= set(facet_keys):
+        return False
+    if query.facets and (query.facet_limit is None or query.facet_limit > MAX_FACET_LIMIT):
+        return False
+    return engine_sort(query) is not None
+
+
+def engine_query(query: DatasetQuery) -> SearchQuery:
+    """The engine's form of a catalogue query ``engine_can_answer`` accepted."""
+    return SearchQuery(
+        text=query.text, filters=query.plain_filters() or {}, facets=query.facets,
+        facet_limit=query.facet_limit or 1, sort=engine_sort(query) or "newest",
+        per_page=max(query.limit, 1), offset=query.offset, highlight=query.highlight,
+    )
 
 
 # --------------------------------------------------------------------------- input rules
@@ -200,11 +247,6 @@ def normalise_query(query: SearchQuery) -> SearchQuery:
         per_page=min(query.per_page, MAX_PER_PAGE),
         facet_limit=min(query.facet_limit, MAX_FACET_LIMIT),
     )
-
-
-def sort_facet(buckets: Iterable[tuple[str, int]], limit: int) -> list[tuple[str, int]]:
-    """Most frequent first, then by value, at most ``limit``."""
-    return sorted(((str(v), int(n)) for v, n in buckets if n > 0), key=lambda b: (-b[1], b[0]))[:limit]
 
 
 def epoch_if_missing(value: datetime | None) -> datetime:

@@ -1,11 +1,11 @@
 """Search services: what pages, APIs, publication services, jobs and the CLI call.
 
-- ``search_datasets`` answers a catalogue search from the configured engine and loads the
-  matching ``Dataset`` rows in hit order. Its result has the attribute names of
-  ``catalog.services.SearchResult`` (items, total, page, per_page, pages, facets as
-  ``{key: [(value, label, count)]}``) plus ``highlights`` and ``suggestion``, so a caller of
-  ``find_datasets`` can switch with a one-line change. It raises ``SearchUnavailable`` (503)
-  when the engine is down and ``Invalid`` for input it cannot answer.
+- ``find_public_datasets(query)`` is the public catalogue's one read path: a
+  ``catalog.DatasetQuery`` answered by the configured engine when it can answer it exactly,
+  else by the database (``catalog.query_database``), as a ``catalog.DatasetPage``. The site's
+  lists, the REST API, CKAN's Action API and the DCAT feeds all call it. ``engine_page`` is the
+  engine alone (``SearchUnavailable`` when it is down); ``search_datasets`` its site-style
+  shorthand for tools and tests.
 - ``schedule_reindex(dataset)`` / ``schedule_removal(dataset)`` are what the lifecycle's
   signals call (``catalog.events.dataset_published``, ``review.events.dataset_withdrawn``): they
   sync the dataset's document on the ``search`` queue once the transaction commits.
@@ -17,36 +17,38 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
-from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from satudata import jobs
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, require
-from satudata.catalog.models import Dataset, Licence, Resource, Tag, Topic
+from satudata.catalog import services as catalog
+from satudata.catalog.models import Dataset
+from satudata.catalog.services import DatasetPage, DatasetQuery
 from satudata.errors import Invalid
 from satudata.extensions import db
 from satudata.search.backend import (
     DEFAULT_FACETS,
-    SearchQuery,
+    SearchBackend,
     SearchUnavailable,
     Suggestion,
     get_backend,
+    normalise_query,
     synonym_store,
 )
 from satudata.search.documents import SearchDocument, document_for, iter_documents, searchable_count
+from satudata.search.protocol import engine_query
 from satudata.search.query import clean_text
 from satudata.search.synonyms import SynonymSyntaxError
 from satudata.search.text import tokenize
 
 __all__ = [
-    "DatasetSearchResult", "SearchStatus", "SearchUnavailable", "index_dataset", "index_organization",
-    "label_facets", "reindex_all",
+    "SearchStatus", "SearchUnavailable", "engine_page", "find_public_datasets", "index_dataset",
+    "index_organization", "reindex_all",
     "schedule_organization_reindex", "schedule_reindex", "schedule_removal", "search_datasets", "search_health",
     "search_status", "suggest_titles", "synonyms_text", "unindex_dataset", "update_synonyms",
 ]
@@ -55,29 +57,6 @@ log = logging.getLogger(__name__)
 
 SYNC_JOB = "satudata.search.tasks.sync_dataset"
 SYNC_ORGANIZATION_JOB = "satudata.search.tasks.sync_organization"
-FREQUENCY_LABELS = {
-    "tahunan": "Tahunan", "semesteran": "Semesteran", "triwulanan": "Triwulanan", "bulanan": "Bulanan",
-    "mingguan": "Mingguan", "harian": "Harian", "tidak_tentu": "Tidak tentu",
-}
-
-
-@dataclass
-class DatasetSearchResult:
-    """One page of search results: public ``Dataset`` rows in rank order, facet counts over the
-    whole match, and highlighted title/description per dataset id."""
-
-    items: list[Dataset]
-    total: int
-    page: int
-    per_page: int
-    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # key -> (value, label, count)
-    highlights: dict[str, dict[str, Markup]] = field(default_factory=dict)  # id -> {"title", "description"}
-    suggestion: str | None = None  # "did you mean", only when nothing matched
-    offset: int = 0
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass
@@ -167,35 +146,46 @@ def reindex_all(progress: bool = False) -> int:
 # --------------------------------------------------------------------------- reads
 
 
-def _labels(key: str, values: list[str]) -> dict[str, str]:
-    if not values:
-        return {}
-    if key == "organization":
-        return {k: v for k, v in db.session.execute(
-            select(Organization.slug, Organization.name).where(Organization.slug.in_(values)))}
-    if key == "topic":
-        return {k: v for k, v in db.session.execute(select(Topic.slug, Topic.name).where(Topic.slug.in_(values)))}
-    if key == "tag":
-        return {k: v or k for k, v in db.session.execute(
-            select(Tag.name, Tag.display_name).where(Tag.name.in_(values)))}
-    if key == "licence":
-        return {k: v for k, v in db.session.execute(select(Licence.id, Licence.title).where(Licence.id.in_(values)))}
-    if key == "frequency":
-        return {v: FREQUENCY_LABELS.get(v, v) for v in values}
-    if key == "kode_wilayah":
-        from satudata import reference
+def find_public_datasets(query: DatasetQuery) -> DatasetPage:
+    """The public catalogue's one read: every listing, API and feed calls this.
 
-        return {v: reference.name(v) or v for v in values}
-    return {}
+    The configured engine answers when it can answer ``query`` exactly (``can_answer``: plain
+    filters on indexed fields, its sorts, bounded facets); anything else (OR, negation,
+    ranges, ids, text fields, several sort keys) is the database's ``query_database``. When the
+    engine is down the database answers and the page is ``degraded`` (no relevance ranking, no
+    highlights). Raises ``Invalid`` for input neither can answer.
+    """
+    query = catalog.check_query(query)
+    try:
+        backend = get_backend()
+        if backend.can_answer(query):
+            return engine_page(query, backend)
+    except SearchUnavailable:
+        page = catalog.query_database(query)
+        page.degraded = True
+        return page
+    return catalog.query_database(query)
 
 
-def label_facets(facets: Mapping[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, str, int]]]:
-    """``{key: [(value, count)]}`` → ``{key: [(value, label, count)]}`` with current names."""
-    out = {}
-    for key, buckets in facets.items():
-        labels = _labels(key, [v for v, _n in buckets])
-        out[key] = [(value, labels.get(value, value), count) for value, count in buckets]
-    return out
+def engine_page(query: DatasetQuery, backend: SearchBackend | None = None) -> DatasetPage:
+    """``query`` (checked, one ``can_answer`` accepts) answered by the search engine alone, the
+    rows loaded in hit order. Raises ``SearchUnavailable`` when the engine is down."""
+    response = (backend or get_backend()).search(engine_query(query))
+    items = catalog.load_public([hit.id for hit in response.hits])
+    if len(items) < len(response.hits):
+        # The index is behind the database for a moment (a job still queued): never show
+        # what is no longer public.
+        log.info("search: %d hits are no longer public", len(response.hits) - len(items))
+    return DatasetPage(
+        items=items if query.limit else [],
+        total=response.total,
+        offset=response.offset,
+        limit=query.limit,
+        facets=catalog.label_facets(response.facets),
+        highlights={hit.id: hit.highlights for hit in response.hits if hit.highlights},
+        suggestion=response.suggestion,
+        answered_by=getattr(backend, "name", "engine"),
+    )
 
 
 def search_datasets(
@@ -209,54 +199,24 @@ def search_datasets(
     facet_keys: Iterable[str] = DEFAULT_FACETS,
     facet_limit: int = 50,
     highlight: bool = True,
-) -> DatasetSearchResult:
-    """Search the public catalogue.
+) -> DatasetPage:
+    """The search engine alone, in the site's terms (for tools, benchmarks and the engine's
+    tests; pages and APIs call ``find_public_datasets``): every value of every filter must hold,
+    a named sort, a page (``offset`` overrides it). Raises ``SearchUnavailable`` when the
+    engine is down and ``Invalid`` for input it cannot answer."""
+    query = DatasetQuery.of(text, filters, sort=sort, page=page, per_page=per_page, facets=tuple(facet_keys),
+                            facet_limit=facet_limit, highlight=highlight)
+    if offset is not None:
+        query = replace(query, offset=offset)
+    return engine_page(normalised_for_engine(query))
 
-    ``filters`` maps keys (``organization`` slug, ``topic`` slug, ``tag``, ``format``,
-    ``licence`` id, ``year``, ``frequency``, ``kode_wilayah`` (or ``region``), which also matches
-    the regions below it) to values; every value must hold. ``sort`` is one of relevance,
-    newest, modified, name, downloads (relevance without text means newest). ``offset``
-    overrides ``page`` (CKAN's ``start``). A page past the end is empty with the real total.
-    Raises ``Invalid`` for unknown keys/sorts and ``SearchUnavailable`` when the engine is down.
-    """
-    query = SearchQuery(
-        text=text or "", filters={k: list(v) if not isinstance(v, str) else [v] for k, v in (filters or {}).items()},
-        facets=tuple(facet_keys), facet_limit=facet_limit, sort=sort, page=page, per_page=per_page,
-        offset=offset, highlight=highlight,
-    )
-    response = get_backend().search(query)
-    ids = [hit.id for hit in response.hits]
-    items: list[Dataset] = []
-    if ids:
-        # By primary key alone, with everything lists, pages and CKAN dicts read loaded up front
-        # (the single-valued relations in the same query; resources without their validation
-        # report, Table Schema and column summary, which can be large and no list shows).
-        # Whether a row is still public is checked here, not in SQL: with that condition in
-        # the query, SQLite (which keeps no statistics) picks the index on ``state`` and reads
-        # every published dataset, about 50 ms at 100,000 datasets instead of 1 ms.
-        rows = db.session.scalars(
-            select(Dataset).where(Dataset.id.in_(ids))
-            .options(joinedload(Dataset.organization), joinedload(Dataset.walidata), joinedload(Dataset.licence),
-                     selectinload(Dataset.resources).defer(Resource.validation_report).defer(Resource.table_schema)
-                     .defer(Resource.columns),
-                     selectinload(Dataset.topics), selectinload(Dataset.tags))
-        )
-        by_id = {d.id: d for d in rows if d.is_public}
-        items = [by_id[i] for i in ids if i in by_id]
-        if len(items) < len(ids):
-            # The index is behind the database for a moment (a job still queued): never show
-            # what is no longer public.
-            log.info("search: %d hits are no longer public", len(ids) - len(items))
-    return DatasetSearchResult(
-        items=items,
-        total=response.total,
-        page=response.page,
-        per_page=response.per_page,
-        facets=label_facets(response.facets),
-        highlights={hit.id: hit.highlights for hit in response.hits if hit.highlights},
-        suggestion=response.suggestion,
-        offset=response.offset,
-    )
+
+def normalised_for_engine(query: DatasetQuery) -> DatasetQuery:
+    """``catalog.check_query``, with the engine's refusals (``normalise_query``) for what it
+    cannot take, so a caller of the engine alone hears why."""
+    checked = catalog.check_query(query)
+    normalise_query(engine_query(checked))
+    return checked
 
 
 MAX_SYNONYM_VARIANTS = 3

@@ -474,13 +474,18 @@ def test_package_search_bad_fq(cat: Catalogue, scratch_client: FlaskClient, fq: 
 def test_more_values_of_one_key_than_the_engines_take_go_to_the_database(app: Any,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """The engines take SEARCH_MAX_CLAUSE_VALUES values of one key; past it the database answers."""
-    from satudata.api.ckan.query import engine_plan, parse_fq
+    from satudata.api.ckan.query import parse_fq
+    from satudata.catalog.services import DatasetQuery, check_query
+    from satudata.search.backend import get_backend
 
     monkeypatch.setitem(app.config, "SEARCH_MAX_CLAUSE_VALUES", 2)
-    newest = [("modified", True)]
-    assert engine_plan("", parse_fq("tags:a tags:b"), "metadata_modified desc", newest) == (
-        {"tag": ["a", "b"]}, "modified")
-    assert engine_plan("", parse_fq("tags:a tags:b tags:c"), "metadata_modified desc", newest) is None
+
+    def query(fq: str) -> DatasetQuery:
+        groups = tuple(tuple(group) for group in parse_fq(fq))
+        return check_query(DatasetQuery(groups=groups, sort=(("modified", True),)))
+
+    assert get_backend().can_answer(query("tags:a tags:b"))
+    assert not get_backend().can_answer(query("tags:a tags:b tags:c"))
 
 
 def test_package_search_facets(cat: Catalogue, scratch_client: FlaskClient) -> None:

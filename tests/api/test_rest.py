@@ -179,7 +179,7 @@ def test_list_item_fields(scratch_client, cat):
 
 def test_facets_count_public_datasets_only(scratch_client, cat):
     facets = scratch_client.get("/api/v1/datasets").json["facets"]
-    assert set(facets) == {"organization", "topic", "tag", "format", "year", "licence"}
+    assert set(facets) == {"organization", "topic", "tag", "format", "year", "licence", "wilayah"}
 
     def counts(key: str) -> dict[str, int]:
         return {v["value"]: v["count"] for v in facets[key]}
@@ -190,6 +190,9 @@ def test_facets_count_public_datasets_only(scratch_client, cat):
     assert counts("format") == {"CSV": 2, "PDF": 1, "ZIP": 1}
     assert counts("year") == {"2023": 1, "2024": 1, "2025": 1}
     assert counts("licence") == {"cc-by-4.0": 1, "odc-odbl": 2}
+    # The producing government's region at every level: Dinkes (no code of its own) is in its
+    # province's, Disdik Dumai in Dumai's and so in Riau.
+    assert counts("wilayah") == {"14": 3, "14.72": 1}
     org = next(v for v in facets["organization"] if v["value"] == "dinkes-riau-uji")
     assert org == {"value": "dinkes-riau-uji", "label": "Dinas Kesehatan", "count": 2}
     # Most frequent first.

@@ -89,7 +89,7 @@ def test_every_path_parameter_is_documented(document):
 def test_query_parameters_are_documented_with_limits(document):
     params = {p["name"]: p for p in document["paths"]["/api/v1/datasets"]["get"]["parameters"]}
     assert set(params) == {"q", "organization", "topic", "tag", "format", "year", "licence", "kode_wilayah",
-                           "frequency", "sort", "page", "per_page"}
+                           "wilayah", "frequency", "sort", "page", "per_page"}
     assert params["per_page"]["schema"]["maximum"] == 1000
     assert params["per_page"]["schema"]["default"] == 20
     assert params["page"]["schema"]["minimum"] == 1

@@ -143,3 +143,28 @@ def test_suggestions_fit_a_phone(browser: Any, live_url: str) -> None:
         with page.expect_navigation():
             page.locator("[role=option]").first.tap()
         assert page.locator("h1").inner_text().strip() == title
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_regional_government_lists_its_region(browser: Any, live_url: str, width: int) -> None:
+    """A citizen of Rokan Hilir opens the government's page from the organisation list: it lists
+    what every OPD of the kabupaten publishes, and "search this region" keeps that filter."""
+    with checked_context(browser, viewport={"width": width, "height": 900}, locale="id-ID") as context:
+        page = context.new_page()
+        page.goto(live_url + "/organization")
+        with page.expect_navigation():
+            page.get_by_role("link", name=re.compile(r"^Pemerintah Kabupaten Rokan Hilir")).first.click()
+        heading = page.locator("#dataset-org-judul").inner_text()
+        region_total = int(re.match(r"\s*([\d.]+)", heading).group(1).replace(".", ""))
+        assert region_total > 0
+        assert page.get_by_text("seluruh perangkat daerah di wilayahnya").is_visible()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Cari dan saring dataset wilayah ini").click()
+        assert "wilayah=14.07" in page.url
+        assert result_count(page) == region_total
+        assert page.locator(".chip", has_text="Kabupaten Rokan Hilir").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # The region facet offers the kabupaten's OPD through the organisation facet.
+        org_counts = [int(c.replace(".", "")) for c in
+                      facet_links(page, "organization").locator(".facet-count").all_text_contents()]
+        assert sum(org_counts) == region_total

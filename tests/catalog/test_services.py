@@ -7,7 +7,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import DatasetState
 from satudata.catalog.storage import get_store
 from satudata.errors import Forbidden, Invalid, NotFound
-from tests.factories import SYSTEM, make_dataset, make_org
+from tests.factories import SYSTEM, find_in_database, make_dataset, make_org
 
 
 def test_publish_writes_version_and_audit(app, db):
@@ -35,7 +35,7 @@ def test_drafts_are_not_public(app):
     ds = make_dataset(publish=False)
     with pytest.raises(NotFound):
         catalog.get_public_dataset(ds.slug)
-    assert catalog.find_datasets().total == 0
+    assert find_in_database().total == 0
 
 
 def test_anonymous_cannot_create(app):
@@ -59,14 +59,14 @@ def test_find_datasets_filters_and_facets(app):
     org = make_org(slug="dinkes")
     make_dataset(org, title="Fasilitas Kesehatan", tags=["kesehatan"], year=2024)
     make_dataset(title="Jumlah Sekolah", tags=["pendidikan"], year=2025)
-    res = catalog.find_datasets("kesehatan")
+    res = find_in_database("kesehatan")
     assert [d.title for d in res.items] == ["Fasilitas Kesehatan"]
-    res = catalog.find_datasets(filters={"organization": ["dinkes"]})
+    res = find_in_database(filters={"organization": ["dinkes"]})
     assert res.total == 1
-    res = catalog.find_datasets()
+    res = find_in_database()
     assert dict((v, n) for v, _, n in res.facets["year"]) == {"2024": 1, "2025": 1}
     with pytest.raises(Invalid):
-        catalog.find_datasets(filters={"nope": ["x"]})
+        find_in_database(filters={"nope": ["x"]})
 
 
 def test_database_search_takes_percent_and_underscore_literally(app, db):
@@ -74,7 +74,7 @@ def test_database_search_takes_percent_and_underscore_literally(app, db):
     character, not a wildcard that matches every dataset."""
     make_dataset(title="Cakupan Imunisasi 95% menurut Puskesmas", tags=["imunisasi_dasar"])
     make_dataset(title="Jumlah Penduduk")
-    assert [d.title for d in catalog.find_datasets("95%").items] == ["Cakupan Imunisasi 95% menurut Puskesmas"]
-    assert catalog.find_datasets("%").total == 1 and catalog.find_datasets("_").total == 1
-    assert catalog.find_datasets("imunisasi_dasar").total == 1 and catalog.find_datasets("x_y").total == 0
+    assert [d.title for d in find_in_database("95%").items] == ["Cakupan Imunisasi 95% menurut Puskesmas"]
+    assert find_in_database("%").total == 1 and find_in_database("_").total == 1
+    assert find_in_database("imunisasi_dasar").total == 1 and find_in_database("x_y").total == 0
     assert [t.name for t, _n in catalog.list_public_tags("_")] == ["imunisasi_dasar"]

@@ -11,7 +11,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.tags import TagTooShort, is_valid, lookup_key, tag_name
 from satudata.errors import Invalid
 from satudata.extensions import db
-from tests.factories import make_dataset
+from tests.factories import find_in_database, make_dataset
 
 
 @pytest.mark.nodb
@@ -45,9 +45,9 @@ def test_a_dataset_keeps_what_was_written_and_is_found_by_either(app: Any) -> No
     assert sorted((t.name, t.label) for t in ds.tags) == [("air bersih", "Air Bersih"),
                                                           ("kabupaten-kota", "kabupaten/kota")]
     for value in ("kabupaten/kota", "kabupaten-kota"):
-        assert [d.slug for d in catalog.query_public_datasets("", [[catalog.DatasetFilter("tag", (value,))]]).items] \
-            == [ds.slug], value
-        assert [d.slug for d in catalog.find_datasets(filters={"tag": [value]}).items] == [ds.slug], value
+        query = catalog.DatasetQuery(groups=((catalog.Clause("tag", (value,)),),))
+        assert [d.slug for d in catalog.query_database(query).items] == [ds.slug], value
+        assert [d.slug for d in find_in_database(filters={"tag": [value]}).items] == [ds.slug], value
     with pytest.raises(Invalid) as err:
         catalog.get_or_create_tags(["penduduk", "x"])
     assert "terlalu pendek" in err.value.details["tags"][0]

@@ -169,6 +169,11 @@ def catalogue(app: Flask) -> dict[str, Any]:
 
 def test_home_shows_search_topics_counts_and_lists(scratch_client: FlaskClient, catalogue: dict[str, Any]) -> None:
     catalog.record_download(catalogue["faskes"].resources[0])
+    # Download counts reach the search index when the index is rebuilt (the nightly
+    # rebuild_index job; CKAN's tracking counts are nightly too), not with every download.
+    from satudata.search import services as search
+
+    search.reindex_all()
     resp = scratch_client.get("/")
     assert resp.status_code == 200
     body = text(resp)
@@ -616,7 +621,17 @@ def test_organization_page(app: Flask, scratch_client: FlaskClient, catalogue: d
     assert 'href="/organization/pemkab-rohil"' in body  # the parent
     parent = text(scratch_client.get("/organization/pemkab-rohil"))
     assert "Perangkat daerah" in parent and 'href="/organization/dinkes-rohil"' in parent
-    assert "Organisasi ini belum menerbitkan dataset." in parent
+    # The government stands for its region: what its OPD publish (they have no code of their own,
+    # so they are in their parent's region), with a link that keeps the filter.
+    assert "4 dataset" in parent and "seluruh perangkat daerah di wilayahnya" in parent
+    assert "Kelahiran per Tahun" in parent and "Fasilitas Kesehatan" in parent and "Draf Rahasia" not in parent
+    assert 'href="/dataset?wilayah=14.07"' in parent
+    from satudata.accounts import services as accounts
+
+    other = accounts.create_organization(SYSTEM, slug="pemkot-dumai", name="Pemerintah Kota Dumai",
+                                         kind="kota", kode_wilayah="14.72")
+    _db.session.commit()
+    assert "Belum ada dataset terbit dari wilayah ini." in text(scratch_client.get(f"/organization/{other.slug}"))
     app.config["PAGE_SIZE"] = 2
     try:
         second = scratch_client.get("/organization/disdukcapil-rohil?page=2")

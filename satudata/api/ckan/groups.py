@@ -13,8 +13,9 @@ from satudata.api.ckan.endpoint import Params, action, invalid, limit_offset, ma
 from satudata.api.ckan_dicts import group_dict, licence_dict, organization_dict, package_dict, tag_dict
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Topic
-from satudata.catalog.services import DatasetFilter
+from satudata.catalog.services import Clause
 from satudata.errors import NotFound
+from satudata.search import services as search
 
 # --------------------------------------------------------------------------- lookups
 
@@ -33,8 +34,9 @@ def _find_topic(key: str) -> Topic:
     raise NotFound(f"Grup (topik) '{key}' tidak ditemukan.")
 
 
-def _datasets_of(flt: DatasetFilter) -> list[dict[str, Any]]:
-    found = catalog.query_public_datasets(filters=[[flt]], sort=[("title", False)], limit=max_rows())
+def _datasets_of(clause: Clause) -> list[dict[str, Any]]:
+    found = search.find_public_datasets(catalog.DatasetQuery(groups=((clause,),), sort=(("title", False),),
+                                                             limit=max_rows()))
     return [package_dict(ds) for ds in found.items]
 
 
@@ -88,7 +90,7 @@ def organization_show(p: Params) -> dict[str, Any]:
     include = p.boolean("include_datasets")
     out = organization_dict(org, package_count=catalog.organization_counts().get(org.id, 0), full=True)
     if include:
-        out["packages"] = _datasets_of(DatasetFilter("organization", (org.slug,)))
+        out["packages"] = _datasets_of(Clause("organization", (org.slug,)))
     return out
 
 
@@ -123,7 +125,7 @@ def group_show(p: Params) -> dict[str, Any]:
     include = p.boolean("include_datasets")
     out = group_dict(topic, package_count=catalog.topic_counts().get(topic.id, 0), full=True)
     if include:
-        out["packages"] = _datasets_of(DatasetFilter("topic", (topic.slug,)))
+        out["packages"] = _datasets_of(Clause("topic", (topic.slug,)))
     return out
 
 

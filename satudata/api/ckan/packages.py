@@ -10,7 +10,7 @@ from typing import Any
 
 from satudata import search_limits as limits
 from satudata.api.ckan.endpoint import Params, action, capped_rows, invalid, limit_offset
-from satudata.api.ckan.query import FACET_FIELDS, engine_plan, parse_fq, parse_sort, split_query
+from satudata.api.ckan.query import FACET_FIELDS, parse_fq, parse_sort, split_query
 from satudata.api.ckan_dicts import package_dict, resource_dict
 from satudata.catalog import services as catalog
 from satudata.search import services as search
@@ -28,7 +28,8 @@ def package_search(p: Params) -> dict[str, Any]:
     :param q: free text, optionally with ``field:value`` clauses (``*:*`` for all)
     :param fq: filter query: ``organization:``, ``groups:``, ``tags:``, ``res_format:``,
         ``license_id:``, ``name:``, ``id:``, ``owner_org:`` (the organisation's UUID), ``tahun:``,
-        ``kode_wilayah:``, ``frekuensi:``, ``metadata_modified:[a TO b]`` and
+        ``kode_wilayah:`` (the region the data covers), ``wilayah:`` (the producing government's
+        region: ``wilayah:14.07`` is Rokan Hilir's government and its OPD), ``frekuensi:``, ``metadata_modified:[a TO b]`` and
         ``metadata_created`` (ISO 8601, ``*``, or Solr date math such as ``NOW/DAY-1YEAR``);
         the text fields ``title``, ``notes``, ``text``, ``author``, ``maintainer``, ``res_name``,
         ``res_description``, ``res_url``, ``url`` (a value held in the text);
@@ -45,7 +46,8 @@ def package_search(p: Params) -> dict[str, Any]:
         Without it each result is the whole dataset dict
     :param start: offset of the first dataset (default 0, at most ``SEARCH_MAX_START``)
     :param facet.field: JSON list of fields to count: organization, groups, tags, res_format,
-        license_id, tahun
+        license_id, tahun, frekuensi, kode_wilayah (the data's region), wilayah (the producing
+        government's region, every level: a kabupaten's OPD count under it and its province)
     :param facet.limit: values per facet (default 50, at most ``SEARCH_MAX_FACET_LIMIT``,
         which -1 means)
     :param facet.mincount: least count a facet value needs (default 1)
@@ -83,24 +85,10 @@ def package_search(p: Params) -> dict[str, Any]:
     for extra in fq_list:
         filters += parse_fq(extra, "fq_list")
     facet_keys = tuple(dict.fromkeys(FACET_FIELDS[f] for f in facet_fields))
-    sort_keys = parse_sort(sort)
-    found: Any = None
-    plan = engine_plan(text, filters, sort, sort_keys)
-    if plan is not None:
-        engine_filters, engine_sort = plan
-        try:
-            found = search.search_datasets(
-                text, engine_filters, sort=engine_sort, offset=start, per_page=max(limit, 1),
-                facet_keys=facet_keys, facet_limit=max(facet_limit or 0, 1), highlight=False,
-            )
-            if limit == 0:
-                found.items = []
-        except SearchUnavailable:
-            found = None  # the database answers while the engine is down
-    if found is None:
-        found = catalog.query_public_datasets(
-            text, filters, sort=sort_keys, offset=start, limit=limit, facet_keys=facet_keys, facet_limit=facet_limit,
-        )
+    found = search.find_public_datasets(catalog.DatasetQuery(
+        text=text, groups=tuple(tuple(group) for group in filters), sort=tuple(parse_sort(sort)), offset=start,
+        limit=limit, facets=facet_keys, facet_limit=facet_limit,
+    ))
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, dict[str, Any]] = {}
     for name in facet_fields:
@@ -173,7 +161,7 @@ def package_autocomplete(p: Params) -> list[dict[str, str]]:
     try:
         found = [(s.slug, s.title) for s in search.suggest_titles(q, limit) if s.slug]
     except SearchUnavailable:
-        rows = catalog.query_public_datasets(q, sort=[("title", False)], limit=limit)
+        rows = catalog.query_database(catalog.DatasetQuery(text=q, sort=(("title", False),), limit=limit))
         found = [(ds.slug, ds.title) for ds in rows.items]
     lowered = q.lower()
     as_name = lowered.replace(" ", "-")
@@ -226,7 +214,7 @@ def current_package_list_with_resources(p: Params) -> list[dict[str, Any]]:
     if page is not None and "offset" not in p.data:
         offset = (page - 1) * limit if limit else 0
     limits.check_start(offset, "offset")
-    found = catalog.query_public_datasets(sort=[("modified", True)], offset=offset, limit=limit)
+    found = search.find_public_datasets(catalog.DatasetQuery(sort=(("modified", True),), offset=offset, limit=limit))
     return [package_dict(ds) for ds in found.items]
 
 

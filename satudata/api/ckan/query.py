@@ -1,6 +1,7 @@
-"""CKAN's search syntax, read into catalogue filters: ``fq`` and ``fq_list`` (Solr filter
-queries), the ``field:value`` clauses clients put in ``q``, ``sort``, and which of these the
-search engine can answer (``engine_plan``) rather than the database query.
+"""CKAN's search syntax, read into the catalogue's query (``catalog.DatasetQuery``): ``fq`` and
+``fq_list`` (Solr filter queries) and the ``field:value`` clauses clients put in ``q`` become
+clauses of the filter registry (``catalog.FILTERS``), ``sort`` its sort keys. Which of them
+the search engine answers is the read path's business (``search.find_public_datasets``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from dateutil.relativedelta import relativedelta
 from satudata import search_limits as limits
 from satudata.api.ckan.endpoint import invalid
 from satudata.catalog.models import Frequency
-from satudata.catalog.services import DatasetFilter
+from satudata.catalog.services import Clause
 from satudata.db import utcnow
 from satudata.errors import Invalid
 
-# An organisation named by its id (its public UUID, or the number of old links) rather than
-# by the slug the search engine indexes.
-ORG_ID = re.compile(r"^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 # ``package_search`` fq fields and the catalogue filter key each one maps to.
 FQ_FIELDS = {
     "organization": "organization",
@@ -33,6 +31,7 @@ FQ_FIELDS = {
     "id": "id",
     "tahun": "year",
     "kode_wilayah": "kode_wilayah",
+    "wilayah": "wilayah",
     "frekuensi": "frequency",
     "metadata_modified": "modified",
     "metadata_created": "created",
@@ -55,10 +54,11 @@ FQ_CONSTANT_FIELDS = {"dataset_type": "dataset", "type": "dataset", "state": "ac
 RANGE_FIELDS = ("metadata_modified", "metadata_created")
 # ``facet.field`` names and the catalogue facet each one maps to.
 FACET_FIELDS = {"organization": "organization", "groups": "topic", "tags": "tag",
-                "res_format": "format", "license_id": "licence", "tahun": "year"}
+                "res_format": "format", "license_id": "licence", "tahun": "year", "wilayah": "wilayah",
+                "kode_wilayah": "kode_wilayah", "frekuensi": "frequency"}
 # ``sort`` fields and the catalogue sort key (``None``: no relevance score here, skipped).
 SORT_FIELDS: dict[str, str | None] = {
-    "score": None,
+    "score": "relevance",
     "metadata_modified": "modified",
     "metadata_created": "created",
     "title_string": "title",
@@ -161,29 +161,29 @@ def _number_range(raw: str, text: str, param: str) -> tuple[int | None, int | No
     return low, high
 
 
-def _clause(sign: str, field: str, raw: str, param: str = "fq") -> DatasetFilter:
+def _clause(sign: str, field: str, raw: str, param: str = "fq") -> Clause:
     """One ``[+-]field:value`` clause of parameter ``param`` as a catalogue filter."""
     negate = sign in ("-", "!")
     text = f"{sign}{field}:{raw}"
     if field == "*" and raw == "*":
-        return DatasetFilter("id", (), negate=not negate)  # *:* matches everything
+        return Clause("nothing", negate=not negate)  # *:* matches everything
     if field in FQ_CONSTANT_FIELDS:
         matches = all(v == FQ_CONSTANT_FIELDS[field] for v in _values(field, raw, param))
-        return DatasetFilter("id", (), negate=matches != negate)
+        return Clause("nothing", negate=matches != negate)
     key = FQ_FIELDS.get(field)
     if key is None:
         # CKAN hands any field to Solr; one our datasets do not have matches none of them.
         if not raw.startswith(("[", "{")):
             _values(field, raw, param)  # a clause too large is still refused
-        return DatasetFilter("nothing", negate=negate)
+        return Clause("nothing", negate=negate)
     if field in NUMBER_FIELDS:
         if raw.startswith(("[", "{")):
             low, high = _number_range(raw, text, param)
-            return DatasetFilter(key, negate=negate, low=low, high=high)
+            return Clause(key, negate=negate, low=low, high=high)
         numbers = _values(field, raw, param)
         if not all(v.isdigit() for v in numbers):
             raise Invalid(f"{param} tidak valid: '{text}'", details={param: [f"{field} berupa angka, misalnya {field}:2."]})
-        return DatasetFilter(key, tuple(numbers), negate=negate)
+        return Clause(key, tuple(numbers), negate=negate)
     if raw.startswith(("[", "{")):
         if field not in RANGE_FIELDS:
             raise Invalid(f"{param} tidak valid: '{text}'",
@@ -191,7 +191,7 @@ def _clause(sign: str, field: str, raw: str, param: str = "fq") -> DatasetFilter
         bounds = re.fullmatch(r"[\[{]\s*(\S+)\s+TO\s+(\S+)\s*[\]}]", raw)
         if bounds is None:
             raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Tulis rentang sebagai [awal TO akhir]."]})
-        return DatasetFilter(key, negate=negate, since=_parse_time(bounds.group(1), text, param),
+        return Clause(key, negate=negate, since=_parse_time(bounds.group(1), text, param),
                              until=_parse_time(bounds.group(2), text, param))
     values = _values(field, raw, param)
     if field == "tahun" and not all(v.isdigit() and len(v) <= 4 for v in values):
@@ -203,13 +203,13 @@ def _clause(sign: str, field: str, raw: str, param: str = "fq") -> DatasetFilter
         if len(values) != 1:
             raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Satu waktu atau satu rentang."]})
         moment = _parse_time(values[0], text, param)
-        return DatasetFilter(key, negate=negate, since=moment, until=moment)
+        return Clause(key, negate=negate, since=moment, until=moment)
     if "*" in values:
         raise Invalid(f"{param} tidak valid: '{text}'", details={param: ["Karakter pengganti (*) tidak didukung di sini."]})
-    return DatasetFilter(key, tuple(values), negate=negate)
+    return Clause(key, tuple(values), negate=negate)
 
 
-def parse_fq(fq: str, param: str = "fq") -> list[list[DatasetFilter]]:
+def parse_fq(fq: str, param: str = "fq") -> list[list[Clause]]:
     """CKAN/Solr filter-query syntax as groups of catalogue filters (AND of ORs); ``param``
     names the parameter it came from (``fq`` or ``fq_list``) in messages.
 
@@ -217,7 +217,7 @@ def parse_fq(fq: str, param: str = "fq") -> list[list[DatasetFilter]]:
     ``NOT field:value``, ``field:(a OR b)``, ``a:x OR b:y``, ``AND``, and date ranges
     ``metadata_modified:[2024-01-01T00:00:00Z TO *]``. Anything else is a Validation Error.
     """
-    groups: list[list[DatasetFilter]] = []
+    groups: list[list[Clause]] = []
     pos, pending_or, pending_not = 0, False, False
     while pos < len(fq):
         if not fq[pos:].strip():
@@ -251,10 +251,10 @@ def parse_fq(fq: str, param: str = "fq") -> list[list[DatasetFilter]]:
     return groups
 
 
-def split_query(q: str) -> tuple[str, list[list[DatasetFilter]]]:
+def split_query(q: str) -> tuple[str, list[list[Clause]]]:
     """Split ``q`` into free text and the ``field:value`` clauses on known fields it holds
     (CKAN passes ``q`` to Solr, so clients write ``q=tags:kesehatan`` too). ``*:*`` means all."""
-    filters: list[list[DatasetFilter]] = []
+    filters: list[list[Clause]] = []
 
     def take(m: re.Match[str]) -> str:
         field = m.group("field")
@@ -284,34 +284,3 @@ def parse_sort(sort: str) -> list[tuple[str, bool]]:
         if key is not None:
             keys.append((key, direction == "desc"))
     return keys or [("modified", True)]
-
-
-# Filters and sorts the search engine answers; anything else (negation, OR, ranges, ids,
-# several sort keys) is answered by the database query, which understands all of CKAN's fq.
-ENGINE_FILTERS = {"organization", "topic", "tag", "format", "licence", "year", "frequency", "kode_wilayah"}
-ENGINE_SORTS = {("modified", True): "modified", ("created", True): "newest", ("title", False): "name"}
-
-
-def engine_plan(text: str, filters: list[list[DatasetFilter]], raw_sort: str,
-                sort_keys: list[tuple[str, bool]]) -> tuple[dict[str, list[str]], str] | None:
-    """The search-engine form of a package_search, or ``None`` when only the database can
-    answer it exactly."""
-    plain: dict[str, list[str]] = {}
-    for clause in filters:
-        if len(clause) != 1:
-            return None
-        f = clause[0]
-        if f.key == "id" and not f.values and f.negate:
-            continue  # *:* matches everything
-        if f.negate or f.since or f.until or len(f.values) != 1 or f.key not in ENGINE_FILTERS:
-            return None
-        if f.key == "organization" and ORG_ID.match(f.values[0].lower()):
-            return None  # owner_org by its id (a UUID, or the old number): the database knows it
-        plain.setdefault(f.key, []).append(f.values[0])
-    if any(len(set(values)) > limits.values_per_filter() for values in plain.values()):
-        return None  # more values of one key than an engine takes; the database takes them all
-    if raw_sort.strip().lower().startswith("score") and text:
-        return plain, "relevance"
-    if len(sort_keys) != 1 or tuple(sort_keys[0]) not in ENGINE_SORTS:
-        return None
-    return plain, ENGINE_SORTS[tuple(sort_keys[0])]  # type: ignore[index]

@@ -10,15 +10,15 @@ from __future__ import annotations
 import mimetypes
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from slugify import slugify
-from sqlalchemy import Select, String, and_, cast, false, func, intersect, or_, select, true, update
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
@@ -30,7 +30,6 @@ from satudata.catalog.models import (
     Dataset,
     DatasetState,
     DatasetVersion,
-    Frequency,
     Licence,
     Resource,
     Tag,
@@ -38,13 +37,13 @@ from satudata.catalog.models import (
     dataset_tag,
     dataset_topic,
 )
+from satudata.catalog.services.query import contains, public_filter
 from satudata.catalog.storage import get_store
 from satudata.errors import Conflict, Gone, Invalid, NotFound
 from satudata.extensions import db
 
 __all__ = [
     "MEDIA_TYPES",
-    "FILTER_KEYS",
     "SORTS",
     "get_or_create_tags",
     "tag_names",
@@ -68,15 +67,7 @@ __all__ = [
     "topic_counts",
     "organization_counts",
     "tag_counts",
-    "SearchResult",
-    "find_datasets",
     "catalogue_counts",
-    "QUERY_FILTER_KEYS",
-    "QUERY_SORT_KEYS",
-    "QUERY_FACET_KEYS",
-    "DatasetFilter",
-    "DatasetSlice",
-    "query_public_datasets",
     "list_public_dataset_slugs",
     "list_public_tags",
 ]
@@ -92,8 +83,7 @@ MEDIA_TYPES = {
     "ZIP": "application/zip",
 }
 
-# Filter keys understood by ``find_datasets``.
-FILTER_KEYS = ("organization", "topic", "tag", "format", "year", "licence", "kode_wilayah", "frequency")
+# The sort names of the site and the REST API (``query.SITE_SORTS``).
 SORTS = ("relevance", "newest", "modified", "name", "downloads")
 
 
@@ -270,10 +260,6 @@ def snapshot(dataset: Dataset) -> dict[str, Any]:
 # --------------------------------------------------------------------------- reads
 
 
-def public_filter() -> Any:
-    return and_(Dataset.state == DatasetState.PUBLISHED, Dataset.access_class == AccessClass.PUBLIK)
-
-
 @dataclass(frozen=True)
 class Withdrawal:
     """Why and when a withdrawn dataset was taken off (public: its old links say so)."""
@@ -446,140 +432,6 @@ def tag_counts(limit: int | None = None) -> list[tuple[str, int]]:
     return [(name, n) for name, n in db.session.execute(q)]
 
 
-@dataclass
-class SearchResult:
-    items: list[Dataset]
-    total: int
-    page: int
-    per_page: int
-    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)  # key -> (value, label, count)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def _apply_filters(q: Select[Any], text: str, filters: dict[str, list[str]]) -> Select[Any]:
-    for word in text.split():
-        tag_match = select(dataset_tag.c.dataset_id).join(Tag).where(
-            or_(_contains(Tag.name, word), _contains(Tag.display_name, word)))
-        q = q.where(or_(_contains(Dataset.title, word), _contains(Dataset.description, word),
-                        Dataset.id.in_(tag_match)))
-    id_sets: list[Select[Any]] = []  # met together, see _among
-    for key, values in filters.items():
-        for value in values:
-            if key == "organization":
-                q = q.where(Dataset.organization_id == select(Organization.id).where(Organization.slug == value)
-                            .scalar_subquery())
-            elif key == "topic":
-                id_sets.append(select(dataset_topic.c.dataset_id).join(Topic).where(Topic.slug == value))
-            elif key == "tag":
-                id_sets.append(select(dataset_tag.c.dataset_id).join(Tag).where(Tag.name == tags_rules.lookup_key(value)))
-            elif key == "format":
-                id_sets.append(select(Resource.dataset_id).where(func.upper(Resource.format) == value.upper()))
-            elif key == "year":
-                if not value.isdigit():
-                    raise Invalid(f"Tahun '{value}' tidak valid.", details={"year": ["Gunakan angka tahun, misalnya 2024."]})
-                q = q.where(Dataset.year == int(value))
-            elif key == "licence":
-                q = q.where(Dataset.licence_id == value)
-            elif key == "kode_wilayah":
-                q = q.where(or_(Dataset.kode_wilayah == value, Dataset.kode_wilayah.like(f"{value}.%")))
-            elif key == "frequency":
-                if Frequency.parse(value) is None:
-                    raise Invalid(f"Frekuensi '{value}' tidak dikenal.",
-                                  details={"frequency": [f"Pilih salah satu: {', '.join(Frequency.values())}"]})
-                q = q.where(Dataset.frequency == value)
-            else:
-                raise Invalid(f"Filter '{key}' tidak dikenal.", details={key: [f"Filter yang tersedia: {', '.join(FILTER_KEYS)}"]})
-    return _among(q, id_sets)
-
-
-def _among(q: Select[Any], id_sets: list[Select[Any]]) -> Select[Any]:
-    """``q`` limited to datasets whose id is in every one of ``id_sets``, with one ``IN``.
-
-    PostgreSQL turns each ``IN (subquery)`` of a WHERE's top-level AND into a semi-join, and
-    its planning time grows exponentially with their number: 50 filter clauses took 40 s to
-    plan (issue #16). One ``IN`` over their INTERSECT plans in milliseconds on both databases.
-    """
-    if not id_sets:
-        return q
-    return q.where(Dataset.id.in_(id_sets[0] if len(id_sets) == 1 else intersect(*id_sets)))
-
-
-def find_datasets(
-    text: str = "",
-    filters: dict[str, list[str]] | None = None,
-    *,
-    sort: str = "relevance",
-    page: int = 1,
-    per_page: int = 20,
-    facet_keys: tuple[str, ...] = ("organization", "topic", "tag", "format", "year", "licence"),
-    facet_limit: int = 50,
-) -> SearchResult:
-    """Query the public catalogue (a database query; full-text search replaces it later)."""
-    filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if vs}
-    if sort not in SORTS:
-        raise Invalid(f"Urutan '{sort}' tidak dikenal.", details={"sort": [f"Pilih salah satu: {', '.join(SORTS)}"]})
-    if page < 1 or per_page < 1:
-        raise Invalid("Halaman dan jumlah per halaman harus bilangan positif.")
-    base = _apply_filters(select(Dataset.id).where(public_filter()), text.strip(), filters)
-    ids = base.subquery()
-    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
-    orders: dict[str, list[Any]] = {
-        "relevance": [Dataset.published_at.desc(), Dataset.title],
-        "newest": [Dataset.published_at.desc(), Dataset.title],
-        "modified": [Dataset.updated_at.desc(), Dataset.title],
-        "name": [Dataset.title.asc()],
-        "downloads": [Dataset.download_count.desc(), Dataset.title],
-    }
-    order = orders[sort]
-    items = list(
-        db.session.scalars(
-            select(Dataset)
-            .where(Dataset.id.in_(select(ids.c.id)))
-            .options(selectinload(Dataset.resources), selectinload(Dataset.topics), selectinload(Dataset.tags),
-                     selectinload(Dataset.organization), selectinload(Dataset.licence))
-            .order_by(*order)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
-    )
-    facets = {key: _facet(key, ids, facet_limit) for key in facet_keys}
-    return SearchResult(items=items, total=total, page=page, per_page=per_page, facets=facets)
-
-
-def _facet(key: str, ids: Any, limit: int) -> list[tuple[str, str, int]]:
-    in_ids = select(ids.c.id)
-    q: Any
-    if key == "organization":
-        q = (select(Organization.slug, Organization.name, func.count())
-             .join(Dataset, Dataset.organization_id == Organization.id)
-             .where(Dataset.id.in_(in_ids)).group_by(Organization.slug, Organization.name))
-    elif key == "topic":
-        q = (select(Topic.slug, Topic.name, func.count()).join(dataset_topic, dataset_topic.c.topic_id == Topic.id)
-             .where(dataset_topic.c.dataset_id.in_(in_ids)).group_by(Topic.slug, Topic.name))
-    elif key == "tag":
-        q = (select(Tag.name, func.coalesce(func.nullif(Tag.display_name, ""), Tag.name), func.count())
-             .join(dataset_tag, dataset_tag.c.tag_id == Tag.id)
-             .where(dataset_tag.c.dataset_id.in_(in_ids)).group_by(Tag.name, Tag.display_name))
-    elif key == "format":
-        fmt = func.upper(Resource.format)
-        q = (select(fmt, fmt, func.count(func.distinct(Resource.dataset_id)))
-             .where(Resource.dataset_id.in_(in_ids), Resource.format.is_not(None)).group_by(fmt))
-    elif key == "year":
-        q = (select(Dataset.year, Dataset.year, func.count()).where(Dataset.id.in_(in_ids), Dataset.year.is_not(None))
-             .group_by(Dataset.year))
-    elif key == "licence":
-        q = (select(Licence.id, Licence.title, func.count()).join(Dataset, Dataset.licence_id == Licence.id)
-             .where(Dataset.id.in_(in_ids)).group_by(Licence.id, Licence.title))
-    else:
-        raise Invalid(f"Facet '{key}' tidak dikenal.", details={"facet": [f"Facet yang tersedia: {', '.join(FILTER_KEYS)}"]})
-    rows = [(str(v), str(label), int(n)) for v, label, n in db.session.execute(q)]
-    rows.sort(key=lambda r: (-r[2], r[1]))
-    return rows[:limit]
-
-
 def catalogue_counts() -> dict[str, int]:
     return {
         "datasets": db.session.scalar(select(func.count()).select_from(Dataset).where(public_filter())) or 0,
@@ -591,280 +443,7 @@ def catalogue_counts() -> dict[str, int]:
     }
 
 
-# =========================================================================== CKAN Action API reads
-# Added for satudata/api/ckan.py. CKAN clients page by offset (``start``/``rows``), filter with
-# negated and OR-ed clauses and date ranges (``-organization:x``, ``tags:a OR tags:b``,
-# ``metadata_modified:[2024-01-01T00:00:00Z TO *]`` as ckanext-harvest sends), and sort by
-# explicit keys (``name asc``, ``id asc``); ``find_datasets`` above is page-based for the HTML
-# list and offers none of that, so these reads sit beside it. Same public rule: published and
-# ``publik`` only.
-
-# Keys a ``DatasetFilter`` understands. ``organization`` matches an organisation's slug, its
-# public UUID (CKAN's ``owner_org``) or its number.
-QUERY_FILTER_KEYS = (
-    "organization", "topic", "tag", "format", "licence", "year", "kode_wilayah", "frequency",
-    "id", "slug", "modified", "created", "nothing", "num_resources", "num_tags", "title", "notes", "text",
-    "author", "author_email", "maintainer", "maintainer_email", "res_name", "res_description", "res_url", "url",
-    *(f"extra:{name}" for name in ("urusan", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "tahun",
-                                   "periode", "frekuensi", "jadwal_rilis", "tingkat_penyajian", "kode_wilayah",
-                                   "cakupan_wilayah", "sumber_data", "cara_pengumpulan", "jenis_data",
-                                   "data_prioritas", "status_data", "klasifikasi_akses", "produsen_data",
-                                   "walidata")),
-)
-# Sort keys of ``query_public_datasets`` and the column each one orders by.
-QUERY_SORT_KEYS = ("modified", "created", "published", "title", "slug", "id", "downloads", "views")
-# Facet keys (``_facet`` above computes them).
-QUERY_FACET_KEYS = ("organization", "topic", "tag", "format", "year", "licence")
-
-
-@dataclass(frozen=True)
-class DatasetFilter:
-    """One filter clause: the dataset matches when ``key`` equals any of ``values``.
-
-    ``modified`` and ``created`` take a range (``since``/``until``, inclusive, either open)
-    instead of values. An empty ``values`` matches nothing, so ``negate=True`` with no values
-    matches everything. ``negate`` inverts the clause (datasets with no value match it).
-    """
-
-    key: str
-    values: tuple[str, ...] = ()
-    negate: bool = False
-    since: datetime | None = None
-    until: datetime | None = None
-    low: int | None = None  # num_resources / num_tags: an inclusive range, either end open
-    high: int | None = None
-
-
-# Text the CKAN Action API's ``fq`` may match word by word (Solr text fields): its field name,
-# and the columns (of the dataset ``d``, or ``organization`` ``o``) its value is looked for in.
-TEXT_FILTERS = ("title", "notes", "text", "author", "author_email", "maintainer", "maintainer_email",
-                "res_name", "res_description", "res_url", "url")
-# CKAN extras (the Satu Data fields, ``api.ckan_dicts.satu_data_fields``) and their columns.
-EXTRA_COLUMNS = {
-    "urusan": "urusan", "konsep": "konsep", "definisi": "definisi", "klasifikasi": "klasifikasi",
-    "ukuran": "ukuran", "satuan": "satuan", "tahun": "year", "periode": "period", "frekuensi": "frequency",
-    "jadwal_rilis": "release_date", "tingkat_penyajian": "presentation_level", "kode_wilayah": "kode_wilayah",
-    "cakupan_wilayah": "coverage", "sumber_data": "data_source", "cara_pengumpulan": "collection_method",
-    "jenis_data": "data_kind", "data_prioritas": "is_priority", "status_data": "data_status",
-    "klasifikasi_akses": "access_class",
-}
-
-
-def _contains(column: Any, value: str) -> Any:
-    """``column`` holds ``value`` (case-insensitive, ``%`` and ``_`` literal): every text match
-    of the database queries goes through here, so a "50%" typed by someone is never a wildcard."""
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(cast(column, String)).like(f"%{escaped}%", escape="\\")
-
-
-def _text_condition(d: Any, key: str, value: str) -> Any:
-    """A dataset (alias ``d``) whose text field ``key`` holds ``value``."""
-    org = select(Organization.id)
-    if key == "title":
-        return _contains(d.title, value)
-    if key == "notes":
-        return _contains(d.description, value)
-    if key == "url":
-        return _contains(d.remote_url, value)
-    if key == "author":
-        return d.organization_id.in_(org.where(_contains(Organization.name, value)))
-    if key == "author_email":
-        return d.organization_id.in_(org.where(_contains(Organization.email, value)))
-    if key == "maintainer":
-        return or_(_contains(d.contact_name, value),
-                   and_(d.contact_name.is_(None), d.organization_id.in_(org.where(_contains(Organization.name, value)))))
-    if key == "maintainer_email":
-        return or_(_contains(d.contact_email, value),
-                   and_(d.contact_email.is_(None),
-                        d.organization_id.in_(org.where(_contains(Organization.email, value)))))
-    if key in ("res_name", "res_description", "res_url"):
-        column = {"res_name": Resource.name, "res_description": Resource.description, "res_url": Resource.url}[key]
-        return d.id.in_(select(Resource.dataset_id).where(_contains(column, value)))
-    # "text": Solr's catch-all field
-    return or_(_contains(d.title, value), _contains(d.description, value),
-               d.organization_id.in_(org.where(_contains(Organization.name, value))),
-               d.id.in_(select(dataset_tag.c.dataset_id).join(Tag, Tag.id == dataset_tag.c.tag_id)
-                        .where(or_(_contains(Tag.name, value), _contains(Tag.display_name, value)))))
-
-
-def _count_condition(d: Any, flt: DatasetFilter) -> Any:
-    """``num_resources`` / ``num_tags`` equal to one of the values or within [low, high]."""
-    if flt.key == "num_resources":
-        counted = select(func.count(Resource.id)).where(Resource.dataset_id == d.id).scalar_subquery()
-    else:
-        counted = select(func.count()).select_from(dataset_tag).where(dataset_tag.c.dataset_id == d.id) \
-            .scalar_subquery()
-    if flt.values:
-        return counted.in_([int(v) for v in flt.values])
-    cond: Any = true()
-    if flt.low is not None:
-        cond = and_(cond, counted >= flt.low)
-    if flt.high is not None:
-        cond = and_(cond, counted <= flt.high)
-    return cond
-
-
-def _extra_condition(d: Any, name: str, values: list[str]) -> Any:
-    """A Satu Data field (a CKAN extra) equal to one of ``values`` (text: holding it)."""
-    if name == "produsen_data":
-        return d.organization_id.in_(select(Organization.id).where(
-            or_(false(), *[_contains(Organization.name, v) for v in values])))
-    if name == "walidata":
-        return d.walidata_id.in_(select(Organization.id).where(
-            or_(false(), *[_contains(Organization.name, v) for v in values])))
-    column = getattr(d, EXTRA_COLUMNS[name])
-    if name == "data_prioritas":
-        wanted = {v.lower() in ("true", "1", "ya") for v in values}
-        return or_(false(), *[column.is_(w) for w in wanted])
-    if name == "tahun":
-        return column.in_([int(v) for v in values if v.isdigit()] or [-1])
-    return or_(false(), *[_contains(column, v) for v in values])
-
-
-@dataclass
-class DatasetSlice:
-    """One offset-paged slice of the public catalogue, with facets over the whole match."""
-
-    items: list[Dataset]
-    total: int
-    offset: int
-    limit: int
-    facets: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
-
-
-def _sort_column(key: str) -> Any:
-    return {
-        "modified": Dataset.updated_at,
-        "created": Dataset.created_at,
-        "published": Dataset.published_at,
-        "title": Dataset.title,
-        "slug": Dataset.slug,
-        "id": Dataset.id,
-        "downloads": Dataset.download_count,
-        "views": Dataset.view_count,
-    }[key]
-
-
-def _filter_ids(flt: DatasetFilter) -> Select[Any]:
-    """The ids of all datasets (public or not) matching ``flt`` without its negation.
-
-    Built on an alias so it never correlates with the outer query; the caller wraps it in
-    ``IN`` or ``NOT IN``, which also keeps NULL columns right under negation.
-    """
-    d = aliased(Dataset)
-    values = list(flt.values)
-    cond: Any
-    if flt.key == "organization":
-        org_ids = select(Organization.id).where(or_(Organization.slug.in_(values), Organization.uuid.in_(values),
-                                                    cast(Organization.id, String).in_(values)))
-        cond = d.organization_id.in_(org_ids)
-    elif flt.key == "topic":
-        cond = d.id.in_(select(dataset_topic.c.dataset_id).join(Topic, Topic.id == dataset_topic.c.topic_id)
-                        .where(Topic.slug.in_(values)))
-    elif flt.key == "tag":
-        cond = d.id.in_(select(dataset_tag.c.dataset_id).join(Tag, Tag.id == dataset_tag.c.tag_id)
-                        .where(Tag.name.in_([tags_rules.lookup_key(v) for v in values])))
-    elif flt.key == "format":
-        cond = d.id.in_(select(Resource.dataset_id).where(func.upper(Resource.format).in_([v.upper() for v in values])))
-    elif flt.key == "licence":
-        cond = d.licence_id.in_(values)
-    elif flt.key == "year":
-        if not all(v.isdigit() for v in values):
-            raise Invalid("Tahun harus berupa angka.", details={"year": ["Gunakan angka tahun, misalnya 2024."]})
-        cond = d.year.in_([int(v) for v in values])
-    elif flt.key == "kode_wilayah":
-        cond = or_(false(), *[or_(d.kode_wilayah == v, d.kode_wilayah.like(f"{v}.%")) for v in values])
-    elif flt.key == "frequency":
-        known = [v for v in values if v in Frequency.values()]
-        if len(known) != len(values):
-            raise Invalid("Frekuensi tidak dikenal.",
-                          details={"frequency": [f"Pilih salah satu: {', '.join(Frequency.values())}"]})
-        cond = d.frequency.in_([Frequency(v) for v in known])
-    elif flt.key == "id":
-        cond = d.id.in_(values)
-    elif flt.key == "slug":
-        cond = d.slug.in_(values)
-    elif flt.key in ("modified", "created"):
-        column = d.updated_at if flt.key == "modified" else d.created_at
-        cond = true()
-        if flt.since is not None:
-            cond = and_(cond, column >= flt.since)
-        if flt.until is not None:
-            cond = and_(cond, column <= flt.until)
-    elif flt.key == "nothing":  # a field no dataset has (CKAN answers such an fq with no match)
-        cond = false()
-    elif flt.key in TEXT_FILTERS:
-        cond = or_(false(), *[_text_condition(d, flt.key, v) for v in values])
-    elif flt.key in ("num_resources", "num_tags"):
-        cond = _count_condition(d, flt)
-    elif flt.key.startswith("extra:") and (flt.key[6:] in EXTRA_COLUMNS or flt.key[6:] in ("produsen_data",
-                                                                                          "walidata")):
-        cond = _extra_condition(d, flt.key[6:], values)
-    else:
-        raise Invalid(f"Filter '{flt.key}' tidak dikenal.",
-                      details={flt.key: [f"Filter yang tersedia: {', '.join(QUERY_FILTER_KEYS)}"]})
-    return select(d.id).where(cond)
-
-
-def query_public_datasets(
-    text: str = "",
-    filters: Sequence[Sequence[DatasetFilter]] = (),
-    *,
-    sort: Sequence[tuple[str, bool]] = (("modified", True),),
-    offset: int = 0,
-    limit: int = 10,
-    facet_keys: Sequence[str] = (),
-    facet_limit: int | None = 50,
-) -> DatasetSlice:
-    """An offset-paged query of the public catalogue.
-
-    ``filters`` is a conjunction of groups; each group is a disjunction of ``DatasetFilter``
-    clauses. ``sort`` lists ``(key, descending)`` pairs from ``QUERY_SORT_KEYS``; the id breaks
-    ties so paging is stable. ``facet_limit=None`` returns every facet value.
-    """
-    if offset < 0 or limit < 0:
-        raise Invalid("Offset dan limit tidak boleh negatif.")
-    for key, _desc in sort:
-        if key not in QUERY_SORT_KEYS:
-            raise Invalid(f"Urutan '{key}' tidak dikenal.",
-                          details={"sort": [f"Pilih salah satu: {', '.join(QUERY_SORT_KEYS)}"]})
-    for key in facet_keys:
-        if key not in QUERY_FACET_KEYS:
-            raise Invalid(f"Facet '{key}' tidak dikenal.",
-                          details={"facet": [f"Facet yang tersedia: {', '.join(QUERY_FACET_KEYS)}"]})
-    base = _apply_filters(select(Dataset.id).where(public_filter()), text.strip(), {})
-    id_sets: list[Select[Any]] = []  # plain clauses, met together (see _among)
-    for group in filters:
-        if len(group) == 1 and not group[0].negate:
-            id_sets.append(_filter_ids(group[0]))
-            continue
-        alternatives = [
-            Dataset.id.not_in(_filter_ids(flt)) if flt.negate else Dataset.id.in_(_filter_ids(flt))
-            for flt in group
-        ]
-        if alternatives:
-            base = base.where(or_(*alternatives))
-    base = _among(base, id_sets)
-    ids = base.subquery()
-    total = db.session.scalar(select(func.count()).select_from(ids)) or 0
-    items: list[Dataset] = []
-    if limit and offset < total:
-        order = [_sort_column(key).desc() if desc else _sort_column(key).asc() for key, desc in sort]
-        items = list(
-            db.session.scalars(
-                select(Dataset)
-                .where(Dataset.id.in_(select(ids.c.id)))
-                .options(selectinload(Dataset.resources), selectinload(Dataset.topics), selectinload(Dataset.tags),
-                         selectinload(Dataset.organization), selectinload(Dataset.walidata),
-                         selectinload(Dataset.licence))
-                .order_by(*order, Dataset.id)
-                .offset(offset)
-                .limit(limit)
-            )
-        )
-    unlimited = total + 1_000_000
-    facets = {key: _facet(key, ids, unlimited if facet_limit is None else facet_limit) for key in facet_keys}
-    return DatasetSlice(items=items, total=total, offset=offset, limit=limit, facets=facets)
+# =========================================================================== plain public lists
 
 
 def list_public_dataset_slugs(offset: int = 0, limit: int | None = None) -> list[str]:
@@ -887,5 +466,5 @@ def list_public_tags(query: str = "") -> list[tuple[Tag, int]]:
         .order_by(Tag.name)
     )
     if query.strip():
-        q = q.where(or_(_contains(Tag.name, query.strip()), _contains(Tag.display_name, query.strip())))
+        q = q.where(or_(contains(Tag.name, query.strip()), contains(Tag.display_name, query.strip())))
     return [(tag, int(n)) for tag, n in db.session.execute(q)]

@@ -29,6 +29,7 @@ def facet_titles() -> dict[str, str]:
     """Headings of the facets (and names of the active filters)."""
     return {
         "topic": _("Topik"),
+        "wilayah": _("Wilayah"),
         "organization": _("Organisasi"),
         "tag": _("Kata kunci"),
         "format": _("Format"),

@@ -29,10 +29,11 @@ MAX_VALUE_CHARS = 100  # one filter value: a slug, tag, format, year or licence 
 MAX_PAGE = 10_000  # page numbers past this count as past the end (404), never parsed further
 
 # The filters of the dataset list, in the order the facets are shown.
-LIST_FILTERS = ("topic", "organization", "tag", "format", "year", "licence")
-# A dataset has one organisation, one year and one licence, so a second value of these would
-# match nothing: choosing another value replaces the first instead of adding to it.
-SINGLE_VALUED = frozenset({"organization", "year", "licence"})
+LIST_FILTERS = ("topic", "wilayah", "organization", "tag", "format", "year", "licence")
+# A dataset has one organisation (so one region), one year and one licence, so a second value
+# of these would match nothing (or narrow to the one below): choosing another value replaces
+# the first instead of adding to it.
+SINGLE_VALUED = frozenset({"wilayah", "organization", "year", "licence"})
 FACET_VISIBLE = 8
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -228,7 +229,7 @@ def _facet_label(key: str, value: str, label: str, topics: dict[str, Topic]) -> 
     return label
 
 
-def build_facets(result: catalog.SearchResult, filters: dict[str, list[str]]) -> list[Facet]:
+def build_facets(result: catalog.DatasetPage, filters: dict[str, list[str]]) -> list[Facet]:
     """The facets of a result as clickable filters."""
     titles = facet_titles()
     topics = {t.slug: t for t in catalog.list_topics()}
@@ -246,7 +247,7 @@ def build_facets(result: catalog.SearchResult, filters: dict[str, list[str]]) ->
     return facets
 
 
-def active_filters(result: catalog.SearchResult, filters: dict[str, list[str]]) -> list[ActiveFilter]:
+def active_filters(result: catalog.DatasetPage, filters: dict[str, list[str]]) -> list[ActiveFilter]:
     """The chosen filters, each with a link that removes it."""
     titles = facet_titles()
     topics = {t.slug: t for t in catalog.list_topics()}
@@ -264,7 +265,7 @@ def active_filters(result: catalog.SearchResult, filters: dict[str, list[str]]) 
 class Listing:
     """A page of datasets, and whether the page asked for lies past the last one."""
 
-    result: Any  # catalog.SearchResult or search DatasetSearchResult: same attributes
+    result: catalog.DatasetPage
     page: int
     out_of_range: bool
     degraded: bool = False  # the search engine was down; this is the simple database query
@@ -288,10 +289,10 @@ def find(
     try:
         # The site stays up when the search engine is down: the database answers (no
         # relevance ranking), and the page says so.
-        result, degraded = catalog.search_listing(text, filters, sort=sort, page=asked, per_page=per_page,
-                                                  facet_keys=facet_keys)
+        result = catalog.find_public(catalog.DatasetQuery.of(
+            text, filters, sort=sort, page=asked, per_page=per_page, facets=facet_keys, highlight=True))
         if too_deep and page <= result.pages:
             limits.check_start((page - 1) * per_page, "page", page=page, per_page=per_page)
     except Invalid as err:
         raise QueryParameterError(err.message, details=err.details) from err
-    return Listing(result=result, page=page, out_of_range=page > result.pages, degraded=degraded)
+    return Listing(result=result, page=page, out_of_range=page > result.pages, degraded=result.degraded)

@@ -98,8 +98,8 @@ def home() -> Any:
         "home.html",
         counts=catalog.catalogue_counts(),
         topics=[(t, counts.get(t.id, 0)) for t in topics],
-        newest=catalog.find_datasets(sort="newest", per_page=HOME_LIST_SIZE, facet_keys=()).items,
-        popular=catalog.find_datasets(sort="downloads", per_page=HOME_LIST_SIZE, facet_keys=()).items,
+        newest=catalog.find_public(catalog.DatasetQuery.of(sort="newest", per_page=HOME_LIST_SIZE)).items,
+        popular=catalog.find_public(catalog.DatasetQuery.of(sort="downloads", per_page=HOME_LIST_SIZE)).items,
         tags=catalog.tag_counts(limit=15),
     )
 
@@ -433,6 +433,7 @@ class OrgNode:
 
 
 _KIND_ORDER = {OrganizationKind.PROVINSI: 0, OrganizationKind.KABUPATEN: 1, OrganizationKind.KOTA: 2}
+REGION_KINDS = frozenset(_KIND_ORDER)
 
 
 def organization_tree(orgs: Iterable[Organization], counts: dict[int, int]) -> list[OrgNode]:
@@ -472,12 +473,16 @@ def organization(slug: str) -> Any:
     except NotFound as err:
         raise _not_found("organization", slug) from err
     sort = sort_order("newest")
-    listing = find("", {"organization": [org.slug]}, sort=sort, page=page_number())
+    # A region's government stands for the region: its page lists what its OPD publish too.
+    region = org.kode_wilayah if org.kind in REGION_KINDS and org.kode_wilayah else None
+    filters = {"wilayah": [region]} if region else {"organization": [org.slug]}
+    listing = find("", filters, sort=sort, page=page_number())
     counts = catalog.organization_counts()
     children = sorted(org.children, key=lambda o: o.name.lower())
     return render_template(
         "catalog/organization.html",
         org=org,
+        region=region,
         listing=listing,
         sort=sort,
         sorts=sort_labels(),
