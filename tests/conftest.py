@@ -127,8 +127,16 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 
 
 @pytest.fixture()
-def client(demo_app: Flask) -> FlaskClient:
-    return demo_app.test_client()
+def client(demo_app: Flask) -> Iterator[FlaskClient]:
+    """A test client of the demo portal addressed as http://localhost. The browser journeys'
+    live server (session-scoped, ``serve_live``) sets ``BASE_URL`` to its own address for as
+    long as it serves; a test after one in the same worker must not see that address."""
+    before = demo_app.config["BASE_URL"]
+    demo_app.config["BASE_URL"] = "http://localhost"
+    try:
+        yield demo_app.test_client()
+    finally:
+        demo_app.config["BASE_URL"] = before
 
 
 @pytest.fixture(scope="session")
