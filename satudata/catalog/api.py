@@ -229,7 +229,7 @@ def get_resource_rows(resource_id: str) -> Any:
         raise Conflict("Berkas tabel ini tidak tersedia di penyimpanan portal.")
     offset, limit = args["offset"], args["limit"]
     try:
-        page = tables.page(path, offset=offset, limit=limit)
+        page = tables.page(path, offset=offset, limit=limit, numbers=catalog.written_numbers(res))
     except duckdb.Error as exc:
         current_app.logger.warning("rows of resource %s unreadable: %s", res.id, exc)
         raise Conflict("Berkas ini tidak dapat dibaca sebagai tabel CSV.") from exc

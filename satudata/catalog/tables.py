@@ -7,6 +7,7 @@ the same functions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,20 +48,44 @@ def is_code_column(name: str) -> bool:
     return "kode" in lowered or lowered == "id" or lowered.startswith("id_")
 
 
-def _open(path: Path) -> tuple[duckdb.DuckDBPyConnection, list[tuple[str, str]]]:
+NumberFormats = Mapping[str, tuple[str, str]]  # column -> (groupChar, decimalChar)
+
+
+def number_formats(descriptor: Mapping[str, Any] | None) -> dict[str, tuple[str, str]]:
+    """The number fields of a Table Schema written with separators (``groupChar`` /
+    ``decimalChar``, as inference writes them for "34.645" in an Indonesian file)."""
+    out = {}
+    for spec in (descriptor or {}).get("fields") or []:
+        if isinstance(spec, Mapping) and spec.get("type") in ("number", "integer") \
+                and (spec.get("groupChar") or spec.get("decimalChar", ".") != "."):
+            out[str(spec.get("name"))] = (str(spec.get("groupChar") or ""), str(spec.get("decimalChar") or "."))
+    return out
+
+
+def _open(path: Path, numbers: NumberFormats | None = None) -> tuple[duckdb.DuckDBPyConnection, list[tuple[str, str]]]:
     """A connection with view ``t`` over the CSV, and its (column, type) list.
 
     DuckDB sniffs types; a column whose name says it holds a code (``kode_*``, ``id*``) is
-    kept as text, because "14.07" is a region code, not the number 14.07.
+    kept as text, because "14.07" is a region code, not the number 14.07. A column the Table
+    Schema says writes numbers with separators (``numbers``: column -> group and decimal
+    characters) is read as the schema reads it: "34.645" with group "." is 34645, never the
+    34.645 DuckDB would sniff.
     """
     con = duckdb.connect()
     src = f"read_csv({_lit(str(path))}, header=true, sample_size=-1"
     con.execute(f"CREATE VIEW t AS SELECT * FROM {src})")
     cols = [(r[0], str(r[1])) for r in con.execute("DESCRIBE t").fetchall()]
-    kode = [c for c, _ in cols if is_code_column(c)]
-    if kode:
-        types = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in kode)
-        con.execute(f"CREATE OR REPLACE VIEW t AS SELECT * FROM {src}, types={{{types}}})")
+    written = {c: numbers[c] for c, _ in cols if numbers and c in numbers}
+    text = [c for c, _ in cols if is_code_column(c) or c in written]
+    if text:
+        types = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in text)
+        con.execute(f"CREATE OR REPLACE VIEW raw AS SELECT * FROM {src}, types={{{types}}})")
+        replaced = ", ".join(
+            f"TRY_CAST(replace(replace(trim({_ident(c)}), {_lit(group)}, ''), {_lit(decimal)}, '.') AS DOUBLE)"
+            f" AS {_ident(c)}" if group else
+            f"TRY_CAST(replace(trim({_ident(c)}), {_lit(decimal)}, '.') AS DOUBLE) AS {_ident(c)}"
+            for c, (group, decimal) in written.items())
+        con.execute(f"CREATE OR REPLACE VIEW t AS SELECT * {f'REPLACE ({replaced})' if replaced else ''} FROM raw")
         cols = [(r[0], str(r[1])) for r in con.execute("DESCRIBE t").fetchall()]
     return con, cols
 
@@ -69,10 +94,10 @@ def _is_numeric(duck_type: str) -> bool:
     return duck_type.upper().startswith(NUMERIC)
 
 
-def summarise(path: Path) -> TableSummary | None:
+def summarise(path: Path, numbers: NumberFormats | None = None) -> TableSummary | None:
     """Row count and per-column type/min/max; ``None`` when DuckDB cannot read it as a table."""
     try:
-        con, cols = _open(path)
+        con, cols = _open(path, numbers)
     except duckdb.Error:
         return None
     try:
@@ -97,9 +122,9 @@ def summarise(path: Path) -> TableSummary | None:
         con.close()
 
 
-def page(path: Path, offset: int = 0, limit: int = 25) -> TablePage:
+def page(path: Path, offset: int = 0, limit: int = 25, numbers: NumberFormats | None = None) -> TablePage:
     """One page of rows of a stored CSV."""
-    con, cols = _open(path)
+    con, cols = _open(path, numbers)
     try:
         total = int(con.execute("SELECT count(*) FROM t").fetchall()[0][0])
         columns = [{"name": n, "type": "number" if _is_numeric(t) else "string"} for n, t in cols]
@@ -109,14 +134,14 @@ def page(path: Path, offset: int = 0, limit: int = 25) -> TablePage:
         con.close()
 
 
-def chart(path: Path, max_points: int = 60) -> dict[str, Any] | None:
+def chart(path: Path, max_points: int = 60, numbers: NumberFormats | None = None) -> dict[str, Any] | None:
     """A chart of a table's numeric columns, or ``None`` when nothing is worth plotting.
 
     A line chart when the label column is a time (tahun, bulan, periode), else a bar chart.
     The label is the first text column (e.g. the kecamatan name) or the time column.
     """
     try:
-        con, cols = _open(path)
+        con, cols = _open(path, numbers)
     except duckdb.Error:
         return None
     try:

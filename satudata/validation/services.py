@@ -33,7 +33,7 @@ from satudata.authz import Actor, Permission, SystemActor, require
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.limits import check_json_depth
-from satudata.tabular import convert, standards
+from satudata.tabular import convert, numbers, standards
 from satudata.tabular.schema import UnusableInput, check_schema
 from satudata.validation import engine
 from satudata.validation.models import SchemaVersion
@@ -306,7 +306,6 @@ FIELD_CANDIDATES = [{"type": t} for t in ("datetime", "date", "time", "integer",
 _CODE_WORDS = {"kode", "kd", "id", "nik", "nip", "nisn", "npsn", "nib", "npwp", "telepon", "telp", "hp", "kodepos",
                "nomor_telepon", "no_hp", "no_telp"}
 _LEADING_ZERO = re.compile(r"^[+-]?0[0-9]")
-_DECIMAL_COMMA = re.compile(r"^[+-]?(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+)(?:,[0-9]+)?$")
 _ABBREVIATIONS = {"kk", "opd", "nik", "nip", "nisn", "npsn", "nib", "npwp", "rt", "rw", "ipm", "apbd", "apbn", "pad",
                   "dau", "dak", "dbh", "ppid", "bps", "umkm", "id", "sd", "smp", "sma", "smk", "paud", "rsud", "tk",
                   "km", "dpt", "pdrb", "ikm", "ump", "umk", "pns", "asn", "bpjs"}
@@ -344,23 +343,33 @@ def _reads_all(spec: dict[str, Any], values: list[str]) -> bool:
     return all(reader(v)[1] is None for v in values)
 
 
-def _refine(spec: dict[str, Any], values: list[str]) -> dict[str, Any]:
-    """Make one inferred field friendlier without making it refuse any sampled value."""
+def _refine(spec: dict[str, Any], values: list[str], delimiter: str | None = None) -> dict[str, Any]:
+    """Make one inferred field friendlier without making it refuse any sampled value: codes
+    stay text, and numbers written with separators get the ``groupChar``/``decimalChar`` that
+    read them (``tabular.numbers``: "34.645" is 34645 in an Indonesian file)."""
     name = str(spec["name"])
     ftype = spec.get("type")
+    code = _looks_like_code(name) or any(_LEADING_ZERO.match(v) for v in values)
     if ftype == "any":
         spec["type"] = "string"  # an empty column: text accepts whatever comes later
-    elif ftype in ("integer", "number") and (_looks_like_code(name) or any(_LEADING_ZERO.match(v) for v in values)):
+    elif ftype in ("integer", "number") and code:
         spec["type"] = "string"
-    elif ftype == "string" and values and not _looks_like_code(name) and any("," in v for v in values) \
-            and all(_DECIMAL_COMMA.match(v) for v in values):
-        decimal = {"name": name, "type": "number", "decimalChar": ","}
-        if any("." in v for v in values):
-            decimal["groupChar"] = "."
-        if _reads_all(decimal, values):
-            spec = {**spec, **decimal}
+    elif ftype in ("integer", "number", "string") and values and not code:
+        fmt = numbers.detect(values, delimiter)
+        if fmt is not None:
+            written = {"name": name, "type": "number", **fmt.schema_properties()}
+            if _reads_all(written, values):
+                spec = {**{k: v for k, v in spec.items() if k != "format"}, **written}
     spec["title"] = humanise(name)
     return spec
+
+
+def _delimiter(resource: Any) -> str | None:
+    """The delimiter frictionless detected for a CSV resource (``None`` when it cannot say)."""
+    try:
+        return str(resource.dialect.get_control("csv").delimiter)
+    except Exception:  # no CSV control: not a delimited file
+        return None
 
 
 def _infer_delimited(path: Path, fmt: str) -> dict[str, Any]:
@@ -376,6 +385,7 @@ def _infer_delimited(path: Path, fmt: str) -> dict[str, Any]:
                              detector=Detector(sample_size=INFER_SAMPLE_ROWS, field_type="string"))
             probe.infer()
             labels = list(getattr(probe, "labels", None) or [])
+            delimiter = _delimiter(quick)
             fragment = [list(row) for row in (getattr(probe, "fragment", None) or [])]
     except FrictionlessException as exc:
         raise UnusableInput(f"Berkas tidak dapat dibaca sebagai tabel: {exc.error.message}") from exc
@@ -391,7 +401,7 @@ def _infer_delimited(path: Path, fmt: str) -> dict[str, Any]:
     for index, spec in enumerate(schema.to_descriptor().get("fields", [])):
         values = [row[index] for row in fragment
                   if index < len(row) and isinstance(row[index], str) and row[index] not in missing]
-        fields.append(_refine(spec, values))
+        fields.append(_refine(spec, values, delimiter))
     descriptor: dict[str, Any] = {"fields": fields, "missingValues": missing}
     check_schema(descriptor)
     return descriptor

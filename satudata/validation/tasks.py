@@ -304,8 +304,9 @@ def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | 
                      bytes_total=total, heartbeat_at=utcnow())
 
     try:
-        facts = _TableFacts(_inferred_schema(path, fmt, sheet) if infer else None,
-                            catalog.summarise_stored_table(expected[0], fmt))
+        inferred = _inferred_schema(path, fmt, sheet) if infer else None
+        facts = _TableFacts(inferred, catalog.summarise_stored_table(expected[0], fmt,
+                                                                     inferred or _resolved(schema)))
         verdict = _judge(path, facts.inferred_schema or schema, fmt, sheet, progress)
     except Exception as exc:
         if jobs.time_is_up():  # a library turned the timeout into an error of its own (DuckDB does)
@@ -321,6 +322,16 @@ def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | 
 class _TableFacts:
     inferred_schema: dict[str, Any] | None = None
     summary: Any = None
+
+
+def _resolved(schema: dict[str, Any] | str | None) -> dict[str, Any] | None:
+    """The Table Schema a resource names (a descriptor, or a ``schemas/`` name), or None."""
+    from satudata.tabular.schema import UnusableInput, resolve_schema
+
+    try:
+        return resolve_schema(schema, current_app.config.get("SCHEMAS_PATH")) if schema else None
+    except UnusableInput:
+        return None
 
 
 def _inferred_schema(path: Path | None, fmt: str | None, sheet: str | None) -> dict[str, Any] | None:

@@ -218,7 +218,8 @@ VALUES: dict[str, list[str]] = {
                 "9223372036854775807", "9223372036854775808", "-9223372036854775808", "+-1"],
     "number": ["0", "1.5", "-2.25", "00.50", "1e5", "1E-3", ".5", "5.", "NaN", "inf", "-Infinity", "1,5", " 3.5", "",
                "NA", "123456789012345678.123", "0.1", "0.10", "1e400", "1e-400", "+.5", "-nan", "sNaN", "0.5000000001",
-               "-0.0", "1_0", "0x10", "1e", "+inf"],
+               "-0.0", "1_0", "0x10", "1e", "+inf", "34.645", "1.234.567", "1.234,5", "12,75", "1,234.5", "-1.000",
+               "1.2.3", "1,,5", " 1.000 "],
     "boolean": ["true", "false", "True", "FALSE", "1", "0", "yes", "", "NA"],
     "date": ["2020-01-01", "2020-02-29", "2021-02-29", "2020-1-5", "31/12/2020", "0000-01-01", "2020-13-01", "", "NA",
              "2020-01-01T00:00:00", "2019-12-31", "2020-04-31", "1900-02-29", "2000-02-29", "0001-01-01", "2020-12-32"],
@@ -263,6 +264,11 @@ def field_specs(draw: st.DrawFn, name: str) -> dict[str, Any]:
         if ftype == "number":
             c["enum"] = [1.5, "-2.25", 0, "0.10"]
     spec: dict[str, Any] = {"name": name, "type": ftype}
+    if ftype == "number" and draw(st.integers(0, 2)) == 0:
+        # Numbers as Indonesian (or English) spreadsheets write them, the way inference says so.
+        spec.update(draw(st.sampled_from([{"decimalChar": ",", "groupChar": "."}, {"groupChar": ","},
+                                          {"decimalChar": ","}, {"groupChar": ".", "decimalChar": ",",
+                                                                 "bareNumber": True}])))
     if c:
         spec["constraints"] = c
     return spec

@@ -57,7 +57,8 @@ def test_windows_1252_with_semicolons_and_decimal_commas(tmp_path: Path) -> None
     assert list(fields) == rows[0]  # names are the header, as the file spells it
     assert fields["Kode Wilayah"]["type"] == "string"  # "14.07" is a code, not a number
     assert fields["Jumlah Penduduk"]["type"] == "integer"
-    assert fields["Luas (km²)"] == {"name": "Luas (km²)", "type": "number", "decimalChar": ",", "title": "Luas (km²)"}
+    assert fields["Luas (km²)"] == {"name": "Luas (km²)", "type": "number", "decimalChar": ",", "groupChar": ".",
+                                   "title": "Luas (km²)"}
     assert fields["Kepadatan"]["decimalChar"] == "," and fields["Kepadatan"]["groupChar"] == "."
     assert schema["missingValues"] == ["", "-"]  # "-" is there; "NA" is not
     assert_passes_itself(path, schema, "csv")

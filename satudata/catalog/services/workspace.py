@@ -44,12 +44,12 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags, tag_names
 from satudata.catalog.storage import StagedFile, StoredFile, get_store
-from satudata.catalog.tables import TableSummary, summarise
+from satudata.catalog.tables import TableSummary, number_formats, summarise
 from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.tabular import preflight
-from satudata.tabular.schema import check_schema
+from satudata.tabular.schema import UnusableInput, check_schema, resolve_schema
 
 __all__ = [
     "EDITABLE_STATES",
@@ -67,6 +67,7 @@ __all__ = [
     "lock_resource",
     "missing_required_metadata",
     "record_table_facts",
+    "written_numbers",
     "replace_resource_file",
     "revalidate_resource",
     "set_resource_schema",
@@ -391,12 +392,25 @@ def lock_resource(resource_id: str) -> Resource | None:
                               .execution_options(populate_existing=True)).first()
 
 
-def summarise_stored_table(sha256: str | None, fmt: str | None) -> TableSummary | None:
+def summarise_stored_table(sha256: str | None, fmt: str | None,
+                           descriptor: dict[str, Any] | None = None) -> TableSummary | None:
     """Row count and column summary of a stored CSV/TSV (None for other formats, or a file
-    DuckDB cannot read). Reads the whole file: for the validation job, not a request."""
+    DuckDB cannot read), its numbers read as the Table Schema ``descriptor`` writes them
+    ("34.645" with ``groupChar`` "."). Reads the whole file: for the validation job, not a
+    request."""
     if (fmt or "").upper() not in ("CSV", "TSV") or not sha256:
         return None
-    return summarise(get_store().path(sha256))
+    return summarise(get_store().path(sha256), number_formats(descriptor))
+
+
+def written_numbers(resource: Resource) -> dict[str, tuple[str, str]]:
+    """The columns of ``resource``'s Table Schema that write numbers with separators (column ->
+    group and decimal characters), for previews, charts and rows to read them as validation
+    does; empty when there are none or the schema cannot be resolved."""
+    try:
+        return number_formats(resolve_schema(resource_schema(resource), current_app.config.get("SCHEMAS_PATH")))
+    except (UnusableInput, Invalid, NotFound):
+        return {}
 
 
 def record_table_facts(resource: Resource, *, inferred_schema: dict[str, Any] | None,

@@ -225,7 +225,8 @@ def table_view(dataset: Dataset, res: Resource, page: int = 1, *, with_chart: bo
         return view
     try:
         offset = (page - 1) * per_page if page <= MAX_PAGE else 0
-        rows = tables.page(path, offset=offset, limit=per_page)
+        numbers = catalog.written_numbers(res)
+        rows = tables.page(path, offset=offset, limit=per_page, numbers=numbers)
     except duckdb.Error as exc:
         current_app.logger.warning("preview of resource %s failed: %s", res.id, exc)
         view.error = _("Pratinjau tidak dapat ditampilkan karena berkas ini tidak terbaca sebagai tabel. "
@@ -236,7 +237,7 @@ def table_view(dataset: Dataset, res: Resource, page: int = 1, *, with_chart: bo
     view.total = rows.total
     view.pages = max(1, -(-rows.total // per_page))
     if with_chart:
-        view.chart = chart_spec(tables.chart(path))
+        view.chart = chart_spec(tables.chart(path, numbers=numbers))
     return view
 
 

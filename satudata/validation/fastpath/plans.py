@@ -149,8 +149,20 @@ def plan_field(index: int, fld: Any, reader: Callable[..., Any], keyed: bool) ->
                 allowed = [v for v in map(value_reader, constraints["enum"]) if as_int(v) is not None]
                 ok = ok & value.is_in(allowed)
             key = value.cast(pl.Float64)
-    elif ftype == "number" and not defined & {"bare_number", "float_number", "decimal_char", "group_char"}:
-        value = col.cast(pl.Float64, strict=False)
+    elif ftype == "number" and "float_number" not in defined and fld.bare_number:
+        # frictionless's reader: strip, drop every group character, refuse a "." left when the
+        # decimal mark is another, read the decimal mark as "." ("34.645" with groupChar "."
+        # is 34645). A cell this reads is confirmed by the same reader in Python whenever the
+        # verdict here is not a plain yes (whitespace, NaN, near a bound).
+        cleaned = col
+        group, decimal = str(fld.group_char or ""), str(fld.decimal_char or ".")
+        if group:
+            cleaned = cleaned.str.replace_all(group, "", literal=True)
+        stray_dot = pl.lit(False)
+        if decimal != ".":
+            stray_dot = cleaned.str.contains(".", literal=True)
+            cleaned = cleaned.str.replace_all(decimal, ".", literal=True)
+        value = pl.when(stray_dot).then(None).otherwise(cleaned.cast(pl.Float64, strict=False))
 
         def as_float(b: Any) -> float | None:
             if isinstance(b, bool) or not isinstance(b, int | Decimal | float):
