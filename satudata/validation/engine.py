@@ -10,7 +10,9 @@
 3. validates the CSV with the fast path (:mod:`satudata.validation.fastpath`) or, when the
    fast path does not cover the input or ``engine="frictionless"`` is asked for, with plain
    frictionless. Both give the same report: same JSON shape, error types, messages, notes,
-   row and field numbers and statistics; only ``seconds`` differs.
+   row and field numbers and statistics; only ``seconds`` differs;
+4. adds the portal's own check to either report: totals rows ("JUMLAH" under the data,
+   errors of type ``total-row``, :mod:`satudata.validation.totals`).
 
 Input that cannot be validated at all (no such file, empty file, invalid schema, a ZIP bomb, a
 JSON that is not records, ...) raises :class:`UnusableInput` with a message for the clerk.
@@ -89,18 +91,25 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
 # --------------------------------------------------------------------------- engines
 
 def _resource_factory(path: Path, descriptor: dict[str, Any] | None, fmt: str,
-                      expanded: reference.Expanded | None, *, probe: bool = False) -> Callable[[], Any]:
+                      expanded: reference.Expanded | None, *, probe: bool = False,
+                      layout: Mapping[str, Any] | None = None) -> Callable[[], Any]:
     """A function building the frictionless resource both engines validate (fresh each call).
 
     With ``probe``: the same resource without the reference lists and their foreign keys
     (the fast path opens it to read the header and the sample, and checks codes itself).
+    ``layout``: the ``encoding`` and ``dialect`` of a frictionless Resource descriptor
+    (``satudata infer``), instead of what frictionless detects.
     """
-    from frictionless import Package, Resource, Schema
+    from frictionless import Dialect, Package, Resource, Schema
 
     patterns.install()  # every cell reader checks ``pattern`` with RE2, never Python's re
 
     def make() -> Any:
         options: dict[str, Any] = {"format": fmt}
+        if layout and layout.get("encoding"):
+            options["encoding"] = str(layout["encoding"])
+        if layout and isinstance(layout.get("dialect"), Mapping):
+            options["dialect"] = Dialect.from_descriptor(copy.deepcopy(dict(layout["dialect"])))
         if descriptor is not None:
             assert expanded is not None
             schema = descriptor if probe else expanded.descriptor
@@ -134,19 +143,21 @@ def _run_frictionless(make_resource: Callable[[], Any], progress: ProgressFn | N
 
 
 def validate_csv(path: Path, descriptor: dict[str, Any] | None, *, fmt: str = "csv", engine: Engine = "auto",
-                 progress: ProgressFn | None = None, tuning: Any = None) -> ValidationOutcome:
+                 progress: ProgressFn | None = None, tuning: Any = None,
+                 layout: Mapping[str, Any] | None = None) -> ValidationOutcome:
     """Validate a delimited text file (the step after any conversion).
 
-    ``tuning`` (a :class:`fastpath.Tuning`) changes batch and memory sizes of the fast path only.
+    ``tuning`` (a :class:`fastpath.Tuning`) changes batch and memory sizes of the fast path only;
+    ``layout`` gives the file's ``encoding`` and ``dialect`` (see ``_resource_factory``).
     """
     from frictionless import system
 
     from satudata.validation import fastpath
 
     expanded = reference.expand(descriptor) if descriptor is not None else None
-    make = _resource_factory(path, descriptor, fmt, expanded)
-    probe = _resource_factory(path, descriptor, fmt, expanded, probe=True) if expanded and expanded.references \
-        else make
+    make = _resource_factory(path, descriptor, fmt, expanded, layout=layout)
+    probe = _resource_factory(path, descriptor, fmt, expanded, probe=True, layout=layout) \
+        if expanded and expanded.references else make
     total = path.stat().st_size
     refs = {name: reference.codes(spec) for name, spec in (expanded.resources.items() if expanded else [])}
     with system.use_context(trusted=True):
@@ -155,7 +166,8 @@ def validate_csv(path: Path, descriptor: dict[str, Any] | None, *, fmt: str = "c
                 report = fastpath.validate(make, make_probe=probe, references=refs, progress=progress, tuning=tuning)
                 if progress:
                     progress(int(report.tasks[0].stats.get("rows") or 0), total, total)
-                return ValidationOutcome(report=report.to_dict(), engine="fast", format=fmt)
+                return ValidationOutcome(report=_with_totals(report.to_dict(), probe, path), engine="fast",
+                                         format=fmt)
             except fastpath.Unsupported as exc:
                 if _timed_out(exc):
                     raise
@@ -170,8 +182,16 @@ def validate_csv(path: Path, descriptor: dict[str, Any] | None, *, fmt: str = "c
                 log.warning("validation of %s: %s; using frictionless", path, reason, exc_info=True)
         else:
             reason = "frictionless engine requested"
-        return ValidationOutcome(report=_run_frictionless(make, progress, total), engine="frictionless",
-                                 fallback_reason=reason, format=fmt)
+        return ValidationOutcome(report=_with_totals(_run_frictionless(make, progress, total), probe, path),
+                                 engine="frictionless", fallback_reason=reason, format=fmt)
+
+
+def _with_totals(report: dict[str, Any], make_resource: Callable[[], Any], path: Path) -> dict[str, Any]:
+    """The report with the portal's own check added: totals rows (``totals``), the same for
+    either engine."""
+    from satudata.validation import totals
+
+    return totals.add_to_report(report, totals.check(make_resource, path))
 
 
 def _timed_out(exc: BaseException) -> bool:
@@ -201,8 +221,12 @@ def validate_table_detailed(
     sheet: str | int | None = None,
     schemas_dir: str | Path | None = None,
     xlsx_max_uncompressed: int = convert.DEFAULT_XLSX_MAX_UNCOMPRESSED,
+    layout: Mapping[str, Any] | None = None,
 ) -> ValidationOutcome:
-    """Like :func:`validate_table`, also saying which engine produced the report and why."""
+    """Like :func:`validate_table`, also saying which engine produced the report and why.
+
+    ``layout``: the ``encoding`` and ``dialect`` of a frictionless Resource descriptor; for a
+    spreadsheet its ``dialect.excel.sheet`` names the sheet when ``sheet`` does not."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     path = Path(path)
@@ -213,7 +237,10 @@ def validate_table_detailed(
     descriptor = resolve_schema(schema, schemas_dir)
     kind = detect_format(path, fmt)
     if kind in ("csv", "tsv"):
-        return _guard(lambda: validate_csv(path, descriptor, fmt=kind, engine=engine, progress=progress))
+        return _guard(lambda: validate_csv(path, descriptor, fmt=kind, engine=engine, progress=progress,
+                                           layout=layout))
+    if sheet is None and layout and isinstance(layout.get("dialect"), Mapping):
+        sheet = (layout["dialect"].get("excel") or {}).get("sheet")
     with tempfile.TemporaryDirectory(prefix="satudata-convert-") as tmp:
         target = Path(tmp) / f"{path.stem or 'tabel'}.csv"
         try:

@@ -52,6 +52,12 @@ ERRORS: dict[str, Explanation] = {
         "Hapus sel tambahan, atau periksa koma/titik koma di dalam teks yang memecah sel; "
         "teks yang memuat pemisah harus diapit tanda kutip.",
     ),
+    "total-row": Explanation(
+        "Baris jumlah",
+        "Baris ini berisi jumlah (total) dari baris-baris di atasnya, bukan data. Grafik, API dan siapa pun "
+        "yang menjumlahkan kolom akan menghitung angkanya dua kali.",
+        "Hapus baris jumlah; portal menjumlahkan sendiri.",
+    ),
     "blank-row": Explanation(
         "Baris kosong",
         "Seluruh sel di baris ini kosong.",
@@ -231,8 +237,21 @@ def _constraint_advice(name: str, value: str) -> tuple[str, str]:
     return ERRORS["constraint-error"].masalah, ERRORS["constraint-error"].perbaikan
 
 
-def explain(error: dict[str, Any]) -> dict[str, str]:
-    """The explanation of one error of a report (a dict as in ``report["tasks"][0]["errors"]``)."""
+_MARKS = {".": "titik", ",": "koma", " ": "spasi", "'": "apostrof"}
+
+
+def _written(group: str, decimal: str) -> str:
+    """How a number field with these separators wants its numbers written."""
+    example = f"1{group}250{decimal}5" if group else f"1250{decimal}5"
+    grouping = f"{_MARKS.get(group, repr(group))} sebagai pemisah ribuan" if group else "tanpa pemisah ribuan"
+    return f"angka dengan {_MARKS.get(decimal, repr(decimal))} sebagai pemisah desimal dan {grouping}, " \
+           f"misalnya {example}"
+
+
+def explain(error: dict[str, Any], written: tuple[str, str] | None = None) -> dict[str, str]:
+    """The explanation of one error of a report (a dict as in ``report["tasks"][0]["errors"]``).
+    ``written``: the ``(groupChar, decimalChar)`` of the error's column when its Table Schema
+    writes numbers with separators ("34.645"), so the advice shows that way of writing."""
     kind = str(error.get("type", ""))
     base = ERRORS.get(kind, GENERIC)
     note = str(error.get("note") or "")
@@ -245,6 +264,8 @@ def explain(error: dict[str, Any]) -> dict[str, str]:
         m = _NOTE_TYPE.search(note)
         if m:
             expected = TYPES.get(m["type"], m["type"])
+            if m["type"] == "number" and written is not None:
+                expected = _written(*written)
             fmt = m["format"]
             if fmt not in ("default", "any", ""):
                 expected = f"{expected} dengan format {fmt}"
@@ -256,6 +277,11 @@ def explain(error: dict[str, Any]) -> dict[str, str]:
         perbaikan = ("Gunakan kode wilayah Kemendagri yang benar, ditulis sebagai teks dengan titik "
                      "(misalnya 14.07.03). Di Excel, format kolom sebagai Teks agar nol di belakang "
                      "(14.10) tidak hilang.")
+    elif kind == "total-row":
+        label = re.search(r'label "(?P<label>[^"]*)"; sums in (?P<columns>.*)$', note)
+        if label:
+            masalah = (f'Baris "{label["label"]}" berisi jumlah dari baris-baris di atasnya (kolom {label["columns"]}), '
+                       "bukan data. Grafik, API dan siapa pun yang menjumlahkan kolom akan menghitungnya dua kali.")
     elif kind == "primary-key" and "None" in note:
         masalah = "Kolom kunci utama baris ini kosong."
         perbaikan = "Isi kolom kunci utama (pengenal baris) di baris ini."
