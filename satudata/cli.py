@@ -225,10 +225,11 @@ def demo_load(force: bool) -> None:
 
 
 from satudata.search.cli import search_group  # noqa: E402  (commands are added after main exists)
-from satudata.validation.cli import validate_command  # noqa: E402
+from satudata.validation.cli import infer_command, validate_command  # noqa: E402
 
 main.add_command(search_group)
 main.add_command(validate_command)
+main.add_command(infer_command)
 
 
 @main.group("standards")

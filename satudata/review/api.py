@@ -462,6 +462,6 @@ def validation(resource_id: str) -> Any:
         "status": resource.validation_status,
         "schema_ref": resource.schema_ref,
         "progress": tasks.get_progress(resource.id),
-        "summary": report.present(resource.validation_report),
+        "summary": report.present(resource.validation_report, numbers=catalog.written_numbers(resource)),
         "report": resource.validation_report if args["full"] else None,
     }))

@@ -13,6 +13,7 @@ import contextlib
 import csv
 import io
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from pathlib import Path
@@ -60,8 +61,11 @@ def _errors(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for t in report.get("tasks") or [] for e in t.get("errors", [])] + list(report.get("errors") or [])
 
 
-def present(report: dict[str, Any] | None, *, listed: int = LISTED) -> Presented | None:
-    """The report page's view of ``report`` (None when there is no report yet)."""
+def present(report: dict[str, Any] | None, *, listed: int = LISTED,
+            numbers: Mapping[str, tuple[str, str]] | None = None) -> Presented | None:
+    """The report page's view of ``report`` (None when there is no report yet). ``numbers``:
+    the columns whose Table Schema writes numbers with separators (``catalog.written_numbers``),
+    so the advice for them shows that way of writing."""
     if not report:
         return None
     errors = _errors(report)
@@ -74,7 +78,7 @@ def present(report: dict[str, Any] | None, *, listed: int = LISTED) -> Presented
         kind = str(error.get("type", "error"))
         field_name = error.get("fieldName")
         row = error.get("rowNumber")
-        text = explain(error)
+        text = explain(error, (numbers or {}).get(str(field_name)))
         if not isinstance(row, int):
             table_errors.append({**text, "type": kind, "field": field_name, "message": error.get("message", ""),
                                  "label": error.get("label")})

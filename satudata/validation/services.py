@@ -446,6 +446,48 @@ def infer_schema(path: str | Path, fmt: str | None = None, *, sheet: str | int |
         return _infer_delimited(target, "csv")
 
 
+def infer_resource(path: str | Path, fmt: str | None = None, *, sheet: str | int | None = None,
+                   xlsx_max_uncompressed: int | None = None) -> dict[str, Any]:
+    """A frictionless Resource descriptor of the table at ``path``: its format, encoding and
+    dialect (delimiter, header rows; the sheet of a spreadsheet) as validation reads them, and
+    the Table Schema :func:`infer_schema` infers. ``frictionless validate`` takes it as it is,
+    and so does ``satudata validate FILE --resource``."""
+    from frictionless import FrictionlessException, Resource, system
+
+    path = Path(path)
+    schema = infer_schema(path, fmt, sheet=sheet, xlsx_max_uncompressed=xlsx_max_uncompressed)
+    kind = engine.detect_format(path, fmt)
+    descriptor: dict[str, Any] = {"name": _resource_name(path), "type": "table", "path": str(path),
+                                  "scheme": "file", "format": kind}
+    if kind in ("csv", "tsv"):
+        try:
+            with system.use_context(trusted=True):
+                quick = Resource(str(path), format=kind)
+                quick.infer()
+        except (FrictionlessException, UnicodeError) as exc:
+            raise UnusableInput("Berkas tidak dapat dibaca sebagai tabel.") from exc
+        dialect = {k: v for k, v in quick.dialect.to_descriptor().items() if k != "name"}
+        descriptor.update(encoding=quick.encoding, mediatype=quick.mediatype,
+                          dialect={"headerRows": [1], **dialect})
+    elif kind == "xlsx":
+        with tempfile.TemporaryDirectory(prefix="satudata-infer-") as tmp:
+            try:
+                converted = convert.xlsx_to_csv(path, Path(tmp) / "tabel.csv", sheet=sheet,
+                                                max_uncompressed=_xlsx_limit(xlsx_max_uncompressed))
+            except convert.ConversionError as exc:
+                raise UnusableInput(str(exc)) from exc
+        descriptor.update(mediatype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          dialect={"headerRows": [1], "excel": {"sheet": converted.sheet}})
+    descriptor["schema"] = schema
+    return descriptor
+
+
+def _resource_name(path: Path) -> str:
+    """A frictionless resource name from a file name (lower case, ``[a-z0-9._-]``)."""
+    name = re.sub(r"[^a-z0-9._-]+", "-", path.stem.lower()).strip("-._")
+    return name or "tabel"
+
+
 def descriptor_from_json(data: bytes | str) -> dict[str, Any]:
     """A Table Schema read from an uploaded JSON file (``Invalid`` when it is not one object)."""
     try:

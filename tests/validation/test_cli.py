@@ -78,3 +78,61 @@ def test_progress_bar_on_a_big_file(tmp_path: Path) -> None:
     assert path.stat().st_size > 5 * 1024 * 1024
     code, out, err = _run(str(path), "--schema", _schema(tmp_path))
     assert code == 0 and "Memeriksa" in err
+
+
+# --------------------------------------------------------------------------- infer, validate --resource
+
+
+INDONESIAN = [["kecamatan", "penduduk", "luas_km2"], ["Kubu", "34.645", "1.120,5"], ["Bangko", "812", "56,25"]]
+
+
+def test_infer_prints_a_resource_frictionless_itself_takes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from satudata.validation.cli import infer_command
+
+    path = write_csv(tmp_path / "penduduk.csv", INDONESIAN, delimiter=";")
+    result = CliRunner().invoke(infer_command, [str(path)])
+    assert result.exit_code == 0
+    assert "pemisah ';'" in result.stdout and "penduduk: number (ribuan '.', desimal ',')" in result.stdout
+    result = CliRunner().invoke(infer_command, [str(path), "--json"])
+    descriptor = json.loads(result.stdout)
+    assert descriptor["encoding"] == "utf-8" and descriptor["format"] == "csv"
+    assert descriptor["dialect"] == {"headerRows": [1], "csv": {"delimiter": ";"}}
+    assert {f["name"]: f.get("groupChar") for f in descriptor["schema"]["fields"]} == \
+        {"kecamatan": None, "penduduk": ".", "luas_km2": "."}
+    # A new month's file, one wrong cell: ours and frictionless's own command agree.
+    resource = tmp_path / "penduduk.resource.json"
+    resource.write_text(json.dumps(descriptor))
+    new = write_csv(tmp_path / "baru.csv", [*INDONESIAN, ["Sinaboi", "seribu", "3"]], delimiter=";")
+    code, out, _ = _run(str(new), "--resource", str(resource))
+    assert code == 1
+    assert 'baris 4, kolom "penduduk"' in out and "titik sebagai pemisah ribuan, misalnya 1.250,5" in out
+    code, out, _ = _run(str(path), "--resource", str(resource), "--json")
+    assert code == 0 and json.loads(out)["valid"]
+    theirs = subprocess.run([sys.executable, "-m", "frictionless", "validate", str(resource), "--trusted", "--json"],
+                            capture_output=True, text=True, check=False)
+    assert json.loads(theirs.stdout)["valid"] is True
+
+
+def test_validate_refuses_a_bad_resource_and_both_sources(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "ok.csv", [["a", "b"], ["1", "x"]])
+    broken = tmp_path / "rusak.json"
+    broken.write_text("[1, 2")
+    code, _, err = _run(str(path), "--resource", str(broken))
+    assert code == 2 and "tidak dapat dibaca sebagai JSON" in err
+    broken.write_text(json.dumps({"schema": "bukan objek"}))
+    code, _, err = _run(str(path), "--resource", str(broken))
+    assert code == 2 and "bukan Resource frictionless" in err
+    code, _, err = _run(str(path), "--resource", str(broken), "--schema", _schema(tmp_path))
+    assert code == 2 and "tidak keduanya" in err
+
+
+def test_infer_of_a_file_that_is_not_a_table_exits_2(tmp_path: Path) -> None:
+    from satudata.validation.cli import infer_command
+
+    empty = tmp_path / "kosong.csv"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(infer_command, [str(empty)])
+    assert result.exit_code == 2 and "Tidak dapat dibaca" in result.stderr

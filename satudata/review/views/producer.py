@@ -380,7 +380,7 @@ def resource(slug: str, resource_id: str) -> Any:
     # While a new file (or Table Schema) is being validated, the last report is about the old
     # one: it is not shown, nor its marks on the new file's preview (#14).
     pending = str(res.validation_status) == "pending"
-    presented = None if pending else report.present(res.validation_report)
+    presented = None if pending else report.present(res.validation_report, numbers=catalog.written_numbers(res))
     cells = presented.cells if presented else {}
     first_row = request.args.get("baris", type=int) or report.around(presented.rows_with_errors if presented else [],
                                                                      PREVIEW_ROWS)
