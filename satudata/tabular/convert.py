@@ -48,6 +48,7 @@ class Converted:
     path: Path
     rows: int  # data rows written (without the header)
     sheet: str | None = None
+    header_row: int = 1  # the sheet row holding the column titles (rows above it: a title block)
 
 
 def cell_text(value: Any) -> str:
@@ -121,8 +122,10 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _merged_header(archive: zipfile.ZipFile, member: str) -> list[str]:
-    """Merged ranges that touch row 1 of a sheet, as ``A1:C1`` strings."""
+def merged_across(archive: zipfile.ZipFile, member: str, row: int) -> list[str]:
+    """Merged ranges spanning two or more columns of sheet row ``row``, as ``C5:D5`` strings.
+    (A range merged down a column through the header, "No" over two header rows, is fine: its
+    text stands in its top cell, which the header takes.)"""
     found: list[str] = []
     tail = b""
     with archive.open(member) as src:
@@ -130,11 +133,63 @@ def _merged_header(archive: zipfile.ZipFile, member: str) -> list[str]:
             data = tail + chunk
             for m in _MERGE.finditer(data):
                 top = int(m.group(2))
-                if top == 1:
-                    end = f":{m.group(3).decode()}{m.group(4).decode()}" if m.group(3) else ""
-                    found.append(f"{m.group(1).decode()}{top}{end}")
+                bottom = int(m.group(4)) if m.group(4) else top
+                if m.group(3) and m.group(3) != m.group(1) and top <= row <= bottom:
+                    found.append(f"{m.group(1).decode()}{top}:{m.group(3).decode()}{bottom}")
             tail = data[-200:]
     return sorted(set(found))
+
+
+HEADER_SCAN_ROWS = 60  # a title block is rarely longer; the header is looked for among these
+
+
+def _filled(values: tuple[Any, ...] | list[Any]) -> list[Any]:
+    return [v for v in values if cell_text(v).strip() != ""]
+
+
+def find_header(rows: list[tuple[Any, ...]]) -> tuple[int, list[str]]:
+    """The column titles among the first rows of a sheet (typed cell values): ``(index of the
+    header row, its titles)``.
+
+    Government spreadsheets put a title block above the table ("REKAPITULASI ...", merged
+    across the top, a source line, blank rows) and often a header of two rows (a group title
+    over "Laki-laki | Perempuan"). The header is the last row of text cells wide enough to be
+    one (at least two, and half as many as the widest row) before the first row holding a
+    number or a date; without any such row, the first wide row of text. A blank title in it is
+    taken from the header rows right above (a title merged down over both rows).
+    """
+    widths = [len(_filled(r)) for r in rows]
+    widest = max(widths, default=0)
+    if widest == 0:
+        return 0, []
+    need = max(2, -(-widest // 2)) if widest >= 2 else 1
+
+    def texty(i: int) -> bool:
+        return widths[i] >= need and all(isinstance(v, str) for v in _filled(rows[i]))
+
+    first_data = next((i for i, r in enumerate(rows)
+                       if widths[i] >= need and any(isinstance(v, int | float | date | time) and not isinstance(v, bool)
+                                                    for v in r)), None)
+    candidates = [i for i in range(first_data if first_data is not None else len(rows)) if texty(i)]
+    if not candidates:
+        return 0, [cell_text(v) for v in rows[0]]
+    start = candidates[-1] if first_data is not None else candidates[0]
+    header = start
+    # A second header row under it ("Laki-laki | Perempuan" under a merged "Jenis Kelamin")
+    # is narrower: text only, up to the first row of data.
+    while first_data is not None and header + 1 < first_data and widths[header + 1] \
+            and all(isinstance(v, str) for v in _filled(rows[header + 1])):
+        header += 1
+    titles = [cell_text(v).strip() for v in rows[header]]
+    above = header - 1
+    while above >= 0 and (above >= start or texty(above)):
+        for col, value in enumerate(rows[above]):
+            if col < len(titles) and not titles[col] and cell_text(value).strip():
+                titles[col] = cell_text(value).strip()
+            elif col >= len(titles) and cell_text(value).strip():
+                titles.extend([""] * (col - len(titles)) + [cell_text(value).strip()])
+        above -= 1
+    return header, titles
 
 
 def xlsx_to_csv(src: Path, dst: Path, *, sheet: str | int | None = None,
@@ -169,37 +224,43 @@ def xlsx_to_csv(src: Path, dst: Path, *, sheet: str | int | None = None,
         else:
             raise ConversionError(f'Lembar "{sheet}" tidak ada. Lembar yang ada: {", ".join(names)}.')
         ws = workbook[name]
+        ws.reset_dimensions()
+        top = list(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True))
+        index, titles = find_header(top)
+        header_row = index + 1
         member = getattr(ws, "_worksheet_path", None)
         if member:
-            merged = _merged_header(workbook._archive, member)
+            merged = merged_across(workbook._archive, member, header_row)
             if merged:
                 raise ConversionError(
-                    f"Baris judul kolom (baris 1) lembar \"{name}\" memakai sel gabungan ({', '.join(merged)}). "
-                    "Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel gabungan itu, lalu "
-                    "unggah ulang."
+                    f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
+                    f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
+                    "gabungan itu, lalu unggah ulang."
                 )
-        ws.reset_dimensions()
-        rows = _sheet_rows(ws)
+        rows = _sheet_rows(ws, header_row, titles)
         count = _write_rows(dst, rows)
     finally:
         workbook.close()
         handle.close()
-    return Converted(path=dst, rows=count, sheet=name)
+    return Converted(path=dst, rows=count, sheet=name, header_row=header_row)
 
 
-def _sheet_rows(ws: Any) -> Iterator[list[str]]:
-    """Rows as text, trimmed to the header's width (cells past it only if they hold data);
-    trailing empty rows (formatting left-overs) are dropped."""
+def _sheet_rows(ws: Any, header_row: int = 1, titles: list[str] | None = None) -> Iterator[list[str]]:
+    """Rows as text from the header row on (its ``titles`` as :func:`find_header` read them),
+    trimmed to the header's width (cells past it only if they hold data); trailing empty rows
+    (formatting left-overs) are dropped."""
     width: int | None = None
     pending_empty = 0
-    for values in ws.iter_rows(values_only=True):
+    for values in ws.iter_rows(min_row=header_row, values_only=True):
         cells = [cell_text(v) for v in values]
+        if width is None and titles is not None:
+            cells = list(titles)
         if width is None:
             while cells and cells[-1] == "":
                 cells.pop()
             width = len(cells)
             if width == 0:
-                raise ConversionError("Baris pertama lembar kerja kosong; baris 1 harus berisi judul kolom.")
+                raise ConversionError(f"Baris {header_row} lembar kerja kosong; baris itu harus berisi judul kolom.")
             yield cells
             continue
         while len(cells) > width and cells[-1] == "":

@@ -242,34 +242,29 @@ def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_column
             if name not in names:
                 raise _refuse(f'Lembar "{sheet}" tidak ada di berkas ini. Lembar yang ada: {", ".join(names)}.')
             ws = workbook[name]
+            ws.reset_dimensions()
+            top = list(ws.iter_rows(max_row=convert.HEADER_SCAN_ROWS, values_only=True))
+            index, titles = convert.find_header(top)
+            header_row = index + 1
             member = getattr(ws, "_worksheet_path", None)
-            if member:
+            if member and titles:
                 with zipfile.ZipFile(path) as archive:
-                    merged = convert._merged_header(archive, member)
+                    merged = convert.merged_across(archive, member, header_row)
                 if merged:
                     raise _refuse(
-                        f"Baris judul kolom (baris 1) lembar \"{name}\" memakai sel gabungan ({', '.join(merged)}). "
-                        "Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel gabungan itu, lalu "
-                        "unggah ulang.")
-            ws.reset_dimensions()
-            header: list[str] = []
-            has_data = False
-            for values in ws.iter_rows(values_only=True, max_row=200):
-                cells = [convert.cell_text(v) for v in values]
-                if not header:
-                    header = [c for c in cells]
-                    while header and header[-1] == "":
-                        header.pop()
-                    if not header:
-                        raise _refuse(f'Baris 1 lembar "{name}" kosong; baris 1 harus berisi judul kolom.')
-                    if max_columns is not None and len(header) > max_columns:
-                        raise _too_wide(len(header), max_columns)
-                    continue
-                if any(cells):
-                    has_data = True
-                    break
+                        f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
+                        f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
+                        "gabungan itu, lalu unggah ulang.")
+            header = list(titles)
+            while header and header[-1] == "":
+                header.pop()
             if not header:
                 raise _refuse(f'Lembar "{name}" kosong. Pilih lembar yang berisi tabel.')
+            if max_columns is not None and len(header) > max_columns:
+                raise _too_wide(len(header), max_columns)
+            has_data = any(any(convert.cell_text(v) for v in values)
+                           for values in ws.iter_rows(min_row=header_row + 1, max_row=header_row + 200,
+                                                      values_only=True))
             if not has_data:
                 raise _refuse(f'Lembar "{name}" hanya berisi baris judul kolom, tanpa data.')
         finally:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -256,8 +257,25 @@ def validate_table_detailed(
         # The report speaks of the uploaded file, not of our temporary copy.
         task["place"] = str(path)
         task["name"] = _resource_name(path)
+    if kind == "xlsx" and converted.header_row > 1:
+        renumber_rows(report, converted.header_row - 1)
     return ValidationOutcome(report=report, engine=outcome.engine, fallback_reason=outcome.fallback_reason,
                              format=kind, sheet=converted.sheet)
+
+
+_ROW_IN_MESSAGE = re.compile(r'(\brow "|\brow at position "?|\bposition )(\d+)')
+
+
+def renumber_rows(report: dict[str, Any], offset: int) -> None:
+    """Row numbers of the sheet, not of the converted table: a title block of ``offset`` rows
+    stood above the header the conversion started at (``convert.find_header``)."""
+    for task in report.get("tasks", []):
+        for error in task.get("errors", []):
+            if isinstance(error.get("rowNumber"), int):
+                error["rowNumber"] += offset
+                if isinstance(error.get("message"), str):
+                    error["message"] = _ROW_IN_MESSAGE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + offset}",
+                                                           error["message"])
 
 
 def _resource_name(path: Path) -> str:

@@ -195,7 +195,8 @@ def _xlsx_rows(path: Path, first_row: int, count: int, sheet: str | None) -> Raw
         try:
             ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook[workbook.sheetnames[0]]
             ws.reset_dimensions()
-            header = [convert.cell_text(v) for v in next(ws.iter_rows(max_row=1, values_only=True), ())]
+            _index, header = convert.find_header(list(ws.iter_rows(max_row=convert.HEADER_SCAN_ROWS,
+                                                                   values_only=True)))
             while header and header[-1] == "":
                 header.pop()
             rows = [(first_row + i, [convert.cell_text(v) for v in values][: max(len(header), 1)])

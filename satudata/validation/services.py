@@ -477,7 +477,7 @@ def infer_resource(path: str | Path, fmt: str | None = None, *, sheet: str | int
             except convert.ConversionError as exc:
                 raise UnusableInput(str(exc)) from exc
         descriptor.update(mediatype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          dialect={"headerRows": [1], "excel": {"sheet": converted.sheet}})
+                          dialect={"headerRows": [converted.header_row], "excel": {"sheet": converted.sheet}})
     descriptor["schema"] = schema
     return descriptor
 

@@ -37,8 +37,8 @@ def vocab(app):
     db.session.commit()
 
 
-def test_producer_creates_uploads_fixes_and_submits(page, scratch_live_url, app, users, vocab):  # noqa: F811
-    base = scratch_live_url
+def new_dataset(page, base: str, title: str) -> None:
+    """Sign in as the producer and create a draft dataset; ends on its upload page."""
     page.goto(base + "/masuk")
     page.fill("#login", "produsen")
     page.fill("#password", PASSWORD)
@@ -48,8 +48,8 @@ def test_producer_creates_uploads_fixes_and_submits(page, scratch_live_url, app,
     page.click("text=Kelola data")
     page.wait_for_url(base + "/kelola/")
     page.click("text=+ Dataset baru")
-    page.fill("#f-title", "Jumlah Tenaga Kesehatan menurut Kecamatan")
-    page.fill("#f-description", "Tenaga kesehatan di puskesmas Kabupaten Rokan Hilir.")
+    page.fill("#f-title", title)
+    page.fill("#f-description", "Data Kabupaten Rokan Hilir.")
     page.check("input[name=topics][value=kesehatan]")
     page.fill("#f-satuan", "orang")
     page.fill("#f-year", "2025")
@@ -65,6 +65,11 @@ def test_producer_creates_uploads_fixes_and_submits(page, scratch_live_url, app,
     page.click("form.dataset-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/kelola/dataset/[^/]+/unggah$"))
     assert "Dataset dibuat sebagai draf" in page.content()
+
+
+def test_producer_creates_uploads_fixes_and_submits(page, scratch_live_url, app, users, vocab):  # noqa: F811
+    base = scratch_live_url
+    new_dataset(page, base, "Jumlah Tenaga Kesehatan menurut Kecamatan")
 
     # Upload the faulty CSV against the regional standard for health workers.
     page.set_input_files("#file", files=[{"name": "nakes-2025.csv", "mimeType": "text/csv",
@@ -102,3 +107,87 @@ def test_producer_creates_uploads_fixes_and_submits(page, scratch_live_url, app,
     page.wait_for_selector(".flash")
     assert "diajukan ke walidata" in page.locator(".flash").inner_text()
     assert page.locator(".page-header .state").inner_text() == "Diajukan"
+
+
+# Files as regional offices make them (#14): a CSV from Indonesian Excel (semicolons, "." for
+# thousands, "," for decimals) with the JUMLAH line under the data, and a workbook with a title
+# block and a two-row header above the table.
+INDONESIAN_CSV = (
+    "kecamatan;laki_laki;perempuan;jumlah;rasio_jenis_kelamin\n"
+    "Kubu;17.210;17.435;34.645;98,71\n"
+    "Bangko;28.406;27.930;56.336;101,70\n"
+    "Tanah Putih;20.100;19.900;40.000;101,01\n"
+)
+JUMLAH_ROW = "JUMLAH;65.716;65.265;130.981;100,69\n"
+
+
+def _workbook() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Penduduk"
+    for row in (["REKAPITULASI JUMLAH PENDUDUK MENURUT KECAMATAN"], ["KABUPATEN ROKAN HILIR 2025"], [],
+                ["No", "Kecamatan", "Jenis Kelamin", None, "Jumlah"], [None, None, "Laki-laki", "Perempuan", None],
+                [1, "Kubu", 17210, 17435, 34645], [2, "Bangko", 28406, 27930, 56336]):
+        sheet.append(row)
+    for cells in ("A1:E1", "A2:E2", "C4:D4", "A4:A5", "B4:B5", "E4:E5"):
+        sheet.merge_cells(cells)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_clerk_uploads_files_as_offices_make_them(browser, scratch_live_url, app, users, vocab,  # noqa: F811
+                                                    width: int) -> None:
+    from satudata.catalog.models import Resource
+    from tests.browser.conftest import checked_context
+
+    base = scratch_live_url
+    with checked_context(browser, viewport={"width": width, "height": 900}, locale="id-ID") as context:
+        page = context.new_page()
+        new_dataset(page, base, f"Penduduk menurut Kecamatan dan Jenis Kelamin {width}")
+        page.set_input_files("#file", files=[{"name": "penduduk-2025.csv", "mimeType": "text/csv",
+                                              "buffer": (INDONESIAN_CSV + JUMLAH_ROW).encode()}])
+        page.click("form[data-upload-form] button[type=submit]")
+        page.wait_for_url(re.compile(r".*/sumber/[^/]+$"))
+        proc = run_worker(app, "validation")
+        assert proc.returncode == 0, proc.stderr
+        page.wait_for_selector(".report-summary", timeout=15000)
+        assert "1 kesalahan" in page.locator(".report-summary").inner_text()
+        report = page.locator(".report").inner_text()
+        assert "Baris jumlah" in report and "Hapus baris jumlah; portal menjumlahkan sendiri." in report
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1 or width > 400
+
+        # The clerk deletes the JUMLAH line and uploads again: it passes, with the right numbers.
+        page.set_input_files("#file", files=[{"name": "penduduk-2025-tanpa-jumlah.csv", "mimeType": "text/csv",
+                                              "buffer": INDONESIAN_CSV.encode()}])
+        page.click("form[data-upload-form] button[type=submit]")
+        page.wait_for_selector(".validation-progress")
+        proc = run_worker(app, "validation")
+        assert proc.returncode == 0, proc.stderr
+        page.wait_for_selector(".report-summary.alert-success", timeout=15000)
+        resource_id = page.url.rsplit("/", 1)[1]
+        db.session.expire_all()
+        columns = {c["name"]: c for c in db.session.get(Resource, resource_id).columns}
+        assert (columns["jumlah"]["min"], columns["jumlah"]["max"]) == (34645, 56336)  # not 34.645
+        assert columns["rasio_jenis_kelamin"]["max"] == pytest.approx(101.70)
+
+        # A workbook with a title block and a two-row header: the table under it passes.
+        page.click(".breadcrumb a >> nth=1")
+        page.click("text=+ Unggah tabel atau dokumen")
+        page.set_input_files("#file", files=[{
+            "name": "penduduk-2025.xlsx", "buffer": _workbook(),
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+        page.click("form[data-upload-form] button[type=submit]")
+        page.wait_for_url(re.compile(r".*/sumber/[^/]+$"))
+        proc = run_worker(app, "validation")
+        assert proc.returncode == 0, proc.stderr
+        page.wait_for_selector(".report-summary.alert-success", timeout=15000)
+        xlsx = db.session.get(Resource, page.url.rsplit("/", 1)[1])
+        db.session.refresh(xlsx)
+        assert [f["name"] for f in xlsx.table_schema["fields"]] == ["No", "Kecamatan", "Laki-laki", "Perempuan",
+                                                                     "Jumlah"]

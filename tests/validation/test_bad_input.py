@@ -120,7 +120,7 @@ def test_xlsx_empty_first_row(tmp_path: Path) -> None:
     wb.active.append([1, "x"])
     path = tmp_path / "t.xlsx"
     wb.save(path)
-    assert "baris 1 harus berisi judul kolom" in _unusable(path)
+    assert "Baris 1 lembar kerja kosong; baris itu harus berisi judul kolom" in _unusable(path)
 
 
 @pytest.mark.parametrize(("content", "expected"), [
