@@ -111,6 +111,20 @@ def present(report: dict[str, Any] | None, *, listed: int = LISTED,
                      cells=cells, rows_with_errors=sorted(cells), stats=stats)
 
 
+SAME_FAILURE_SHARE = 0.5  # of the data rows: past it the Table Schema is the likelier culprit
+
+
+def same_failure(presented: Presented | None) -> ErrorGroup | None:
+    """The error group that fails most rows of the table the same way (one type, one column),
+    when it fails at least half of them (and three): a sign the Table Schema, not the file, is
+    wrong, e.g. one inferred from an older file. ``None`` otherwise."""
+    if presented is None or presented.valid or not presented.groups:
+        return None
+    rows = int(presented.stats.get("rows") or 0)
+    top = max(presented.groups, key=lambda g: g.count)
+    return top if top.count >= 3 and rows and top.count >= SAME_FAILURE_SHARE * rows else None
+
+
 def _offending(error: dict[str, Any]) -> str | None:
     if "cell" in error:
         return str(error.get("cell", ""))

@@ -360,8 +360,32 @@ def _refine(spec: dict[str, Any], values: list[str], delimiter: str | None = Non
             written = {"name": name, "type": "number", **fmt.schema_properties()}
             if _reads_all(written, values):
                 spec = {**{k: v for k, v in spec.items() if k != "format"}, **written}
+
+    if spec.get("type") == "string" and values and not _looks_like_code(name) \
+            and (date_format := _day_first_dates(values)):
+        dated = {"name": name, "type": "date", "format": date_format}
+        if _reads_all(dated, values):
+            spec = {**spec, **dated}
     spec["title"] = humanise(name)
     return spec
+
+
+_SLASH_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+
+
+def _day_first_dates(values: list[str]) -> str | None:
+    """The strptime format of a column of dates written dd/mm/yyyy (or with "-" or "."), as
+    Indonesian spreadsheets write them; mm/dd/yyyy when a second part above 12 shows an
+    English export. ``None`` when not every value is such a date."""
+    parts = [_SLASH_DATE.match(v.strip()) for v in values]
+    if not values or not all(parts):
+        return None
+    separators = {m[2] for m in parts if m}
+    if len(separators) != 1:
+        return None
+    sep = separators.pop()
+    month_first = any(int(m[3]) > 12 for m in parts if m) and not any(int(m[1]) > 12 for m in parts if m)
+    return f"%m{sep}%d{sep}%Y" if month_first else f"%d{sep}%m{sep}%Y"
 
 
 def _delimiter(resource: Any) -> str | None:

@@ -169,3 +169,21 @@ def test_missing_file(tmp_path: Path) -> None:
 ])
 def test_titles_are_humanised(name: str, title: str) -> None:
     assert humanise(name) == title
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    (["30/04/2025", "1/5/2025"], ("date", "%d/%m/%Y")),  # as Indonesian spreadsheets write dates
+    (["30-04-2025", "01-05-2025"], ("date", "%d-%m-%Y")),
+    (["30.04.2025", "01.05.2025"], ("date", "%d.%m.%Y")),
+    (["04/30/2025", "05/01/2025"], ("date", "%m/%d/%Y")),  # an English export: 30 is no month
+    (["04/05/2025", "05/06/2025"], ("date", "%d/%m/%Y")),  # either reading fits: day first
+    (["30/04/2025", "2025-05-01"], ("string", None)),  # mixed: the clerk fixes the odd one
+    (["30/04/2025", "31/02/2025"], ("string", None)),  # no such day: text, and the report says nothing wrong
+])
+def test_dates_written_day_first(tmp_path: Path, values: list[str], expected: tuple[str, str | None]) -> None:
+    path = write_csv(tmp_path / "tanggal.csv", [["puskesmas", "tanggal"], *[[f"P{i}", v] for i, v in enumerate(values)]],
+                     delimiter=";")
+    schema = infer_schema(path, "csv")
+    field = schema["fields"][1]
+    assert (field["type"], field.get("format")) == expected
+    assert_passes_itself(path, schema, "csv")

@@ -243,3 +243,39 @@ def test_an_unknown_standard_is_a_form_error(produsen: Any) -> None:
     assert resp.status_code == 400 and "schema" in resp.get_json()["errors"]
     assert "tidak ditemukan" in str(resp.get_json()["errors"]["schema"])
     assert db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).first() is None
+
+
+def test_a_table_failing_the_same_way_everywhere_offers_a_fresh_inference(app: Any, produsen: Any,
+                                                                         queue: Any) -> None:
+    """A clerk's first file made the inferred Table Schema read "tanggal" as text-free dates;
+    the next month's file writes them dd/mm/yyyy and every row fails. The report says the Table
+    Schema is the likelier culprit and offers to infer it again from the new file (#14)."""
+    ds = _create(produsen)
+    first = "puskesmas;tanggal;kunjungan\nKubu;2025-01-31;120\nBangko;2025-02-28;98\nPujud;2025-03-31;77\n"
+    _upload(produsen, ds, first, filename="kunjungan.csv")
+    assert run_worker(app, "validation").returncode == 0
+    db.session.expire_all()
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    assert str(res.validation_status) == "valid" and res.table_schema["fields"][1]["type"] == "date"
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    new = "puskesmas;tanggal;kunjungan\nKubu;30/04/2025;101\nBangko;31/05/2025;88\nPujud;30/06/2025;79\nSinaboi;31/07/2025;64\n"
+    produsen.post(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/ganti", data={
+        "csrf_token": token, "file": (io.BytesIO(new.encode()), "kunjungan-baru.csv")},
+        content_type="multipart/form-data")
+    assert run_worker(app, "validation").returncode == 0
+    page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
+    assert "Hampir semua baris gagal dengan cara yang sama" in page and "4 dari 4 baris" in page
+    assert "Simpulkan ulang dari berkas ini" in page
+    assert "Type error in the cell" not in page  # no English validator message in the Indonesian page
+    # The clerk takes the offer: the Table Schema now reads the new file, which passes.
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    resp = produsen.post(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/skema",
+                         data={"csrf_token": token, "action": "infer"})
+    assert resp.status_code == 302
+    assert run_worker(app, "validation").returncode == 0
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert str(res.validation_status) == "valid"
+    assert res.table_schema["fields"][1] == {"name": "tanggal", "type": "date", "format": "%d/%m/%Y",
+                                             "title": "Tanggal"}
+    assert "Hampir semua baris" not in produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)

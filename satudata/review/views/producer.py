@@ -386,6 +386,7 @@ def resource(slug: str, resource_id: str) -> Any:
                                                                      PREVIEW_ROWS)
     return render_template(
         "workspace/resource.html", dataset=ds, res=res, report=presented, progress=_progress(res),
+        same_failure=report.same_failure(presented),
         preview=_preview(res, first_row, cells), editable=ds.state in catalog.EDITABLE_STATES
         and can(user, Permission.CATALOG_DATASET_EDIT, ds), standards=_standards(),
         max_bytes=current_app.config["UPLOAD_MAX_BYTES"], errors={}, reviewing=_reviewing_only(user, ds))
