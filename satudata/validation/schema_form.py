@@ -57,7 +57,28 @@ TYPES: dict[str, str] = {
 }
 BOUNDED_TYPES = ("integer", "number", "year", "date", "datetime", "time", "yearmonth", "duration")
 ROW_KEYS = ("name", "title", "description", "type", "format", "satuan", "example", "required", "unique", "minimum", "maximum",
-            "minLength", "maxLength", "enum", "pattern", "extra")
+            "minLength", "maxLength", "enum", "pattern", "numbers", "extra")
+# How a number column writes its numbers (``numbers`` of a row): the separators each choice
+# sets. A field with other separators keeps them in the hidden ``extra`` (choice "").
+NUMBER_WRITING: dict[str, dict[str, str]] = {
+    "plain": {},  # 1250.5: the Table Schema default
+    "id": {"groupChar": ".", "decimalChar": ","},  # 1.250,5: Indonesian spreadsheets
+    "en": {"groupChar": ",", "decimalChar": "."},  # 1,250.5: English spreadsheets
+}
+
+
+def _number_writing(spec: Mapping[str, Any]) -> str:
+    """The editor's choice for a number field's ``groupChar``/``decimalChar`` ("" for none of them)."""
+    written = {k: spec[k] for k in ("groupChar", "decimalChar") if k in spec}
+    if written.get("decimalChar") == ".":
+        written.pop("decimalChar")
+    for choice, props in NUMBER_WRITING.items():
+        wanted = dict(props)
+        if wanted.get("decimalChar") == ".":
+            wanted.pop("decimalChar")
+        if written == wanted:
+            return choice
+    return ""
 TEXT_KEYS = ("title", "description", "format", "satuan", "example")
 CONSTRAINT_KEYS = ("required", "unique", "minimum", "maximum", "minLength", "maxLength", "enum", "pattern")
 TABLE_KEYS = ("fields", "title", "description", "primaryKey", "missingValues")
@@ -233,6 +254,12 @@ def _row_from_field(index: int, spec: Mapping[str, Any]) -> dict[str, Any]:
             extra.pop("constraints")
     for key in ("minimum", "maximum", "minLength", "maxLength", "enum", "pattern"):
         row.setdefault(key, "")
+    row["numbers"] = ""
+    if ftype == "number" and not {"bareNumber", "floatNumber"} & set(extra):
+        row["numbers"] = _number_writing(extra)
+        if row["numbers"]:
+            extra.pop("groupChar", None)
+            extra.pop("decimalChar", None)
     row["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else ""
     return _decorate(row, extra)
 
@@ -386,6 +413,13 @@ def _field_from_row(row: Mapping[str, Any], errors: dict[str, list[str]]) -> dic
             field[key] = text
         elif key in spec:
             field[key] = spec[key]
+    choice = str(row.get("numbers", "")).strip()
+    if ftype == "number" and choice in NUMBER_WRITING:
+        spec.pop("groupChar", None)
+        spec.pop("decimalChar", None)
+        field.update(NUMBER_WRITING[choice])
+    elif choice and choice not in NUMBER_WRITING:
+        errors[prefix + "numbers"] = ["Pilih cara menulis angka dari daftar."]
     constraints = spec.pop("constraints", {})
     if not isinstance(constraints, dict):
         errors[prefix + "extra"] = ["Data tersembunyi formulir rusak; muat ulang halaman lalu ulangi perubahan."]

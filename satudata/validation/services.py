@@ -470,6 +470,83 @@ def infer_schema(path: str | Path, fmt: str | None = None, *, sheet: str | int |
         return _infer_delimited(target, "csv")
 
 
+def number_questions(path: str | Path, descriptor: dict[str, Any] | None, fmt: str | None = None, *,
+                     sheet: str | int | None = None) -> list[dict[str, Any]]:
+    """The number columns of ``descriptor`` whose values in the file read both ways ("34.645":
+    thirty-four thousand, or thirty-four point six four five): what the schema editor asks the
+    producer about, with examples from the file and what each reading makes of them. Empty
+    when there are none, or the file cannot be sampled."""
+    fields = [f for f in (descriptor or {}).get("fields") or []
+              if isinstance(f, dict) and f.get("type") == "number" and (f.get("groupChar") or f.get("decimalChar"))]
+    if not fields:
+        return []
+    try:
+        labels, fragment, delimiter = _sample_file(Path(path), fmt, sheet)
+    except UnusableInput:
+        return []
+    questions = []
+    for spec in fields:
+        if spec.get("name") not in labels:
+            continue
+        index = labels.index(spec["name"])
+        values = [row[index] for row in fragment if index < len(row) and isinstance(row[index], str)]
+        found = numbers.detect(values, delimiter)
+        if found is None or not found.ambiguous:
+            continue
+        current = numbers.NumberFormat(convention="", group=str(spec.get("groupChar") or ""),
+                                       decimal=str(spec.get("decimalChar") or "."), ambiguous=True,
+                                       examples=found.examples)
+        other = numbers.other_reading(found) if (found.group, found.decimal) == (current.group, current.decimal) \
+            else found
+        questions.append({
+            "name": spec["name"], "examples": list(found.examples),
+            "read_as": [_plain(numbers.read(v, current)) for v in found.examples],
+            "other": [_plain(numbers.read(v, other)) for v in found.examples],
+            # The editor's choice for the other reading ("1250.5" when no example holds a comma).
+            "other_choice": other.convention if other.convention == "id" or "," in "".join(found.examples)
+            else "plain",
+        })
+    return questions
+
+
+def _plain(value: float | None) -> str:
+    """A number without grouping and with a decimal comma ("34645", "34,645"), so the two
+    readings of a value cannot be confused on the page."""
+    if value is None:
+        return "?"
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _sample_file(path: Path, fmt: str | None, sheet: str | int | None) -> tuple[list[str], list[list[Any]], str | None]:
+    """The header, the first rows (as text) and the delimiter of a table, as inference reads them."""
+    from frictionless import Detector, FrictionlessException, Resource, system
+
+    kind = engine.detect_format(path, fmt)
+    with tempfile.TemporaryDirectory(prefix="satudata-sample-") as tmp:
+        if kind not in ("csv", "tsv"):
+            target = Path(tmp) / "tabel.csv"
+            try:
+                if kind == "xlsx":
+                    convert.xlsx_to_csv(path, target, sheet=sheet, max_uncompressed=_xlsx_limit(None))
+                else:
+                    convert.json_to_csv(path, target)
+            except convert.ConversionError as exc:
+                raise UnusableInput(str(exc)) from exc
+            path, kind = target, "csv"
+        try:
+            with system.use_context(trusted=True):
+                quick = Resource(str(path), format=kind)
+                quick.infer()
+                probe = Resource(str(path), format=kind, encoding=quick.encoding, dialect=quick.dialect,
+                                 detector=Detector(sample_size=1000, field_type="string"))
+                probe.infer()
+                return (list(getattr(probe, "labels", None) or []),
+                        [list(r) for r in (getattr(probe, "fragment", None) or [])], _delimiter(quick))
+        except (FrictionlessException, UnicodeError) as exc:
+            raise UnusableInput("Berkas tidak dapat dibaca sebagai tabel.") from exc
+
+
 def infer_resource(path: str | Path, fmt: str | None = None, *, sheet: str | int | None = None,
                    xlsx_max_uncompressed: int | None = None) -> dict[str, Any]:
     """A frictionless Resource descriptor of the table at ``path``: its format, encoding and

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.nodb  # touches no database: the PostgreSQL pass leaves
 
 FILES = sorted(standards.SCHEMAS_DIR.glob("*.json"))
 TEXT_INPUTS = ("name", "title", "description", "type", "format", "satuan", "example", "minimum", "maximum",
-               "minLength", "maxLength", "enum", "pattern", "extra")
+               "minLength", "maxLength", "enum", "pattern", "numbers", "extra")
 
 
 def posted(values: dict[str, Any], *, blank_rows: int = 2) -> MultiDict[str, str]:
@@ -206,3 +206,24 @@ def test_posted_form_is_shown_again_as_posted() -> None:
     assert [r["name"] for r in again["fields"]] == [f["name"] for f in TRICKY["fields"]]  # blank rows dropped
     assert again["fields"][2]["minimum"] == "bukan angka"
     assert again["primary_key"] == values["primary_key"] and again["missing_implicit"] is True
+
+
+def test_how_a_number_column_writes_its_numbers() -> None:
+    """The editor shows groupChar/decimalChar as one choice, and writes the choice back (#14)."""
+    descriptor = {"fields": [
+        {"name": "penduduk", "type": "number", "decimalChar": ",", "groupChar": "."},
+        {"name": "luas", "type": "number"},
+        {"name": "anggaran", "type": "number", "groupChar": " ", "decimalChar": ","},  # not a choice: kept as is
+        {"name": "kecamatan", "type": "string"},
+    ]}
+    values = form_from_descriptor(descriptor)
+    assert [row["numbers"] for row in values["fields"]] == ["id", "plain", "", ""]
+    assert "groupChar" not in values["fields"][0]["extra"] and "groupChar" in values["fields"][2]["extra"]
+    assert descriptor_from_form(posted(values)) == descriptor
+    form = _set(_set(posted(values), "fields-0-numbers", "plain"), "fields-1-numbers", "en")
+    changed = descriptor_from_form(form)["fields"]
+    assert changed[0] == {"name": "penduduk", "type": "number"}
+    assert changed[1] == {"name": "luas", "type": "number", "groupChar": ",", "decimalChar": "."}
+    with pytest.raises(Invalid) as refused:
+        descriptor_from_form(_set(posted(values), "fields-0-numbers", "romawi"))
+    assert "fields-0-numbers" in refused.value.details

@@ -279,3 +279,21 @@ def test_a_table_failing_the_same_way_everywhere_offers_a_fresh_inference(app: A
     assert res.table_schema["fields"][1] == {"name": "tanggal", "type": "date", "format": "%d/%m/%Y",
                                              "title": "Tanggal"}
     assert "Hampir semua baris" not in produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
+
+
+def test_the_schema_page_asks_about_numbers_that_read_both_ways(app: Any, produsen: Any, queue: Any) -> None:
+    """"34.645" in every row: thousands (as inferred) or three decimals? The schema page shows
+    both readings with the file's examples and the choice that gives the other (#14)."""
+    ds = _create(produsen)
+    _upload(produsen, ds, "kecamatan,jumlah,luas\nKubu,34.645,\"1,5\"\nBangko,12.100,\"2,25\"\n", filename="amb.csv")
+    assert run_worker(app, "validation").returncode == 0
+    db.session.expire_all()
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    assert res.table_schema["fields"][1]["groupChar"] == "."
+    page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}/skema").get_data(as_text=True)
+    assert "Periksa cara membaca angka" in page
+    question = page.split('id="baca-angka"')[1].split("</section>")[0]
+    assert "<code>jumlah</code>" in question and "<strong>34645; 12100</strong>" in question
+    assert "Bila maksudnya 34,645; 12,1" in question and "1250.5: titik desimal" in question
+    assert "<code>luas</code>" not in question  # "1,5" reads one way only
+    assert 'name="fields-1-numbers"' in page

@@ -527,6 +527,9 @@ def resource_schema(slug: str, resource_id: str) -> Any:
         form_values = schema_form.form_from_post(request.form)
     else:
         form_values = schema_form.form_from_descriptor(res.table_schema or {"fields": []})
+    editable = ds.state in catalog.EDITABLE_STATES and can(user, Permission.CATALOG_DATASET_EDIT, ds)
+    questions = validation.number_questions(get_store().path(res.sha256), res.table_schema,
+                                            (res.format or "csv").lower(), sheet=res.sheet) \
+        if editable and res.sha256 and res.table_schema else []
     return render_template("workspace/schema.html", dataset=ds, res=res, form_values=form_values, errors=errors,
-                           standards=_standards(), editable=ds.state in catalog.EDITABLE_STATES
-                           and can(user, Permission.CATALOG_DATASET_EDIT, ds)), 400 if errors else 200
+                           standards=_standards(), editable=editable, questions=questions), 400 if errors else 200
