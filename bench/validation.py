@@ -15,7 +15,9 @@
    ``seconds`` is removed.
 
 ``--engine-only`` skips frictionless (for the streaming run on a multi-GB file:
-``--rows 60000000``). One figure per line; results go to ``docs/benchmarks.md``
+``--rows 60000000``). ``--fixed-costs`` prints only the figures of #14: a 1,000-row table
+validated in a warm process (p50/p95), and ``satudata validate`` against ``frictionless
+validate`` as whole processes on 300,000 rows, clean and with about 1 % of rows wrong. One figure per line; results go to ``docs/benchmarks.md``
 (## Validation).
 """
 
@@ -67,11 +69,14 @@ def kecamatan_codes() -> list[str]:
     return [k for k in reference.children("14.07")]
 
 
-def generate(path: Path, rows: int, seed: int = 20250101) -> int:
-    """Write the benchmark CSV; returns the number of injected errors (rows with a fault)."""
+def generate(path: Path, rows: int, seed: int = 20250101, fault_share: float | None = None) -> int:
+    """Write the benchmark CSV; returns the number of injected errors (rows with a fault).
+    ``fault_share``: that share of the rows carries a fault (of every kind in turn) instead of
+    the few dozen of the default."""
     rnd = random.Random(seed)
     codes = kecamatan_codes()
-    faults = {rnd.randrange(1, rows) for _ in range(min(60, max(rows // 20_000, 6)))}
+    count = round(rows * fault_share) if fault_share else min(60, max(rows // 20_000, 6))
+    faults = {rnd.randrange(1, rows) for _ in range(count)}
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(",".join(f["name"] for f in SCHEMA["fields"]) + "\n")
         buf: list[str] = []
@@ -170,17 +175,65 @@ def normalise(report: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
+def fixed_costs(tmp: Path, rows: int = 300_000) -> None:
+    """Figures of #14: what a small job costs in a warm worker, and a whole ``satudata validate``
+    process against a whole ``frictionless validate`` process, on a clean table and on one with
+    about 1 % of its rows wrong."""
+    import statistics
+
+    from satudata.validation.engine import validate_table_detailed
+
+    small = tmp / "seribu.csv"
+    generate(small, 1_000)
+    for _ in range(3):  # warm: imports, first readers, reference lists
+        validate_table_detailed(small, SCHEMA, fmt="csv")
+    times = []
+    for _ in range(30):
+        start = time.perf_counter()
+        outcome = validate_table_detailed(small, SCHEMA, fmt="csv")
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"warm_1000_rows_ms: p50 {statistics.median(times):.1f}, p95 {times[int(0.95 * (len(times) - 1))]:.1f} "
+          f"(target < 100; validate_table_detailed in one warm process, engine {outcome.engine}, "
+          f"{len(outcome.report['tasks'][0]['errors'])} errors)")
+    schema_path = tmp / "skema.json"
+    schema_path.write_text(json.dumps(SCHEMA))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SATUDATA_")}
+    for label, share in (("clean", None), ("1pct", 0.01)):
+        table = tmp / f"tabel-{label}.csv"
+        faults = generate(table, rows, fault_share=share)
+        timings = {}
+        for name, command in (
+            ("satudata", [sys.executable, "-m", "satudata.cli", "validate", str(table), "--schema", str(schema_path),
+                          "--json"]),
+            ("frictionless", [sys.executable, "-m", "frictionless", "validate", str(table), "--schema",
+                              str(schema_path), "--json", "--trusted"]),
+        ):
+            start = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+            timings[name] = time.perf_counter() - start
+        print(f"cli_{label}_{rows}_rows: satudata validate {timings['satudata']:.2f} s, frictionless validate "
+              f"{timings['frictionless']:.2f} s, {timings['frictionless'] / timings['satudata']:.1f}x "
+              f"(target >= 10x; whole processes, {faults} faulty rows)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write the CSV here and keep it (reused if present)")
     parser.add_argument("--engine-only", action="store_true", help="skip frictionless")
+    parser.add_argument("--fixed-costs", action="store_true",
+                        help="only the #14 figures: a warm 1,000-row job, and whole CLI processes on 300k rows")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-engine", default="auto", help=argparse.SUPPRESS)
     parser.add_argument("--child-report", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.child_engine, args.child_report)
+        return
+    if args.fixed_costs:
+        with tempfile.TemporaryDirectory(prefix="satudata-bench-") as tmp:
+            fixed_costs(Path(tmp))
         return
 
     tmp = tempfile.TemporaryDirectory(prefix="bench-validation-")

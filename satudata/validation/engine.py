@@ -33,7 +33,6 @@ from typing import Any, Literal
 
 from rq.timeouts import JobTimeoutException
 
-from satudata import jobs
 from satudata.tabular import convert, patterns, reference
 from satudata.tabular.schema import UnusableInput, resolve_schema
 
@@ -164,11 +163,13 @@ def validate_csv(path: Path, descriptor: dict[str, Any] | None, *, fmt: str = "c
     with system.use_context(trusted=True):
         if engine == "auto":
             try:
-                report = fastpath.validate(make, make_probe=probe, references=refs, progress=progress, tuning=tuning)
+                hints: dict[str, Any] = {}
+                report = fastpath.validate(make, make_probe=probe, references=refs, progress=progress, tuning=tuning,
+                                           hints=hints)
                 if progress:
                     progress(int(report.tasks[0].stats.get("rows") or 0), total, total)
-                return ValidationOutcome(report=_with_totals(report.to_dict(), probe, path), engine="fast",
-                                         format=fmt)
+                return ValidationOutcome(report=_with_totals(report.to_dict(), probe, path, hints.get("labelled")),
+                                         engine="fast", format=fmt)
             except fastpath.Unsupported as exc:
                 if _timed_out(exc):
                     raise
@@ -187,12 +188,13 @@ def validate_csv(path: Path, descriptor: dict[str, Any] | None, *, fmt: str = "c
                                  engine="frictionless", fallback_reason=reason, format=fmt)
 
 
-def _with_totals(report: dict[str, Any], make_resource: Callable[[], Any], path: Path) -> dict[str, Any]:
+def _with_totals(report: dict[str, Any], make_resource: Callable[[], Any], path: Path,
+                 labelled: bool | None = None) -> dict[str, Any]:
     """The report with the portal's own check added: totals rows (``totals``), the same for
-    either engine."""
+    either engine. ``labelled``: whether the fast path saw a totals label (``None``: unknown)."""
     from satudata.validation import totals
 
-    return totals.add_to_report(report, totals.check(make_resource, path))
+    return totals.add_to_report(report, totals.check(make_resource, path, labelled))
 
 
 def _timed_out(exc: BaseException) -> bool:
@@ -200,6 +202,8 @@ def _timed_out(exc: BaseException) -> bool:
     RQ's ``JobTimeoutException`` (an ``Exception``, which code on the way may have wrapped), or
     the job has passed its timeout (a library may have turned ``jobs.JobTimeout`` into an
     error of its own)."""
+    from satudata import jobs  # here, not at the top: the CLI validates without the web app's stack
+
     if jobs.time_is_up():
         return True
     seen: set[int] = set()

@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import Any
 
 ERROR_TYPE = "total-row"
+# A whole cell that is a totals label (Python ``re`` and Rust ``regex`` read it alike: the fast
+# path looks for it in its batches, so a table without one is not read a second time).
+LABEL_PATTERN = r"(?i)^\s*(?:jumlah|jml\.?|total|sub[\s-]?total|grand\s+total)(?:\s+[\w./()-]+){0,4}\s*:?\s*$"
 _LABEL = re.compile(r"^(?:jumlah|jml\.?|total|sub[\s-]?total|grand\s+total)(?:\s+[\w./()-]+){0,4}\s*:?$", re.I)
 # The same label at the start of a delimited cell of the raw file (for the quick scan).
 _RAW_LABEL = re.compile(rb'(?im)(?:^|[,;\t|])[ \t]*"?[ \t]*(?:jumlah|jml\.?|total|sub[ -]?total|grand[ \t]+total)'
@@ -38,9 +41,27 @@ class TotalRow:
     cells: list[str] = field(default_factory=list)
 
 
+_KEYWORDS = (b"jumlah", b"total", b"jml")
+
+
+def _labelled_line(data: bytes, lowered: bytes) -> bool:
+    """Whether a line of ``data`` holding a label word has it at the start of a cell."""
+    for word in _KEYWORDS:
+        pos = lowered.find(word)
+        while pos != -1:
+            start = data.rfind(b"\n", 0, pos) + 1
+            end = data.find(b"\n", pos)
+            end = len(data) if end == -1 else end
+            if _RAW_LABEL.search(data[start:end]):
+                return True
+            pos = lowered.find(word, end)
+    return False
+
+
 def may_have_totals(path: Path) -> bool:
     """Whether some cell of the file (past its first line) starts with a totals label: one
-    scan of the bytes, so a file without any is not read as a table a second time."""
+    scan of the bytes for the label words (C speed), the exact pattern only on the lines that
+    hold one, so a file without any is not read as a table a second time."""
     with path.open("rb") as fh:
         first = True
         tail = b""
@@ -50,10 +71,10 @@ def may_have_totals(path: Path) -> bool:
                 data = data.split(b"\n", 1)[1] if b"\n" in data else b""
                 first = False
             cut = data.rfind(b"\n")
-            if _RAW_LABEL.search(data if cut < 0 else data[:cut]):
+            whole, tail = (data, b"") if cut < 0 else (data[:cut], data[cut + 1:])
+            if _labelled_line(whole, whole.lower()):
                 return True
-            tail = b"" if cut < 0 else data[cut + 1:]
-        return bool(tail) and bool(_RAW_LABEL.search(tail))
+        return bool(tail) and _labelled_line(tail, tail.lower())
 
 
 def _close(value: Decimal, total: Decimal) -> bool:
@@ -123,10 +144,11 @@ def add_to_report(report: dict[str, Any], rows: list[TotalRow]) -> dict[str, Any
     return report
 
 
-def check(make_resource: Callable[[], Any], path: Path) -> list[TotalRow]:
+def check(make_resource: Callable[[], Any], path: Path, labelled: bool | None = None) -> list[TotalRow]:
     """The totals rows of the table ``make_resource()`` reads from ``path`` (with its Table
-    Schema's number readers), or none when the quick scan finds no label."""
-    if not may_have_totals(path):
+    Schema's number readers), or none when no cell is a label: ``labelled`` when the caller
+    knows (the fast path looked in its batches), else a quick scan of the bytes."""
+    if labelled is False or (labelled is None and not may_have_totals(path)):
         return []
     from frictionless import FrictionlessException
 

@@ -145,12 +145,13 @@ def partial_stats(make_resource: Callable[[], Any], cutoff_row: int) -> Any:
 
 def validate(make_resource: Callable[[], Any], *, make_probe: Callable[[], Any] | None = None,
              references: dict[str, frozenset[str]] | None = None, progress: ProgressFn | None = None,
-             tuning: Tuning | None = None) -> Report:
+             tuning: Tuning | None = None, hints: dict[str, Any] | None = None) -> Report:
     """The report of ``make_resource().validate()``, computed by the fast path.
 
     ``make_resource`` builds the same frictionless resource at each call (the fallback gets
     its own); ``make_probe`` the same without the reference package, if there is one. Raises
-    :class:`Unsupported` when the input is outside what the fast path covers.
+    :class:`Unsupported` when the input is outside what the fast path covers. ``hints`` (a dict)
+    receives what the scan saw on the way: ``labelled`` (see ``Scan.labelled``).
     """
     timer = fhelpers.Timer()
     make_probe = make_probe or make_resource
@@ -164,7 +165,7 @@ def validate(make_resource: Callable[[], Any], *, make_probe: Callable[[], Any] 
     hasher = Hasher(path)
     hasher.start()
     try:
-        errors, warnings, cutoff, total_rows = _run(prep, path, plans, progress, tuning or Tuning())
+        errors, warnings, cutoff, total_rows = _run(prep, path, plans, progress, tuning or Tuning(), hints)
     except BaseException:
         hasher.stop.set()
         raise
@@ -187,12 +188,14 @@ def validate(make_resource: Callable[[], Any], *, make_probe: Callable[[], Any] 
 
 
 def _run(prep: Prepared, path: Path, plans: list[FieldPlan], progress: ProgressFn | None,
-         tuning: Tuning) -> tuple[list[Any], list[str], int | None, int]:
+         tuning: Tuning, hints: dict[str, Any] | None = None) -> tuple[list[Any], list[str], int | None, int]:
     """Scan, resolve duplicates exactly, replay the error rows: (errors, warnings, cutoff, rows)."""
     source = open_source(path, prep.encoding, tuning)
     result = Scan()
     try:
         scan(prep, source, plans, progress, path.stat().st_size, result)
+        if hints is not None:
+            hints["labelled"] = result.labelled
         max_row = result.stopped_at or (result.total_rows + 1)
         groups = {ix.name: duplicate_rows(ix, max_row) for ix in result.keys}
         later = set().union(*(g[1] for g in groups.values())) if groups else set()

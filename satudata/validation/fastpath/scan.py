@@ -24,6 +24,7 @@ from satudata.validation.fastpath.common import (
 )
 from satudata.validation.fastpath.plans import FieldPlan, key_of, read_cell
 from satudata.validation.fastpath.source import Prepared, Source, batches, prefetched
+from satudata.validation.totals import LABEL_PATTERN
 
 
 @dataclass
@@ -110,6 +111,9 @@ class Scan:
     # fetching rows again needs no second parse. None once they did not fit.
     retained: list[tuple[int, pa.RecordBatch]] | None = field(default_factory=list)
     retained_bytes: int = 0
+    # Whether a text cell of some row is a totals label ("JUMLAH"; ``totals.LABEL_PATTERN``):
+    # only then is the table read again for totals rows. None: not looked for (no number column).
+    labelled: bool | None = None
 
 
 @dataclass
@@ -203,6 +207,9 @@ def scan(prep: Prepared, source: Source, plans: list[FieldPlan], progress: Progr
     ok_names = [f"ok{p.index}" for p in plans]
     next_row = 1  # the header is record 1
     checked = False
+    label_columns = [p.column for p in plans if p.type in ("string", "any")]
+    if label_columns and any(p.type in ("integer", "number") for p in plans):
+        result.labelled = False
     empty_lines: bool | None = None
     for batch, position in prefetched(lambda: batches(source, len(plans), prep.delimiter)):
         frame = pl.from_arrow(batch)
@@ -225,7 +232,12 @@ def scan(prep: Prepared, source: Source, plans: list[FieldPlan], progress: Progr
         if source.has_quotes:
             checks.append(pl.any_horizontal([pl.col(c).str.contains('"', literal=True) for c in frame.columns])
                           .any().alias("quote"))
+        if result.labelled is False:
+            checks.append(pl.any_horizontal([pl.col(c).str.contains(LABEL_PATTERN) for c in label_columns])
+                          .any().alias("label"))
         flags = frame.select(checks).row(0, named=True)
+        if flags.get("label"):
+            result.labelled = True
         if flags.get("quote"):
             raise Unsupported("quote character inside a value")
         if flags["all_empty"]:
@@ -287,5 +299,7 @@ def scan(prep: Prepared, source: Source, plans: list[FieldPlan], progress: Progr
             progress(result.total_rows, position, bytes_total)
         if len(result.error_rows) >= LIMIT_ERRORS:
             result.stopped_at = max(result.error_rows)
+            if result.labelled is False:
+                result.labelled = None  # the rows past here were not looked at
             break
     return result
