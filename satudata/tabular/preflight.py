@@ -67,6 +67,27 @@ def upload_format(filename: str, declared: str | None = None) -> str:
     return fmt
 
 
+def sheet_names(path: Path, *, xlsx_max_uncompressed: int = convert.DEFAULT_XLSX_MAX_UNCOMPRESSED) -> list[str]:
+    """The sheet names of a workbook, in order (``UnusableInput`` when it cannot be read)."""
+    try:
+        convert.check_zip(path, max_uncompressed=xlsx_max_uncompressed)
+    except convert.ConversionError as exc:
+        raise UnusableInput(str(exc)) from exc
+    from openpyxl import load_workbook
+
+    with path.open("rb") as handle:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+            raise UnusableInput(f"Berkas XLSX tidak dapat dibaca ({type(exc).__name__}).") from exc
+        try:
+            return list(workbook.sheetnames)
+        finally:
+            workbook.close()
+
+
 def check_upload(path: Path, fmt: str, *, sheet: str | None = None,
                  xlsx_max_uncompressed: int = convert.DEFAULT_XLSX_MAX_UNCOMPRESSED,
                  max_columns: int | None = None, json_max_depth: int | None = None) -> UploadCheck:

@@ -297,3 +297,48 @@ def test_the_schema_page_asks_about_numbers_that_read_both_ways(app: Any, produs
     assert "Bila maksudnya 34,645; 12,1" in question and "1250.5: titik desimal" in question
     assert "<code>luas</code>" not in question  # "1,5" reads one way only
     assert 'name="fields-1-numbers"' in page
+
+
+def test_the_sheet_is_chosen_from_the_workbook_s_list(app: Any, produsen: Any, queue: Any) -> None:
+    """A workbook's first sheet is validated; the page lists its sheets and validates another
+    one chosen there (#14: before, a sheet had to be typed by name at upload)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    first.title = "Ringkasan"
+    first.append(["keterangan", "nilai"])
+    first.append(["jumlah kecamatan", 18])
+    data = book.create_sheet("Penduduk 2025")
+    data.append(["kecamatan", "penduduk"])
+    data.append(["Kubu", 34645])
+    data.append(["Bangko", 56336])
+    book.create_sheet("Kosong")
+    buf = io.BytesIO()
+    book.save(buf)
+    ds = _create(produsen)
+    _upload(produsen, ds, buf.getvalue(), filename="penduduk.xlsx")
+    assert run_worker(app, "validation").returncode == 0
+    db.session.expire_all()
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    assert [f["name"] for f in res.table_schema["fields"]] == ["keterangan", "nilai"]
+    page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
+    assert 'id="sheet-choice"' in page and ">Penduduk 2025</option>" in page and ">Kosong</option>" in page
+    url = f"/kelola/dataset/{ds.slug}/sumber/{res.id}/lembar"
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    refused = produsen.post(url, data={"csrf_token": token, "sheet": "Kosong"}, follow_redirects=True)
+    assert "Kosong&#34; kosong. Pilih lembar yang berisi tabel." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Resource, res.id).sheet == "Ringkasan"
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    assert produsen.post(url, data={"csrf_token": token, "sheet": "Penduduk 2025"}).status_code == 302
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert res.sheet == "Penduduk 2025" and str(res.validation_status) == "pending"
+    assert db.session.scalars(select(AuditLog).where(AuditLog.action == "resource.sheet")).one().summary == {
+        "before": "Ringkasan", "after": "Penduduk 2025", "schema_inferred_again": True}
+    assert run_worker(app, "validation").returncode == 0
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert str(res.validation_status) == "valid"
+    assert [f["name"] for f in res.table_schema["fields"]] == ["kecamatan", "penduduk"]

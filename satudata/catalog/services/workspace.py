@@ -68,6 +68,8 @@ __all__ = [
     "missing_required_metadata",
     "record_table_facts",
     "written_numbers",
+    "workbook_sheets",
+    "change_resource_sheet",
     "replace_resource_file",
     "revalidate_resource",
     "set_resource_schema",
@@ -356,13 +358,16 @@ def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None
             return _keep_checked(recoded, fmt, sheet)
 
 
-def _keep_checked(staged: StagedFile, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
+def _upload_limits() -> dict[str, Any]:
+    """The bounds every uploaded table is checked within (``preflight.check_upload``)."""
     config = current_app.config
-    checked = preflight.check_upload(
-        staged.path, fmt, sheet=sheet, max_columns=config.get("UPLOAD_MAX_COLUMNS"),
-        json_max_depth=config.get("JSON_MAX_DEPTH"),
-        **({"xlsx_max_uncompressed": config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
-           if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}))
+    return {"max_columns": config.get("UPLOAD_MAX_COLUMNS"), "json_max_depth": config.get("JSON_MAX_DEPTH"),
+            **({"xlsx_max_uncompressed": config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
+               if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {})}
+
+
+def _keep_checked(staged: StagedFile, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
+    checked = preflight.check_upload(staged.path, fmt, sheet=sheet, **_upload_limits())
     return get_store().keep(staged), checked
 
 
@@ -659,6 +664,49 @@ def _standard(name: str) -> tuple[dict[str, Any], str]:
     except (Invalid, NotFound) as err:
         message = STANDARD_UNKNOWN.format(problem=err.message)
         raise Invalid(message, details={"schema": [message]}) from None
+
+
+def workbook_sheets(resource: Resource) -> list[str]:
+    """The sheet names of an uploaded workbook (empty for other files or an unreadable one)."""
+    if resource.format != "XLSX" or not resource.sha256:
+        return []
+    try:
+        return preflight.sheet_names(get_store().path(resource.sha256), **{
+            k: v for k, v in _upload_limits().items() if k == "xlsx_max_uncompressed"})
+    except preflight.UnusableInput:
+        return []
+
+
+def change_resource_sheet(actor: Actor, resource: Resource, sheet: str) -> None:
+    """Validate another sheet of an uploaded workbook (chosen from its list). The sheet must
+    hold a table (a header row and data), as an upload's must; ``Invalid`` otherwise. A Table
+    Schema that is no standard and names other columns than the sheet's is dropped, so the job
+    infers one from the new sheet."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, resource.dataset)
+    _ensure_editable(actor, resource.dataset)
+    if resource.format != "XLSX" or not resource.sha256:
+        raise Invalid("Hanya berkas XLSX yang punya lembar.", details={"sheet": ["Berkas ini bukan XLSX."]})
+    sheet = (sheet or "").strip()
+    try:
+        checked = preflight.check_upload(get_store().path(resource.sha256), "XLSX", sheet=sheet or None,
+                                         **_upload_limits())
+    except preflight.UnusableInput as exc:
+        raise Invalid(exc.message, details={"sheet": [exc.message]}) from exc
+    if checked.sheet == resource.sheet:
+        return
+    before = resource.sheet
+    resource.sheet = checked.sheet
+    resource.validation_report = None
+    # A Table Schema of the portal's or the producer's own (no standard) that names other
+    # columns was made for the other sheet: the job infers one from this sheet instead.
+    names = [f.get("name") for f in (resource.table_schema or {}).get("fields") or [] if isinstance(f, dict)]
+    reinfer = bool(resource.table_schema) and not resource.schema_ref and names != list(checked.header)
+    if reinfer:
+        resource.table_schema = None
+    db.session.flush()
+    _after_file_change(actor, resource)
+    audit(actor, "resource.sheet", "resource", resource.id,
+          {"before": before, "after": resource.sheet, "schema_inferred_again": reinfer})
 
 
 def revalidate_resource(actor: Actor, resource: Resource) -> None:

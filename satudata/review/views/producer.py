@@ -386,7 +386,7 @@ def resource(slug: str, resource_id: str) -> Any:
                                                                      PREVIEW_ROWS)
     return render_template(
         "workspace/resource.html", dataset=ds, res=res, report=presented, progress=_progress(res),
-        same_failure=report.same_failure(presented),
+        same_failure=report.same_failure(presented), sheets=catalog.workbook_sheets(res),
         preview=_preview(res, first_row, cells), editable=ds.state in catalog.EDITABLE_STATES
         and can(user, Permission.CATALOG_DATASET_EDIT, ds), standards=_standards(),
         max_bytes=current_app.config["UPLOAD_MAX_BYTES"], errors={}, reviewing=_reviewing_only(user, ds))
@@ -458,6 +458,15 @@ def resource_delete(slug: str, resource_id: str) -> Any:
     return _act(lambda: catalog.delete_resource(user, res), _("Sumber data dihapus."),
                 url_for("workspace.dataset", slug=slug),
                 url_for("workspace.resource", slug=slug, resource_id=resource_id))
+
+
+@bp.route("/dataset/<slug>/sumber/<resource_id>/lembar", methods=["POST"])
+def resource_sheet(slug: str, resource_id: str) -> Any:
+    user = signed_in()
+    res = catalog.get_workspace_resource(user, catalog.get_workspace_dataset(user, slug), resource_id)
+    here = url_for("workspace.resource", slug=slug, resource_id=resource_id)
+    return _act(lambda: catalog.change_resource_sheet(user, res, request.form.get("sheet", "")),
+                _("Lembar diganti; validasi berjalan."), here)
 
 
 @bp.route("/dataset/<slug>/sumber/<resource_id>/validasi-ulang", methods=["POST"])
