@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from satudata.tabular import convert
 from satudata.tabular.schema import UnusableInput
@@ -69,10 +70,18 @@ def upload_format(filename: str, declared: str | None = None) -> str:
 
 def sheet_names(path: Path, *, xlsx_max_uncompressed: int = convert.DEFAULT_XLSX_MAX_UNCOMPRESSED) -> list[str]:
     """The sheet names of a workbook, in order (``UnusableInput`` when it cannot be read)."""
+    with _workbook(path, xlsx_max_uncompressed) as workbook:
+        return list(workbook.sheetnames)
+
+
+@contextmanager
+def _workbook(path: Path, max_uncompressed: int) -> Iterator[Any]:
+    """An XLSX workbook opened read-only (values, not formulas), after the ZIP checks; closed on
+    leaving. ``UnusableInput`` with what to do when it cannot be read."""
     try:
-        convert.check_zip(path, max_uncompressed=xlsx_max_uncompressed)
+        convert.check_zip(path, max_uncompressed=max_uncompressed)
     except convert.ConversionError as exc:
-        raise UnusableInput(str(exc)) from exc
+        raise _refuse(str(exc)) from exc
     from openpyxl import load_workbook
 
     with path.open("rb") as handle:
@@ -81,9 +90,10 @@ def sheet_names(path: Path, *, xlsx_max_uncompressed: int = convert.DEFAULT_XLSX
                 warnings.simplefilter("ignore")
                 workbook = load_workbook(handle, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-            raise UnusableInput(f"Berkas XLSX tidak dapat dibaca ({type(exc).__name__}).") from exc
+            raise _refuse(f"Berkas XLSX tidak dapat dibaca ({type(exc).__name__}). Buka di Excel, simpan ulang "
+                          "sebagai .xlsx, lalu unggah ulang.") from exc
         try:
-            return list(workbook.sheetnames)
+            yield workbook
         finally:
             workbook.close()
 
@@ -241,55 +251,39 @@ def _decode(head: bytes, complete: bool) -> str:
 
 
 def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_columns: int | None = None) -> UploadCheck:
-    try:
-        convert.check_zip(path, max_uncompressed=max_uncompressed)
-    except convert.ConversionError as exc:
-        raise _refuse(str(exc)) from exc
-    from openpyxl import load_workbook
-
-    with path.open("rb") as handle:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                workbook = load_workbook(handle, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-            raise _refuse(f"Berkas XLSX tidak dapat dibaca ({type(exc).__name__}). Buka di Excel, simpan ulang "
-                          "sebagai .xlsx, lalu unggah ulang.") from exc
-        try:
-            names = list(workbook.sheetnames)
-            if not names:
-                raise _refuse("Berkas XLSX tidak berisi lembar kerja.")
-            name = sheet or names[0]
-            if name not in names:
-                raise _refuse(f'Lembar "{sheet}" tidak ada di berkas ini. Lembar yang ada: {", ".join(names)}.')
-            ws = workbook[name]
-            ws.reset_dimensions()
-            top = list(ws.iter_rows(max_row=convert.HEADER_SCAN_ROWS, values_only=True))
-            index, titles = convert.find_header(top)
-            header_row = index + 1
-            member = getattr(ws, "_worksheet_path", None)
-            if member and titles:
-                with zipfile.ZipFile(path) as archive:
-                    merged = convert.merged_across(archive, member, header_row)
-                if merged:
-                    raise _refuse(
-                        f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
-                        f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
-                        "gabungan itu, lalu unggah ulang.")
-            header = list(titles)
-            while header and header[-1] == "":
-                header.pop()
-            if not header:
-                raise _refuse(f'Lembar "{name}" kosong. Pilih lembar yang berisi tabel.')
-            if max_columns is not None and len(header) > max_columns:
-                raise _too_wide(len(header), max_columns)
-            has_data = any(any(convert.cell_text(v) for v in values)
-                           for values in ws.iter_rows(min_row=header_row + 1, max_row=header_row + 200,
-                                                      values_only=True))
-            if not has_data:
-                raise _refuse(f'Lembar "{name}" hanya berisi baris judul kolom, tanpa data.')
-        finally:
-            workbook.close()
+    with _workbook(path, max_uncompressed) as workbook:
+        names = list(workbook.sheetnames)
+        if not names:
+            raise _refuse("Berkas XLSX tidak berisi lembar kerja.")
+        name = sheet or names[0]
+        if name not in names:
+            raise _refuse(f'Lembar "{sheet}" tidak ada di berkas ini. Lembar yang ada: {", ".join(names)}.')
+        ws = workbook[name]
+        ws.reset_dimensions()
+        top = list(ws.iter_rows(max_row=convert.HEADER_SCAN_ROWS, values_only=True))
+        index, titles = convert.find_header(top)
+        header_row = index + 1
+        member = getattr(ws, "_worksheet_path", None)
+        if member and titles:
+            with zipfile.ZipFile(path) as archive:
+                merged = convert.merged_across(archive, member, header_row)
+            if merged:
+                raise _refuse(
+                    f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
+                    f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
+                    "gabungan itu, lalu unggah ulang.")
+        header = list(titles)
+        while header and header[-1] == "":
+            header.pop()
+        if not header:
+            raise _refuse(f'Lembar "{name}" kosong. Pilih lembar yang berisi tabel.')
+        if max_columns is not None and len(header) > max_columns:
+            raise _too_wide(len(header), max_columns)
+        has_data = any(any(convert.cell_text(v) for v in values)
+                       for values in ws.iter_rows(min_row=header_row + 1, max_row=header_row + 200,
+                                                  values_only=True))
+        if not has_data:
+            raise _refuse(f'Lembar "{name}" hanya berisi baris judul kolom, tanpa data.')
     return UploadCheck(format="XLSX", sheets=names, sheet=name, header=header)
 
 

@@ -18,7 +18,8 @@ import copy
 import json
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -299,6 +300,7 @@ def standard_of(ref: str) -> tuple[dict[str, Any], str]:
 # --------------------------------------------------------------------------- inference
 
 INFER_SAMPLE_ROWS = 10_000
+QUESTION_SAMPLE_ROWS = 1_000  # rows the schema page reads to ask about numbers that read both ways
 MISSING_TOKENS = ("-", "NA")  # cells that mean "no value" in regional tables, added only when present
 FIELD_CANDIDATES = [{"type": t} for t in ("datetime", "date", "time", "integer", "number", "boolean", "string")]
 # Columns holding codes or identifiers stay text even when every value looks numeric
@@ -396,25 +398,46 @@ def _delimiter(resource: Any) -> str | None:
         return None
 
 
-def _infer_delimited(path: Path, fmt: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Sample:
+    """The start of a delimited table as validation reads it: header, rows as text, and the
+    encoding and dialect frictionless detects."""
+
+    labels: list[str]
+    rows: list[list[Any]]
+    encoding: str
+    mediatype: str
+    dialect: dict[str, Any]
+    delimiter: str | None
+
+
+def _sample(path: Path, fmt: str, rows: int) -> _Sample:
+    """Encoding and dialect exactly as validation will detect them (from frictionless's default
+    sample), then ``rows`` rows as text; ``UnusableInput`` for what is no table."""
     from frictionless import Detector, FrictionlessException, Resource, system
 
     try:
         with system.use_context(trusted=True):
-            # Encoding and dialect exactly as validation will detect them (from frictionless's
-            # default sample), then a larger sample of rows for the types.
             quick = Resource(str(path), format=fmt)
             quick.infer()
             probe = Resource(str(path), format=fmt, encoding=quick.encoding, dialect=quick.dialect,
-                             detector=Detector(sample_size=INFER_SAMPLE_ROWS, field_type="string"))
+                             detector=Detector(sample_size=rows, field_type="string"))
             probe.infer()
-            labels = list(getattr(probe, "labels", None) or [])
-            delimiter = _delimiter(quick)
-            fragment = [list(row) for row in (getattr(probe, "fragment", None) or [])]
+            return _Sample(labels=list(getattr(probe, "labels", None) or []),
+                           rows=[list(row) for row in (getattr(probe, "fragment", None) or [])],
+                           encoding=str(quick.encoding), mediatype=str(quick.mediatype),
+                           dialect={k: v for k, v in quick.dialect.to_descriptor().items() if k != "name"},
+                           delimiter=_delimiter(quick))
     except FrictionlessException as exc:
         raise UnusableInput(f"Berkas tidak dapat dibaca sebagai tabel: {exc.error.message}") from exc
     except UnicodeError as exc:
         raise UnusableInput("Enkode teks berkas tidak dapat dikenali; simpan ulang sebagai CSV UTF-8.") from exc
+
+
+def _infer_delimited(sample: _Sample) -> dict[str, Any]:
+    from frictionless import Detector
+
+    labels, fragment = sample.labels, sample.rows
     if not labels:
         raise UnusableInput("Berkas tidak punya baris judul kolom; baris pertama harus berisi nama kolom.")
     present = {cell for row in fragment for cell in row if isinstance(cell, str)}
@@ -425,10 +448,30 @@ def _infer_delimited(path: Path, fmt: str) -> dict[str, Any]:
     for index, spec in enumerate(schema.to_descriptor().get("fields", [])):
         values = [row[index] for row in fragment
                   if index < len(row) and isinstance(row[index], str) and row[index] not in missing]
-        fields.append(_refine(spec, values, delimiter))
+        fields.append(_refine(spec, values, sample.delimiter))
     descriptor: dict[str, Any] = {"fields": fields, "missingValues": missing}
     check_schema(descriptor)
     return descriptor
+
+
+@contextmanager
+def _as_delimited(path: Path, fmt: str | None, sheet: str | int | None,
+                  xlsx_max_uncompressed: int | None) -> Iterator[tuple[Path, str, convert.Converted | None]]:
+    """``path`` as a delimited table: itself for CSV/TSV, else its conversion (XLSX: one sheet
+    from its header row on; JSON records) in a temporary folder, with what the conversion did."""
+    kind = engine.detect_format(path, fmt)
+    if kind in ("csv", "tsv"):
+        yield path, kind, None
+        return
+    with tempfile.TemporaryDirectory(prefix="satudata-infer-") as tmp:
+        target = Path(tmp) / "tabel.csv"
+        try:
+            converted = convert.xlsx_to_csv(path, target, sheet=sheet,
+                                            max_uncompressed=_xlsx_limit(xlsx_max_uncompressed)) \
+                if kind == "xlsx" else convert.json_to_csv(path, target)
+        except convert.ConversionError as exc:
+            raise UnusableInput(str(exc)) from exc
+        yield target, "csv", converted
 
 
 def _xlsx_limit(explicit: int | None) -> int:
@@ -450,24 +493,9 @@ def infer_schema(path: str | Path, fmt: str | None = None, *, sheet: str | int |
     become missing values only when the sample has them. Rows past the sample may still
     break the inferred types. Raises :class:`UnusableInput` for a file that is not a table.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise UnusableInput(f"Berkas {path.name} tidak ditemukan.")
-    if path.stat().st_size == 0:
-        raise UnusableInput("Berkas kosong (0 byte): tidak ada tabel untuk dibaca.")
-    kind = engine.detect_format(path, fmt)
-    if kind in ("csv", "tsv"):
-        return _infer_delimited(path, kind)
-    with tempfile.TemporaryDirectory(prefix="satudata-infer-") as tmp:
-        target = Path(tmp) / "tabel.csv"
-        try:
-            if kind == "xlsx":
-                convert.xlsx_to_csv(path, target, sheet=sheet, max_uncompressed=_xlsx_limit(xlsx_max_uncompressed))
-            else:
-                convert.json_to_csv(path, target)
-        except convert.ConversionError as exc:
-            raise UnusableInput(str(exc)) from exc
-        return _infer_delimited(target, "csv")
+    path = _readable(path)
+    with _as_delimited(path, fmt, sheet, xlsx_max_uncompressed) as (table, kind, _converted):
+        return _infer_delimited(_sample(table, kind, INFER_SAMPLE_ROWS))
 
 
 def number_questions(path: str | Path, descriptor: dict[str, Any] | None, fmt: str | None = None, *,
@@ -481,9 +509,11 @@ def number_questions(path: str | Path, descriptor: dict[str, Any] | None, fmt: s
     if not fields:
         return []
     try:
-        labels, fragment, delimiter = _sample_file(Path(path), fmt, sheet)
+        with _as_delimited(Path(path), fmt, sheet, None) as (table, kind, _converted):
+            sample = _sample(table, kind, QUESTION_SAMPLE_ROWS)
     except UnusableInput:
         return []
+    labels, fragment, delimiter = sample.labels, sample.rows, sample.delimiter
     questions = []
     for spec in fields:
         if spec.get("name") not in labels:
@@ -518,33 +548,14 @@ def _plain(value: float | None) -> str:
     return text.replace(".", ",")
 
 
-def _sample_file(path: Path, fmt: str | None, sheet: str | int | None) -> tuple[list[str], list[list[Any]], str | None]:
-    """The header, the first rows (as text) and the delimiter of a table, as inference reads them."""
-    from frictionless import Detector, FrictionlessException, Resource, system
-
-    kind = engine.detect_format(path, fmt)
-    with tempfile.TemporaryDirectory(prefix="satudata-sample-") as tmp:
-        if kind not in ("csv", "tsv"):
-            target = Path(tmp) / "tabel.csv"
-            try:
-                if kind == "xlsx":
-                    convert.xlsx_to_csv(path, target, sheet=sheet, max_uncompressed=_xlsx_limit(None))
-                else:
-                    convert.json_to_csv(path, target)
-            except convert.ConversionError as exc:
-                raise UnusableInput(str(exc)) from exc
-            path, kind = target, "csv"
-        try:
-            with system.use_context(trusted=True):
-                quick = Resource(str(path), format=kind)
-                quick.infer()
-                probe = Resource(str(path), format=kind, encoding=quick.encoding, dialect=quick.dialect,
-                                 detector=Detector(sample_size=1000, field_type="string"))
-                probe.infer()
-                return (list(getattr(probe, "labels", None) or []),
-                        [list(r) for r in (getattr(probe, "fragment", None) or [])], _delimiter(quick))
-        except (FrictionlessException, UnicodeError) as exc:
-            raise UnusableInput("Berkas tidak dapat dibaca sebagai tabel.") from exc
+def _readable(path: str | Path) -> Path:
+    """``path``, or ``UnusableInput`` when there is no file or it is empty."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnusableInput(f"Berkas {path.name} tidak ditemukan.")
+    if path.stat().st_size == 0:
+        raise UnusableInput("Berkas kosong (0 byte): tidak ada tabel untuk dibaca.")
+    return path
 
 
 def infer_resource(path: str | Path, fmt: str | None = None, *, sheet: str | int | None = None,
@@ -553,32 +564,21 @@ def infer_resource(path: str | Path, fmt: str | None = None, *, sheet: str | int
     dialect (delimiter, header rows; the sheet of a spreadsheet) as validation reads them, and
     the Table Schema :func:`infer_schema` infers. ``frictionless validate`` takes it as it is,
     and so does ``satudata validate FILE --resource``."""
-    from frictionless import FrictionlessException, Resource, system
-
-    path = Path(path)
-    schema = infer_schema(path, fmt, sheet=sheet, xlsx_max_uncompressed=xlsx_max_uncompressed)
-    kind = engine.detect_format(path, fmt)
+    path = _readable(path)
     descriptor: dict[str, Any] = {"name": _resource_name(path), "type": "table", "path": str(path),
-                                  "scheme": "file", "format": kind}
-    if kind in ("csv", "tsv"):
-        try:
-            with system.use_context(trusted=True):
-                quick = Resource(str(path), format=kind)
-                quick.infer()
-        except (FrictionlessException, UnicodeError) as exc:
-            raise UnusableInput("Berkas tidak dapat dibaca sebagai tabel.") from exc
-        dialect = {k: v for k, v in quick.dialect.to_descriptor().items() if k != "name"}
-        descriptor.update(encoding=quick.encoding, mediatype=quick.mediatype,
-                          dialect={"headerRows": [1], **dialect})
-    elif kind == "xlsx":
-        with tempfile.TemporaryDirectory(prefix="satudata-infer-") as tmp:
-            try:
-                converted = convert.xlsx_to_csv(path, Path(tmp) / "tabel.csv", sheet=sheet,
-                                                max_uncompressed=_xlsx_limit(xlsx_max_uncompressed))
-            except convert.ConversionError as exc:
-                raise UnusableInput(str(exc)) from exc
-        descriptor.update(mediatype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  "scheme": "file"}
+    with _as_delimited(path, fmt, sheet, xlsx_max_uncompressed) as (table, kind, converted):
+        sample = _sample(table, kind, INFER_SAMPLE_ROWS)
+        schema = _infer_delimited(sample)
+    if converted is None:
+        descriptor.update(format=kind, encoding=sample.encoding, mediatype=sample.mediatype,
+                          dialect={"headerRows": [1], **sample.dialect})
+    elif engine.detect_format(path, fmt) == "xlsx":
+        descriptor.update(format="xlsx",
+                          mediatype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           dialect={"headerRows": [converted.header_row], "excel": {"sheet": converted.sheet}})
+    else:
+        descriptor.update(format="json", mediatype="application/json")
     descriptor["schema"] = schema
     return descriptor
 
