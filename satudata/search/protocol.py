@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from markupsafe import Markup
 
 from satudata import search_limits
-from satudata.catalog.services.query import FILTERS, DatasetQuery, sort_facet  # noqa: F401 (sort_facet: the engines' own)
+from satudata.catalog.services.query import FILTERS, DatasetQuery, check_value, sort_facet  # noqa: F401 (sort_facet: the engines' own)
 from satudata.catalog.services.query import KEY_ALIASES as CATALOG_KEY_ALIASES
-from satudata.catalog.tags import lookup_key as tag_lookup_key
 from satudata.errors import DomainError, Invalid
 from satudata.search.query import clean_text
 
@@ -197,19 +196,9 @@ def normalise_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, 
             raise _bad("filter", f"Filter '{raw_key}' tidak dikenal.", f"Filter yang tersedia: {', '.join(FILTER_KEYS)}.")
         values = [raw_values] if isinstance(raw_values, str | int) else list(raw_values or [])
         for raw in values:
-            value = "" if raw is None else str(raw).strip()
-            if not value:
+            value = check_value(key, raw)  # the catalogue's one rule for a filter's values
+            if value is None:
                 continue
-            if len(value) > 200:
-                raise _bad(key, f"Nilai filter '{key}' terlalu panjang.", "Gunakan nilai dari daftar facet.")
-            if key == "year" and not (value.isdigit() and len(value) == 4):
-                raise _bad("year", f"Tahun '{value[:20]}' tidak valid.", "Gunakan angka tahun, misalnya 2024.")
-            if key == "format":
-                value = value.upper()
-            if key == "tag":
-                value = tag_lookup_key(value)
-            if key == "frequency":
-                value = value.lower()
             bucket = out.setdefault(key, [])
             if value not in bucket:
                 bucket.append(value)

@@ -51,7 +51,7 @@ from satudata.extensions import db
 __all__ = [
     "Clause", "DatasetQuery", "DatasetPage", "FilterField", "FILTERS", "KEY_ALIASES", "FACET_KEYS",
     "SORT_KEYS", "SITE_SORTS", "site_sort", "check_query", "query_database", "load_public", "label_facets",
-    "wilayah_levels", "organization_regions", "EXTRA_COLUMNS", "TEXT_FILTERS",
+    "wilayah_levels", "organization_regions", "check_value", "EXTRA_COLUMNS", "TEXT_FILTERS",
 ]
 
 # (key, descending) pairs a query may sort by. ``relevance`` needs text and a search engine;
@@ -534,6 +534,22 @@ def check_query(query: DatasetQuery) -> DatasetQuery:
     return replace(query, text=text, groups=groups, facets=tuple(facets), sort=sort)
 
 
+MAX_VALUE_CHARS = 200
+
+
+def check_value(key: str, raw: Any) -> str | None:
+    """One value of filter ``key`` (a canonical key of ``FILTERS``) in its canonical form, or
+    ``None`` when blank; ``Invalid`` (in Bahasa Indonesia) when it cannot be one. The one rule
+    for values, whoever answers the query (the search engines call it too)."""
+    value = "" if raw is None else str(raw).strip()
+    if not value:
+        return None
+    if len(value) > MAX_VALUE_CHARS:
+        raise Invalid(f"Nilai filter '{key}' terlalu panjang.", details={key: ["Gunakan nilai dari daftar facet."]})
+    check = FILTERS[key].check
+    return check(value) if check else value
+
+
 def _checked_clause(clause: Clause) -> Clause:
     key = KEY_ALIASES.get(clause.key, clause.key)
     spec = FILTERS.get(key)
@@ -542,13 +558,8 @@ def _checked_clause(clause: Clause) -> Clause:
                       details={"filter": [f"Filter yang tersedia: {', '.join(k for k in FILTERS if ':' not in k)}."]})
     values: list[str] = []
     for raw in clause.values:
-        value = str(raw).strip()
-        if not value:
-            continue
-        if len(value) > 200:
-            raise Invalid(f"Nilai filter '{key}' terlalu panjang.", details={key: ["Gunakan nilai dari daftar facet."]})
-        value = spec.check(value) if spec.check else value
-        if value not in values:
+        value = check_value(key, raw)
+        if value is not None and value not in values:
             values.append(value)
     if not values and clause.values and not clause.is_range:
         values = [""]  # only blanks: matches nothing, as before
