@@ -48,8 +48,8 @@ from satudata.catalog.tables import TableSummary, number_formats, summarise
 from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
-from satudata.tabular import preflight
-from satudata.tabular.schema import UnusableInput, check_schema, resolve_schema
+from satudata.tabular import preflight, standards
+from satudata.tabular.schema import check_schema
 
 __all__ = [
     "EDITABLE_STATES",
@@ -413,9 +413,14 @@ def written_numbers(resource: Resource) -> dict[str, tuple[str, str]]:
     group and decimal characters), for previews, charts and rows to read them as validation
     does; empty when there are none or the schema cannot be resolved."""
     try:
-        return number_formats(resolve_schema(resource_schema(resource), current_app.config.get("SCHEMAS_PATH")))
-    except (UnusableInput, Invalid, NotFound):
+        schema = resource_schema(resource)
+        if isinstance(schema, str):  # a standard of schemas/ by name: only its fields are read here
+            schema = standards.load_schema(schema, current_app.config.get("SCHEMAS_PATH"))
+    except (standards.SchemaNotFound, ValueError, Invalid, NotFound):
         return {}
+    # No check of the Table Schema on this path (every preview and rows request): it was
+    # checked when it was attached, and only its number fields are read.
+    return number_formats(schema)
 
 
 def record_table_facts(resource: Resource, *, inferred_schema: dict[str, Any] | None,
