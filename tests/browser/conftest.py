@@ -93,3 +93,23 @@ def checked_context(browser: Any, **options: Any) -> Iterator[Any]:
 def page(browser):  # type: ignore[no-untyped-def]
     with checked_context(browser, accept_downloads=True, locale="id-ID") as context:
         yield context.new_page()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_and_validate(page: Any, app: Flask, name: str, data: bytes, *, mime: str = "text/csv",
+                        schema: str | None = None, result: str = ".report-summary") -> None:
+    """On a workspace upload or resource page: send a file (a new upload or a replacement),
+    see the page say it is being validated, let a real worker run the validation queue, and
+    wait until the page shows ``result`` (it reloads itself when the run is done)."""
+    from tests.conftest import run_worker
+
+    page.set_input_files("#file", files=[{"name": name, "mimeType": mime, "buffer": data}])
+    if schema is not None:
+        page.select_option("#schema", schema)
+    page.click("form[data-upload-form] button[type=submit]")
+    page.wait_for_selector(".validation-progress")  # the job has not run yet
+    proc = run_worker(app, "validation")
+    assert proc.returncode == 0, proc.stderr
+    page.wait_for_selector(result, timeout=15000)

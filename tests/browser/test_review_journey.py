@@ -16,7 +16,7 @@ import pytest
 
 from satudata.extensions import db
 from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
-from tests.browser.conftest import checked_context
+from tests.browser.conftest import checked_context, upload_and_validate
 from tests.conftest import run_worker
 from tests.factories import make_dataset, make_licence, make_topic
 
@@ -213,13 +213,8 @@ def test_submit_review_fix_publish_find_withdraw_republish(browser: Any, scratch
         assert "Publik tetap melihat versi 1" in producer.locator(".revision-banner").inner_text()
         _fits(producer, width)
         producer.locator(".workspace-resources a.resource-name").first.click()
-        producer.set_input_files("#file", files=[{"name": "nakes-2025-koreksi.csv", "mimeType": "text/csv",
-                                                  "buffer": FIXED_CSV.encode()}])
-        producer.click("form[data-upload-form] button[type=submit]")
-        producer.wait_for_selector(".validation-progress")
-        proc = run_worker(app, "validation")
-        assert proc.returncode == 0, proc.stderr
-        producer.wait_for_selector(".report-summary.alert-success", timeout=15000)
+        upload_and_validate(producer, app, "nakes-2025-koreksi.csv", FIXED_CSV.encode(),
+                            result=".report-summary.alert-success")
         producer.goto(base + f"/kelola/dataset/{slug}~revisi/ubah")
         producer.fill("#f-description", REVISED)
         producer.click("form.dataset-form button[type=submit]")
