@@ -88,7 +88,7 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
         subprocess.Popen([sys.executable, "-m", "satudata.cli", "scheduler"]),
         subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
                           "--threads", "4", "--access-logfile", "-", "--log-level", "warning",
-                          "satudata:create_app()"]),
+                          "satudata.app:create_app()"]),
     ]
     click.echo(f"• Worker RQ berjalan (pid {children[0].pid}).")
 
@@ -224,12 +224,14 @@ def demo_load(force: bool) -> None:
     click.echo(f"Data demo dimuat: {stats}")
 
 
+from satudata.ppid.cli import ppid_group  # noqa: E402
 from satudata.search.cli import search_group  # noqa: E402  (commands are added after main exists)
 from satudata.validation.cli import infer_command, validate_command  # noqa: E402
 
 main.add_command(search_group)
 main.add_command(validate_command)
 main.add_command(infer_command)
+main.add_command(ppid_group)
 
 
 @main.group("standards")

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 PREFIX = "SATUDATA"
 
@@ -226,6 +227,14 @@ def _instance_secret(instance: Path) -> str:
 def export(name: str, value: str) -> None:
     """Publish a setting to child processes (the worker that ``satudata run`` starts)."""
     os.environ[f"{PREFIX}_{name}"] = value
+
+
+def setting(name: str) -> Any:
+    """One setting as the application would have it, without building the application: the
+    environment's ``SATUDATA_<name>``, else the default (for the offline commands, which start
+    without Flask)."""
+    raw = os.environ.get(f"{PREFIX}_{name}")
+    return _coerce(raw) if raw is not None else getattr(Defaults, name, None)
 
 
 def in_environment(name: str) -> bool:

@@ -9,11 +9,13 @@ a template that looks like the site and says what to do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request
-from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+if TYPE_CHECKING:
+    from flask import Flask, Response
+
+# Flask is imported where a request is answered, not here: the offline commands
+# (``satudata validate``) raise these errors without ever building the application.
 
 
 class DomainError(Exception):
@@ -76,6 +78,8 @@ class Gone(DomainError):
 
 
 def _wants(prefixes: tuple[str, ...]) -> bool:
+    from flask import request
+
     return request.path.startswith(prefixes)
 
 
@@ -84,10 +88,14 @@ def is_ckan_request() -> bool:
 
 
 def is_rest_request() -> bool:
+    from flask import request
+
     return _wants(("/api/v1/",)) or request.path in ("/healthz", "/readyz")
 
 
 def ckan_error(status: int, err_type: str, message: str, fields: dict[str, Any] | None = None) -> Response:
+    from flask import current_app, jsonify
+
     error: dict[str, Any] = {"__type": err_type, "message": message}
     if fields:
         error.update(fields)
@@ -102,10 +110,14 @@ def ckan_error(status: int, err_type: str, message: str, fields: dict[str, Any] 
 
 
 def _action_name() -> str:
+    from flask import request
+
     return request.path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def rest_error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> Response:
+    from flask import jsonify
+
     resp = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
     resp.status_code = status
     return resp
@@ -116,6 +128,8 @@ _CKAN_TYPES = {400: "Validation Error", 401: "Authorization Error", 403: "Author
 
 
 def _http_message(status: int) -> str:
+    from flask_babel import gettext as _
+
     messages = {
         400: _("Permintaan tidak dapat diproses. Periksa kembali parameter yang dikirim."),
         403: _("Anda tidak memiliki izin untuk membuka halaman ini."),
@@ -157,6 +171,7 @@ def record_denials_with(recorder: DenialRecorder) -> None:
 def _record_denial(err: DomainError) -> None:
     """Write ``access.denied`` for a refusal whose unit of work was rolled back already
     (:func:`roll_back_refused` is the one caller)."""
+    from flask import g, request
     from flask_login import current_user
 
     from satudata.extensions import db
@@ -178,6 +193,8 @@ def _anonymous_denial_allowed() -> bool:
     """Anonymous refusals are audited up to ``AUDIT_ANONYMOUS_DENIALS_PER_MINUTE`` per client
     address, so a script hammering write endpoints cannot flood the audit log; a signed-in
     actor's refusals are always written. When Redis cannot count, the row is written."""
+    from flask import current_app, request
+
     from satudata import jobs
 
     limit = int(current_app.config["AUDIT_ANONYMOUS_DENIALS_PER_MINUTE"])
@@ -197,6 +214,9 @@ def _anonymous_denial_allowed() -> bool:
 
 def register(app: Flask) -> None:
     """Install the error handlers on the app."""
+    from flask import current_app, render_template, request
+    from flask_babel import gettext as _
+    from werkzeug.exceptions import HTTPException
 
     @app.errorhandler(DomainError)
     def _domain(err: DomainError) -> Any:

@@ -9,6 +9,7 @@ server error, wherever it goes. Checking the text first refuses it without parsi
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 from satudata.errors import Invalid
@@ -23,10 +24,9 @@ class JsonTooDeep(Invalid):
 
 def json_max_depth() -> int:
     """``JSON_MAX_DEPTH`` of the current app, or the default outside an app (the CLI, tests)."""
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        return int(current_app.config.get("JSON_MAX_DEPTH") or DEFAULT_JSON_MAX_DEPTH)
+    flask = sys.modules.get("flask")  # no application without Flask loaded: not imported for this
+    if flask is not None and flask.has_app_context():
+        return int(flask.current_app.config.get("JSON_MAX_DEPTH") or DEFAULT_JSON_MAX_DEPTH)
     return DEFAULT_JSON_MAX_DEPTH
 
 

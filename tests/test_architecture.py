@@ -123,7 +123,7 @@ def test_no_legacy_query_api():
 
 # The layers, lowest first (docs/architecture.md, DESIGN.md §2). A module may import its own
 # layer and the ones below it, never one above; the kernel imports no domain. The app factory
-# (``satudata/__init__.py``), the CLI and the demo loader sit on top and may import anything.
+# (``satudata/app.py``), the CLI and the demo loader sit on top and may import anything.
 KERNEL = "kernel"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (KERNEL, frozenset({"config", "db", "extensions", "authz", "errors", "jobs", "security", "templating", "limits",
@@ -133,8 +133,9 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("validation", frozenset({"validation"})),
     ("review", frozenset({"review"})),
     ("search", frozenset({"search"})),
+    ("ppid", frozenset({"ppid"})),
     ("api", frozenset({"api"})),
-    ("app", frozenset({"", "cli", "demo"})),  # "" is satudata/__init__.py
+    ("app", frozenset({"", "app", "cli", "console", "demo"})),  # "" is satudata/__init__.py
 )
 
 

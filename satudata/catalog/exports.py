@@ -176,14 +176,16 @@ def export_resource(resource: Resource, fmt: str) -> Path:
         log.warning("export of resource %s: Table Schema unusable: %s", resource.id, exc.message)
         raise ExportFailedError(_failure_message(spec.name, "Table Schema-nya tidak dapat dibaca")) from exc
     sheet = resource.sheet if kind == "XLSX" else None
-    target = _target(resource, descriptor, kind, sheet, spec)
+    header_row = resource.header_row if kind == "XLSX" else None
+    target = _target(resource, descriptor, kind, sheet, spec, header_row)
     if target.is_file():
         return target
     with _locked(target):
         if target.is_file():  # built by the request we waited for
             return target
         try:
-            _build(source, target, kind=kind, sheet=sheet, descriptor=descriptor, fmt=spec.name)
+            _build(source, target, kind=kind, sheet=sheet, descriptor=descriptor, fmt=spec.name,
+                   header_row=header_row)
         except DomainError:
             raise
         except convert.ConversionError as exc:
@@ -208,7 +210,8 @@ def export_targets(resource: Resource) -> dict[str, Path]:
     kind = (resource.format or "").upper()
     descriptor = _table_schema(resource)
     sheet = resource.sheet if kind == "XLSX" else None
-    return {name: _target(resource, descriptor, kind, sheet, spec) for name, spec in FORMATS.items()}
+    header_row = resource.header_row if kind == "XLSX" else None
+    return {name: _target(resource, descriptor, kind, sheet, spec, header_row) for name, spec in FORMATS.items()}
 
 
 def missing_exports(resource: Resource) -> list[str]:
@@ -254,8 +257,8 @@ def sweep_leftovers() -> int:
 
 
 def _target(resource: Resource, descriptor: dict[str, Any] | None, kind: str, sheet: str | None,
-            spec: ExportFormat) -> Path:
-    return _exports_dir() / f"{resource.sha256}-{_fingerprint(descriptor, kind, sheet)}.{spec.extension}"
+            spec: ExportFormat, header_row: int | None = None) -> Path:
+    return _exports_dir() / f"{resource.sha256}-{_fingerprint(descriptor, kind, sheet, header_row)}.{spec.extension}"
 
 
 def _failed_marker(target: Path) -> Path:
@@ -295,8 +298,12 @@ def _table_schema(resource: Resource) -> dict[str, Any] | None:
     return resolve_schema(resource_schema(resource), current_app.config.get("SCHEMAS_PATH"))
 
 
-def _fingerprint(descriptor: dict[str, Any] | None, kind: str, sheet: str | None) -> str:
-    basis = json.dumps({"v": EXPORT_VERSION, "schema": descriptor, "format": kind, "sheet": sheet},
+def _fingerprint(descriptor: dict[str, Any] | None, kind: str, sheet: str | None,
+                 header_row: int | None = None) -> str:
+    # A header row the producer named is part of the input; without one, the exports built
+    # before it existed keep their names.
+    chosen = {"header_row": header_row} if header_row else {}
+    basis = json.dumps({"v": EXPORT_VERSION, "schema": descriptor, "format": kind, "sheet": sheet, **chosen},
                        sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
@@ -330,7 +337,8 @@ def _locked(target: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _text_rows(source: Path, kind: str, sheet: str | None, workdir: Path) -> Iterator[Iterator[list[str]]]:
+def _text_rows(source: Path, kind: str, sheet: str | None, workdir: Path,
+               header_row: int | None = None) -> Iterator[Iterator[list[str]]]:
     """The table's rows as text, header first, read as validation read them."""
     encoding: str
     dialect: Any
@@ -340,7 +348,8 @@ def _text_rows(source: Path, kind: str, sheet: str | None, workdir: Path) -> Ite
         staged = workdir / "source.csv"
         if kind == "XLSX":
             limit = current_app.config.get("XLSX_MAX_UNCOMPRESSED_BYTES") or convert.DEFAULT_XLSX_MAX_UNCOMPRESSED
-            convert.xlsx_to_csv(source, staged, sheet=sheet or None, max_uncompressed=int(limit))
+            convert.xlsx_to_csv(source, staged, sheet=sheet or None, max_uncompressed=int(limit),
+                                header_row=header_row)
         else:
             convert.json_to_csv(source, staged)
         encoding, dialect, newline = "utf-8", csv.excel(), ""
@@ -440,7 +449,7 @@ def _typed_rows(rows: Iterator[list[str]], columns: list[_Column]) -> Iterator[l
 
 
 def _build(source: Path, target: Path, *, kind: str, sheet: str | None, descriptor: dict[str, Any] | None,
-           fmt: str) -> None:
+           fmt: str, header_row: int | None = None) -> None:
     """Convert ``source`` to ``target`` in the build folder, then rename the result into place.
 
     The caller holds ``target``'s lock: whatever is in the build folder was left by a build
@@ -451,7 +460,7 @@ def _build(source: Path, target: Path, *, kind: str, sheet: str | None, descript
     (folder / "work").mkdir(parents=True)
     tmp = folder / f"result.{target.suffix[1:]}"
     try:
-        with _text_rows(source, kind, sheet, folder / "work") as rows:
+        with _text_rows(source, kind, sheet, folder / "work", header_row) as rows:
             header = next(rows, None)
             if header is None:
                 raise convert.ConversionError("tabel kosong")

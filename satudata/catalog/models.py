@@ -252,6 +252,9 @@ class Resource(Base):
     table_schema: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     schema_ref: Mapped[str | None] = mapped_column(String(255))
     sheet: Mapped[str | None] = mapped_column(String(255))  # the XLSX sheet to read (None: the first)
+    # The sheet row holding the column titles, as the producer set it (None: found under the
+    # title block by ``tabular.convert.find_header``).
+    header_row: Mapped[int | None] = mapped_column(Integer)
     uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the current file came
     validation_status: Mapped[ValidationStatus] = mapped_column(
         str_enum(ValidationStatus, "validation_status"), default=ValidationStatus.UNVALIDATED
@@ -315,6 +318,7 @@ class ResourceRevision(Base):
     url: Mapped[str | None] = mapped_column(String(1000))
     format: Mapped[str | None] = mapped_column(String(20))
     sheet: Mapped[str | None] = mapped_column(String(255))
+    header_row: Mapped[int | None] = mapped_column(Integer)
     validation_status: Mapped[str] = mapped_column(String(32))
     row_count: Mapped[int | None] = mapped_column(Integer)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when this file was uploaded

@@ -7,12 +7,13 @@ the same functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from satudata.tabular.numbers import NumberFormats
 
 NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL",
            "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
@@ -48,18 +49,6 @@ def is_code_column(name: str) -> bool:
     return "kode" in lowered or lowered == "id" or lowered.startswith("id_")
 
 
-NumberFormats = Mapping[str, tuple[str, str]]  # column -> (groupChar, decimalChar)
-
-
-def number_formats(descriptor: Mapping[str, Any] | None) -> dict[str, tuple[str, str]]:
-    """The number fields of a Table Schema written with separators (``groupChar`` /
-    ``decimalChar``, as inference writes them for "34.645" in an Indonesian file)."""
-    out = {}
-    for spec in (descriptor or {}).get("fields") or []:
-        if isinstance(spec, Mapping) and spec.get("type") in ("number", "integer") \
-                and (spec.get("groupChar") or spec.get("decimalChar", ".") != "."):
-            out[str(spec.get("name"))] = (str(spec.get("groupChar") or ""), str(spec.get("decimalChar") or "."))
-    return out
 
 
 def _open(path: Path, numbers: NumberFormats | None = None) -> tuple[duckdb.DuckDBPyConnection, list[tuple[str, str]]]:

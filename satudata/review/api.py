@@ -302,7 +302,7 @@ def discard_revision(slug: str) -> Any:
 @documented(
     operation_id="addWorkspaceResource", tag=WORKSPACE, summary="Unggah tabel atau tautan",
     description="Menambah sumber data. Berkas dikirim sebagai `multipart/form-data`: `file` (wajib), `name`, "
-                "`description`, `sheet` (lembar XLSX) dan `schema` (standar data dari pustaka: nama atau "
+                "`description`, `sheet` (lembar XLSX), `header_row` (baris judul kolom XLSX) dan `schema` (standar data dari pustaka: nama atau "
                 "nama@versi; kosong: Table Schema disimpulkan dari berkas). Berkas diperiksa dulu; berkas yang "
                 "tidak dapat dibaca ditolak (422) tanpa menyimpan apa pun. Dokumen di situs lain dikirim sebagai "
                 "JSON `{\"url\", \"name\", \"format\"}`; tabel tidak boleh berupa tautan." + VALIDATION_ASYNC
@@ -325,7 +325,8 @@ def add_resource(slug: str) -> Any:
         schema, ref = standards.standard_choice(form["schema"])
         resource = catalog.upload_resource(
             actor, dataset, _stream(upload), filename=upload.filename or "", name=form["name"],
-            description=form["description"], sheet=form["sheet"] or None, table_schema=schema, schema_ref=ref)
+            description=form["description"], sheet=form["sheet"] or None, table_schema=schema, schema_ref=ref,
+            header_row=form["header_row"] or None)
     else:
         body = json_body()
         if body is None:
@@ -382,7 +383,7 @@ def delete_resource(resource_id: str) -> Any:
 @bp.put("/resources/<resource_id>/file")
 @documented(
     operation_id="replaceWorkspaceFile", tag=WORKSPACE, summary="Unggah ulang berkas",
-    description="Mengganti berkas sumber data (multipart/form-data: `file`, `sheet`); berkas lama disimpan di "
+    description="Mengganti berkas sumber data (multipart/form-data: `file`, `sheet`, `header_row`); berkas lama disimpan di "
                 "riwayat. Tabel diganti tabel, dokumen diganti dokumen. Berkas baru diperiksa dulu; bila tidak "
                 "dapat dibaca (422), berkas lama tetap dipakai." + VALIDATION_ASYNC + EDITABLE_ONLY,
     response=WorkspaceResourceResponse, response_description="Sumber data dengan berkas barunya.",
@@ -399,7 +400,7 @@ def replace_file(resource_id: str) -> Any:
     form = load_form(ser.WorkspaceReplaceInput(exclude=("file",)), request.form)
     upload = _upload_file()
     catalog.replace_resource_file(actor, resource, _stream(upload), filename=upload.filename or "",
-                                  sheet=form["sheet"] or None)
+                                  sheet=form["sheet"] or None, header_row=form["header_row"] or None)
     return _resource_response(resource)
 
 

@@ -55,6 +55,9 @@ class WorkspaceUploadInput(Schema):
     description = Text(load_default="", validate=length(20000), metadata={"description": "Keterangan (Markdown)."})
     sheet = Text(load_default="", validate=length(255),
                  metadata={"description": "Lembar XLSX yang dibaca (nama atau nomor); kosong: lembar pertama."})
+    header_row = Text(load_default="", validate=length(4), metadata={
+        "description": "Khusus XLSX: nomor baris lembar kerja yang berisi judul kolom (di bawah blok judul "
+                       "laporan); kosong: portal menemukannya sendiri."})
     schema = Text(load_default="", validate=length(120), metadata={
         "description": "Standar data dari pustaka: nama (versi terbaru) atau nama@versi, misalnya "
                        "tenaga_kesehatan@1. Kosong atau infer: Table Schema disimpulkan dari berkas."})
@@ -70,6 +73,9 @@ class WorkspaceReplaceInput(Schema):
                                 "description": "Berkas pengganti, sejenis dengan yang lama (tabel atau dokumen)."})
     sheet = Text(load_default="", validate=length(255),
                  metadata={"description": "Lembar XLSX yang dibaca; kosong: lembar pertama."})
+    header_row = Text(load_default="", validate=length(4), metadata={
+        "description": "Khusus XLSX: nomor baris lembar kerja yang berisi judul kolom (di bawah blok judul "
+                       "laporan); kosong: portal menemukannya sendiri."})
 
 
 class WorkspaceLinkInput(BodySchema):
@@ -148,6 +154,8 @@ class WorkspaceResourceSchema(ResourceBaseSchema):
     dataset = fields.Function(lambda r: r.dataset.slug, metadata={"type": "string",
                                                                    "description": "Slug datasetnya."})
     sheet = fields.String(allow_none=True, metadata={"description": "Lembar XLSX yang dibaca."})
+    header_row = fields.Integer(allow_none=True, metadata={
+        "description": "Baris judul kolom yang dipilih produsen (XLSX); null: ditemukan portal di bawah blok judul."})
     is_tabular = fields.Boolean(metadata={"description": "Tabel (CSV, TSV, XLSX, JSON) yang divalidasi."})
     progress = Computed(ValidationProgressSchema, progress_of, allow_none=True, metadata={
         "description": "Validasi terakhir (null: belum pernah divalidasi)."})

@@ -180,6 +180,12 @@ def find_header(rows: list[tuple[Any, ...]]) -> tuple[int, list[str]]:
     while first_data is not None and header + 1 < first_data and widths[header + 1] \
             and all(isinstance(v, str) for v in _filled(rows[header + 1])):
         header += 1
+    return header, _titles(rows, header, start, texty)
+
+
+def _titles(rows: list[tuple[Any, ...]], header: int, start: int, texty: Any) -> list[str]:
+    """The titles of row ``header``; a blank one is taken from the header rows above it (from
+    ``start``, and further up while rows are ``texty``): a title merged down over two rows."""
     titles = [cell_text(v).strip() for v in rows[header]]
     above = header - 1
     while above >= 0 and (above >= start or texty(above)):
@@ -189,12 +195,53 @@ def find_header(rows: list[tuple[Any, ...]]) -> tuple[int, list[str]]:
             elif col >= len(titles) and cell_text(value).strip():
                 titles.extend([""] * (col - len(titles)) + [cell_text(value).strip()])
         above -= 1
-    return header, titles
+    return titles
+
+
+HEADER_ROW_MAX = 500  # the furthest row a producer may name as the header
+
+
+def named_header(rows: list[tuple[Any, ...]], index: int) -> list[str]:
+    """The titles of the row the producer named as the header (0-based ``index``), blanks filled
+    from the text-only row right above it (a group title over "Laki-laki | Perempuan")."""
+    def text_only(i: int) -> bool:
+        filled = _filled(rows[i])
+        return bool(filled) and all(isinstance(v, str) for v in filled)
+
+    return _titles(rows, index, index, lambda i: i == index - 1 and text_only(i))
+
+
+def sheet_header(ws: Any, archive: zipfile.ZipFile | None, name: str,
+                 header_row: int | None = None) -> tuple[int, list[str]]:
+    """``(header row, titles)`` of a worksheet: the row the producer named (1-based
+    ``header_row``), else the one :func:`find_header` finds. A header whose titles sit in cells
+    merged across columns cannot name each column, so it is refused with what to do."""
+    if header_row is not None and not 1 <= header_row <= HEADER_ROW_MAX:
+        raise ConversionError(f"Baris judul kolom harus antara 1 dan {HEADER_ROW_MAX}.")
+    top = list(ws.iter_rows(max_row=max(HEADER_SCAN_ROWS, header_row or 0), values_only=True))
+    if header_row is None:
+        index, titles = find_header(top)
+        header_row = index + 1
+    else:
+        if header_row > len(top) or not _filled(top[header_row - 1]):
+            raise ConversionError(f'Baris {header_row} lembar "{name}" kosong; pilih baris yang berisi judul kolom.')
+        titles = named_header(top, header_row - 1)
+    member = getattr(ws, "_worksheet_path", None)
+    if archive is not None and member and titles:
+        merged = merged_across(archive, member, header_row)
+        if merged:
+            raise ConversionError(
+                f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
+                f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
+                "gabungan itu, atau pilih baris judul yang lain, lalu periksa lagi.")
+    return header_row, titles
 
 
 def xlsx_to_csv(src: Path, dst: Path, *, sheet: str | int | None = None,
-                max_uncompressed: int = DEFAULT_XLSX_MAX_UNCOMPRESSED) -> Converted:
-    """Write one sheet of an XLSX workbook (the first, or ``sheet`` by name or 1-based number)."""
+                max_uncompressed: int = DEFAULT_XLSX_MAX_UNCOMPRESSED, header_row: int | None = None) -> Converted:
+    """Write one sheet of an XLSX workbook (the first, or ``sheet`` by name or 1-based number)
+    from its header row on: ``header_row`` (1-based) when the producer named it, else the one
+    :func:`find_header` finds under a title block."""
     check_zip(src, max_uncompressed=max_uncompressed)
     from openpyxl import load_workbook
 
@@ -225,18 +272,7 @@ def xlsx_to_csv(src: Path, dst: Path, *, sheet: str | int | None = None,
             raise ConversionError(f'Lembar "{sheet}" tidak ada. Lembar yang ada: {", ".join(names)}.')
         ws = workbook[name]
         ws.reset_dimensions()
-        top = list(ws.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True))
-        index, titles = find_header(top)
-        header_row = index + 1
-        member = getattr(ws, "_worksheet_path", None)
-        if member:
-            merged = merged_across(workbook._archive, member, header_row)
-            if merged:
-                raise ConversionError(
-                    f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
-                    f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
-                    "gabungan itu, lalu unggah ulang."
-                )
+        header_row, titles = sheet_header(ws, workbook._archive, name, header_row)
         rows = _sheet_rows(ws, header_row, titles)
         count = _write_rows(dst, rows)
     finally:

@@ -15,8 +15,9 @@ thousands (a whole column with exactly three decimals is implausible). Such a co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _INDONESIAN = re.compile(r"^[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?$")
 _ENGLISH = re.compile(r"^[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$")
@@ -96,3 +97,17 @@ def describe(values: Sequence[str], delimiter: str | None = None) -> dict[str, o
     if fmt is None:
         return None
     return {"convention": fmt.convention, "ambiguous": fmt.ambiguous, "examples": list(fmt.examples)}
+
+
+NumberFormats = Mapping[str, tuple[str, str]]  # column -> (groupChar, decimalChar)
+
+
+def number_formats(descriptor: Mapping[str, Any] | None) -> dict[str, tuple[str, str]]:
+    """The number fields of a Table Schema written with separators (``groupChar`` /
+    ``decimalChar``, as inference writes them for "34.645" in an Indonesian file)."""
+    out = {}
+    for spec in (descriptor or {}).get("fields") or []:
+        if isinstance(spec, Mapping) and spec.get("type") in ("number", "integer") \
+                and (spec.get("groupChar") or spec.get("decimalChar", ".") != "."):
+            out[str(spec.get("name"))] = (str(spec.get("groupChar") or ""), str(spec.get("decimalChar") or "."))
+    return out

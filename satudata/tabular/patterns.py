@@ -121,3 +121,11 @@ def install() -> None:
         raise RuntimeError("frictionless.schema.field.check_pattern is gone: review satudata.tabular.patterns")
     frictionless_field.check_pattern = check_pattern  # type: ignore[assignment]
     _installed = True
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
+_MONTH_WORDS = "|".join(w for m in MONTHS for w in dict.fromkeys((m, m.upper(), m.lower())))
+# "17 Agustus 2025", as letters and reports write dates. The whole value, as frictionless
+# anchors a pattern; a linear-time expression (``tabular.patterns``).
+MONTH_NAME_DATE_PATTERN = rf"(0?[1-9]|[12][0-9]|3[01]) ({_MONTH_WORDS}) [0-9]{{4}}"

@@ -44,12 +44,13 @@ DELIMITERS = ",\t;|"  # what frictionless guesses a CSV delimiter among
 @dataclass(frozen=True)
 class UploadCheck:
     """What the check learnt: the format, the sheets of a workbook (and the one read), the
-    header."""
+    header and the row it is on."""
 
     format: str
     sheets: list[str] = field(default_factory=list)
     sheet: str | None = None
     header: list[str] = field(default_factory=list)
+    header_row: int = 1  # the row holding the column titles (a workbook's may sit under a title block)
 
 
 def upload_format(filename: str, declared: str | None = None) -> str:
@@ -72,6 +73,26 @@ def sheet_names(path: Path, *, xlsx_max_uncompressed: int = convert.DEFAULT_XLSX
     """The sheet names of a workbook, in order (``UnusableInput`` when it cannot be read)."""
     with _workbook(path, xlsx_max_uncompressed) as workbook:
         return list(workbook.sheetnames)
+
+
+OVERVIEW_COLUMNS = 8  # columns of the top rows shown beside the header found
+
+
+def workbook_overview(path: Path, *, sheet: str | None = None, header_row: int | None = None,
+                      xlsx_max_uncompressed: int = convert.DEFAULT_XLSX_MAX_UNCOMPRESSED) -> dict[str, Any]:
+    """What the upload form shows of a workbook before it is sent for good: its sheets, the one
+    read (``sheet``, else the first), the header row found (or the one named) with its titles,
+    and the top rows of the sheet down to a few under the header, so the producer sees which row
+    was taken. ``UnusableInput`` when the workbook or that sheet cannot be read as a table."""
+    checked = _check_xlsx(path, sheet, xlsx_max_uncompressed, None, header_row)
+    with _workbook(path, xlsx_max_uncompressed) as workbook:
+        ws = workbook[checked.sheet]
+        ws.reset_dimensions()
+        last = min(checked.header_row + 3, convert.HEADER_ROW_MAX)
+        top = [[convert.cell_text(v) for v in values][:OVERVIEW_COLUMNS]
+               for values in ws.iter_rows(min_row=1, max_row=last, values_only=True)]
+    return {"sheets": checked.sheets, "sheet": checked.sheet, "header_row": checked.header_row,
+            "header": checked.header, "rows": [{"number": i, "cells": cells} for i, cells in enumerate(top, start=1)]}
 
 
 @contextmanager
@@ -98,19 +119,20 @@ def _workbook(path: Path, max_uncompressed: int) -> Iterator[Any]:
             workbook.close()
 
 
-def check_upload(path: Path, fmt: str, *, sheet: str | None = None,
+def check_upload(path: Path, fmt: str, *, sheet: str | None = None, header_row: int | None = None,
                  xlsx_max_uncompressed: int = convert.DEFAULT_XLSX_MAX_UNCOMPRESSED,
                  max_columns: int | None = None, json_max_depth: int | None = None) -> UploadCheck:
     """Raise :class:`UnusableInput` (message in Bahasa Indonesia) unless ``path`` is readable as
     ``fmt``; tables must have a header row and at least one data row, at most ``max_columns``
-    columns, and JSON at most ``json_max_depth`` levels of nesting (None: no such bound)."""
+    columns, and JSON at most ``json_max_depth`` levels of nesting (None: no such bound). A
+    workbook's header is the row the producer named (``header_row``), else the one found."""
     fmt = fmt.upper()
     if path.stat().st_size == 0:
         raise _refuse("Berkas kosong (0 byte). Periksa bahwa berkas yang benar yang dipilih, lalu unggah ulang.")
     if fmt in ("CSV", "TSV"):
         return _check_text(path, fmt, max_columns)
     if fmt == "XLSX":
-        return _check_xlsx(path, sheet, xlsx_max_uncompressed, max_columns)
+        return _check_xlsx(path, sheet, xlsx_max_uncompressed, max_columns, header_row)
     if fmt == "JSON":
         return _check_json(path, max_columns, json_max_depth)
     return UploadCheck(format=fmt)
@@ -250,7 +272,8 @@ def _decode(head: bytes, complete: bool) -> str:
                       "Simpan ulang sebagai CSV UTF-8.") from exc
 
 
-def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_columns: int | None = None) -> UploadCheck:
+def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_columns: int | None = None,
+                header_row: int | None = None) -> UploadCheck:
     with _workbook(path, max_uncompressed) as workbook:
         names = list(workbook.sheetnames)
         if not names:
@@ -260,18 +283,11 @@ def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_column
             raise _refuse(f'Lembar "{sheet}" tidak ada di berkas ini. Lembar yang ada: {", ".join(names)}.')
         ws = workbook[name]
         ws.reset_dimensions()
-        top = list(ws.iter_rows(max_row=convert.HEADER_SCAN_ROWS, values_only=True))
-        index, titles = convert.find_header(top)
-        header_row = index + 1
-        member = getattr(ws, "_worksheet_path", None)
-        if member and titles:
+        try:
             with zipfile.ZipFile(path) as archive:
-                merged = convert.merged_across(archive, member, header_row)
-            if merged:
-                raise _refuse(
-                    f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
-                    f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
-                    "gabungan itu, lalu unggah ulang.")
+                header_row, titles = convert.sheet_header(ws, archive, name, header_row)
+        except convert.ConversionError as exc:
+            raise _refuse(str(exc)) from exc
         header = list(titles)
         while header and header[-1] == "":
             header.pop()
@@ -284,7 +300,7 @@ def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_column
                                                   values_only=True))
         if not has_data:
             raise _refuse(f'Lembar "{name}" hanya berisi baris judul kolom, tanpa data.')
-    return UploadCheck(format="XLSX", sheets=names, sheet=name, header=header)
+    return UploadCheck(format="XLSX", sheets=names, sheet=name, header=header, header_row=header_row)
 
 
 def _check_json(path: Path, max_columns: int | None = None, max_depth: int | None = None) -> UploadCheck:

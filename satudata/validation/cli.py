@@ -29,9 +29,12 @@ SHOWN_ERRORS = 20
 
 
 def _config(key: str, default: Any) -> Any:
-    from flask import current_app, has_app_context
+    """A setting from the environment (``SATUDATA_<KEY>``) or its default: these commands run
+    without the application (``satudata.console``)."""
+    from satudata.config import setting
 
-    return current_app.config.get(key, default) if has_app_context() else default
+    value = setting(key)
+    return default if value is None else value
 
 
 @click.command("validate")
@@ -127,7 +130,7 @@ def _read_resource(path: Path) -> dict[str, Any]:
 def infer_command(file: Path, fmt: str | None, sheet: str | None, as_json: bool) -> None:
     """Tebak Table Schema, enkode dan dialek tabel FILE (CSV, TSV, XLSX, JSON)."""
     from satudata.tabular.schema import UnusableInput
-    from satudata.validation.services import infer_resource
+    from satudata.validation.inference import infer_resource
 
     try:
         descriptor = infer_resource(file, fmt, sheet=sheet,
@@ -164,12 +167,14 @@ def _close(bar: Any) -> None:
 
 def _numbers(schema: Any) -> dict[str, tuple[str, str]]:
     """The columns of the Table Schema (a descriptor or a name) written with separators."""
-    from satudata.catalog.tables import number_formats
-    from satudata.tabular.schema import UnusableInput, resolve_schema
+    from satudata.tabular import standards
+    from satudata.tabular.numbers import number_formats
 
-    try:
-        return number_formats(resolve_schema(schema, _config("SCHEMAS_PATH", None)) if schema else None)
-    except UnusableInput:
+    if isinstance(schema, dict) or not schema:
+        return number_formats(schema or None)
+    try:  # the engine has checked it already: only read it again
+        return number_formats(standards.load_schema(schema, _config("SCHEMAS_PATH", None)))
+    except (standards.SchemaNotFound, ValueError):
         return {}
 
 

@@ -25,13 +25,12 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-
-from rq.timeouts import JobTimeoutException
 
 from satudata.tabular import convert, patterns, reference
 from satudata.tabular.schema import UnusableInput, resolve_schema
@@ -54,6 +53,7 @@ class ValidationOutcome:
     fallback_reason: str | None = None
     format: str = "csv"
     sheet: str | None = None
+    header_row: int = 1  # the row the column titles were read from (a workbook's may be lower)
 
     @property
     def valid(self) -> bool:
@@ -175,11 +175,9 @@ def validate_csv(path: Path, descriptor: dict[str, Any] | None, *, fmt: str = "c
                     raise
                 reason = str(exc)
                 log.info("validation of %s falls back to frictionless: %s", path, reason)
-            except JobTimeoutException:
-                raise  # the job's time is up: never start over with frictionless (no limit is left)
             except Exception as exc:  # a fast-path bug must not cost the clerk a report
                 if _timed_out(exc):
-                    raise
+                    raise  # the job's time is up: never start over with frictionless (no limit is left)
                 reason = f"fast path failed: {type(exc).__name__}: {exc}"
                 log.warning("validation of %s: %s; using frictionless", path, reason, exc_info=True)
         else:
@@ -202,14 +200,17 @@ def _timed_out(exc: BaseException) -> bool:
     RQ's ``JobTimeoutException`` (an ``Exception``, which code on the way may have wrapped), or
     the job has passed its timeout (a library may have turned ``jobs.JobTimeout`` into an
     error of its own)."""
-    from satudata import jobs  # here, not at the top: the CLI validates without the web app's stack
-
-    if jobs.time_is_up():
+    # Only a job can time out: the offline command, which never loads the job machinery (RQ,
+    # Flask), is not made to import it here.
+    jobs = sys.modules.get("satudata.jobs")
+    if jobs is not None and jobs.time_is_up():
         return True
+    timeouts = sys.modules.get("rq.timeouts")
+    timeout_type = getattr(timeouts, "JobTimeoutException", None)
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, JobTimeoutException):
+        if timeout_type is not None and isinstance(current, timeout_type):
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__
@@ -227,11 +228,15 @@ def validate_table_detailed(
     schemas_dir: str | Path | None = None,
     xlsx_max_uncompressed: int = convert.DEFAULT_XLSX_MAX_UNCOMPRESSED,
     layout: Mapping[str, Any] | None = None,
+    header_row: int | None = None,
 ) -> ValidationOutcome:
     """Like :func:`validate_table`, also saying which engine produced the report and why.
 
     ``layout``: the ``encoding`` and ``dialect`` of a frictionless Resource descriptor; for a
-    spreadsheet its ``dialect.excel.sheet`` names the sheet when ``sheet`` does not."""
+    spreadsheet its ``dialect.excel.sheet`` names the sheet when ``sheet`` does not, and its
+    ``dialect.headerRows`` the header row when ``header_row`` does not. ``header_row``: the
+    1-based sheet row holding the column titles (a workbook's; ``None``: found under the title
+    block)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     path = Path(path)
@@ -244,13 +249,18 @@ def validate_table_detailed(
     if kind in ("csv", "tsv"):
         return _guard(lambda: validate_csv(path, descriptor, fmt=kind, engine=engine, progress=progress,
                                            layout=layout))
-    if sheet is None and layout and isinstance(layout.get("dialect"), Mapping):
-        sheet = (layout["dialect"].get("excel") or {}).get("sheet")
+    if layout and isinstance(layout.get("dialect"), Mapping):
+        if sheet is None:
+            sheet = (layout["dialect"].get("excel") or {}).get("sheet")
+        rows = layout["dialect"].get("headerRows")
+        if header_row is None and kind == "xlsx" and isinstance(rows, list) and rows and isinstance(rows[-1], int):
+            header_row = rows[-1]
     with tempfile.TemporaryDirectory(prefix="satudata-convert-") as tmp:
         target = Path(tmp) / f"{path.stem or 'tabel'}.csv"
         try:
             if kind == "xlsx":
-                converted = convert.xlsx_to_csv(path, target, sheet=sheet, max_uncompressed=xlsx_max_uncompressed)
+                converted = convert.xlsx_to_csv(path, target, sheet=sheet, max_uncompressed=xlsx_max_uncompressed,
+                                                header_row=header_row)
             else:
                 converted = convert.json_to_csv(path, target)
         except convert.ConversionError as exc:
@@ -264,7 +274,7 @@ def validate_table_detailed(
     if kind == "xlsx" and converted.header_row > 1:
         renumber_rows(report, converted.header_row - 1)
     return ValidationOutcome(report=report, engine=outcome.engine, fallback_reason=outcome.fallback_reason,
-                             format=kind, sheet=converted.sheet)
+                             format=kind, sheet=converted.sheet, header_row=converted.header_row)
 
 
 _ROW_IN_MESSAGE = re.compile(r'(\brow "|\brow at position "?|\bposition )(\d+)')

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from satudata.tabular.patterns import MONTH_NAME_DATE_PATTERN
 from satudata.tabular.reference import RESOURCE_PREFIX
 
 
@@ -231,6 +232,10 @@ def _constraint_advice(name: str, value: str) -> tuple[str, str]:
         case "enum":
             return ("Nilai tidak termasuk daftar pilihan yang diizinkan.",
                     f"Pilih salah satu nilai ini (huruf besar/kecil harus sama): {_listing(value)}.")
+        case "pattern" if value == MONTH_NAME_DATE_PATTERN:
+            return ("Tanggal tidak tertulis sebagai tanggal dengan nama bulan yang dikenali.",
+                    "Tulis seperti 17 Agustus 2025: tanggal 1–31, nama bulan Indonesia lengkap (Januari … Desember), "
+                    "tahun empat angka. Periksa salah ketik nama bulannya.")
         case "pattern":
             return ("Nilai tidak mengikuti pola (format penulisan) kolom ini.",
                     f"Tulis nilai sesuai pola {value}; contoh nilai yang benar ada di keterangan standar data.")

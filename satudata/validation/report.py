@@ -148,8 +148,11 @@ class RawRows:
     total: int | None = None  # data rows, when known
 
 
-def raw_rows(path: Path, fmt: str, *, first_row: int = 2, count: int = 25, sheet: str | None = None) -> RawRows:
+def raw_rows(path: Path, fmt: str, *, first_row: int = 2, count: int = 25, sheet: str | None = None,
+             header_row: int | None = None) -> RawRows:
     """``count`` rows starting at row number ``first_row`` (2 = the first data row), as text.
+    A workbook's rows are numbered as in the sheet, and its data starts under its header row
+    (``header_row`` when the producer named it, else the one found under the title block).
 
     Raises ``ValueError`` when the file cannot be read as a table.
     """
@@ -158,7 +161,7 @@ def raw_rows(path: Path, fmt: str, *, first_row: int = 2, count: int = 25, sheet
     if kind in ("csv", "tsv"):
         return _csv_rows(path, first_row, count, tab=kind == "tsv")
     if kind == "xlsx":
-        return _xlsx_rows(path, first_row, count, sheet)
+        return _xlsx_rows(path, first_row, count, sheet, header_row)
     if kind == "json":
         return _json_rows(path, first_row, count)
     raise ValueError(f"not a table format: {fmt}")
@@ -199,7 +202,7 @@ def _csv_rows(path: Path, first_row: int, count: int, *, tab: bool) -> RawRows:
     return RawRows(header=header, rows=rows)
 
 
-def _xlsx_rows(path: Path, first_row: int, count: int, sheet: str | None) -> RawRows:
+def _xlsx_rows(path: Path, first_row: int, count: int, sheet: str | None, header_row: int | None = None) -> RawRows:
     convert.check_zip(path)
     from openpyxl import load_workbook
 
@@ -209,10 +212,11 @@ def _xlsx_rows(path: Path, first_row: int, count: int, sheet: str | None) -> Raw
         try:
             ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook[workbook.sheetnames[0]]
             ws.reset_dimensions()
-            _index, header = convert.find_header(list(ws.iter_rows(max_row=convert.HEADER_SCAN_ROWS,
-                                                                   values_only=True)))
+            found, header = convert.sheet_header(ws, None, ws.title, header_row)
+            header = list(header)
             while header and header[-1] == "":
                 header.pop()
+            first_row = max(first_row, found + 1)  # not the title block above the table
             rows = [(first_row + i, [convert.cell_text(v) for v in values][: max(len(header), 1)])
                     for i, values in enumerate(ws.iter_rows(min_row=first_row, max_row=first_row + count - 1,
                                                             values_only=True))]

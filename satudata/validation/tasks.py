@@ -97,8 +97,10 @@ def _enqueue_job(resource_id: str, sha256: str | None, fingerprint: str, run_id:
 
 def schema_fingerprint(resource: Resource) -> str:
     """A digest of what the resource is validated against (its inline schema or reference)."""
+    # The header row counts only once a producer names one, so earlier runs keep their digest.
+    chosen = {"header_row": resource.header_row} if resource.header_row else {}
     basis = json.dumps({"schema": resource.table_schema, "ref": resource.schema_ref,
-                        "sheet": resource.sheet}, sort_keys=True)
+                        "sheet": resource.sheet, **chosen}, sort_keys=True)
     return hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
@@ -175,7 +177,7 @@ class _Verdict:
 
 
 def _judge(path: Path | None, schema: dict[str, Any] | str | None, fmt: str | None, sheet: str | None,
-           progress: Any = None) -> _Verdict:
+           progress: Any = None, header_row: int | None = None) -> _Verdict:
     """Run the engine with the portal's settings; input it cannot read becomes an ``error``
     verdict with a frictionless-shaped report saying why."""
     from satudata.tabular.schema import UnusableInput
@@ -187,7 +189,7 @@ def _judge(path: Path | None, schema: dict[str, Any] | str | None, fmt: str | No
             raise UnusableInput("Sumber data ini berupa tautan, bukan berkas yang diunggah; tidak dapat divalidasi.")
         outcome = validate_table_detailed(
             path, schema, fmt=fmt, engine=config.get("VALIDATION_ENGINE", "auto"), progress=progress,
-            sheet=sheet, schemas_dir=config.get("SCHEMAS_PATH"),
+            sheet=sheet, schemas_dir=config.get("SCHEMAS_PATH"), header_row=header_row,
             **({"xlsx_max_uncompressed": config["XLSX_MAX_UNCOMPRESSED_BYTES"]}
                if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {}),
         )
@@ -282,6 +284,7 @@ def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | 
     expected = (resource.sha256, schema_fingerprint(resource))
     path = get_store().path(resource.sha256) if resource.sha256 else None
     schema, fmt, sheet = catalog.resource_schema(resource), (resource.format or "").lower() or None, resource.sheet
+    header_row = resource.header_row
     # The slow readings of the whole file are the job's, not the upload request's (issue #16).
     infer = resource.is_tabular and not (resource.table_schema or resource.schema_ref)
     # Start only a queued run (a second job for it, or a run superseded or ended meanwhile, does
@@ -304,10 +307,10 @@ def _validate_resource(resource_id: str, sha256: str | None, fingerprint: str | 
                      bytes_total=total, heartbeat_at=utcnow())
 
     try:
-        inferred = _inferred_schema(path, fmt, sheet) if infer else None
+        inferred = _inferred_schema(path, fmt, sheet, header_row) if infer else None
         facts = _TableFacts(inferred, catalog.summarise_stored_table(expected[0], fmt,
                                                                      inferred or _resolved(schema)))
-        verdict = _judge(path, facts.inferred_schema or schema, fmt, sheet, progress)
+        verdict = _judge(path, facts.inferred_schema or schema, fmt, sheet, progress, header_row)
     except Exception as exc:
         if jobs.time_is_up():  # a library turned the timeout into an error of its own (DuckDB does)
             raise jobs.JobTimeout(str(exc)) from exc
@@ -334,16 +337,17 @@ def _resolved(schema: dict[str, Any] | str | None) -> dict[str, Any] | None:
         return None
 
 
-def _inferred_schema(path: Path | None, fmt: str | None, sheet: str | None) -> dict[str, Any] | None:
+def _inferred_schema(path: Path | None, fmt: str | None, sheet: str | None,
+                     header_row: int | None = None) -> dict[str, Any] | None:
     """The Table Schema inferred from the file, for a table that has none (the producer then
     checks it); None when the file cannot be read, and the report then says why."""
     from satudata.errors import Invalid
-    from satudata.validation.services import infer_schema
+    from satudata.validation.inference import infer_schema
 
     if path is None:
         return None
     try:
-        return infer_schema(path, fmt or "csv", sheet=sheet)
+        return infer_schema(path, fmt or "csv", sheet=sheet, header_row=header_row)
     except Invalid:
         return None
 
@@ -477,6 +481,7 @@ def validate_in_session(resource: Resource) -> str:
                         bytes_total=resource.size or 0, status=RunStatus.RUNNING, started_at=utcnow())
     db.session.add(run)
     path = get_store().path(resource.sha256) if resource.sha256 else None
-    verdict = _judge(path, catalog.resource_schema(resource), (resource.format or "").lower() or None, resource.sheet)
+    verdict = _judge(path, catalog.resource_schema(resource), (resource.format or "").lower() or None, resource.sheet,
+                     header_row=resource.header_row)
     _record(resource, run, verdict)
     return str(verdict.status)

@@ -121,6 +121,8 @@ def _workbook() -> bytes:
         sheet.append(row)
     for cells in ("A1:E1", "A2:E2", "C4:D4", "A4:A5", "B4:B5", "E4:E5"):
         sheet.merge_cells(cells)
+    notes = book.create_sheet("Catatan")
+    notes.append(["Data dari Disdukcapil, semester II."])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -154,8 +156,20 @@ def test_a_clerk_uploads_files_as_offices_make_them(browser, scratch_live_url, a
         # A workbook with a title block and a two-row header: the table under it passes.
         page.click(".breadcrumb a >> nth=1")
         page.click("text=+ Unggah tabel atau dokumen")
+        # Choosing the file shows its sheets as a list and the row the titles are read from.
+        page.set_input_files("#file", files=[{"name": "penduduk-2025.xlsx", "mimeType": XLSX_TYPE,
+                                              "buffer": _workbook()}])
+        found = page.wait_for_selector("[data-workbook-overview] tr.header-found")
+        assert found.inner_text().startswith("Baris 5")  # the lower row of the two-row header
+        assert "dibaca dari baris 5 lembar “Penduduk”" in page.locator("[data-workbook-overview]").inner_text()
+        assert page.eval_on_selector("#sheet", "e => e.tagName") == "SELECT"
+        assert page.eval_on_selector_all("#sheet option", "os => os.map(o => o.value)") == ["Penduduk", "Catatan"]
+        assert page.get_attribute("#header_row", "placeholder") == "otomatis (baris 5)"
+        page.evaluate("window.__checkWcag()")  # the overview is drawn after the page loaded
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         upload_and_validate(page, app, "penduduk-2025.xlsx", _workbook(), mime=XLSX_TYPE,
                             result=".report-summary.alert-success")
+        assert "Judul kolom dibaca dari baris 5 lembar \"Penduduk\"" in page.locator(".layout-box").inner_text()
         xlsx = db.session.get(Resource, page.url.rsplit("/", 1)[1])
         db.session.refresh(xlsx)
         assert [f["name"] for f in xlsx.table_schema["fields"]] == ["No", "Kecamatan", "Laki-laki", "Perempuan",

@@ -136,3 +136,41 @@ def test_infer_of_a_file_that_is_not_a_table_exits_2(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     result = CliRunner().invoke(infer_command, [str(empty)])
     assert result.exit_code == 2 and "Tidak dapat dibaca" in result.stderr
+
+
+# The offline commands start without the web application's stack (issue #14: a portal
+# validates thousands of small tables, and start-up is paid on every one).
+PROBE = """
+import sys
+from satudata.console import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+loaded = sorted(m for m in ("flask", "sqlalchemy", "rq", "redis", "duckdb", "flask_babel") if m in sys.modules)
+print("LOADED=" + ",".join(loaded), "CODE=" + str(code))
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "infer"])
+def test_offline_commands_do_not_load_the_web_stack(tmp_path: Path, command: str) -> None:
+    import subprocess
+    import sys
+
+    path = write_csv(tmp_path / "ok.csv", [["a", "b"], ["1", "x"], ["2.500", "y"]])
+    args = [str(path)] + (["--schema", _schema(tmp_path)] if command == "validate" else [])
+    proc = subprocess.run([sys.executable, "-c", PROBE, command, *args], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert "LOADED= CODE=" in proc.stdout, proc.stdout + proc.stderr
+    expected = "CODE=1" if command == "validate" else "CODE=0"  # "2.500" is no integer under the schema
+    assert expected in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_other_commands_reach_the_application_group() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "satudata.console", "ppid", "due", "--from", "2026-12-21",
+                           "--days", "10"], capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0] == "2027-01-08"

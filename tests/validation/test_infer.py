@@ -187,3 +187,24 @@ def test_dates_written_day_first(tmp_path: Path, values: list[str], expected: tu
     field = schema["fields"][1]
     assert (field["type"], field.get("format")) == expected
     assert_passes_itself(path, schema, "csv")
+
+
+def test_dates_with_indonesian_month_names_stay_checked_text(tmp_path: Path) -> None:
+    """#14: "17 Agustus 2025" cannot be a Table Schema date (``%B`` reads English months), so the
+    column is text with a pattern every such date passes and a misspelt one fails, identically
+    in frictionless and the fast path; its description says how to make it a date column."""
+    from tests.tables import assert_same
+
+    rows = [["kegiatan", "tanggal"], ["Posyandu", "17 Agustus 2025"], ["Imunisasi", "1 JANUARI 2026"],
+            ["Penyuluhan", "09 maret 2026"]]
+    path = write_csv(tmp_path / "kegiatan.csv", rows)
+    schema = infer_schema(path, "csv")
+    field = schema["fields"][1]
+    assert field["type"] == "string" and "pattern" in field["constraints"]
+    assert "2025-08-17" in field["description"]
+    assert assert_same(path, schema, expect_fast=True).valid  # type: ignore[union-attr]
+    wrong = write_csv(tmp_path / "salah.csv", [*rows, ["Rapat", "17 Agustos 2025"], ["Lomba", "32 Mei 2026"]])
+    outcome = assert_same(wrong, schema)
+    assert outcome is not None
+    assert [(e["type"], e["rowNumber"]) for e in outcome.report["tasks"][0]["errors"]] == [
+        ("constraint-error", 5), ("constraint-error", 6)]

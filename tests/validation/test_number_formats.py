@@ -76,7 +76,7 @@ def test_an_indonesian_table_reads_the_right_numbers(tmp_path: Path) -> None:
     outcome = assert_same(path, schema, expect_fast=True)
     assert outcome is not None and outcome.valid
     # The preview, the chart and the column summary read the same numbers.
-    formats = tables.number_formats(schema)
+    formats = numbers.number_formats(schema)
     summary = tables.summarise(path, formats)
     assert summary is not None
     columns = {c["name"]: c for c in summary.columns}

@@ -335,10 +335,91 @@ def test_the_sheet_is_chosen_from_the_workbook_s_list(app: Any, produsen: Any, q
     db.session.expire_all()
     res = db.session.get(Resource, res.id)
     assert res.sheet == "Penduduk 2025" and str(res.validation_status) == "pending"
-    assert db.session.scalars(select(AuditLog).where(AuditLog.action == "resource.sheet")).one().summary == {
-        "before": "Ringkasan", "after": "Penduduk 2025", "schema_inferred_again": True}
+    assert db.session.scalars(select(AuditLog).where(AuditLog.action == "resource.layout")).one().summary == {
+        "before": {"sheet": "Ringkasan", "header_row": None}, "after": {"sheet": "Penduduk 2025", "header_row": None},
+        "header_found": 1, "schema_inferred_again": True}
     assert run_worker(app, "validation").returncode == 0
     db.session.expire_all()
     res = db.session.get(Resource, res.id)
     assert str(res.validation_status) == "valid"
     assert [f["name"] for f in res.table_schema["fields"]] == ["kecamatan", "penduduk"]
+
+
+def _title_block_book() -> bytes:
+    """A workbook as offices make them: a merged title block, a source line, then the table;
+    its first data row is one the portal cannot tell from a header (all text)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Rekap"
+    sheet.append(["REKAPITULASI PUSKESMAS KABUPATEN ROKAN HILIR"])
+    sheet.append(["Sumber: Dinas Kesehatan"])
+    sheet.append([])
+    sheet.append(["puskesmas", "kecamatan"])
+    sheet.append(["Bagan Siapiapi", "Bangko"])
+    sheet.append(["Kubu", "Kubu"])
+    sheet.merge_cells("A1:B1")
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def test_the_producer_sees_and_changes_the_header_row(app: Any, produsen: Any, queue: Any) -> None:
+    """#14: the upload form reads a workbook's sheets and the header row found (nothing stored),
+    the producer may name another row at upload or later on the resource page, and the preview
+    starts under the header, not in the title block."""
+    ds = _create(produsen)
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/unggah")
+    overview = produsen.post(f"/kelola/dataset/{ds.slug}/unggah/lembar", data={
+        "csrf_token": token, "file": (io.BytesIO(_title_block_book()), "rekap.xlsx")},
+        content_type="multipart/form-data")
+    assert overview.status_code == 200
+    data = overview.get_json()
+    # All-text rows under the title: the first wide text row is taken as the header.
+    assert (data["sheets"], data["sheet"], data["header_row"], data["header"]) == (
+        ["Rekap"], "Rekap", 4, ["puskesmas", "kecamatan"])
+    assert [r["number"] for r in data["rows"]] == [1, 2, 3, 4, 5, 6, 7][:len(data["rows"])]
+    assert data["rows"][0]["cells"][0] == "REKAPITULASI PUSKESMAS KABUPATEN ROKAN HILIR"
+    # Asking about a blank row says so, and nothing was stored.
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/unggah")
+    blank = produsen.post(f"/kelola/dataset/{ds.slug}/unggah/lembar", data={
+        "csrf_token": token, "file": (io.BytesIO(_title_block_book()), "rekap.xlsx"), "header_row": "3"},
+        content_type="multipart/form-data")
+    assert blank.status_code == 400
+    assert "Baris 3 lembar \"Rekap\" kosong" in blank.get_json()["errors"]["header_row"][0]
+    assert db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).all() == []
+    # A row number that is no number is a form error.
+    resp = _upload(produsen, ds, _title_block_book(), filename="rekap.xlsx", header_row="empat")
+    assert resp.status_code == 400 and "header_row" in resp.get_json()["errors"]
+    # Uploaded with the header found; then the producer says the table starts at row 5 with
+    # its own titles (as if row 4 were a title): the layout is kept and validated again.
+    assert _upload(produsen, ds, _title_block_book(), filename="rekap.xlsx").status_code == 200
+    assert run_worker(app, "validation").returncode == 0
+    db.session.expire_all()
+    res = db.session.scalars(select(Resource).where(Resource.dataset_id == ds.id)).one()
+    assert res.header_row is None and [f["name"] for f in res.table_schema["fields"]] == ["puskesmas", "kecamatan"]
+    page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
+    assert "Judul kolom dibaca dari baris 4 lembar \"Rekap\"" in page
+    assert "ditemukan portal di bawah blok judul laporan" in page
+    assert "REKAPITULASI PUSKESMAS" not in page.split('id="laporan"')[1]  # the preview starts under the header
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    url = f"/kelola/dataset/{ds.slug}/sumber/{res.id}/lembar"
+    assert produsen.post(url, data={"csrf_token": token, "sheet": "Rekap", "header_row": "5"}).status_code == 302
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert res.header_row == 5 and str(res.validation_status) == "pending" and res.table_schema is None
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "resource.layout")).one()
+    assert entry.summary["after"] == {"sheet": "Rekap", "header_row": 5}
+    assert run_worker(app, "validation").returncode == 0
+    db.session.expire_all()
+    res = db.session.get(Resource, res.id)
+    assert [f["name"] for f in res.table_schema["fields"]] == ["Bagan Siapiapi", "Bangko"]
+    assert res.row_count == 1
+    page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
+    assert "Judul kolom dibaca dari baris 5 lembar \"Rekap\" (dipilih produsen)" in page
+    # Back to the row the portal finds: an empty field.
+    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
+    assert produsen.post(url, data={"csrf_token": token, "sheet": "Rekap", "header_row": ""}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Resource, res.id).header_row is None

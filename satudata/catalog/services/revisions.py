@@ -292,7 +292,7 @@ def _as_csv(resource: Resource, workdir: Path, name: str) -> Path:
         return path
     target = workdir / f"{name}.csv"
     if fmt == "XLSX":
-        convert.xlsx_to_csv(path, target, sheet=resource.sheet or None,
+        convert.xlsx_to_csv(path, target, sheet=resource.sheet or None, header_row=resource.header_row,
                             max_uncompressed=int(current_app.config["XLSX_MAX_UNCOMPRESSED_BYTES"]))
     else:
         convert.json_to_csv(path, target)
@@ -308,7 +308,7 @@ def compare_tables(change: ResourceChange, *, limit: int = 10) -> TableCompariso
         return TableComparison(message="")
     if not (old.sha256 and new.sha256):
         return TableComparison(message="Tabel berupa tautan tidak dibandingkan per baris.")
-    if old.sha256 == new.sha256 and old.sheet == new.sheet:
+    if old.sha256 == new.sha256 and old.sheet == new.sheet and old.header_row == new.header_row:
         return TableComparison(message="Berkasnya sama dengan yang terbit.")
     limit_bytes = int(current_app.config["REVISION_DIFF_MAX_BYTES"])
     if max(old.size or 0, new.size or 0) > limit_bytes:

@@ -44,11 +44,12 @@ from satudata.catalog.models import (
 )
 from satudata.catalog.services.catalogue import MEDIA_TYPES, _unique_slug, get_or_create_tags, tag_names
 from satudata.catalog.storage import StagedFile, StoredFile, get_store
-from satudata.catalog.tables import TableSummary, number_formats, summarise
+from satudata.catalog.tables import TableSummary, summarise
 from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.tabular import preflight, standards
+from satudata.tabular.numbers import number_formats
 from satudata.tabular.schema import check_schema
 
 __all__ = [
@@ -68,8 +69,11 @@ __all__ = [
     "missing_required_metadata",
     "record_table_facts",
     "written_numbers",
-    "workbook_sheets",
-    "change_resource_sheet",
+    "WorkbookLayout",
+    "workbook_layout",
+    "change_resource_layout",
+    "inspect_workbook",
+    "header_row_of",
     "replace_resource_file",
     "revalidate_resource",
     "set_resource_schema",
@@ -341,7 +345,8 @@ def update_dataset(actor: Actor, dataset: Dataset, data: dict[str, Any]) -> list
 # --------------------------------------------------------------------------- resources
 
 
-def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
+def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None,
+                   header_row: int | None = None) -> tuple[StoredFile, Any]:
     """Check the upload can be read as ``fmt`` and store it; a refused upload leaves nothing.
 
     The file is checked in a private temporary place and only an accepted one joins the shared
@@ -353,7 +358,7 @@ def _store_checked(stream: IO[bytes], filename: str, fmt: str, sheet: str | None
     with store.staging(stream, max_bytes=current_app.config["UPLOAD_MAX_BYTES"]) as upload:
         encoding = preflight.utf16_encoding(upload.path) if fmt in ("CSV", "TSV") else None
         if encoding is None:
-            return _keep_checked(upload, fmt, sheet)
+            return _keep_checked(upload, fmt, sheet, header_row)
         with preflight.utf8_text(upload.path, encoding) as text, store.staging(text) as recoded:
             return _keep_checked(recoded, fmt, sheet)
 
@@ -366,9 +371,36 @@ def _upload_limits() -> dict[str, Any]:
                if config.get("XLSX_MAX_UNCOMPRESSED_BYTES") else {})}
 
 
-def _keep_checked(staged: StagedFile, fmt: str, sheet: str | None) -> tuple[StoredFile, Any]:
-    checked = preflight.check_upload(staged.path, fmt, sheet=sheet, **_upload_limits())
+def _keep_checked(staged: StagedFile, fmt: str, sheet: str | None,
+                  header_row: int | None = None) -> tuple[StoredFile, Any]:
+    try:
+        checked = preflight.check_upload(staged.path, fmt, sheet=sheet, header_row=header_row if fmt == "XLSX" else None,
+                                         **_upload_limits())
+    except preflight.UnusableInput as exc:
+        if header_row is not None and fmt == "XLSX" and "judul kolom" in exc.message:
+            raise Invalid(exc.message, details={"header_row": [exc.message]}) from exc
+        raise
     return get_store().keep(staged), checked
+
+
+HEADER_ROW_HELP = "Baris judul kolom berupa nomor baris lembar kerja (1 sampai {max}); kosongkan agar portal menemukannya."
+
+
+def header_row_of(value: int | str | None) -> int | None:
+    """The header row a producer typed (``None``: let the portal find it under the title block);
+    ``Invalid`` with ``details["header_row"]`` for anything but a row number."""
+    from satudata.tabular.convert import HEADER_ROW_MAX
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= HEADER_ROW_MAX:
+        message = HEADER_ROW_HELP.format(max=HEADER_ROW_MAX)
+        raise Invalid(message, details={"header_row": [message]})
+    return number
 
 
 def _after_file_change(actor: Actor, resource: Resource) -> None:
@@ -437,8 +469,11 @@ def record_table_facts(resource: Resource, *, inferred_schema: dict[str, Any] | 
 
 def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filename: str, name: str = "",
                     description: str = "", sheet: str | None = None, format: str | None = None,
-                    table_schema: dict[str, Any] | None = None, schema_ref: str | None = None) -> Resource:
-    """Add an uploaded file to ``dataset``; tables are then validated in the background."""
+                    table_schema: dict[str, Any] | None = None, schema_ref: str | None = None,
+                    header_row: int | str | None = None) -> Resource:
+    """Add an uploaded file to ``dataset``; tables are then validated in the background. For a
+    workbook, ``sheet`` and ``header_row`` say where the table is (``None``: the first sheet, and
+    the header found under its title block)."""
     require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
     _ensure_editable(actor, dataset)
     filename = _clean_filename(filename)
@@ -447,13 +482,14 @@ def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filena
         raise Invalid("Nama terlalu panjang.", details={"name": ["Nama sumber data paling banyak 300 karakter."]})
     if table_schema is not None:
         _check_schema(table_schema)
-    stored, checked = _store_checked(stream, filename, fmt, sheet)
+    chosen_row = header_row_of(header_row) if fmt == "XLSX" else None
+    stored, checked = _store_checked(stream, filename, fmt, sheet, chosen_row)
     resource = Resource(
         dataset=dataset, position=len(dataset.resources), name=(name or "").strip() or _name_from(filename),
         description=description or "", format=fmt,
         media_type=MEDIA_TYPES.get(fmt) or mimetypes.guess_type(filename)[0] or "application/octet-stream",
         sha256=stored.sha256, size=stored.size, filename=filename, sheet=checked.sheet if fmt == "XLSX" else None,
-        uploaded_at=utcnow(), table_schema=table_schema, schema_ref=schema_ref,
+        header_row=chosen_row, uploaded_at=utcnow(), table_schema=table_schema, schema_ref=schema_ref,
     )
     db.session.add(resource)
     db.session.flush()
@@ -465,10 +501,11 @@ def upload_resource(actor: Actor, dataset: Dataset, stream: IO[bytes], *, filena
 
 
 def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *, filename: str,
-                          sheet: str | None = None) -> Resource:
+                          sheet: str | None = None, header_row: int | str | None = None) -> Resource:
     """Re-upload: the new file becomes current, the old one goes to the resource's history.
 
-    The new file is checked first; if it cannot be read, nothing changes.
+    The new file is checked first; if it cannot be read, nothing changes. Its header row is
+    found again unless ``header_row`` names it (a new file may be laid out differently).
     """
     dataset = resource.dataset
     require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
@@ -478,7 +515,8 @@ def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *
     if resource.is_tabular != (fmt in preflight.TABULAR_FORMATS):
         raise Invalid("Jenis berkas pengganti harus sama dengan yang lama (tabel diganti tabel, dokumen diganti "
                       "dokumen). Untuk jenis lain, tambahkan sumber data baru.", details={"file": ["Jenis berkas berbeda."]})
-    stored, checked = _store_checked(stream, filename, fmt, sheet)
+    chosen_row = header_row_of(header_row) if fmt == "XLSX" else None
+    stored, checked = _store_checked(stream, filename, fmt, sheet, chosen_row)
     try:
         # Another re-upload of this resource may be committing: wait for it, then read the
         # file it left as the one going to the history.
@@ -487,7 +525,7 @@ def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *
         number = (db.session.scalar(select(func.max(ResourceRevision.number))
                                     .where(ResourceRevision.resource_id == resource.id)) or 0) + 1
         _replace_current_file(actor, resource, stored, filename, fmt, checked.sheet if fmt == "XLSX" else None,
-                              number)
+                              number, chosen_row)
     except IntegrityError as exc:  # the same number, committed by another request after all
         raise Conflict(REPLACE_CONFLICT) from exc
     except OperationalError as exc:
@@ -501,10 +539,10 @@ def replace_resource_file(actor: Actor, resource: Resource, stream: IO[bytes], *
 
 
 def _replace_current_file(actor: Actor, resource: Resource, stored: StoredFile, filename: str, fmt: str,
-                          sheet: str | None, number: int) -> None:
+                          sheet: str | None, number: int, header_row: int | None = None) -> None:
     db.session.add(ResourceRevision(
         resource=resource, number=number, sha256=resource.sha256, size=resource.size, filename=resource.filename,
-        url=resource.url, format=resource.format, sheet=resource.sheet,
+        url=resource.url, format=resource.format, sheet=resource.sheet, header_row=resource.header_row,
         validation_status=str(resource.validation_status), row_count=resource.row_count,
         uploaded_at=resource.uploaded_at or resource.created_at, replaced_by_id=getattr(actor, "id", None),
     ))
@@ -512,6 +550,7 @@ def _replace_current_file(actor: Actor, resource: Resource, stored: StoredFile, 
     resource.format = fmt
     resource.media_type = MEDIA_TYPES.get(fmt) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     resource.sheet = sheet
+    resource.header_row = header_row
     resource.uploaded_at = utcnow()
     resource.validation_report = None
     db.session.flush()
@@ -671,47 +710,91 @@ def _standard(name: str) -> tuple[dict[str, Any], str]:
         raise Invalid(message, details={"schema": [message]}) from None
 
 
-def workbook_sheets(resource: Resource) -> list[str]:
-    """The sheet names of an uploaded workbook (empty for other files or an unreadable one)."""
+@dataclass(frozen=True)
+class WorkbookLayout:
+    """Where the table of an uploaded workbook is: its sheets, the one read, the row its column
+    titles are on, and whether the producer chose that row (else the portal found it)."""
+
+    sheets: list[str]
+    sheet: str | None
+    header_row: int | None
+    header_chosen: bool
+
+
+def workbook_layout(resource: Resource) -> WorkbookLayout | None:
+    """The layout of an uploaded workbook (``None`` for other files); the header row is
+    ``None`` when the file cannot be read as the resource says (the report then says why)."""
     if resource.format != "XLSX" or not resource.sha256:
-        return []
+        return None
+    path = get_store().path(resource.sha256)
+    limits = {k: v for k, v in _upload_limits().items() if k == "xlsx_max_uncompressed"}
     try:
-        return preflight.sheet_names(get_store().path(resource.sha256), **{
-            k: v for k, v in _upload_limits().items() if k == "xlsx_max_uncompressed"})
+        sheets = preflight.sheet_names(path, **limits)
     except preflight.UnusableInput:
-        return []
+        return WorkbookLayout([], resource.sheet, resource.header_row, resource.header_row is not None)
+    try:
+        checked = preflight.check_upload(path, "XLSX", sheet=resource.sheet, header_row=resource.header_row, **limits)
+        row: int | None = checked.header_row
+    except preflight.UnusableInput:
+        row = resource.header_row
+    return WorkbookLayout(sheets, resource.sheet or (sheets[0] if sheets else None), row,
+                          resource.header_row is not None)
 
 
-def change_resource_sheet(actor: Actor, resource: Resource, sheet: str) -> None:
-    """Validate another sheet of an uploaded workbook (chosen from its list). The sheet must
-    hold a table (a header row and data), as an upload's must; ``Invalid`` otherwise. A Table
-    Schema that is no standard and names other columns than the sheet's is dropped, so the job
-    infers one from the new sheet."""
+def inspect_workbook(actor: Actor, dataset: Dataset, stream: IO[bytes], *, sheet: str | None = None,
+                     header_row: int | str | None = None) -> dict[str, Any]:
+    """Read an XLSX the producer is about to upload (nothing is stored): its sheets and where
+    the table of one of them starts (``preflight.workbook_overview``), for the upload form to
+    offer the sheets as a list and show the header row found. ``Invalid`` with what to do when it
+    cannot be read."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    chosen_row = header_row_of(header_row)
+    limits = {k: v for k, v in _upload_limits().items() if k == "xlsx_max_uncompressed"}
+    with get_store().staging(stream, max_bytes=current_app.config["UPLOAD_MAX_BYTES"]) as staged:
+        try:
+            return preflight.workbook_overview(staged.path, sheet=(sheet or "").strip() or None,
+                                               header_row=chosen_row, **limits)
+        except preflight.UnusableInput as exc:
+            key = "header_row" if chosen_row is not None and "judul kolom" in exc.message else "file"
+            raise Invalid(exc.message, details={key: [exc.message]}) from exc
+
+
+def change_resource_layout(actor: Actor, resource: Resource, *, sheet: str | None = None,
+                           header_row: int | str | None = None) -> None:
+    """Read the table of an uploaded workbook from another sheet (chosen from its list) and/or
+    another header row (``None``: found under the title block). The sheet must hold a table (a
+    header row and data), as an upload's must; ``Invalid`` otherwise. A Table Schema that is no
+    standard and names other columns than the new header's is dropped, so the job infers one."""
     require(actor, Permission.CATALOG_DATASET_EDIT, resource.dataset)
     _ensure_editable(actor, resource.dataset)
     if resource.format != "XLSX" or not resource.sha256:
-        raise Invalid("Hanya berkas XLSX yang punya lembar.", details={"sheet": ["Berkas ini bukan XLSX."]})
-    sheet = (sheet or "").strip()
+        raise Invalid("Hanya berkas XLSX yang punya lembar dan baris judul.",
+                      details={"sheet": ["Berkas ini bukan XLSX."]})
+    chosen_row = header_row_of(header_row)
+    sheet = (sheet if sheet is not None else resource.sheet or "").strip()
     try:
         checked = preflight.check_upload(get_store().path(resource.sha256), "XLSX", sheet=sheet or None,
-                                         **_upload_limits())
+                                         header_row=chosen_row, **_upload_limits())
     except preflight.UnusableInput as exc:
-        raise Invalid(exc.message, details={"sheet": [exc.message]}) from exc
-    if checked.sheet == resource.sheet:
+        key = "header_row" if chosen_row is not None and "judul kolom" in exc.message else "sheet"
+        raise Invalid(exc.message, details={key: [exc.message]}) from exc
+    if checked.sheet == resource.sheet and chosen_row == resource.header_row:
         return
-    before = resource.sheet
+    before = {"sheet": resource.sheet, "header_row": resource.header_row}
     resource.sheet = checked.sheet
+    resource.header_row = chosen_row
     resource.validation_report = None
     # A Table Schema of the portal's or the producer's own (no standard) that names other
-    # columns was made for the other sheet: the job infers one from this sheet instead.
+    # columns was made for the other layout: the job infers one from this one instead.
     names = [f.get("name") for f in (resource.table_schema or {}).get("fields") or [] if isinstance(f, dict)]
     reinfer = bool(resource.table_schema) and not resource.schema_ref and names != list(checked.header)
     if reinfer:
         resource.table_schema = None
     db.session.flush()
     _after_file_change(actor, resource)
-    audit(actor, "resource.sheet", "resource", resource.id,
-          {"before": before, "after": resource.sheet, "schema_inferred_again": reinfer})
+    audit(actor, "resource.layout", "resource", resource.id,
+          {"before": before, "after": {"sheet": resource.sheet, "header_row": resource.header_row},
+           "header_found": checked.header_row, "schema_inferred_again": reinfer})
 
 
 def revalidate_resource(actor: Actor, resource: Resource) -> None:

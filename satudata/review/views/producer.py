@@ -308,6 +308,25 @@ def _upload_response(ok_url: str, errors: dict[str, Any], template: str, **conte
     return redirect(ok_url)
 
 
+@bp.route("/dataset/<slug>/unggah/lembar", methods=["POST"])
+def upload_workbook(slug: str) -> Any:
+    """The sheets of the workbook chosen in the upload form and where its table starts (JSON
+    for the form's script; nothing is stored): the form then offers the sheets as a list and
+    shows the header row found, which the producer may change before sending."""
+    user = signed_in()
+    ds = catalog.get_workspace_dataset(user, slug)
+    upload_file = request.files.get("file")
+    try:
+        if upload_file is None or not upload_file.filename:
+            raise Invalid(_("Pilih berkas XLSX."), details={"file": [_("Pilih berkas.")]})
+        overview = catalog.inspect_workbook(user, ds, upload_file.stream, sheet=request.form.get("sheet"),
+                                            header_row=request.form.get("header_row"))
+    except DomainError as err:
+        roll_back_refused(err)
+        return jsonify({"ok": False, "errors": form_errors(err)}), 400
+    return jsonify({"ok": True, **overview})
+
+
 @bp.route("/dataset/<slug>/unggah", methods=["GET", "POST"])
 def upload(slug: str) -> Any:
     user = signed_in()
@@ -334,7 +353,7 @@ def upload(slug: str) -> Any:
             res = catalog.upload_resource(
                 user, ds, upload_file.stream, filename=upload_file.filename, name=request.form.get("name", ""),
                 description=request.form.get("description", ""), sheet=request.form.get("sheet") or None,
-                table_schema=schema, schema_ref=ref)
+                table_schema=schema, schema_ref=ref, header_row=request.form.get("header_row") or None)
     except DomainError as err:
         roll_back_refused(err)
         errors = form_errors(err)
@@ -362,7 +381,7 @@ def _preview(res: Resource, first_row: int, cells: dict[int, set[int | str]]) ->
         return None
     try:
         rows = report.raw_rows(get_store().path(res.sha256), res.format or "csv", first_row=first_row,
-                               count=PREVIEW_ROWS, sheet=res.sheet)
+                               count=PREVIEW_ROWS, sheet=res.sheet, header_row=res.header_row)
     except Exception as exc:  # a file the preview cannot read: the report says why
         current_app.logger.info("workspace preview of %s failed: %s", res.id, exc)
         return None
@@ -386,7 +405,7 @@ def resource(slug: str, resource_id: str) -> Any:
                                                                      PREVIEW_ROWS)
     return render_template(
         "workspace/resource.html", dataset=ds, res=res, report=presented, progress=_progress(res),
-        same_failure=report.same_failure(presented), sheets=catalog.workbook_sheets(res),
+        same_failure=report.same_failure(presented), layout=catalog.workbook_layout(res),
         preview=_preview(res, first_row, cells), editable=ds.state in catalog.EDITABLE_STATES
         and can(user, Permission.CATALOG_DATASET_EDIT, ds), standards=_standards(),
         max_bytes=current_app.config["UPLOAD_MAX_BYTES"], errors={}, reviewing=_reviewing_only(user, ds))
@@ -430,7 +449,8 @@ def replace(slug: str, resource_id: str) -> Any:
         if upload_file is None or not upload_file.filename:
             raise Invalid(_("Pilih berkas pengganti."), details={"file": [_("Pilih berkas.")]})
         catalog.replace_resource_file(user, res, upload_file.stream, filename=upload_file.filename,
-                                      sheet=request.form.get("sheet") or None)
+                                      sheet=request.form.get("sheet") or None,
+                                      header_row=request.form.get("header_row") or None)
     except DomainError as err:
         roll_back_refused(err)
         if wants_json():  # 409: another request was replacing this file (or the dataset is locked)
@@ -465,8 +485,9 @@ def resource_sheet(slug: str, resource_id: str) -> Any:
     user = signed_in()
     res = catalog.get_workspace_resource(user, catalog.get_workspace_dataset(user, slug), resource_id)
     here = url_for("workspace.resource", slug=slug, resource_id=resource_id)
-    return _act(lambda: catalog.change_resource_sheet(user, res, request.form.get("sheet", "")),
-                _("Lembar diganti; validasi berjalan."), here)
+    return _act(lambda: catalog.change_resource_layout(user, res, sheet=request.form.get("sheet"),
+                                                       header_row=request.form.get("header_row")),
+                _("Letak tabel disimpan; validasi berjalan."), here)
 
 
 @bp.route("/dataset/<slug>/sumber/<resource_id>/validasi-ulang", methods=["POST"])
@@ -517,7 +538,7 @@ def resource_schema(slug: str, resource_id: str) -> Any:
                 if not res.sha256:
                     raise Invalid(_("Belum ada berkas untuk disimpulkan skemanya."))
                 inferred = validation.infer_schema(get_store().path(res.sha256), (res.format or "csv").lower(),
-                                                   sheet=res.sheet)
+                                                   sheet=res.sheet, header_row=res.header_row)
                 catalog.set_resource_schema(user, res, descriptor=inferred, inferred=True)
                 message = _("Table Schema disimpulkan dari berkas; periksa dan lengkapi aturannya.")
             else:
@@ -538,7 +559,8 @@ def resource_schema(slug: str, resource_id: str) -> Any:
         form_values = schema_form.form_from_descriptor(res.table_schema or {"fields": []})
     editable = ds.state in catalog.EDITABLE_STATES and can(user, Permission.CATALOG_DATASET_EDIT, ds)
     questions = validation.number_questions(get_store().path(res.sha256), res.table_schema,
-                                            (res.format or "csv").lower(), sheet=res.sheet) \
+                                            (res.format or "csv").lower(), sheet=res.sheet,
+                                            header_row=res.header_row) \
         if editable and res.sha256 and res.table_schema else []
     return render_template("workspace/schema.html", dataset=ds, res=res, form_values=form_values, errors=errors,
                            standards=_standards(), editable=editable, questions=questions), 400 if errors else 200

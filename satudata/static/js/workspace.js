@@ -78,6 +78,111 @@
     });
   }
 
+  /* Upload form, XLSX: read the chosen workbook once (nothing is stored) to offer its sheets
+     as a list and show which row holds the column titles, with the rows above it. */
+  function enhanceWorkbook(form) {
+    var box = form.querySelector("[data-workbook-overview]");
+    var input = form.querySelector("input[type=file]");
+    var headerInput = form.querySelector("input[name=header_row]");
+    if (!box || !input || !window.fetch || !window.FormData) { return; }
+    var max = parseInt(input.getAttribute("data-max-bytes") || "0", 10);
+    var token = form.querySelector("input[name=csrf_token]");
+    var pending = 0;
+
+    function text(key, values) {
+      var t = box.getAttribute("data-text-" + key) || "";
+      Object.keys(values || {}).forEach(function (k) { t = t.split("{" + k + "}").join(values[k]); });
+      return t;
+    }
+    function sheetField() { return form.querySelector("[name=sheet]"); }
+    function offerSheets(names, chosen) {
+      var current = sheetField();
+      if (!current) { return; }
+      var select = current;
+      if (current.tagName !== "SELECT") {
+        select = document.createElement("select");
+        select.id = current.id;
+        select.name = current.name;
+        if (current.getAttribute("aria-describedby")) { select.setAttribute("aria-describedby", current.getAttribute("aria-describedby")); }
+        current.parentNode.replaceChild(select, current);
+        select.addEventListener("change", function () { read(); });
+      }
+      select.textContent = "";
+      names.forEach(function (name) {
+        var option = document.createElement("option");
+        option.value = name;
+        option.textContent = name;
+        if (name === chosen) { option.selected = true; }
+        select.appendChild(option);
+      });
+    }
+    function show(data) {
+      box.textContent = "";
+      var note = document.createElement("p");
+      note.textContent = text("found", { row: data.header_row, sheet: data.sheet });
+      box.appendChild(note);
+      var wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var table = document.createElement("table");
+      var caption = document.createElement("caption");
+      caption.textContent = text("caption", { sheet: data.sheet });
+      table.appendChild(caption);
+      wrap.setAttribute("aria-label", caption.textContent);
+      var body = document.createElement("tbody");
+      data.rows.forEach(function (row) {
+        var tr = document.createElement("tr");
+        if (row.number === data.header_row) { tr.className = "header-found"; }
+        else if (row.number < data.header_row) { tr.className = "above-header"; }
+        var th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = text("row") + " " + row.number + (row.number === data.header_row ? " · " + text("header") : "");
+        tr.appendChild(th);
+        row.cells.forEach(function (cell) {
+          var td = document.createElement("td");
+          td.textContent = cell;
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      wrap.appendChild(table);
+      box.appendChild(wrap);
+      if (headerInput) { headerInput.placeholder = text("auto", { row: data.header_row }); }
+    }
+    function read() {
+      var file = input.files && input.files[0];
+      if (!file || !/\.xlsx$/i.test(file.name) || (max && file.size > max)) { box.hidden = true; return; }
+      var body = new FormData();
+      if (token) { body.append("csrf_token", token.value); }
+      body.append("file", file);
+      var sheet = sheetField();
+      if (sheet && sheet.value) { body.append("sheet", sheet.value); }
+      if (headerInput && headerInput.value) { body.append("header_row", headerInput.value); }
+      var ticket = ++pending;
+      box.hidden = false;
+      box.textContent = text("reading");
+      fetch(box.getAttribute("data-url"), { method: "POST", body: body, credentials: "same-origin",
+                                            headers: { "Accept": "application/json", "X-Requested-With": "XMLHttpRequest" } })
+        .then(function (r) { return r.json().catch(function () { return null; }); })
+        .then(function (data) {
+          if (ticket !== pending) { return; }  // a newer reading is on its way
+          if (data && data.ok) { offerSheets(data.sheets, data.sheet); show(data); return; }
+          var errors = data && data.errors ? data.errors : {};
+          var first = Object.keys(errors).map(function (k) { return [].concat(errors[k])[0]; })[0];
+          box.textContent = first || text("failed");
+        })
+        .catch(function () { if (ticket === pending) { box.textContent = text("failed"); } });
+    }
+    input.addEventListener("change", function () {
+      var sheet = sheetField();
+      if (sheet && sheet.tagName === "SELECT") { sheet.value = ""; }
+      read();
+    });
+    if (headerInput) { headerInput.addEventListener("change", read); }
+  }
+
   function pollValidation(box) {
     var url = box.getAttribute("data-status-url");
     var bar = box.querySelector("[data-progress-bar]");
@@ -113,6 +218,7 @@
   }
 
   document.querySelectorAll("form[data-upload-form]").forEach(enhanceUpload);
+  document.querySelectorAll("form[data-upload-form]").forEach(enhanceWorkbook);
   document.querySelectorAll("[data-status-url]").forEach(pollValidation);
   document.querySelectorAll("form[data-once], form[data-confirm]").forEach(once);
 })();
