@@ -56,10 +56,12 @@ def regions() -> Mapping[str, Region]:
 
     Read once per process and shared, so the mapping is read-only.
     """
-    table: dict[str, Region] = {}
     with KODE_WILAYAH_CSV.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            table[row["kode"]] = Region(row["nama"], row["tingkat"], row["kode_induk"] or None)
+        rows = csv.reader(fh)
+        if next(rows) != ["kode", "nama", "tingkat", "kode_induk"]:
+            raise ValueError(f"{KODE_WILAYAH_CSV.name}: unexpected columns")
+        # Plain rows, not DictReader: validation pays this on every process start (the CLI).
+        table = {kode: Region(nama, tingkat, induk or None) for kode, nama, tingkat, induk in rows}
     return MappingProxyType(table)
 
 

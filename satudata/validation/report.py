@@ -4,6 +4,10 @@ highlight in the preview; and the raw rows of the uploaded file for that preview
 
 Row numbers are frictionless's (and the spreadsheet's): row 1 is the header, the first data row
 is row 2.
+
+The texts are in the language of the page being served (:func:`page_translation`), Bahasa
+Indonesia anywhere else. Neither Flask nor Flask-Babel is imported here: the ``satudata
+validate`` command loads this module without them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import codecs
 import contextlib
 import csv
 import io
+import sys
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from satudata.tabular import convert
-from satudata.validation.messages import ERRORS, GENERIC, explain, summarise
+from satudata.validation.messages import Translate, explain, summarise, untranslated
 
 LISTED = 1000  # errors listed one by one on the page
 ROWS_PER_GROUP = 30  # row numbers shown per group
@@ -57,19 +62,38 @@ class Presented:
     stats: dict[str, Any]
 
 
+def page_translation() -> Translate:
+    """``flask_babel.gettext`` while a request (or a ``force_locale`` block) gives a language,
+    else the identity: the messages stay Bahasa Indonesia. Looks Flask-Babel up among the
+    loaded modules rather than importing it, so the offline commands never load the web stack."""
+    babel, flask = sys.modules.get("flask_babel"), sys.modules.get("flask")
+    if babel is None or flask is None or not flask.has_app_context():
+        return untranslated
+    try:
+        if babel.get_locale() is None:
+            return untranslated
+    except (RuntimeError, KeyError):  # no request to pick the language, or no Babel on the app
+        return untranslated
+    gettext: Translate = babel.gettext
+    return gettext
+
+
 def _errors(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for t in report.get("tasks") or [] for e in t.get("errors", [])] + list(report.get("errors") or [])
 
 
 def present(report: dict[str, Any] | None, *, listed: int = LISTED,
-            numbers: Mapping[str, tuple[str, str]] | None = None) -> Presented | None:
+            numbers: Mapping[str, tuple[str, str]] | None = None,
+            translate: Translate | None = None) -> Presented | None:
     """The report page's view of ``report`` (None when there is no report yet). ``numbers``:
     the columns whose Table Schema writes numbers with separators (``catalog.written_numbers``),
-    so the advice for them shows that way of writing."""
+    so the advice for them shows that way of writing. ``translate``: the gettext of the texts,
+    by default :func:`page_translation`."""
     if not report:
         return None
+    translate = translate or page_translation()
     errors = _errors(report)
-    summary = summarise(report)
+    summary = summarise(report, translate)
     groups: dict[tuple[str, str | None], ErrorGroup] = {}
     cells: dict[int, set[int | str]] = {}
     listed_rows: list[dict[str, Any]] = []
@@ -78,7 +102,7 @@ def present(report: dict[str, Any] | None, *, listed: int = LISTED,
         kind = str(error.get("type", "error"))
         field_name = error.get("fieldName")
         row = error.get("rowNumber")
-        text = explain(error, (numbers or {}).get(str(field_name)))
+        text = explain(error, (numbers or {}).get(str(field_name)), translate)
         if not isinstance(row, int):
             table_errors.append({**text, "type": kind, "field": field_name, "message": error.get("message", ""),
                                  "label": error.get("label")})
@@ -86,8 +110,7 @@ def present(report: dict[str, Any] | None, *, listed: int = LISTED,
         key = (kind, field_name if kind != "foreign-key" else ",".join(error.get("fieldNames") or []) or field_name)
         group = groups.get(key)
         if group is None:
-            base = ERRORS.get(kind, GENERIC)
-            group = groups[key] = ErrorGroup(type=kind, judul=base.judul, field=key[1], masalah=text["masalah"],
+            group = groups[key] = ErrorGroup(type=kind, judul=text["judul"], field=key[1], masalah=text["masalah"],
                                              perbaikan=text["perbaikan"])
         group.count += 1
         if len(group.rows) < ROWS_PER_GROUP:
@@ -249,4 +272,4 @@ def around(rows: list[int], page_size: int) -> int:
     return 2 + ((first - 2) // page_size) * page_size
 
 
-__all__ = ["ErrorGroup", "Presented", "RawRows", "around", "present", "raw_rows"]
+__all__ = ["ErrorGroup", "Presented", "RawRows", "around", "page_translation", "present", "raw_rows"]
