@@ -74,6 +74,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.api import ckan, dcat, health, rest
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
+    from satudata.ppid import models as _ppid_models  # noqa: F401
+    from satudata.ppid import policy as _ppid_policy  # noqa: F401
+    from satudata.ppid import views as ppid_views
     from satudata.review import models as _review_models  # noqa: F401
     from satudata.review import views as review_views
     from satudata.review.daftar import policy as _daftar_policy  # noqa: F401
@@ -87,7 +90,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         domain.init_app(app)
     domains = (
         catalog_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,
-        accounts_views.bp, ckan.bp, dcat.bp, health.bp,
+        accounts_views.bp, ppid_views.bp, ckan.bp, dcat.bp, health.bp,
     )
     for blueprint in domains:
         app.register_blueprint(blueprint)

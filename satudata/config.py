@@ -72,6 +72,8 @@ class Defaults:
     # Widest table accepted (columns of the header row, checked before anything else reads
     # the file); tens of thousands of columns cost minutes of inference and validation.
     UPLOAD_MAX_COLUMNS = 1000
+    PPID_UTAMA: str | None = None  # slug of the PPID Utama's organisation (None: the one with a ppid_utama member)
+    PPID_IDENTITY_KEY: str | None = None  # Fernet key for applicants' identity numbers (None: from SECRET_KEY)
     VALIDATION_ENGINE = "auto"  # "frictionless" forces the reference engine
     # Longest a validation job may run (seconds); past it the run ends "error", saying so.
     VALIDATION_JOB_TIMEOUT = 1800

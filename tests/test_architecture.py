@@ -35,9 +35,12 @@ PUBLIC_MUTATIONS = {
     "accounts.logout": "signing out ends the caller's own session",
     "accounts.forgot_password": "asking for a reset mail (rate limited)",
     "accounts.reset_password": "the signed token is the authority (rate limited)",
+    "ppid.new_request": "anyone may ask for public information, without an account (UU 14/2008; rate limited)",
+    "ppid_api.file_request": "the same request through the API (rate limited)",
+    "ppid.track_withdraw": "the request's tracking code is the authority (ppid.policy.ApplicantActor)",
 }
 READ_ONLY_POST_BLUEPRINTS = {"ckan"}  # CKAN clients POST their read actions
-AUTH_CALLS = ("require(", "admin(", "api_actor(TokenScope.WRITE)", "signed_in()")
+AUTH_CALLS = ("require(", "admin(", "api_actor(TokenScope.WRITE)", "signed_in()", "ppid_officer()")
 
 
 def _service_modules() -> list[Path]:
@@ -486,11 +489,29 @@ def state_writes(package: Path) -> list[str]:
     """``file:line: code`` of every write of a dataset's state outside ``satudata/review/``."""
     offenders = []
     for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).as_posix().startswith(STATE_OWNER):
+        if path.relative_to(package).as_posix().startswith((STATE_OWNER, PPID_STATE_OWNER)):
             continue
         for line, code in state_writes_in(path.read_text()):
             offenders.append(f"{path.relative_to(package.parent)}:{line}: {code}")
     return offenders
+
+
+PPID_STATE_OWNER = "ppid/transitions.py"  # an information request's own transition table
+
+
+@pytest.mark.nodb
+def test_only_the_ppid_transition_table_changes_a_request_state():
+    """``ppid/transitions.py`` is the one place an information request changes state (a new
+    request is created registered by the filing service)."""
+    offenders = []
+    for path in sorted((PACKAGE / "ppid").rglob("*.py")):
+        if path.relative_to(PACKAGE).as_posix() == PPID_STATE_OWNER:
+            continue
+        for line, code in state_writes_in(path.read_text()):
+            offenders.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {code}")
+    assert not offenders, "a request's state changes only through satudata/ppid/transitions.py:\n" + "\n".join(
+        offenders)
+    assert "set_committed_value(request, \"state\", target)" in (PACKAGE / PPID_STATE_OWNER).read_text()
 
 
 @pytest.mark.nodb

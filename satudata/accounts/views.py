@@ -54,13 +54,16 @@ def _safe_next(target: str | None, user: Any = None) -> str:
 
 def _landing(user: Any) -> str:
     """Where a role's work is: admins on the admin home, producers and walidata on "Kelola
-    data" (the walidata's review work is at its top), everyone else on their account page."""
+    data" (the walidata's review work is at its top), PPID officers on their inbox, everyone
+    else on their account page."""
     if user is None or not getattr(user, "is_authenticated", False):
         return url_for("accounts.profile")
     if user.is_admin:
         return url_for("accounts.admin_home")
     if user.has_role(Role.PRODUSEN) or user.has_role(Role.WALIDATA):
         return url_for("workspace.dashboard")
+    if user.has_role(Role.PPID_UTAMA) or user.has_role(Role.PPID_PELAKSANA):
+        return url_for("ppid.inbox")
     return url_for("accounts.profile")
 
 

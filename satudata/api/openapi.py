@@ -348,8 +348,10 @@ def _curl(base_url: str, op: Operation, samples: Mapping[str, str]) -> str:
     for p in op.path_params:
         path = path.replace("{" + p.name + "}", quote(samples.get(p.name + ":" + op.tag, p.example), safe=""))
     url = base_url.rstrip("/") + path
-    if op.example_query:
+    if op.example_query and op.example_runs:
         url += "?" + urlencode(op.example_query)
+    elif op.example_query:  # placeholders such as <kode-pelacakan>, shown as they are
+        url += "?" + "&".join(f"{key}={value}" for key, value in op.example_query.items())
     parts = ["curl -s"]
     if op.method != "get":
         parts.append(f"-X {op.method.upper()}")

@@ -10,7 +10,7 @@ from datetime import date
 
 import click
 
-from satudata.ppid.deadlines import NOTICE_DAYS, CalendarRangeError, load_calendar, long_date
+from satudata.ppid.deadlines import NOTICE_DAYS, CalendarRangeError, WorkingCalendar, load_calendar, long_date
 
 MAX_DAYS = 365  # a year of working days is beyond any period of the law: a typo, not a question
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -38,6 +38,27 @@ def _parse_days(text: str) -> int:
     return int(text)
 
 
+def _portal_calendar() -> WorkingCalendar:
+    """The portal's calendar, with the admin's overrides from its database, when this runs as
+    ``satudata ppid due`` (the Flask command group knows the application); the national calendar
+    alone otherwise, or when the database cannot be read (said on stderr)."""
+    from flask.cli import ScriptInfo
+
+    info = click.get_current_context().find_object(ScriptInfo)
+    if info is None:
+        return load_calendar()
+    try:
+        app = info.load_app()
+        with app.app_context():
+            from satudata.ppid import services
+
+            return services.calendar()
+    except Exception as exc:  # no database yet: the national calendar still answers
+        click.echo(f"(Koreksi kalender dari basis data tidak terbaca: {type(exc).__name__}; memakai kalender "
+                   "nasional saja.)", err=True)
+        return load_calendar()
+
+
 @ppid_group.command("due")
 @click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="Day 0: the date of registration.")
 @click.option("--days", default=str(NOTICE_DAYS), show_default=True, metavar="N",
@@ -50,7 +71,7 @@ def due_command(start: str, days: str, as_json: bool) -> None:
     pertama adalah tanggal jatuh tempo dalam format ISO, untuk skrip.
     """
     start_date, count = _parse_date(start), _parse_days(days)
-    calendar = load_calendar()
+    calendar = _portal_calendar()
     try:
         due = calendar.add_working_days(start_date, count)
         skipped = calendar.days_off(start_date, due)

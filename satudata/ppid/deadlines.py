@@ -250,9 +250,9 @@ class WorkingCalendar:
 def load_calendar() -> WorkingCalendar:
     """The calendar the portal counts with: the one place services, jobs and the CLI get it.
 
-    For now the package's holidays without overrides. This is the hook where the
-    administrator's overrides (extra holidays and extra working days, stored in the database)
-    will be read; whoever changes them recomputes the open deadlines.
+    The package's holidays without overrides: the portal itself counts with
+    ``ppid.services.calendar()``, which adds the administrator's overrides stored in the
+    database (``HolidayOverride``); this is what is left when there is no database.
     """
     return WorkingCalendar()
 

@@ -62,6 +62,9 @@ class Doc:
     token: str | None = None  # None: public; "read" or "write": the token scope needed
     body: Body | None = None
     alt_body: Body | None = None  # a second accepted body, of another media type
+    # False: the example needs something only its user has (an applicant's tracking code); the
+    # docs page shows its placeholder as it is instead of a command that would answer 404.
+    example_runs: bool = True
 
     def __post_init__(self) -> None:
         unknown = set(self.errors) - ERROR_STATUSES

@@ -1,0 +1,169 @@
+"""Public information requests (UU 14/2008): the register, its timeline and the calendar.
+
+- :class:`InformationRequest`: one permohonan informasi, from filing (the web form, the API, or
+  an officer recording a letter, an email, a call or a visit) to its answer. Its state changes
+  only through ``ppid.transitions`` (``tests/test_architecture.py`` says so).
+- :class:`RequestEvent`: every transition and every notice sent, in order: the applicant's
+  tracking page and the officer's page both read it.
+- :class:`RequestCounter`: the last number given per PPID and year (numbers are never reused).
+- :class:`HolidayOverride`: the admin's corrections to the national calendar (a regional
+  closure, a revised cuti bersama decree); the clock reads them (``services.calendar``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from satudata.accounts.models import Organization
+from satudata.db import Base, StrEnum, UTCDateTime, str_enum, utcnow
+
+
+class RequestState(StrEnum):
+    REGISTERED = "registered"  # terdaftar: on the clock, waiting for the written notice
+    INCOMPLETE = "incomplete"  # dikembalikan untuk dilengkapi
+    EXTENDED = "extended"  # diperpanjang (Pasal 22(8)), still on the clock
+    GRANTED = "granted"  # dikabulkan seluruhnya
+    GRANTED_IN_PART = "granted_in_part"  # dikabulkan sebagian
+    REFUSED = "refused"  # ditolak (Pasal 17)
+    NOT_HELD = "not_held"  # informasi tidak dikuasai
+    NOT_DOCUMENTED = "not_documented"  # informasi belum didokumentasikan
+    WITHDRAWN = "withdrawn"  # dicabut oleh pemohon
+    NOT_ENTITLED = "not_entitled"  # tidak memenuhi syarat (Pasal 1 angka 12)
+    SPAM = "spam"  # set aside by an officer: no legal outcome, out of the statistics
+
+
+OPEN_STATES = frozenset({RequestState.REGISTERED, RequestState.INCOMPLETE, RequestState.EXTENDED})
+DECIDED_STATES = frozenset({RequestState.GRANTED, RequestState.GRANTED_IN_PART, RequestState.REFUSED,
+                            RequestState.NOT_HELD, RequestState.NOT_DOCUMENTED})
+
+
+class ApplicantType(StrEnum):
+    PERORANGAN = "perorangan"  # a citizen: NIK
+    BADAN_HUKUM = "badan_hukum"  # a legal entity: deed / SK pengesahan number
+    KELOMPOK = "kelompok"  # a group of people: surat kuasa
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    EMAIL = "email"
+    LETTER = "surat"
+    PHONE = "telepon"
+    IN_PERSON = "langsung"
+
+
+class ObtainMethod(StrEnum):
+    MELIHAT = "melihat"  # see, read, listen, take notes
+    SALINAN_SOFTCOPY = "salinan_softcopy"
+    SALINAN_HARDCOPY = "salinan_hardcopy"
+
+
+class CopyMethod(StrEnum):
+    LANGSUNG = "langsung"
+    KURIR = "kurir"
+    POS = "pos"
+    FAKSIMILI = "faksimili"
+    EMAIL = "email"
+
+
+class RequestCounter(Base):
+    """The last sequence number given to a request of one PPID in one year."""
+
+    __tablename__ = "ppid_request_counter"
+    __table_args__ = (UniqueConstraint("organization_id", "year", name="uq_ppid_counter_org_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InformationRequest(Base):
+    """A permohonan informasi publik and where it stands on the legal clock."""
+
+    __tablename__ = "ppid_request"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)  # nomor pendaftaran
+    secret_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the applicant's tracking code
+    state: Mapped[RequestState] = mapped_column(str_enum(RequestState, "ppid_request_state"),
+                                                default=RequestState.REGISTERED, index=True)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "ppid_channel"), default=Channel.WEB)
+    # The PPID the request was filed with (numbers count per this PPID) and the one handling it
+    # now (PPID Utama may route it to an OPD's PPID Pelaksana; the clock runs on).
+    filed_with_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    handler_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+
+    applicant_type: Mapped[ApplicantType] = mapped_column(str_enum(ApplicantType, "ppid_applicant_type"))
+    name: Mapped[str] = mapped_column(String(200))
+    identity_encrypted: Mapped[str | None] = mapped_column(Text)  # NIK or SK number, encrypted (identity.py)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    occupation: Mapped[str] = mapped_column(String(120), default="")
+
+    information: Mapped[str] = mapped_column(Text)  # rincian informasi yang dibutuhkan
+    purpose: Mapped[str] = mapped_column(Text)  # tujuan penggunaan informasi
+    obtain_method: Mapped[ObtainMethod] = mapped_column(str_enum(ObtainMethod, "ppid_obtain_method"))
+    copy_method: Mapped[CopyMethod] = mapped_column(str_enum(CopyMethod, "ppid_copy_method"))
+
+    received_on: Mapped[date] = mapped_column(Date)  # day 0 of the clock (registration)
+    due_on: Mapped[date] = mapped_column(Date, index=True)  # the written notice is due (10 or 10+k working days)
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    # What the written notice says (the decision's legally required parts, by decision type).
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    delivery: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # means, date, cost
+    closing_reason: Mapped[str] = mapped_column(Text, default="")  # not entitled, returned, spam
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    reminders_sent: Mapped[list[str] | None] = mapped_column(JSON)  # ISO dates already reminded
+    duplicate_key: Mapped[str | None] = mapped_column(String(64), index=True)  # a double submission
+
+    filed_with: Mapped[Organization] = relationship(foreign_keys=[filed_with_id])
+    handler: Mapped[Organization] = relationship(foreign_keys=[handler_id])
+    events: Mapped[list[RequestEvent]] = relationship(back_populates="request", order_by="RequestEvent.id",
+                                                      cascade="all, delete-orphan")
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+
+class RequestEvent(Base):
+    """One step of a request: a transition (``action``, from and to state) and what was sent to
+    the applicant with it (``notice``), or a note."""
+
+    __tablename__ = "ppid_request_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("ppid_request.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(Text, default="")  # what the applicant is told (public to them)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    notice_sent: Mapped[bool] = mapped_column(Boolean, default=False)  # mailed to the applicant
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    request: Mapped[InformationRequest] = relationship(back_populates="events")
+
+
+class HolidayOverride(Base):
+    """A correction to the national calendar: a day off that is not in it (``is_holiday``), or a
+    listed holiday that is a working day here after all."""
+
+    __tablename__ = "ppid_holiday_override"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    is_holiday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

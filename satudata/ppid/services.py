@@ -1,0 +1,386 @@
+"""Public information requests: filing, the applicant's view, the officers' inbox and moves, the
+public register. Views and the REST API call these; nothing here commits.
+
+The clock is the law's (``deadlines``) on the portal's calendar (national holidays and cuti
+bersama, plus :class:`~satudata.ppid.models.HolidayOverride` rows); "today" is the date in the
+portal's time zone (WIB by default), since the law counts local working days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from satudata.accounts.models import Organization, OrganizationKind
+from satudata.accounts.services import audit, queue_mail
+from satudata.authz import Actor, Permission, Role, require
+from satudata.db import utcnow
+from satudata.errors import Conflict, Forbidden, Invalid, NotFound
+from satudata.extensions import db
+from satudata.ppid import deadlines, identity, transitions
+from satudata.ppid.models import (
+    DECIDED_STATES,
+    OPEN_STATES,
+    ApplicantType,
+    Channel,
+    HolidayOverride,
+    InformationRequest,
+    RequestCounter,
+    RequestEvent,
+    RequestState,
+)
+from satudata.ppid.policy import ApplicantActor, government_of, handles, is_officer
+
+UTAMA_TARGET = "ppid-utama"
+DUPLICATE_WINDOW = timedelta(minutes=30)  # the same request again within this is a double submission
+
+
+# --------------------------------------------------------------------------- the clock
+
+
+def today() -> date:
+    """The date in the portal's time zone (the law counts local working days)."""
+    return datetime.now(ZoneInfo(str(current_app.config["DISPLAY_TIMEZONE"]))).date()
+
+
+def calendar() -> deadlines.WorkingCalendar:
+    """The national calendar with the admin's overrides."""
+    rows = db.session.scalars(select(HolidayOverride)).all()
+    return deadlines.WorkingCalendar(
+        extra_holidays={r.day: r.name or "Libur (ditetapkan admin)" for r in rows if r.is_holiday},
+        extra_working_days=frozenset(r.day for r in rows if not r.is_holiday))
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Where a request stands on its clock, for pages: "hari kerja ke-4 dari 10"."""
+
+    day: int  # working days since registration (0 on the day itself)
+    of: int  # working days allowed (10, or 10 + the extension)
+    days_left: int  # negative once late
+    late: bool
+    due_on: date
+
+
+def clock_of(request: InformationRequest, on: date | None = None,
+             cal: deadlines.WorkingCalendar | None = None) -> Clock:
+    cal = cal or calendar()
+    on = on or today()
+    allowed = deadlines.NOTICE_DAYS + (request.extension_days or 0)
+    end = request.decided_on if request.decided_on else on
+    day = max(0, cal.working_days_between(request.received_on, end)) if end >= request.received_on else 0
+    left = cal.working_days_between(on, request.due_on) if on <= request.due_on else \
+        -cal.working_days_between(request.due_on, on)
+    decided_late = request.decided_on is not None and request.decided_on > request.due_on
+    late = decided_late or (request.state in OPEN_STATES and on > request.due_on)
+    return Clock(day=day, of=allowed, days_left=left, late=late, due_on=request.due_on)
+
+
+# --------------------------------------------------------------------------- where requests go
+
+
+def ppid_utama() -> Organization:
+    """The organisation of the portal's PPID Utama: ``PPID_UTAMA`` (a slug) when set, else the one
+    holding a ``ppid_utama`` member, else the first government at the top of the tree."""
+    from satudata.accounts.models import Membership
+
+    slug = current_app.config.get("PPID_UTAMA")
+    org = None
+    if slug:
+        org = db.session.scalar(select(Organization).where(Organization.slug == slug))
+    if org is None:
+        org = db.session.scalar(select(Organization).join(Membership, Membership.organization_id == Organization.id)
+                                .where(Membership.role == Role.PPID_UTAMA).order_by(Organization.id))
+    if org is None:
+        org = db.session.scalar(select(Organization).where(Organization.parent_id.is_(None))
+                                .order_by(Organization.id))
+    if org is None:
+        raise NotFound("Portal ini belum punya organisasi; PPID belum dapat menerima permohonan.")
+    return org
+
+
+def targets() -> list[Organization]:
+    """The OPDs a request may be addressed to (besides the PPID Utama), by name."""
+    return list(db.session.scalars(select(Organization).where(Organization.kind == OrganizationKind.OPD)
+                                   .order_by(Organization.name)))
+
+
+def target_of(value: str) -> Organization:
+    if not value or value == UTAMA_TARGET:
+        return ppid_utama()
+    org = db.session.scalar(select(Organization).where(Organization.slug == value))
+    if org is None or org.kind != OrganizationKind.OPD:
+        raise Invalid("PPID tujuan tidak dikenal: pilih PPID Utama atau salah satu OPD dari daftar.",
+                      details={"target": ["Pilih PPID Utama atau salah satu OPD dari daftar."]})
+    return org
+
+
+def routing_targets(request: InformationRequest) -> list[Organization]:
+    """The OPDs of the request's government it may be routed to."""
+    government = government_of(request.handler)
+    return [o for o in targets() if government_of(o).id == government.id and o.id != request.handler_id]
+
+
+# --------------------------------------------------------------------------- filing
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _next_number(org: Organization, year: int) -> str:
+    """``PPID-<ppid>-<year>-<sequence>``: unique per PPID and year, never reused (the counter
+    row is updated in the filing's own transaction, which serialises two filings at once)."""
+    for _ in range(3):
+        bumped = db.session.execute(update(RequestCounter)
+                                    .where(RequestCounter.organization_id == org.id, RequestCounter.year == year)
+                                    .values(last=RequestCounter.last + 1).execution_options(synchronize_session=False))
+        if bumped.rowcount == 1:  # type: ignore[attr-defined]
+            last = db.session.scalar(select(RequestCounter.last).where(RequestCounter.organization_id == org.id,
+                                                                       RequestCounter.year == year))
+            return f"PPID-{org.id}-{year}-{int(last or 0):04d}"
+        try:
+            with db.session.begin_nested():
+                db.session.add(RequestCounter(organization_id=org.id, year=year, last=0))
+        except IntegrityError:
+            continue  # another filing created it: bump that one
+    raise Conflict("Nomor pendaftaran belum dapat dibuat; kirim ulang sebentar lagi.")
+
+
+def _identity_keys() -> dict[str, Any]:
+    config = current_app.config
+    return {"key": config.get("PPID_IDENTITY_KEY") or None, "secret": str(config["SECRET_KEY"])}
+
+
+def identity_number(actor: Actor, request: InformationRequest) -> str | None:
+    """The applicant's NIK or SK number, for the officers handling the request; every reading is
+    written to the audit log (UU PDP)."""
+    require(actor, Permission.PPID_REQUEST_HANDLE, request)
+    if not request.identity_encrypted:
+        return None
+    audit(actor, "ppid.identity_view", "ppid_request", request.id, {"number": request.number})
+    try:
+        return identity.decrypt(request.identity_encrypted, **_identity_keys())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Filed:
+    request: InformationRequest
+    secret: str  # shown once and mailed; only its hash is kept
+    tracking_url: str
+
+
+def tracking_url(number: str, secret: str) -> str:
+    from satudata.security import public_url
+
+    return public_url(f"/ppid/lacak/{number}?kode={secret}")
+
+
+def file_request(actor: Actor, form: dict[str, Any], *, channel: Channel = Channel.WEB,
+                 received_on: date | None = None) -> Filed:
+    """Register a request (``form``: checked by ``serializers.RequestInput``) with its number and
+    the clock started: day 0 is the day it is received (today for the web). An officer records
+    one that came by mail, letter, phone or in person with its own ``channel`` and day."""
+    require(actor, Permission.PPID_REQUEST_FILE)
+    if channel != Channel.WEB and not is_officer(actor):
+        raise Forbidden("Hanya petugas PPID yang mencatat permohonan dari surel, surat, telepon atau datang langsung.")
+    org = target_of(form.get("target", ""))
+    on = today()
+    received = received_on or on
+    if received > on or received < on - timedelta(days=366):
+        raise Invalid("Tanggal diterima tidak boleh di masa depan atau lebih dari setahun lalu.",
+                      details={"received_on": ["Tulis tanggal permohonan diterima."]})
+    key_basis = "|".join(str(form.get(k) or "").strip().lower()
+                         for k in ("name", "nik", "identity_number", "email", "information", "target"))
+    duplicate_key = hashlib.sha256(key_basis.encode()).hexdigest()
+    earlier = db.session.scalar(select(InformationRequest).where(
+        InformationRequest.duplicate_key == duplicate_key, InformationRequest.created_at >= utcnow() - DUPLICATE_WINDOW))
+    if earlier is not None:
+        raise Conflict(f"Permohonan yang sama sudah tercatat dengan nomor {earlier.number}. Tautan pelacakannya "
+                       "ditampilkan saat permohonan itu dikirim (dan dikirim ke surel Anda bila diisi); "
+                       "permohonan tidak perlu dikirim dua kali.", details={"number": [earlier.number]})
+    cal = calendar()
+    secret = secrets.token_urlsafe(18)
+    number = _next_number(org, received.year)
+    applicant = ApplicantType(form["applicant_type"])
+    raw_identity = (form.get("nik") if applicant == ApplicantType.PERORANGAN else form.get("identity_number")) or ""
+    request = InformationRequest(
+        number=number, secret_hash=_secret_hash(secret), state=RequestState.REGISTERED, channel=channel,
+        filed_with_id=org.id, handler_id=org.id, applicant_type=applicant, name=form["name"].strip(),
+        identity_encrypted=identity.encrypt(raw_identity.strip(), **_identity_keys()) if raw_identity.strip() else None,
+        email=(form.get("email") or "").strip(), phone=(form.get("phone") or "").strip(),
+        address=(form.get("address") or "").strip(), occupation=(form.get("occupation") or "").strip(),
+        information=form["information"].strip(), purpose=form["purpose"].strip(),
+        obtain_method=form["obtain_method"], copy_method=form["copy_method"], received_on=received,
+        due_on=deadlines.notice_due(cal, received).due, duplicate_key=duplicate_key)
+    db.session.add(request)
+    db.session.flush()
+    request.filed_with = org
+    request.handler = org
+    db.session.add(RequestEvent(request_id=request.id, action="file", from_state="", to_state=str(request.state),
+                                actor_id=getattr(actor, "id", None), actor_label=_label(actor),
+                                note=f"Permohonan terdaftar dengan nomor {number}.",
+                                data={"channel": str(channel)}, notice_sent=bool(request.email)))
+    audit(actor, "ppid.file", "ppid_request", request.id, {"number": number, "channel": str(channel),
+                                                           "target": org.slug})
+    url = tracking_url(number, secret)
+    if request.email:
+        queue_mail(request.email, f"Permohonan informasi {number} terdaftar", _filed_mail(request, url))
+    return Filed(request=request, secret=secret, tracking_url=url)
+
+
+def _label(actor: Actor) -> str:
+    from satudata.authz import actor_label
+
+    return actor_label(actor)
+
+
+def _filed_mail(request: InformationRequest, url: str) -> str:
+    return (f"Yth. {request.name},\n\n"
+            f"Permohonan informasi Anda kepada {request.filed_with.name} terdaftar dengan nomor {request.number} "
+            f"pada {deadlines.long_date(request.received_on)}.\n\n"
+            f"Menurut UU 14/2008 Pasal 22 ayat 7, pemberitahuan tertulis atas permohonan ini paling lambat "
+            f"{deadlines.long_date(request.due_on, weekday=True)} (10 hari kerja).\n\n"
+            f"Ikuti permohonan Anda di:\n{url}\n\n"
+            "Simpan tautan ini: tautan itu adalah kunci Anda untuk melihat jawaban, mencabut permohonan atau "
+            "mengajukan keberatan. Jangan bagikan kepada orang lain.\n")
+
+
+# --------------------------------------------------------------------------- the applicant
+
+
+def for_applicant(number: str, secret: str) -> InformationRequest:
+    """The request ``number`` when ``secret`` is its tracking code; ``NotFound`` otherwise (the
+    same answer for a wrong code and a wrong number, so neither can be probed)."""
+    request = db.session.scalar(select(InformationRequest).where(InformationRequest.number == (number or "").strip()))
+    given = _secret_hash((secret or "").strip())
+    expected = request.secret_hash if request is not None else "0" * 64
+    if not hmac.compare_digest(given, expected) or request is None:
+        raise NotFound("Permohonan tidak ditemukan. Periksa nomor pendaftaran dan kode pelacakan dari tanda "
+                       "terima atau surel Anda.")
+    return request
+
+
+def withdraw(number: str, secret: str, reason: str = "") -> InformationRequest:
+    """The applicant withdraws their open request (``dicabut``)."""
+    request = for_applicant(number, secret)
+    actor = ApplicantActor(request_id=request.id, number=request.number)
+    transitions.apply(actor, request, "withdraw", {"reason": reason}, today=today(), calendar=calendar(),
+                      note=reason.strip() or "Permohonan dicabut oleh pemohon.")
+    return request
+
+
+def timeline(request: InformationRequest) -> list[dict[str, Any]]:
+    """What happened to the request, as the applicant may read it."""
+    labels = {m.name: m.label for m in transitions.TRANSITIONS.values()}
+    labels["file"] = transitions.N_("Permohonan terdaftar")
+    return [{"action": e.action, "label": labels.get(e.action, e.action), "at": e.created_at, "note": e.note,
+             "state": e.to_state} for e in request.events if e.action != "mark_spam"]
+
+
+# --------------------------------------------------------------------------- officers
+
+
+def act(actor: Actor, request: InformationRequest, action: str, data: dict[str, Any] | None = None,
+        note: str = "") -> RequestEvent:
+    """Make a move on a request (``transitions``) and tell the applicant when the move says so."""
+    if action == "route" and data and isinstance(data.get("to"), str):
+        org = db.session.scalar(select(Organization).where(Organization.slug == data["to"]))
+        allowed = {o.id for o in routing_targets(request)}
+        if org is None or org.id not in allowed:
+            raise Invalid("Pilih OPD tujuan dari daftar.", details={"to": ["Pilih OPD tujuan dari daftar."]})
+        data = {**data, "to": org.id}
+        note = note or f"Permohonan diteruskan ke PPID Pelaksana {org.name}; jangka waktu tetap berjalan."
+    event = transitions.apply(actor, request, action, data, today=today(), calendar=calendar(), note=note)
+    move = transitions.TRANSITIONS[action]
+    if move.notice and request.email and actor_is_officer(actor):
+        label = move.label
+        body = (f"Yth. {request.name},\n\nPermohonan informasi {request.number}: {label}.\n\n"
+                + (f"{event.note}\n\n" if event.note else "")
+                + "Rincian dan pemberitahuan tertulisnya dapat dilihat melalui tautan pelacakan yang Anda terima "
+                  "saat mengajukan permohonan.\n")
+        queue_mail(request.email, f"Permohonan {request.number}: {label}", body)
+        event.notice_sent = True
+    return event
+
+
+def actor_is_officer(actor: Actor) -> bool:
+    return bool(getattr(actor, "is_authenticated", False))
+
+
+def get_for_officer(actor: Actor, number: str) -> InformationRequest:
+    request = db.session.scalar(select(InformationRequest).where(InformationRequest.number == number))
+    if request is None:
+        raise NotFound("Permohonan tidak ditemukan.")
+    require(actor, Permission.PPID_REQUEST_HANDLE, request)
+    return request
+
+
+def inbox(actor: Actor, *, state: str = "", organization: str = "", channel: str = "",
+          include_closed: bool = False) -> list[InformationRequest]:
+    """The requests ``actor`` handles, the nearest due first (overdue on top)."""
+    query = select(InformationRequest).order_by(InformationRequest.due_on, InformationRequest.id)
+    if state:
+        query = query.where(InformationRequest.state == state)
+    elif not include_closed:
+        query = query.where(InformationRequest.state.in_(list(OPEN_STATES)))
+    if channel:
+        query = query.where(InformationRequest.channel == channel)
+    if organization:
+        query = query.join(Organization, Organization.id == InformationRequest.handler_id).where(
+            Organization.slug == organization)
+    return [r for r in db.session.scalars(query) if handles(actor, r)]
+
+
+# --------------------------------------------------------------------------- public register
+
+
+REGISTER_PAGE = 50
+
+
+def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: date) -> dict[str, Any]:
+    """One row of the public register: never the applicant's name, identity or contact; numbers
+    that look like a NIK masked in the request's text; a request set aside as spam shows no text."""
+    clock = clock_of(request, on, cal)
+    shown = request.state != RequestState.SPAM
+    return {
+        "number": request.number,
+        "received_on": request.received_on.isoformat(),
+        "due_on": request.due_on.isoformat(),
+        "decided_on": request.decided_on.isoformat() if request.decided_on else None,
+        "state": str(request.state),
+        "status": transitions.STATE_LABELS[request.state],
+        "ppid": request.handler.name,
+        "channel": str(request.channel),
+        "applicant_type": str(request.applicant_type),
+        "information": identity.mask_numbers(request.information) if shown else None,
+        "working_days": clock.day if request.state in DECIDED_STATES else None,
+        "late": clock.late,
+    }
+
+
+def public_register(page: int = 1, per_page: int = REGISTER_PAGE) -> tuple[list[dict[str, Any]], int]:
+    """The anonymised register, newest first: (entries of the page, total)."""
+    total = int(db.session.scalar(select(func.count(InformationRequest.id))) or 0)
+    rows = db.session.scalars(select(InformationRequest).order_by(InformationRequest.id.desc())
+                              .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
+    cal, on = calendar(), today()
+    return [public_row(r, cal, on) for r in rows], total
+
+
+__all__ = [
+    "UTAMA_TARGET", "Clock", "Filed", "act", "calendar", "clock_of", "file_request", "for_applicant",
+    "get_for_officer", "identity_number", "inbox", "ppid_utama", "public_register", "public_row",
+    "routing_targets", "target_of", "targets", "timeline", "today", "tracking_url", "withdraw",
+]

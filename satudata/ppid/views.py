@@ -1,0 +1,232 @@
+"""PPID pages: the public service (how to ask, the request form, its receipt, tracking a request,
+the register) and the officers' inbox with the moves of ``transitions``."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from satudata.authz import AnonymousActor
+from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_refused
+from satudata.extensions import limiter
+from satudata.ppid import services, transitions
+from satudata.ppid.models import Channel, CopyMethod, ObtainMethod, RequestState
+from satudata.ppid.policy import is_officer
+from satudata.ppid.serializers import RequestInput
+
+bp = Blueprint("ppid", __name__)
+
+FILE_LIMIT = "10 per hour"  # filings per client address: a citizen files a few, a script many
+HONEYPOT = "website"  # a field people never see; a form that fills it is a bot's
+
+
+def _form_errors(err: DomainError) -> dict[str, Any]:
+    return {"_form": [err.message], **{k: v for k, v in (err.details or {}).items() if k != "_form"}}
+
+
+def _load_request(form: Any) -> dict[str, Any]:
+    data = {key: form.get(key, "") for key in RequestInput().fields}
+    try:
+        return RequestInput().load(data)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_form": exc.messages}
+        raise Invalid(_("Periksa isian yang ditandai."), details=messages) from exc
+
+
+def _choices() -> dict[str, Any]:
+    return {"targets": services.targets(), "utama": services.ppid_utama(),
+            "obtain_methods": ObtainMethod.values(), "copy_methods": CopyMethod.values()}
+
+
+# --------------------------------------------------------------------------- public
+
+
+@bp.route("/ppid")
+def home() -> Any:
+    entries, total = services.public_register(1, 5)
+    return render_template("ppid/home.html", recent=entries, total=total, utama=services.ppid_utama())
+
+
+@bp.route("/ppid/permohonan", methods=["GET", "POST"])
+@limiter.limit(FILE_LIMIT, methods=["POST"])
+def new_request() -> Any:
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        if request.form.get(HONEYPOT):
+            abort(400)
+        try:
+            filed = services.file_request(AnonymousActor(), _load_request(request.form))
+        except DomainError as err:
+            roll_back_refused(err)
+            errors = _form_errors(err)
+        else:
+            # Shown once, on this answer (not a redirect: the code must not sit in a URL the
+            # browser keeps in its history for a page anyone could reload).
+            return render_template("ppid/filed.html", filed=filed, req=filed.request,
+                                   clock=services.clock_of(filed.request))
+    return render_template("ppid/request_form.html", form=request.form, errors=errors, **_choices()), \
+        400 if errors else 200
+
+
+@bp.route("/ppid/lacak", methods=["GET"])
+def track_form() -> Any:
+    number, code = request.args.get("nomor", "").strip(), request.args.get("kode", "").strip()
+    if number and code:
+        return redirect(url_for("ppid.track", number=number, kode=code))
+    return render_template("ppid/track_form.html", number=number)
+
+
+@bp.route("/ppid/lacak/<number>", methods=["GET"])
+def track(number: str) -> Any:
+    code = request.args.get("kode", "")
+    req = services.for_applicant(number, code)
+    return render_template("ppid/track.html", req=req, code=code, clock=services.clock_of(req),
+                           timeline=services.timeline(req), labels=transitions.STATE_LABELS,
+                           can_withdraw=req.state in transitions.TRANSITIONS["withdraw"].sources)
+
+
+@bp.route("/ppid/lacak/<number>/cabut", methods=["POST"])
+def track_withdraw(number: str) -> Any:
+    code = request.form.get("kode", "")
+    try:
+        services.withdraw(number, code, request.form.get("reason", ""))
+    except DomainError as err:
+        roll_back_refused(err)
+        flash(err.message, "error")
+    else:
+        flash(_("Permohonan dicabut."), "success")
+    return redirect(url_for("ppid.track", number=number, kode=code))
+
+
+@bp.route("/ppid/register")
+def register() -> Any:
+    page = max(request.args.get("halaman", 1, type=int) or 1, 1)
+    entries, total = services.public_register(page)
+    pages = max(1, -(-total // services.REGISTER_PAGE))
+    return render_template("ppid/register.html", entries=entries, total=total, page=min(page, pages), pages=pages)
+
+
+# --------------------------------------------------------------------------- officers
+
+
+def ppid_officer() -> Any:
+    if not current_user.is_authenticated:
+        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
+    user = current_user._get_current_object()
+    if not is_officer(user):
+        from satudata.errors import Forbidden
+
+        raise Forbidden(_("Halaman ini untuk petugas PPID."))
+    return user
+
+
+@bp.route("/kelola/ppid")
+def inbox() -> Any:
+    user = ppid_officer()
+    state, org, channel = (request.args.get(k, "") for k in ("status", "opd", "kanal"))
+    if state and state not in RequestState.values():
+        state = ""
+    if channel and channel not in Channel.values():
+        channel = ""
+    requests = services.inbox(user, state=state, organization=org, channel=channel,
+                              include_closed=request.args.get("semua") == "1")
+    cal, today = services.calendar(), services.today()
+    rows = [(r, services.clock_of(r, today, cal)) for r in requests]
+    return render_template("ppid/inbox.html", rows=rows, state=state, org=org, channel=channel,
+                           labels=transitions.STATE_LABELS, targets=services.targets(), channels=Channel.values(),
+                           show_all=request.args.get("semua") == "1")
+
+
+@bp.route("/kelola/ppid/catat", methods=["GET", "POST"])
+def record() -> Any:
+    """An officer records a request received by mail, letter, phone or in person."""
+    user = ppid_officer()
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            channel = Channel.parse(request.form.get("channel"))
+            if channel is None or channel == Channel.WEB:
+                raise Invalid(_("Pilih saluran permohonan."), details={"channel": [_("Pilih saluran permohonan.")]})
+            received = _date(request.form.get("received_on", ""), "received_on")
+            filed = services.file_request(user, _load_request(request.form), channel=channel,  # type: ignore[arg-type]
+                                          received_on=received)
+        except DomainError as err:
+            roll_back_refused(err)
+            errors = _form_errors(err)
+        else:
+            return render_template("ppid/filed.html", filed=filed, req=filed.request,
+                                   clock=services.clock_of(filed.request), recorded=True)
+    return render_template("ppid/request_form.html", form=request.form, errors=errors, officer=True,
+                           channels=[c for c in Channel.values() if c != "web"], **_choices()), 400 if errors else 200
+
+
+def _date(text: str, field: str) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise Invalid(_("Tanggal tidak valid."), details={field: [_("Tulis tanggal yang valid (TTTT-BB-HH).")]}) from exc
+
+
+def _int(text: str, field: str, message: str) -> int | None:
+    text = (text or "").strip().replace(".", "")
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise Invalid(message, details={field: [message]}) from exc
+
+
+def _move_data(action: str, form: Any) -> dict[str, Any]:
+    """The typed input of a move from its form (``transitions`` checks what the law requires)."""
+    data: dict[str, Any] = {k: form.get(k, "") for k in (
+        "reason", "given", "form", "delivery", "consequence_test", "holder", "means", "to")}
+    data["holder_unknown"] = form.get("holder_unknown") == "1"
+    data["exemptions"] = form.getlist("exemptions")
+    if action == "extend":
+        data["days"] = _int(form.get("days", ""), "days", _("Tulis jumlah hari kerja perpanjangan (1 sampai 7)."))
+    if action in ("grant", "grant_in_part", "record_delivery"):
+        data["cost"] = _int(form.get("cost", ""), "cost", _("Tulis biaya dalam rupiah, angka saja (0 bila tanpa biaya)."))
+    if action == "not_documented":
+        data["available_on"] = _date(form.get("available_on", ""), "available_on")
+    if action == "record_delivery":
+        data["delivered_on"] = _date(form.get("delivered_on", ""), "delivered_on")
+    if action == "grant_in_part":
+        data["redactions"] = [
+            {"part": part, "exemptions": [letter] if letter else [], "reason": reason}
+            for part, letter, reason in zip(form.getlist("redaction_part"), form.getlist("redaction_exemption"),
+                                            form.getlist("redaction_reason"), strict=False)
+            if part.strip() or reason.strip()]
+    return {k: v for k, v in data.items() if v not in ("", None, [])}
+
+
+@bp.route("/kelola/ppid/<number>", methods=["GET", "POST"])
+def detail(number: str) -> Any:
+    user = ppid_officer()
+    req = services.get_for_officer(user, number)
+    errors: dict[str, Any] = {}
+    action = request.form.get("action", "")
+    if request.method == "POST":
+        try:
+            services.act(user, req, action, _move_data(action, request.form), note=request.form.get("note", ""))
+        except DomainError as err:
+            roll_back_refused(err)
+            errors = _form_errors(err)
+            req = services.get_for_officer(user, number)
+        else:
+            flash(_("Tersimpan: %(label)s.", label=_(transitions.TRANSITIONS[action].label)), "success")
+            return redirect(url_for("ppid.detail", number=number))
+    identity = services.identity_number(user, req) if request.args.get("identitas") == "1" else None
+    return render_template("ppid/detail.html", req=req, clock=services.clock_of(req), errors=errors,
+                           failed_action=action if errors else "", moves=transitions.available(req),
+                           labels=transitions.STATE_LABELS, timeline=services.timeline(req),
+                           exemptions=transitions.EXEMPTIONS, routing_targets=services.routing_targets(req),
+                           identity=identity, form=request.form), 400 if errors else 200

@@ -1,0 +1,92 @@
+"""A public information request in a real browser (#12): a citizen on a phone files it without an
+account and gets a number and a private link; the PPID Utama routes it to an OPD; the OPD's PPID
+Pelaksana extends it and grants it in part; the citizen sees the answer; the public register
+shows the request and nothing of who asked. axe checks every page (tests/browser/conftest.py)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
+from tests.browser.conftest import checked_context
+
+pytestmark = pytest.mark.browser
+
+NIK = "1471024503900007"
+
+
+def _sign_in(page: Any, base: str, username: str) -> None:
+    page.goto(base + "/masuk")
+    page.fill("#login", username)
+    page.fill("#password", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/kelola/ppid$"))  # a PPID officer lands in the inbox
+
+
+def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url: str, users: Any) -> None:  # noqa: F811
+    base = scratch_live_url
+    with checked_context(browser, viewport={"width": 390, "height": 844}, locale="id-ID") as phone:
+        citizen = phone.new_page()
+        citizen.goto(base + "/")
+        citizen.click("header >> text=PPID")
+        citizen.click("text=Ajukan permohonan informasi")
+        citizen.fill("#name", "Siti Aminah Lubis")
+        citizen.fill("#nik", "14710245")  # too short: the form says so and keeps what was typed
+        citizen.fill("#address", "Jl. Sudirman 12, Pekanbaru")
+        citizen.fill("#email", "siti.aminah@contoh.id")
+        citizen.fill("#information", "Jumlah tenaga kesehatan per puskesmas tahun 2025, termasuk honorer")
+        citizen.fill("#purpose", "Penelitian skripsi")
+        citizen.click("form.form button[type=submit]")
+        assert "NIK harus 16 angka" in citizen.locator(".alert-error").inner_text()
+        assert citizen.input_value("#information").startswith("Jumlah tenaga kesehatan")
+        citizen.fill("#nik", NIK)
+        citizen.click("form.form button[type=submit]")
+        receipt = citizen.locator(".alert-success").inner_text()
+        number = re.search(r"PPID-\d+-\d{4}-\d{4}", receipt).group(0)  # type: ignore[union-attr]
+        link = citizen.locator(".ppid-link a").get_attribute("href")
+        assert link and "kode=" in link
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+        citizen.goto(link)
+        assert "Hari kerja ke-0 dari 10" in citizen.locator("main").inner_text()
+
+    with checked_context(browser, viewport={"width": 1280, "height": 900}, locale="id-ID") as desk:
+        utama = desk.new_page()
+        _sign_in(utama, base, "ppid.utama")
+        utama.click(f"text={number}")
+        utama.click("summary:has-text('Diteruskan ke PPID Pelaksana')")
+        utama.select_option("#route-to", "dinkes-riau")
+        utama.click("details[open] button[type=submit]")
+        assert "Tersimpan: Diteruskan ke PPID Pelaksana" in utama.locator(".flash, .alert").first.inner_text()
+
+    with checked_context(browser, viewport={"width": 1280, "height": 900}, locale="id-ID") as desk:
+        pelaksana = desk.new_page()
+        _sign_in(pelaksana, base, "ppid.pelaksana")
+        pelaksana.click(f"text={number}")
+        pelaksana.click("summary:has-text('Jangka waktu diperpanjang')")
+        pelaksana.fill("#extend-days", "3")
+        pelaksana.fill("#extend-reason", "Data honorer dihimpun dari 20 puskesmas.")
+        pelaksana.click("details[open] button[type=submit]")
+        assert "Hari kerja ke-0 dari 13" in pelaksana.locator("main").inner_text()
+        pelaksana.click("summary:has-text('Dikabulkan sebagian')")
+        pelaksana.fill("#grant_in_part-given", "Rekap tenaga kesehatan per puskesmas")
+        pelaksana.fill("#grant_in_part-form", "Salinan PDF")
+        pelaksana.fill("#grant_in_part-delivery", "Surel, hari ini")
+        pelaksana.fill("#grant_in_part-cost", "0")
+        pelaksana.fill("#rp-0", "Nama tenaga honorer")
+        pelaksana.select_option("#re-0", "h")
+        pelaksana.fill("#rr-0", "Rahasia pribadi")
+        pelaksana.click("details[open] button[type=submit]")
+        assert "Dikabulkan sebagian" in pelaksana.locator("h1 + p .badge").first.inner_text()
+
+    with checked_context(browser, viewport={"width": 390, "height": 844}, locale="id-ID") as phone:
+        citizen = phone.new_page()
+        citizen.goto(link)
+        answer = citizen.locator("main").inner_text()
+        assert "Dikabulkan sebagian" in answer and "Pasal 17 huruf h" in answer and "Nama tenaga honorer" in answer
+        citizen.goto(base + "/ppid/register")
+        register = citizen.locator("main").inner_text()
+        assert number in register and "Siti Aminah" not in register and NIK not in register
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
