@@ -19,6 +19,8 @@ MUTATING = re.compile(
 # Mutating services that are authorised by something other than an actor, and why.
 NO_ACTOR = {
     "satudata.accounts.services.authenticate": "the credentials are the authority",
+    "satudata.ppid.services.withdraw_objection": "the tracking code is the authority (ppid.policy.ApplicantActor; "
+                                                 "transitions.apply_objection requires it)",
     "satudata.accounts.services.request_password_reset": "anyone may ask; the mail goes only to the owner",
     "satudata.accounts.services.reset_password": "the signed single-use token is the authority",
     "satudata.accounts.services.authenticate_token": "the token is the authority",
@@ -38,9 +40,11 @@ PUBLIC_MUTATIONS = {
     "ppid.new_request": "anyone may ask for public information, without an account (UU 14/2008; rate limited)",
     "ppid_api.file_request": "the same request through the API (rate limited)",
     "ppid.track_withdraw": "the request's tracking code is the authority (ppid.policy.ApplicantActor)",
+    "ppid.track_objection": "the request's tracking code is the authority (ppid.policy.ApplicantActor)",
+    "ppid.track_objection_withdraw": "the request's tracking code is the authority",
 }
 READ_ONLY_POST_BLUEPRINTS = {"ckan"}  # CKAN clients POST their read actions
-AUTH_CALLS = ("require(", "admin(", "api_actor(TokenScope.WRITE)", "signed_in()", "ppid_officer()")
+AUTH_CALLS = ("require(", "admin(", "api_actor(TokenScope.WRITE)", "signed_in()", "ppid_officer()", "ppid_atasan()")
 
 
 def _service_modules() -> list[Path]:

@@ -54,8 +54,8 @@ def _safe_next(target: str | None, user: Any = None) -> str:
 
 def _landing(user: Any) -> str:
     """Where a role's work is: admins on the admin home, producers and walidata on "Kelola
-    data" (the walidata's review work is at its top), PPID officers on their inbox, everyone
-    else on their account page."""
+    data" (the walidata's review work is at its top), PPID officers on their inbox, the Atasan
+    PPID on the objections, everyone else on their account page."""
     if user is None or not getattr(user, "is_authenticated", False):
         return url_for("accounts.profile")
     if user.is_admin:
@@ -64,6 +64,8 @@ def _landing(user: Any) -> str:
         return url_for("workspace.dashboard")
     if user.has_role(Role.PPID_UTAMA) or user.has_role(Role.PPID_PELAKSANA):
         return url_for("ppid.inbox")
+    if user.has_role(Role.ATASAN_PPID):
+        return url_for("ppid.objection_inbox")
     return url_for("accounts.profile")
 
 

@@ -129,10 +129,47 @@ class InformationRequest(Base):
     handler: Mapped[Organization] = relationship(foreign_keys=[handler_id])
     events: Mapped[list[RequestEvent]] = relationship(back_populates="request", order_by="RequestEvent.id",
                                                       cascade="all, delete-orphan")
+    objections: Mapped[list[Objection]] = relationship(back_populates="request", order_by="Objection.id",
+                                                       cascade="all, delete-orphan")
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+
+class ObjectionState(StrEnum):
+    REGISTERED = "registered"  # with the Atasan PPID, on its own 30-working-day clock (Pasal 36(2))
+    ACCEPTED = "accepted"  # the Atasan PPID decides for the objector: the information is to be given
+    REJECTED = "rejected"  # the PPID's answer stands (with the reasons)
+    SETTLED = "settled"  # settled by agreement (musyawarah; grounds b-g only)
+    WITHDRAWN = "withdrawn"
+
+
+class Objection(Base):
+    """A keberatan to the Atasan PPID (UU 14/2008 Pasal 35-36) about one request: its grounds
+    (Pasal 35(1) letters a-g), the case summary, the objector or their proxy, and the decision."""
+
+    __tablename__ = "ppid_objection"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(48), unique=True)  # its own registration number
+    request_id: Mapped[int] = mapped_column(ForeignKey("ppid_request.id", ondelete="CASCADE"), index=True)
+    state: Mapped[ObjectionState] = mapped_column(str_enum(ObjectionState, "ppid_objection_state"),
+                                                  default=ObjectionState.REGISTERED, index=True)
+    grounds: Mapped[list[str]] = mapped_column(JSON)
+    case_summary: Mapped[str] = mapped_column(Text)  # kasus posisi
+    proxy_name: Mapped[str] = mapped_column(String(200), default="")  # kuasa pemohon, if any
+    proxy_letter: Mapped[str] = mapped_column(String(120), default="")  # the surat kuasa's number
+    registered_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # reasons, decider's name and position
+    # Sengketa informasi before the Komisi Informasi, when the objector takes it there (Pasal 37).
+    dispute: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    request: Mapped[InformationRequest] = relationship(back_populates="objections")
 
 
 class RequestEvent(Base):

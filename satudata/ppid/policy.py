@@ -56,6 +56,19 @@ def handles(actor: Any, request: Any) -> bool:
                for m in _memberships(actor, Role.PPID_UTAMA))
 
 
+def decides_objection(actor: Any, objection: Any) -> bool:
+    """Whether ``actor`` is the Atasan PPID of the objection's request's government."""
+    if objection is None:
+        return False
+    request = objection.request
+    governments = {government_of(request.handler).id, government_of(request.filed_with).id}
+    return any(government_of(m.organization).id in governments for m in _memberships(actor, Role.ATASAN_PPID))
+
+
+def is_atasan(actor: Any) -> bool:
+    return bool(_memberships(actor, Role.ATASAN_PPID))
+
+
 def is_officer(actor: Any) -> bool:
     """Whether ``actor`` is a PPID officer anywhere (the inbox is theirs)."""
     return bool(_memberships(actor, Role.PPID_PELAKSANA) or _memberships(actor, Role.PPID_UTAMA))
@@ -82,3 +95,15 @@ def withdraw_request(actor: Any, obj: Any) -> bool:
 @rule(Permission.PPID_CALENDAR_MANAGE)
 def manage_calendar(actor: Any, obj: Any) -> bool:
     return bool(_memberships(actor, Role.PPID_UTAMA) or getattr(actor, "is_admin", False))
+
+
+@rule(Permission.PPID_OBJECTION_DECIDE)
+def decide_objection(actor: Any, obj: Any) -> bool:
+    return decides_objection(actor, obj)
+
+
+@rule(Permission.PPID_OBJECTION_WITHDRAW)
+def withdraw_objection(actor: Any, obj: Any) -> bool:
+    if isinstance(actor, ApplicantActor):
+        return obj is not None and actor.request_id == obj.request_id
+    return decides_objection(actor, obj)

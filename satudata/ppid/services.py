@@ -34,11 +34,13 @@ from satudata.ppid.models import (
     Channel,
     HolidayOverride,
     InformationRequest,
+    Objection,
+    ObjectionState,
     RequestCounter,
     RequestEvent,
     RequestState,
 )
-from satudata.ppid.policy import ApplicantActor, government_of, handles, is_officer
+from satudata.ppid.policy import ApplicantActor, decides_objection, government_of, handles, is_officer
 
 UTAMA_TARGET = "ppid-utama"
 DUPLICATE_WINDOW = timedelta(minutes=30)  # the same request again within this is a double submission
@@ -284,7 +286,9 @@ def withdraw(number: str, secret: str, reason: str = "") -> InformationRequest:
 def timeline(request: InformationRequest) -> list[dict[str, Any]]:
     """What happened to the request, as the applicant may read it."""
     labels = {m.name: m.label for m in transitions.TRANSITIONS.values()}
+    labels.update({f"objection_{m.name}": m.label for m in transitions.OBJECTION_MOVES.values()})
     labels["file"] = transitions.N_("Permohonan terdaftar")
+    labels["objection_file"] = transitions.N_("Keberatan diajukan")
     return [{"action": e.action, "label": labels.get(e.action, e.action), "at": e.created_at, "note": e.note,
              "state": e.to_state} for e in request.events if e.action != "mark_spam"]
 
@@ -343,6 +347,149 @@ def inbox(actor: Actor, *, state: str = "", organization: str = "", channel: str
     return [r for r in db.session.scalars(query) if handles(actor, r)]
 
 
+# --------------------------------------------------------------------------- objections (keberatan)
+
+
+@dataclass(frozen=True)
+class Ground:
+    """One ground of Pasal 35(1) for this request today: whether it exists, since when, and the
+    last day an objection on it may be filed (30 working days, Pasal 36(1))."""
+
+    letter: str
+    label: str
+    available: bool
+    arose_on: date | None
+    until: date | None
+
+
+def objection_grounds(request: InformationRequest, on: date | None = None,
+                      cal: deadlines.WorkingCalendar | None = None) -> list[Ground]:
+    """The grounds the applicant may object on now. A ground arises with the PPID's answer
+    (a refusal, an answer other than asked, a request not fulfilled, a fee), or when the due date
+    passes unanswered (not answered, late); periodic information (b) may be raised at any time."""
+    cal = cal or calendar()
+    on = on or today()
+    decided = request.decided_on
+    late_since = request.due_on + timedelta(days=1) if (request.state in OPEN_STATES and on > request.due_on) else None
+    answered_late = decided is not None and decided > request.due_on
+    cost = int((request.decision or {}).get("cost") or 0)
+    arose = {
+        "a": decided if request.state in (RequestState.REFUSED, RequestState.GRANTED_IN_PART) else None,
+        "b": request.received_on,
+        "c": late_since,
+        "d": decided if request.state in DECIDED_STATES else None,
+        "e": decided if request.state in DECIDED_STATES - {RequestState.GRANTED} else late_since,
+        "f": decided if cost > 0 else None,
+        "g": decided if answered_late else late_since,
+    }
+    out = []
+    for letter, label in transitions.GROUNDS.items():
+        start = arose[letter]
+        until = deadlines.objection_filing_until(cal, start).due if start else None
+        out.append(Ground(letter, label, start is not None and until is not None and on <= until, start, until))
+    return out
+
+
+def open_objection(request: InformationRequest) -> Objection | None:
+    return next((o for o in request.objections if o.state == ObjectionState.REGISTERED), None)
+
+
+def file_objection(number: str, secret: str, form: dict[str, Any]) -> Objection:
+    """The applicant (or their proxy, with a surat kuasa) files a keberatan with the Atasan PPID:
+    at least one ground that exists today, and the case summary. It gets its own number and
+    its own clock: the Atasan PPID answers within 30 working days (Pasal 36(2))."""
+    request = for_applicant(number, secret)
+    actor = ApplicantActor(request_id=request.id, number=request.number)
+    cal, on = calendar(), today()
+    chosen = [g for g in form.get("grounds") or [] if isinstance(g, str)]
+    available = {g.letter: g for g in objection_grounds(request, on, cal)}
+    problems: dict[str, list[str]] = {}
+    if not chosen:
+        problems["grounds"] = ["Pilih alasan keberatan (Pasal 35 ayat 1)."]
+    elif any(g not in available for g in chosen):
+        problems["grounds"] = ["Alasan keberatan tidak dikenal."]
+    else:
+        closed = [g for g in chosen if not available[g].available]
+        if closed:
+            problems["grounds"] = [
+                f"Alasan {', '.join(closed)} belum ada atau batas 30 hari kerjanya sudah lewat (Pasal 36 ayat 1)."]
+    summary = str(form.get("case_summary") or "").strip()
+    if not summary:
+        problems["case_summary"] = ["Tuliskan kasus posisi: apa yang Anda minta, jawaban yang diterima, dan mengapa "
+                                    "Anda keberatan."]
+    elif len(summary) > transitions.TEXT_MAX:
+        problems["case_summary"] = [f"Paling panjang {transitions.TEXT_MAX} karakter."]
+    proxy_name, proxy_letter = (str(form.get(k) or "").strip() for k in ("proxy_name", "proxy_letter"))
+    if proxy_name and not proxy_letter:
+        problems["proxy_letter"] = ["Kuasa pemohon wajib menyebut nomor surat kuasanya."]
+    if open_objection(request) is not None:
+        problems["grounds"] = ["Keberatan atas permohonan ini sedang diproses Atasan PPID."]
+    if problems:
+        raise Invalid(" ".join(m for ms in problems.values() for m in ms), details=problems)
+    require(actor, Permission.PPID_REQUEST_WITHDRAW, request)  # the applicant of this very request
+    objection = Objection(
+        number=f"KEB-{request.number.removeprefix('PPID-')}-{len(request.objections) + 1}", request_id=request.id,
+        state=ObjectionState.REGISTERED, grounds=sorted(set(chosen)), case_summary=summary,
+        proxy_name=proxy_name[:200], proxy_letter=proxy_letter[:120], registered_on=on,
+        due_on=deadlines.objection_answer_due(cal, on).due)
+    db.session.add(objection)
+    db.session.flush()
+    db.session.add(RequestEvent(request_id=request.id, action="objection_file", from_state=str(request.state),
+                                to_state=str(request.state), actor_label=actor.label,
+                                note=f"Keberatan {objection.number} diajukan kepada Atasan PPID; tanggapan paling "
+                                     f"lambat {deadlines.long_date(objection.due_on)}.",
+                                data={"objection": objection.number}, notice_sent=bool(request.email)))
+    audit(actor, "ppid.objection.file", "ppid_objection", objection.id,
+          {"number": objection.number, "request": request.number, "grounds": objection.grounds})
+    if request.email:
+        queue_mail(request.email, f"Keberatan {objection.number} terdaftar",
+                   f"Yth. {request.name},\n\nKeberatan Anda atas permohonan {request.number} terdaftar dengan nomor "
+                   f"{objection.number}. Atasan PPID wajib menanggapi paling lambat "
+                   f"{deadlines.long_date(objection.due_on, weekday=True)} (30 hari kerja, Pasal 36 ayat 2).\n")
+    return objection
+
+
+def withdraw_objection(number: str, secret: str) -> Objection:
+    request = for_applicant(number, secret)
+    objection = open_objection(request)
+    if objection is None:
+        raise Conflict("Tidak ada keberatan yang sedang diproses untuk permohonan ini.")
+    actor = ApplicantActor(request_id=request.id, number=request.number)
+    transitions.apply_objection(actor, objection, "withdraw", {}, today=today())
+    return objection
+
+
+def objection_inbox(actor: Actor, include_closed: bool = False) -> list[Objection]:
+    """The objections ``actor`` (an Atasan PPID) decides, the nearest due first."""
+    query = select(Objection).order_by(Objection.due_on, Objection.id)
+    if not include_closed:
+        query = query.where(Objection.state == ObjectionState.REGISTERED)
+    return [o for o in db.session.scalars(query) if decides_objection(actor, o)]
+
+
+def get_objection(actor: Actor, number: str) -> Objection:
+    objection = db.session.scalar(select(Objection).where(Objection.number == number))
+    if objection is None:
+        raise NotFound("Keberatan tidak ditemukan.")
+    require(actor, Permission.PPID_OBJECTION_DECIDE, objection)
+    return objection
+
+
+def decide_objection(actor: Actor, objection: Objection, action: str, data: dict[str, Any]) -> None:
+    """The Atasan PPID's answer (or the record of a dispute before the Komisi Informasi); the
+    objector is told."""
+    require(actor, Permission.PPID_OBJECTION_DECIDE, objection)
+    transitions.apply_objection(actor, objection, action, data, today=today())
+    request = objection.request
+    if request.email and action != "withdraw":
+        label = transitions.OBJECTION_MOVES[action].label
+        queue_mail(request.email, f"Keberatan {objection.number}: {label}",
+                   f"Yth. {request.name},\n\nKeberatan {objection.number} atas permohonan {request.number}: {label}."
+                   f"\n\n{str(data.get('reasons') or '').strip()}\n\nBila tidak puas dengan tanggapan ini, Anda "
+                   "dapat mengajukan sengketa informasi ke Komisi Informasi paling lambat 14 hari kerja sejak "
+                   "tanggapan diterima (Pasal 37).\n")
+
+
 # --------------------------------------------------------------------------- public register
 
 
@@ -380,7 +527,8 @@ def public_register(page: int = 1, per_page: int = REGISTER_PAGE) -> tuple[list[
 
 
 __all__ = [
-    "UTAMA_TARGET", "Clock", "Filed", "act", "calendar", "clock_of", "file_request", "for_applicant",
+    "UTAMA_TARGET", "Clock", "Filed", "Ground", "act", "decide_objection", "file_objection", "get_objection",
+    "objection_grounds", "objection_inbox", "open_objection", "withdraw_objection", "calendar", "clock_of", "file_request", "for_applicant",
     "get_for_officer", "identity_number", "inbox", "ppid_utama", "public_register", "public_row",
     "routing_targets", "target_of", "targets", "timeline", "today", "tracking_url", "withdraw",
 ]

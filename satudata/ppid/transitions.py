@@ -32,7 +32,8 @@ from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid
 from satudata.extensions import db
 from satudata.ppid import deadlines
-from satudata.ppid.models import InformationRequest, RequestEvent
+from satudata.ppid.models import InformationRequest, Objection, RequestEvent
+from satudata.ppid.models import ObjectionState as O
 from satudata.ppid.models import RequestState as S
 
 TEXT_MAX = 5000
@@ -337,3 +338,121 @@ def apply(actor: Actor, request: InformationRequest, name: str, data: dict[str, 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any] | None:
     out = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in data.items()}
     return out or None
+
+
+# --------------------------------------------------------------------------- objections (keberatan)
+
+# Pasal 35(1): the grounds of an objection, by letter. b-g may be settled by agreement (musyawarah).
+GROUNDS = {
+    "a": N_("Permohonan ditolak berdasarkan alasan pengecualian Pasal 17"),
+    "b": N_("Informasi berkala (Pasal 9) tidak disediakan"),
+    "c": N_("Permintaan informasi tidak ditanggapi"),
+    "d": N_("Permintaan informasi ditanggapi tidak sebagaimana yang diminta"),
+    "e": N_("Permintaan informasi tidak dipenuhi"),
+    "f": N_("Pengenaan biaya yang tidak wajar"),
+    "g": N_("Penyampaian informasi melebihi waktu yang diatur undang-undang"),
+}
+SETTLEABLE = frozenset("bcdefg")
+
+OBJECTION_LABELS = {
+    O.REGISTERED: N_("Keberatan terdaftar, menunggu tanggapan Atasan PPID"),
+    O.ACCEPTED: N_("Keberatan diterima"),
+    O.REJECTED: N_("Keberatan ditolak (keputusan PPID dikuatkan)"),
+    O.SETTLED: N_("Diselesaikan secara musyawarah"),
+    O.WITHDRAWN: N_("Keberatan dicabut"),
+}
+
+
+@dataclass(frozen=True)
+class ObjectionMove:
+    name: str
+    label: str
+    sources: frozenset[O]
+    target: O | None
+    permission: Permission
+    inputs: Callable[[Objection, dict[str, Any], date], Problems]
+
+
+def _decision_inputs(objection: Objection, data: dict[str, Any], today: date) -> Problems:
+    problems: Problems = {}
+    _required(data, problems, "reasons", "Tuliskan pertimbangan dan alasan tanggapan atas keberatan.")
+    _required(data, problems, "decider_name", "Tulis nama Atasan PPID yang memutuskan.")
+    _required(data, problems, "decider_position", "Tulis jabatan Atasan PPID yang memutuskan.")
+    return problems
+
+
+def _settle_inputs(objection: Objection, data: dict[str, Any], today: date) -> Problems:
+    problems: Problems = {}
+    if not set(objection.grounds) <= SETTLEABLE:
+        problems["grounds"] = ["Keberatan atas penolakan berdasarkan Pasal 17 (alasan a) tidak dapat diselesaikan "
+                               "secara musyawarah; putuskan dengan tanggapan tertulis."]
+    _required(data, problems, "reasons", "Tuliskan kesepakatan musyawarahnya.")
+    return problems
+
+
+def _dispute_inputs(objection: Objection, data: dict[str, Any], today: date) -> Problems:
+    problems: Problems = {}
+    filed = data.get("filed_on")
+    if not isinstance(filed, date) or filed > today or filed < objection.registered_on:
+        problems["filed_on"] = ["Tulis tanggal sengketa didaftarkan di Komisi Informasi."]
+    _required(data, problems, "register_number", "Tulis nomor register sengketa di Komisi Informasi.")
+    return problems
+
+
+def _objection_withdraw_inputs(objection: Objection, data: dict[str, Any], today: date) -> Problems:
+    return {}
+
+
+OBJECTION_MOVES: dict[str, ObjectionMove] = {m.name: m for m in (
+    ObjectionMove("accept", N_("Keberatan diterima"), frozenset({O.REGISTERED}), O.ACCEPTED,
+                  Permission.PPID_OBJECTION_DECIDE, _decision_inputs),
+    ObjectionMove("reject", N_("Keberatan ditolak"), frozenset({O.REGISTERED}), O.REJECTED,
+                  Permission.PPID_OBJECTION_DECIDE, _decision_inputs),
+    ObjectionMove("settle", N_("Diselesaikan secara musyawarah"), frozenset({O.REGISTERED}), O.SETTLED,
+                  Permission.PPID_OBJECTION_DECIDE, _settle_inputs),
+    ObjectionMove("record_dispute", N_("Sengketa di Komisi Informasi dicatat"),
+                  frozenset({O.REGISTERED, O.ACCEPTED, O.REJECTED}), None, Permission.PPID_OBJECTION_DECIDE,
+                  _dispute_inputs),
+    ObjectionMove("withdraw", N_("Keberatan dicabut"), frozenset({O.REGISTERED}), O.WITHDRAWN,
+                  Permission.PPID_OBJECTION_WITHDRAW, _objection_withdraw_inputs),
+)}
+
+
+def apply_objection(actor: Actor, objection: Objection, name: str, data: dict[str, Any] | None = None, *,
+                    today: date) -> None:
+    """Make move ``name`` on ``objection`` (the only code that changes its state); the request's
+    timeline records it, and the audit log."""
+    move = OBJECTION_MOVES.get(name)
+    if move is None:
+        raise Invalid(f'Langkah "{name}" tidak dikenal.')
+    require(actor, move.permission, objection)
+    if objection.state not in move.sources:
+        raise Conflict(f"Keberatan {objection.number} sudah berstatus \"{OBJECTION_LABELS[objection.state]}\"; "
+                       "muat ulang halaman.")
+    data = dict(data or {})
+    problems = move.inputs(objection, data, today)
+    if problems:
+        raise Invalid(" ".join(m for messages in problems.values() for m in messages), details=problems)
+    source = objection.state
+    target = move.target or source
+    moved = db.session.execute(
+        update(Objection).where(Objection.id == objection.id, Objection.state == source)
+        .values(state=target, updated_at=utcnow()).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(f"Keberatan {objection.number} baru saja diubah. Muat ulang halaman.")
+    set_committed_value(objection, "state", target)
+    recorded = _jsonable(data) or {}
+    if name == "record_dispute":
+        objection.dispute = recorded
+    elif name != "withdraw":
+        objection.decision = recorded
+        objection.decided_on = today
+    request = objection.request
+    note = _text(data, "reasons") or _text(data, "reason")
+    db.session.add(RequestEvent(request_id=request.id, action=f"objection_{name}", from_state=str(request.state),
+                                to_state=str(request.state), actor_id=getattr(actor, "id", None),
+                                actor_label=actor_label(actor), note=note, data={"objection": objection.number},
+                                created_at=utcnow()))
+    db.session.flush()
+    audit(actor, f"ppid.objection.{name}", "ppid_objection", objection.id,
+          {"number": objection.number, "request": request.number, "from": str(source), "to": str(target)})

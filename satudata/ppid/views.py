@@ -16,7 +16,7 @@ from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_ref
 from satudata.extensions import limiter
 from satudata.ppid import services, transitions
 from satudata.ppid.models import Channel, CopyMethod, ObtainMethod, RequestState
-from satudata.ppid.policy import is_officer
+from satudata.ppid.policy import is_atasan, is_officer
 from satudata.ppid.serializers import RequestInput
 
 bp = Blueprint("ppid", __name__)
@@ -84,10 +84,19 @@ def track_form() -> Any:
 @bp.route("/ppid/lacak/<number>", methods=["GET"])
 def track(number: str) -> Any:
     code = request.args.get("kode", "")
-    req = services.for_applicant(number, code)
+    return _track_page(services.for_applicant(number, code), code)
+
+
+def _track_page(req: Any, code: str, objection_errors: dict[str, Any] | None = None,
+                objection_form: Any = None) -> str:
+    grounds = services.objection_grounds(req)
     return render_template("ppid/track.html", req=req, code=code, clock=services.clock_of(req),
                            timeline=services.timeline(req), labels=transitions.STATE_LABELS,
-                           can_withdraw=req.state in transitions.TRANSITIONS["withdraw"].sources)
+                           can_withdraw=req.state in transitions.TRANSITIONS["withdraw"].sources,
+                           grounds=grounds, can_object=any(g.available for g in grounds)
+                           and services.open_objection(req) is None,
+                           objection_labels=transitions.OBJECTION_LABELS, open_objection=services.open_objection(req),
+                           objection_errors=objection_errors or {}, objection_form=objection_form or {})
 
 
 @bp.route("/ppid/lacak/<number>/cabut", methods=["POST"])
@@ -100,6 +109,35 @@ def track_withdraw(number: str) -> Any:
         flash(err.message, "error")
     else:
         flash(_("Permohonan dicabut."), "success")
+    return redirect(url_for("ppid.track", number=number, kode=code))
+
+
+@bp.route("/ppid/lacak/<number>/keberatan", methods=["POST"])
+def track_objection(number: str) -> Any:
+    """The applicant files a keberatan from their tracking page."""
+    code = request.form.get("kode", "")
+    form = {"grounds": request.form.getlist("grounds"), "case_summary": request.form.get("case_summary", ""),
+            "proxy_name": request.form.get("proxy_name", ""), "proxy_letter": request.form.get("proxy_letter", "")}
+    try:
+        objection = services.file_objection(number, code, form)
+    except DomainError as err:
+        roll_back_refused(err)
+        req = services.for_applicant(number, code)
+        return _track_page(req, code, objection_errors=_form_errors(err), objection_form=request.form), 400
+    flash(_("Keberatan terdaftar dengan nomor %(number)s.", number=objection.number), "success")
+    return redirect(url_for("ppid.track", number=number, kode=code))
+
+
+@bp.route("/ppid/lacak/<number>/keberatan/cabut", methods=["POST"])
+def track_objection_withdraw(number: str) -> Any:
+    code = request.form.get("kode", "")
+    try:
+        services.withdraw_objection(number, code)
+    except DomainError as err:
+        roll_back_refused(err)
+        flash(err.message, "error")
+    else:
+        flash(_("Keberatan dicabut."), "success")
     return redirect(url_for("ppid.track", number=number, kode=code))
 
 
@@ -230,3 +268,57 @@ def detail(number: str) -> Any:
                            labels=transitions.STATE_LABELS, timeline=services.timeline(req),
                            exemptions=transitions.EXEMPTIONS, routing_targets=services.routing_targets(req),
                            identity=identity, form=request.form), 400 if errors else 200
+
+
+# --------------------------------------------------------------------------- Atasan PPID
+
+
+def ppid_atasan() -> Any:
+    if not current_user.is_authenticated:
+        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
+    user = current_user._get_current_object()
+    if not is_atasan(user):
+        from satudata.errors import Forbidden
+
+        raise Forbidden(_("Halaman ini untuk Atasan PPID."))
+    return user
+
+
+@bp.route("/kelola/keberatan")
+def objection_inbox() -> Any:
+    user = ppid_atasan()
+    show_all = request.args.get("semua") == "1"
+    objections = services.objection_inbox(user, include_closed=show_all)
+    cal, today = services.calendar(), services.today()
+    rows = [(o, (cal.working_days_between(today, o.due_on) if today <= o.due_on
+                 else -cal.working_days_between(o.due_on, today))) for o in objections]
+    return render_template("ppid/objection_inbox.html", rows=rows, labels=transitions.OBJECTION_LABELS,
+                           show_all=show_all)
+
+
+@bp.route("/kelola/keberatan/<number>", methods=["GET", "POST"])
+def objection_detail(number: str) -> Any:
+    user = ppid_atasan()
+    objection = services.get_objection(user, number)
+    errors: dict[str, Any] = {}
+    action = request.form.get("action", "")
+    if request.method == "POST":
+        data: dict[str, Any] = {k: request.form.get(k, "") for k in (
+            "reasons", "decider_name", "decider_position", "register_number", "status")}
+        try:
+            if action == "record_dispute":
+                data["filed_on"] = _date(request.form.get("filed_on", ""), "filed_on")
+            services.decide_objection(user, objection, action, {k: v for k, v in data.items() if v not in ("", None)})
+        except DomainError as err:
+            roll_back_refused(err)
+            errors = _form_errors(err)
+            objection = services.get_objection(user, number)
+        else:
+            flash(_("Tersimpan: %(label)s.", label=_(transitions.OBJECTION_MOVES[action].label)), "success")
+            return redirect(url_for("ppid.objection_detail", number=number))
+    moves = [m for m in transitions.OBJECTION_MOVES.values() if objection.state in m.sources]
+    return render_template("ppid/objection_detail.html", objection=objection, req=objection.request, moves=moves,
+                           errors=errors, failed_action=action if errors else "", form=request.form,
+                           grounds=transitions.GROUNDS, labels=transitions.OBJECTION_LABELS,
+                           request_labels=transitions.STATE_LABELS, timeline=services.timeline(objection.request),
+                           user=user), 400 if errors else 200

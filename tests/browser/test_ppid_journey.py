@@ -18,12 +18,12 @@ pytestmark = pytest.mark.browser
 NIK = "1471024503900007"
 
 
-def _sign_in(page: Any, base: str, username: str) -> None:
+def _sign_in(page: Any, base: str, username: str, lands: str = r".*/kelola/ppid$") -> None:
     page.goto(base + "/masuk")
     page.fill("#login", username)
     page.fill("#password", PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/kelola/ppid$"))  # a PPID officer lands in the inbox
+    page.wait_for_url(re.compile(lands))  # a PPID officer lands in the inbox, the Atasan PPID on objections
 
 
 def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url: str, users: Any) -> None:  # noqa: F811
@@ -86,7 +86,28 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         citizen.goto(link)
         answer = citizen.locator("main").inner_text()
         assert "Dikabulkan sebagian" in answer and "Pasal 17 huruf h" in answer and "Nama tenaga honorer" in answer
+        # The citizen objects to the redaction (ground a) with a case summary.
+        citizen.check("input[name=grounds][value=a]")
+        citizen.fill("#case_summary", "Yang saya minta jumlah, bukan nama; tidak ada data pribadi di dalamnya.")
+        citizen.click("text=Ajukan keberatan >> nth=-1")
+        objection = re.search(r"KEB-[\d-]+", citizen.locator(".flash").inner_text()).group(0)  # type: ignore[union-attr]
+        assert "Keberatan terdaftar, menunggu tanggapan Atasan PPID" in citizen.locator("main").inner_text()
         citizen.goto(base + "/ppid/register")
         register = citizen.locator("main").inner_text()
         assert number in register and "Siti Aminah" not in register and NIK not in register
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+
+    with checked_context(browser, viewport={"width": 1280, "height": 900}, locale="id-ID") as desk:
+        atasan = desk.new_page()
+        _sign_in(atasan, base, "atasan.ppid", r".*/kelola/keberatan$")
+        atasan.click(f"text={objection}")
+        atasan.click("summary:has-text('Keberatan diterima')")
+        atasan.fill("#accept-reasons", "Jumlah per puskesmas bukan data pribadi; berikan tanpa penghitaman.")
+        atasan.fill("#accept-decider_position", "Sekretaris Daerah Provinsi Riau")
+        atasan.click("details[open] button[type=submit]")
+        assert "Keberatan diterima" in atasan.locator("h1 + p .badge").inner_text()
+
+    with checked_context(browser, viewport={"width": 390, "height": 844}, locale="id-ID") as phone:
+        citizen = phone.new_page()
+        citizen.goto(link)
+        assert "Keberatan diterima" in citizen.locator("main").inner_text()

@@ -273,3 +273,91 @@ def test_the_public_register_never_shows_who_asked(scratch_client: Any, users: A
                        "budi@contoh.id", "081277001122", "Jl. Sudirman"):
             assert secret not in text
     assert "147102••••••••••" in pages[1]
+
+
+def _refused(scratch_client: Any) -> tuple[str, str]:
+    """A request refused by the PPID Utama (signed out again); (number, tracking code)."""
+    number = _file(scratch_client).get_json()["data"]["number"]
+    secret = db.session.scalars(select(OutboxMessage)).first().body.split("kode=")[1].split()[0]  # type: ignore[union-attr]
+    sign_in(scratch_client, "ppid.utama")
+    detail = f"/kelola/ppid/{number}"
+    token = csrf_of(scratch_client, detail)
+    assert scratch_client.post(detail, data={"csrf_token": token, "action": "refuse", "exemptions": ["h"],
+                                             "consequence_test": "Mengungkap data pribadi."}).status_code == 302
+    scratch_client.post("/keluar", data={"csrf_token": csrf_of(scratch_client, "/ppid")})
+    return number, secret
+
+
+def test_a_keberatan_on_a_refusal_is_decided_by_the_atasan(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    from satudata.ppid.models import Objection, ObjectionState
+
+    number, secret = _refused(scratch_client)
+    track = f"/ppid/lacak/{number}?kode={secret}"
+    page = scratch_client.get(track).get_data(as_text=True)
+    assert "Ajukan keberatan kepada Atasan PPID" in page
+    assert 'value="a"' in page and 'value="c" disabled' in page  # refused: (a) exists, (c) not answered does not
+    token = csrf_of(scratch_client, track)
+    url = f"/ppid/lacak/{number}/keberatan"
+    # Without a ground, without the case summary, on a ground that does not exist: refused, nothing filed.
+    bad = scratch_client.post(url, data={"csrf_token": token, "kode": secret, "case_summary": ""})
+    assert bad.status_code == 400 and "Pilih alasan keberatan" in bad.get_data(as_text=True)
+    late = scratch_client.post(url, data={"csrf_token": token, "kode": secret, "grounds": ["c"],
+                                          "case_summary": "Tidak dijawab"})
+    assert late.status_code == 400 and "belum ada atau batas 30 hari kerjanya sudah lewat" in late.get_data(as_text=True)
+    proxy = scratch_client.post(url, data={"csrf_token": token, "kode": secret, "grounds": ["a"],
+                                           "case_summary": "Data agregat tidak memuat data pribadi.",
+                                           "proxy_name": "LBH Pekanbaru"})
+    assert proxy.status_code == 400 and "surat kuasa" in proxy.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Objection.id))) == 0
+    # With a wrong code, nothing either.
+    assert scratch_client.post(url, data={"csrf_token": token, "kode": "salah", "grounds": ["a"],
+                                          "case_summary": "x"}).status_code == 404
+    ok = scratch_client.post(url, data={"csrf_token": token, "kode": secret, "grounds": ["a", "d"],
+                                        "case_summary": "Yang saya minta data agregat, bukan nama orang."})
+    assert ok.status_code == 302
+    objection = db.session.scalars(select(Objection)).one()
+    assert objection.grounds == ["a", "d"] and objection.number.startswith("KEB-")
+    assert objection.due_on == deadlines.objection_answer_due(services.calendar(), objection.registered_on).due
+    # The Atasan PPID lands on the objections, and must give reasons, name and position.
+    sign_in(scratch_client, "atasan.ppid")
+    inbox = scratch_client.get("/kelola/keberatan").get_data(as_text=True)
+    assert objection.number in inbox
+    detail = f"/kelola/keberatan/{objection.number}"
+    token = csrf_of(scratch_client, detail)
+    settle = scratch_client.post(detail, data={"csrf_token": token, "action": "settle", "reasons": "Sepakat."})
+    assert settle.status_code == 400 and "musyawarah" in settle.get_data(as_text=True)  # ground (a) cannot be
+    empty = scratch_client.post(detail, data={"csrf_token": token, "action": "reject", "reasons": "",
+                                              "decider_name": "", "decider_position": ""})
+    assert empty.status_code == 400 and "pertimbangan" in empty.get_data(as_text=True)
+    assert scratch_client.post(detail, data={
+        "csrf_token": token, "action": "reject", "reasons": "Nama tenaga honorer adalah data pribadi (Pasal 17 h).",
+        "decider_name": "Sekretaris Daerah", "decider_position": "Atasan PPID Provinsi Riau"}).status_code == 302
+    db.session.expire_all()
+    objection = db.session.scalars(select(Objection)).one()
+    assert objection.state == ObjectionState.REJECTED and objection.decision["decider_name"] == "Sekretaris Daerah"
+    # A dispute before the Komisi Informasi is recorded when it happens.
+    token = csrf_of(scratch_client, detail)
+    assert scratch_client.post(detail, data={"csrf_token": token, "action": "record_dispute",
+                                             "filed_on": services_today_minus(0).isoformat(),
+                                             "register_number": "001/KI-RIAU/PS/2026"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(Objection)).one().dispute["register_number"] == "001/KI-RIAU/PS/2026"
+    # The applicant sees the answer and where to go next; the audit log has each step.
+    page = scratch_client.get(track).get_data(as_text=True)
+    assert "Keberatan ditolak" in page and "Komisi Informasi" in page and "001/KI-RIAU/PS/2026" in page
+    actions = [a for (a,) in db.session.execute(select(AuditLog.action).where(AuditLog.action.like("ppid.objection%")).order_by(AuditLog.id))]
+    assert actions == ["ppid.objection.file", "ppid.objection.reject", "ppid.objection.record_dispute"]
+
+
+def test_only_the_atasan_of_the_request_decides(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    number, secret = _refused(scratch_client)
+    track = f"/ppid/lacak/{number}?kode={secret}"
+    token = csrf_of(scratch_client, track)
+    scratch_client.post(f"/ppid/lacak/{number}/keberatan", data={"csrf_token": token, "kode": secret,
+                                                                 "grounds": ["a"], "case_summary": "Keberatan."})
+    from satudata.ppid.models import Objection
+
+    objection = db.session.scalars(select(Objection)).one()
+    sign_in(scratch_client, "ppid.utama")  # a PPID officer is not the Atasan PPID
+    assert scratch_client.get(f"/kelola/keberatan/{objection.number}").status_code == 403
+    assert scratch_client.get("/kelola/keberatan").status_code == 403

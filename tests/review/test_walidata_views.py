@@ -357,7 +357,7 @@ def test_bulk_publish_reports_each_dataset(walidata: Any, producer: Any, orgs: A
 
 @pytest.mark.parametrize(("username", "landing"), [
     ("produsen", "/kelola/"), ("walidata", "/kelola/"), ("admin", "/admin"), ("ppid.utama", "/kelola/ppid"),
-    ("atasan.ppid", "/akun")])
+    ("atasan.ppid", "/kelola/keberatan")])
 def test_sign_in_lands_each_role_where_its_work_is(scratch_client: Any, users: Any, username: str,  # noqa: F811
                                                    landing: str) -> None:
     token = csrf_of(scratch_client, "/masuk")

@@ -1,5 +1,6 @@
 """ppid requests: the register of public information requests (UU 14/2008), each request's
-timeline, the numbering per PPID and year, and the admin's corrections to the holiday calendar
+timeline and objections (keberatan), the numbering per PPID and year, and the admin's
+corrections to the holiday calendar
 
 Revision ID: 0011_ppid_requests
 Revises: 0010_header_row
@@ -102,6 +103,32 @@ def upgrade():
     with op.batch_alter_table('ppid_request_event', schema=None) as batch_op:
         batch_op.create_index('ix_ppid_request_event_request_id', ['request_id'], unique=False)
     op.create_table(
+        'ppid_objection',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('number', sa.String(length=48), nullable=False),
+        sa.Column('request_id', sa.Integer(), nullable=False),
+        sa.Column('state', _enum('ppid_objection_state', ('registered', 'accepted', 'rejected', 'settled', 'withdrawn')),
+                  nullable=False),
+        sa.Column('grounds', sa.JSON(), nullable=False),
+        sa.Column('case_summary', sa.Text(), nullable=False),
+        sa.Column('proxy_name', sa.String(length=200), nullable=False),
+        sa.Column('proxy_letter', sa.String(length=120), nullable=False),
+        sa.Column('registered_on', sa.Date(), nullable=False),
+        sa.Column('due_on', sa.Date(), nullable=False),
+        sa.Column('decided_on', sa.Date(), nullable=True),
+        sa.Column('decision', sa.JSON(), nullable=True),
+        sa.Column('dispute', sa.JSON(), nullable=True),
+        sa.Column('created_at', satudata.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', satudata.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['request_id'], ['ppid_request.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('number'),
+    )
+    with op.batch_alter_table('ppid_objection', schema=None) as batch_op:
+        batch_op.create_index('ix_ppid_objection_request_id', ['request_id'], unique=False)
+        batch_op.create_index('ix_ppid_objection_state', ['state'], unique=False)
+        batch_op.create_index('ix_ppid_objection_due_on', ['due_on'], unique=False)
+    op.create_table(
         'ppid_holiday_override',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
@@ -115,6 +142,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table('ppid_holiday_override')
+    with op.batch_alter_table('ppid_objection', schema=None) as batch_op:
+        for name in ('due_on', 'state', 'request_id'):
+            batch_op.drop_index(f'ix_ppid_objection_{name}')
+    op.drop_table('ppid_objection')
     with op.batch_alter_table('ppid_request_event', schema=None) as batch_op:
         batch_op.drop_index('ix_ppid_request_event_request_id')
     op.drop_table('ppid_request_event')
