@@ -532,3 +532,71 @@ __all__ = [
     "get_for_officer", "identity_number", "inbox", "ppid_utama", "public_register", "public_row",
     "routing_targets", "target_of", "targets", "timeline", "today", "tracking_url", "withdraw",
 ]
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+@dataclass
+class PpidStats:
+    """The service figures of one PPID (or of all) for a year (UU 14/2008 Pasal 12)."""
+
+    name: str
+    requests: int = 0
+    open: int = 0
+    outcomes: dict[str, int] | None = None
+    working_days: list[int] | None = None
+    on_time: int = 0
+    decided: int = 0
+    refusal_grounds: dict[str, int] | None = None
+    objections: int = 0
+
+    @property
+    def median_days(self) -> float | None:
+        days = sorted(self.working_days or [])
+        if not days:
+            return None
+        middle = len(days) // 2
+        return float(days[middle]) if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+
+    @property
+    def on_time_share(self) -> float | None:
+        return round(100 * self.on_time / self.decided, 1) if self.decided else None
+
+
+def statistics(year: int) -> tuple[list[PpidStats], PpidStats]:
+    """Per PPID handling requests received in ``year`` (requests set aside as spam are no legal
+    outcome and are left out), and the whole region."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    rows = db.session.scalars(select(InformationRequest).where(
+        InformationRequest.received_on >= start, InformationRequest.received_on <= end,
+        InformationRequest.state != RequestState.SPAM)).all()
+    cal = calendar()
+    total = PpidStats(name="Seluruh PPID", outcomes={}, working_days=[], refusal_grounds={})
+    by_ppid: dict[int, PpidStats] = {}
+    for r in rows:
+        stats = by_ppid.setdefault(r.handler_id, PpidStats(name=r.handler.name, outcomes={}, working_days=[],
+                                                          refusal_grounds={}))
+        for s in (stats, total):
+            s.requests += 1
+            s.objections += len(r.objections)
+            assert s.outcomes is not None and s.working_days is not None and s.refusal_grounds is not None
+            s.outcomes[str(r.state)] = s.outcomes.get(str(r.state), 0) + 1
+            if r.state in OPEN_STATES:
+                s.open += 1
+            if r.state in DECIDED_STATES and r.decided_on is not None:
+                s.decided += 1
+                s.working_days.append(max(0, cal.working_days_between(r.received_on, r.decided_on)))
+                s.on_time += r.decided_on <= r.due_on
+            letters = list((r.decision or {}).get("exemptions") or []) + [
+                x for red in (r.decision or {}).get("redactions") or [] for x in red.get("exemptions") or []]
+            for letter in dict.fromkeys(letters):
+                s.refusal_grounds[letter] = s.refusal_grounds.get(letter, 0) + 1
+    return sorted(by_ppid.values(), key=lambda s: (-s.requests, s.name)), total
+
+
+def statistics_years() -> list[int]:
+    """The years with requests (newest first), and this year."""
+    years = {d.year for (d,) in db.session.execute(select(InformationRequest.received_on).distinct())}
+    years.add(today().year)
+    return sorted(years, reverse=True)

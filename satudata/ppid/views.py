@@ -149,6 +149,26 @@ def register() -> Any:
     return render_template("ppid/register.html", entries=entries, total=total, page=min(page, pages), pages=pages)
 
 
+OUTCOME_SERIES = (("granted", "Dikabulkan seluruhnya"), ("granted_in_part", "Dikabulkan sebagian"),
+                  ("refused", "Ditolak"), ("not_held", "Informasi tidak dikuasai"),
+                  ("not_documented", "Informasi belum didokumentasikan"))
+
+
+@bp.route("/ppid/statistik")
+def statistics() -> Any:
+    years = services.statistics_years()
+    year = request.args.get("tahun", type=int) or years[0]
+    if year not in years:
+        year = years[0]
+    per_ppid, total = services.statistics(year)
+    chart = {"type": "bar", "label_title": _("PPID"), "labels": [s.name for s in per_ppid],
+             "series": [{"name": key, "label": _(label), "values": [(s.outcomes or {}).get(key, 0) for s in per_ppid]}
+                        for key, label in OUTCOME_SERIES]} if per_ppid else None
+    return render_template("ppid/statistics.html", year=year, years=years, per_ppid=per_ppid, total=total,
+                           chart=chart, outcomes=OUTCOME_SERIES, labels=transitions.STATE_LABELS,
+                           exemptions=transitions.EXEMPTIONS)
+
+
 # --------------------------------------------------------------------------- officers
 
 

@@ -111,3 +111,9 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         citizen = phone.new_page()
         citizen.goto(link)
         assert "Keberatan diterima" in citizen.locator("main").inner_text()
+        citizen.goto(base + "/ppid")
+        citizen.click("text=Statistik layanan")
+        citizen.wait_for_selector("canvas#grafik-hasil")  # the chart is drawn (Chart.js) above its table
+        stats = citizen.locator("main").inner_text()
+        assert "Dinas Kesehatan Provinsi Riau" in stats and "Siti Aminah" not in stats
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= 390

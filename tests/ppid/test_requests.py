@@ -361,3 +361,34 @@ def test_only_the_atasan_of_the_request_decides(scratch_client: Any, users: Any)
     sign_in(scratch_client, "ppid.utama")  # a PPID officer is not the Atasan PPID
     assert scratch_client.get(f"/kelola/keberatan/{objection.number}").status_code == 403
     assert scratch_client.get("/kelola/keberatan").status_code == 403
+
+
+def test_statistics_count_outcomes_time_and_grounds(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    import json
+
+    number, _secret = _refused(scratch_client)
+    other = _file(scratch_client, information="Daftar puskesmas dan alamatnya di Kota Pekanbaru").get_json()
+    sign_in(scratch_client, "ppid.utama")
+    detail = f"/kelola/ppid/{other['data']['number']}"
+    token = csrf_of(scratch_client, detail)
+    assert scratch_client.post(detail, data={"csrf_token": token, "action": "grant", "given": "Daftar puskesmas",
+                                             "form": "PDF", "delivery": "Surel", "cost": "0"}).status_code == 302
+    scratch_client.post("/keluar", data={"csrf_token": csrf_of(scratch_client, "/ppid")})
+    _file(scratch_client, information="Iklan obat kuat murah sekali hubungi kami", name="Spammer",
+          email="spam@contoh.id")
+    sign_in(scratch_client, "ppid.utama")
+    spam = db.session.scalars(select(InformationRequest).where(InformationRequest.name == "Spammer")).one()
+    token = csrf_of(scratch_client, f"/kelola/ppid/{spam.number}")
+    assert scratch_client.post(f"/kelola/ppid/{spam.number}", data={"csrf_token": token, "action": "mark_spam",
+                                                                      "reason": "Iklan"}).status_code == 302
+    scratch_client.post("/keluar", data={"csrf_token": csrf_of(scratch_client, "/ppid")})
+    html = scratch_client.get("/ppid/statistik").get_data(as_text=True)
+    chart = json.loads(re.search(r'id="grafik-hasil-data">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
+    assert chart["labels"] == ["Diskominfotik Provinsi Riau"]
+    values = {s["name"]: s["values"] for s in chart["series"]}
+    assert values["granted"] == [1] and values["refused"] == [1]  # spam is no outcome and is not counted
+    assert "100%" in html.replace("100,0%", "100%")  # both answered on their first day
+    assert "huruf h" in html and "Siti Aminah" not in html and "Iklan obat" not in html
+    # The register still lists the spam request by its number, without its text.
+    register = scratch_client.get("/ppid/register").get_data(as_text=True)
+    assert spam.number in register and "Iklan obat" not in register and number in register
