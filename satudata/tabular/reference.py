@@ -146,11 +146,18 @@ def expand(descriptor: Mapping[str, Any]) -> Expanded:
     return Expanded(descriptor=result, references=references)
 
 
+@functools.lru_cache(maxsize=32)
+def _sorted_codes(spec: ReferenceSpec) -> tuple[list[str], ...]:
+    """The list's codes as one-cell rows, sorted once per process (each job builds its own
+    resource around them; frictionless does not change the rows)."""
+    return tuple([code] for code in sorted(codes(spec)))
+
+
 def reference_resource(spec: ReferenceSpec) -> Any:
     """The frictionless resource holding a list's codes (inline data, one string column)."""
     from frictionless import Resource, Schema
 
-    rows = [[REFERENCE_FIELD], *([code] for code in sorted(codes(spec)))]
+    rows = [[REFERENCE_FIELD], *_sorted_codes(spec)]
     schema = Schema.from_descriptor({"fields": [{"name": REFERENCE_FIELD, "type": "string"}]})
     return Resource(name=spec.resource_name, data=rows, schema=schema, title=spec.title)
 

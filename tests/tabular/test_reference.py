@@ -79,3 +79,20 @@ def test_valid_codes_pass(tmp_path: Path) -> None:
                                           ["14.07.03", "14.07", "1"], ["76.01.01", "76", "2"]])
     outcome = assert_same(path, SCHEMA, expect_fast=True)
     assert outcome is not None and outcome.valid
+
+
+def test_the_cached_code_list_is_not_changed_by_a_validation(tmp_path: Path) -> None:
+    """The sorted codes are kept per process (issue #14, fixed costs): validating twice, with
+    frictionless and with the fast path, gives the same verdict and leaves the list as it was."""
+    from satudata.tabular.reference import ReferenceSpec, _sorted_codes, codes
+    from satudata.validation.engine import validate_table_detailed
+
+    schema = {"fields": [{"name": "kode", "type": "string", "x-kode-wilayah": "kemendagri_2025"},
+                         {"name": "n", "type": "integer"}]}
+    path = tmp_path / "t.csv"
+    path.write_text("kode,n\n14.07,1\n99.99,2\n14.71,3\n")
+    first = [validate_table_detailed(path, schema, engine=e).report for e in ("frictionless", "auto", "auto")]
+    errors = [[(x["type"], x["rowNumber"]) for x in r["tasks"][0]["errors"]] for r in first]
+    assert errors[0] == errors[1] == errors[2] == [("foreign-key", 3)]
+    spec = ReferenceSpec("kemendagri_2025")
+    assert [row[0] for row in _sorted_codes(spec)] == sorted(codes(spec))

@@ -418,8 +418,13 @@ def test_the_producer_sees_and_changes_the_header_row(app: Any, produsen: Any, q
     assert res.row_count == 1
     page = produsen.get(f"/kelola/dataset/{ds.slug}/sumber/{res.id}").get_data(as_text=True)
     assert "Judul kolom dibaca dari baris 5 lembar \"Rekap\" (dipilih produsen)" in page
-    # Back to the row the portal finds: an empty field.
-    token = csrf_of(produsen, f"/kelola/dataset/{ds.slug}/sumber/{res.id}")
-    assert produsen.post(url, data={"csrf_token": token, "sheet": "Rekap", "header_row": ""}).status_code == 302
+    # Back to the row the portal finds: an empty field, from the Table Schema page (which shows
+    # the same layout, and is where the producer comes back to).
+    schema_page = f"/kelola/dataset/{ds.slug}/sumber/{res.id}/skema"
+    html = produsen.get(schema_page).get_data(as_text=True)
+    assert "Judul kolom dibaca dari baris 5 lembar \"Rekap\" (dipilih produsen)" in html
+    token = csrf_of(produsen, schema_page)
+    back = produsen.post(url, data={"csrf_token": token, "sheet": "Rekap", "header_row": "", "next": schema_page})
+    assert back.status_code == 302 and back.headers["Location"].endswith(schema_page)
     db.session.expire_all()
     assert db.session.get(Resource, res.id).header_row is None

@@ -485,6 +485,8 @@ def resource_sheet(slug: str, resource_id: str) -> Any:
     user = signed_in()
     res = catalog.get_workspace_resource(user, catalog.get_workspace_dataset(user, slug), resource_id)
     here = url_for("workspace.resource", slug=slug, resource_id=resource_id)
+    if request.form.get("next") == url_for("workspace.resource_schema", slug=slug, resource_id=resource_id):
+        here = request.form["next"]  # back to the Table Schema page the layout was changed from
     return _act(lambda: catalog.change_resource_layout(user, res, sheet=request.form.get("sheet"),
                                                        header_row=request.form.get("header_row")),
                 _("Letak tabel disimpan; validasi berjalan."), here)
@@ -563,4 +565,5 @@ def resource_schema(slug: str, resource_id: str) -> Any:
                                             header_row=res.header_row) \
         if editable and res.sha256 and res.table_schema else []
     return render_template("workspace/schema.html", dataset=ds, res=res, form_values=form_values, errors=errors,
+                           layout=catalog.workbook_layout(res),
                            standards=_standards(), editable=editable, questions=questions), 400 if errors else 200
