@@ -515,7 +515,7 @@ def test_only_the_ppid_transition_table_changes_a_request_state():
             offenders.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {code}")
     assert not offenders, "a request's state changes only through satudata/ppid/transitions.py:\n" + "\n".join(
         offenders)
-    assert "set_committed_value(request, \"state\", target)" in (PACKAGE / PPID_STATE_OWNER).read_text()
+    assert "set_committed_value(row, \"state\", target)" in (PACKAGE / PPID_STATE_OWNER).read_text()
 
 
 @pytest.mark.nodb

@@ -290,6 +290,34 @@ def available(request: InformationRequest) -> list[Move]:
     return [m for m in TRANSITIONS.values() if request.state in m.sources]
 
 
+def _checked(actor: Actor, moves: dict[str, Any], name: str, row: Any, labels: dict[Any, str], what: str,
+             data: dict[str, Any] | None, today: date) -> tuple[Any, dict[str, Any], Problems]:
+    """The move ``name`` of ``moves`` for ``row`` (a request or an objection), once it exists,
+    ``actor`` may make it and it starts from ``row``'s state: (move, data, input problems)."""
+    move = moves.get(name)
+    if move is None:
+        raise Invalid(f'Langkah "{name}" tidak dikenal.')
+    require(actor, move.permission, row)
+    if row.state not in move.sources:
+        raise Conflict(f"{what} {row.number} sudah berstatus \"{labels[row.state]}\"; muat ulang halaman untuk "
+                       "melihat keadaannya sekarang.")
+    data = dict(data or {})
+    return move, data, move.inputs(row, data, today)
+
+
+def _swap_state(model: Any, row: Any, source: Any, target: Any, labels: dict[Any, str], what: str) -> None:
+    """Compare and set in one statement: of two moves made at once (a double click, two
+    officers), exactly one changes the row; the other is told it moved on."""
+    moved = db.session.execute(
+        update(model).where(model.id == row.id, model.state == source)
+        .values(state=target, updated_at=utcnow()).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        current = db.session.scalar(select(model.state).where(model.id == row.id))
+        raise Conflict(f"{what} {row.number} baru saja diubah (status sekarang: "
+                       f"\"{labels.get(current or source, str(current))}\"). Muat ulang halaman.")
+    set_committed_value(row, "state", target)
+
+
 def apply(actor: Actor, request: InformationRequest, name: str, data: dict[str, Any] | None = None, *,
           today: date, calendar: deadlines.WorkingCalendar, note: str = "") -> RequestEvent:
     """Make move ``name`` on ``request`` for ``actor``; the caller's unit of work commits.
@@ -298,15 +326,7 @@ def apply(actor: Actor, request: InformationRequest, name: str, data: dict[str, 
     ``note``: what the applicant is told with it. Refused with ``Invalid`` (what is missing, by
     field), ``Forbidden`` or ``Conflict`` (the request moved on meanwhile).
     """
-    move = TRANSITIONS.get(name)
-    if move is None:
-        raise Invalid(f'Langkah "{name}" tidak dikenal.')
-    require(actor, move.permission, request)
-    if request.state not in move.sources:
-        raise Conflict(f"Permohonan {request.number} sudah berstatus \"{STATE_LABELS[request.state]}\"; "
-                       "muat ulang halaman untuk melihat keadaannya sekarang.")
-    data = dict(data or {})
-    problems = move.inputs(request, data, today)
+    move, data, problems = _checked(actor, TRANSITIONS, name, request, STATE_LABELS, "Permohonan", data, today)
     note = (note or "").strip()
     if len(note) > TEXT_MAX:
         problems.setdefault("note", []).append(f"Paling panjang {TEXT_MAX} karakter.")
@@ -314,14 +334,7 @@ def apply(actor: Actor, request: InformationRequest, name: str, data: dict[str, 
         raise Invalid(" ".join(m for messages in problems.values() for m in messages), details=problems)
     source = request.state
     target = move.target or source
-    moved = db.session.execute(
-        update(InformationRequest).where(InformationRequest.id == request.id, InformationRequest.state == source)
-        .values(state=target, updated_at=utcnow()).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        current = db.session.scalar(select(InformationRequest.state).where(InformationRequest.id == request.id))
-        raise Conflict(f"Permohonan {request.number} baru saja diubah (status sekarang: "
-                       f"\"{STATE_LABELS.get(current or source, str(current))}\"). Muat ulang halaman.")
-    set_committed_value(request, "state", target)
+    _swap_state(InformationRequest, request, source, target, STATE_LABELS, "Permohonan")
     step = Step(actor=actor, request=request, data=data, today=today, calendar=calendar, summary={})
     for effect in move.effects:
         effect(step)
@@ -422,25 +435,13 @@ def apply_objection(actor: Actor, objection: Objection, name: str, data: dict[st
                     today: date) -> None:
     """Make move ``name`` on ``objection`` (the only code that changes its state); the request's
     timeline records it, and the audit log."""
-    move = OBJECTION_MOVES.get(name)
-    if move is None:
-        raise Invalid(f'Langkah "{name}" tidak dikenal.')
-    require(actor, move.permission, objection)
-    if objection.state not in move.sources:
-        raise Conflict(f"Keberatan {objection.number} sudah berstatus \"{OBJECTION_LABELS[objection.state]}\"; "
-                       "muat ulang halaman.")
-    data = dict(data or {})
-    problems = move.inputs(objection, data, today)
+    move, data, problems = _checked(actor, OBJECTION_MOVES, name, objection, OBJECTION_LABELS, "Keberatan", data,
+                                    today)
     if problems:
         raise Invalid(" ".join(m for messages in problems.values() for m in messages), details=problems)
     source = objection.state
     target = move.target or source
-    moved = db.session.execute(
-        update(Objection).where(Objection.id == objection.id, Objection.state == source)
-        .values(state=target, updated_at=utcnow()).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"Keberatan {objection.number} baru saja diubah. Muat ulang halaman.")
-    set_committed_value(objection, "state", target)
+    _swap_state(Objection, objection, source, target, OBJECTION_LABELS, "Keberatan")
     recorded = _jsonable(data) or {}
     if name == "record_dispute":
         objection.dispute = recorded
