@@ -40,6 +40,7 @@ class Permission(StrEnum):
     PPID_REQUEST_HANDLE = "ppid:request:handle"  # the PPID officers of the request's PPID
     PPID_REQUEST_WITHDRAW = "ppid:request:withdraw"  # its applicant (by the tracking code) or its officers
     PPID_CALENDAR_MANAGE = "ppid:calendar:manage"  # holiday overrides
+    PPID_DIP_MANAGE = "ppid:dip:manage"  # the DIP lines of an organisation: its PPID Pelaksana, the PPID Utama
     PPID_OBJECTION_DECIDE = "ppid:objection:decide"  # the Atasan PPID of the request's government
     PPID_OBJECTION_WITHDRAW = "ppid:objection:withdraw"  # its objector (by the tracking code) or the Atasan PPID
 

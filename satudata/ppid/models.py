@@ -204,3 +204,34 @@ class HolidayOverride(Base):
     is_holiday: Mapped[bool] = mapped_column(Boolean)
     name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DipCategory(StrEnum):
+    BERKALA = "berkala"  # published at least every six months (Pasal 9)
+    SERTA_MERTA = "serta_merta"  # immediately, when life or public order is at stake (Pasal 10)
+    SETIAP_SAAT = "setiap_saat"  # available on request at any time (Pasal 11)
+    DIKECUALIKAN = "dikecualikan"  # exempt (Pasal 17), only with a documented uji konsekuensi
+
+
+class DipEntry(Base):
+    """One line of the Daftar Informasi Publik in its legal columns (Perki SLIP 1/2021): what the
+    information is, which unit holds it, who answers for it, when and where it was made, its form
+    and how long it is kept; an exempt line carries its Pasal 17 ground and uji konsekuensi."""
+
+    __tablename__ = "ppid_dip_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)  # the holding unit
+    category: Mapped[DipCategory] = mapped_column(str_enum(DipCategory, "ppid_dip_category"), index=True)
+    title: Mapped[str] = mapped_column(String(300))  # ringkasan isi informasi
+    responsible: Mapped[str] = mapped_column(String(200))  # penanggung jawab pembuatan/penerbitan
+    made: Mapped[str] = mapped_column(String(200), default="")  # waktu dan tempat pembuatan
+    form: Mapped[str] = mapped_column(String(120), default="")  # bentuk informasi (cetak, elektronik)
+    retention: Mapped[str] = mapped_column(String(120), default="")  # jangka waktu penyimpanan
+    url: Mapped[str] = mapped_column(String(1000), default="")  # where the document is (or the dataset page)
+    exemption: Mapped[str] = mapped_column(String(10), default="")  # Pasal 17 letters, for an exempt line
+    consequence_test: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship()

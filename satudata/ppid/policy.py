@@ -107,3 +107,13 @@ def withdraw_objection(actor: Any, obj: Any) -> bool:
     if isinstance(actor, ApplicantActor):
         return obj is not None and actor.request_id == obj.request_id
     return decides_objection(actor, obj)
+
+
+@rule(Permission.PPID_DIP_MANAGE)
+def manage_dip(actor: Any, org: Any) -> bool:
+    """``org``: the organisation holding the information (None: any, to open the page)."""
+    if org is None:
+        return is_officer(actor)
+    if any(m.organization_id == org.id for m in _memberships(actor, Role.PPID_PELAKSANA)):
+        return True
+    return any(government_of(m.organization).id == government_of(org).id for m in _memberships(actor, Role.PPID_UTAMA))

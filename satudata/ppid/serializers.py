@@ -110,3 +110,39 @@ class RegisterEntrySchema(BodySchema):
     working_days = fields.Integer(allow_none=True, metadata={"description": "Lama layanan dalam hari kerja, bila "
                                                                             "sudah diputuskan."})
     late = fields.Boolean(metadata={"description": "Melewati batas waktu."})
+
+
+class DipEntryInput(BodySchema):
+    """A line of the Daftar Informasi Publik (the officers' form)."""
+
+    class Meta(BodySchema.Meta):
+        description = "Satu baris Daftar Informasi Publik."
+
+    organization = Text(required=True, validate=length(100), metadata={"description": "Slug unit yang menguasai."})
+    category = Text(required=True, validate=one_of(["berkala", "serta_merta", "setiap_saat", "dikecualikan"]))
+    title = Text(required=True, validate=length(300), metadata={"description": "Ringkasan isi informasi."})
+    responsible = Text(required=True, validate=length(200), metadata={"description": "Penanggung jawab."})
+    made = Text(load_default="", validate=length(200), metadata={"description": "Waktu dan tempat pembuatan."})
+    form = Text(load_default="", validate=length(120), metadata={"description": "Bentuk informasi."})
+    retention = Text(load_default="", validate=length(120), metadata={"description": "Jangka waktu penyimpanan."})
+    url = Text(load_default="", validate=length(1000), metadata={"description": "Alamat dokumen atau dataset."})
+    exemption = Text(load_default="", validate=length(10), metadata={"description": "Huruf Pasal 17 (dikecualikan)."})
+    consequence_test = Text(load_default="", validate=length(5000), metadata={"description": "Uji konsekuensi."})
+
+    @validates_schema
+    def _exempt_lines(self, data: dict[str, Any], **_: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        for key in ("title", "responsible"):
+            if key in data and not str(data[key]).strip():
+                errors[key] = ["Wajib diisi."]
+        url = str(data.get("url") or "").strip()
+        if url and not url.startswith(("https://", "http://", "/")):
+            errors["url"] = ["Alamat harus dimulai dengan https:// (atau / untuk halaman portal ini)."]
+        if data.get("category") == "dikecualikan":
+            letters = [x for x in str(data.get("exemption") or "").replace(",", " ").split() if x]
+            if not letters or any(x not in "abcdefghij" or len(x) != 1 for x in letters):
+                errors["exemption"] = ["Informasi yang dikecualikan wajib menyebut huruf Pasal 17 (a–j)."]
+            if not str(data.get("consequence_test") or "").strip():
+                errors["consequence_test"] = ["Informasi yang dikecualikan wajib disertai uji konsekuensi (Pasal 19)."]
+        if errors:
+            raise ValidationError(errors)

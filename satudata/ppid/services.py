@@ -32,6 +32,7 @@ from satudata.ppid.models import (
     OPEN_STATES,
     ApplicantType,
     Channel,
+    DipEntry,
     HolidayOverride,
     InformationRequest,
     Objection,
@@ -600,3 +601,86 @@ def statistics_years() -> list[int]:
     years = {d.year for (d,) in db.session.execute(select(InformationRequest.received_on).distinct())}
     years.add(today().year)
     return sorted(years, reverse=True)
+
+
+# --------------------------------------------------------------------------- Daftar Informasi Publik
+
+
+DIP_CATEGORIES = ("berkala", "serta_merta", "setiap_saat", "dikecualikan")
+
+
+def dip_entries(*, q: str = "", category: str = "", organization: str = "") -> list[DipEntry]:
+    """The DIP, by category then holding unit: every line matching ``q`` (in its summary,
+    holding unit or person responsible)."""
+    query = select(DipEntry).join(Organization, Organization.id == DipEntry.organization_id)
+    if category in DIP_CATEGORIES:
+        query = query.where(DipEntry.category == category)
+    if organization:
+        query = query.where(Organization.slug == organization)
+    for word in (q or "").split()[:10]:
+        like = f"%{word.lower()}%"
+        query = query.where(func.lower(DipEntry.title).like(like) | func.lower(Organization.name).like(like)
+                            | func.lower(DipEntry.responsible).like(like))
+    return list(db.session.scalars(query.order_by(DipEntry.category, Organization.name, DipEntry.title)))
+
+
+def _dip_values(actor: Actor, form: dict[str, Any]) -> tuple[Organization, dict[str, Any]]:
+    from satudata.authz import can
+
+    org = db.session.scalar(select(Organization).where(Organization.slug == form["organization"]))
+    if org is None:
+        raise Invalid("Unit yang menguasai tidak dikenal.", details={"organization": ["Pilih unit dari daftar."]})
+    if not can(actor, Permission.PPID_DIP_MANAGE, org):
+        raise Forbidden(f"Anda tidak mengelola DIP {org.name}; pilih unit Anda sendiri.",
+                        details={"organization": ["Pilih unit yang DIP-nya Anda kelola."]})
+    exempt = form["category"] == "dikecualikan"
+    values = {k: str(form.get(k) or "").strip() for k in ("title", "responsible", "made", "form", "retention", "url")}
+    values.update(category=form["category"],
+                  exemption=" ".join(sorted(set(str(form.get("exemption") or "").replace(",", " ").split())))
+                  if exempt else "",
+                  consequence_test=str(form.get("consequence_test") or "").strip() if exempt else "")
+    return org, values
+
+
+def create_dip_entry(actor: Actor, form: dict[str, Any]) -> DipEntry:
+    """Add a line (``form``: checked by ``serializers.DipEntryInput``)."""
+    require(actor, Permission.PPID_DIP_MANAGE)
+    org, values = _dip_values(actor, form)
+    entry = DipEntry(organization_id=org.id, **values)
+    db.session.add(entry)
+    db.session.flush()
+    audit(actor, "ppid.dip.create", "ppid_dip_entry", entry.id, {"title": entry.title, "category": entry.category})
+    return entry
+
+
+def update_dip_entry(actor: Actor, entry: DipEntry, form: dict[str, Any]) -> DipEntry:
+    require(actor, Permission.PPID_DIP_MANAGE, entry.organization)
+    org, values = _dip_values(actor, form)
+    entry.organization_id = org.id
+    for key, value in values.items():
+        setattr(entry, key, value)
+    db.session.flush()
+    audit(actor, "ppid.dip.update", "ppid_dip_entry", entry.id, {"title": entry.title, "category": entry.category})
+    return entry
+
+
+def delete_dip_entry(actor: Actor, entry: DipEntry) -> None:
+    require(actor, Permission.PPID_DIP_MANAGE, entry.organization)
+    audit(actor, "ppid.dip.delete", "ppid_dip_entry", entry.id, {"title": entry.title})
+    db.session.delete(entry)
+    db.session.flush()
+
+
+def get_dip_entry(entry_id: int) -> DipEntry:
+    entry = db.session.get(DipEntry, entry_id)
+    if entry is None:
+        raise NotFound("Baris DIP tidak ditemukan.")
+    return entry
+
+
+def dip_units(actor: Actor) -> list[Organization]:
+    """The organisations whose DIP lines ``actor`` keeps."""
+    from satudata.authz import can
+
+    orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    return [o for o in orgs if can(actor, Permission.PPID_DIP_MANAGE, o)]

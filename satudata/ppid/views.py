@@ -342,3 +342,77 @@ def objection_detail(number: str) -> Any:
                            grounds=transitions.GROUNDS, labels=transitions.OBJECTION_LABELS,
                            request_labels=transitions.STATE_LABELS, timeline=services.timeline(objection.request),
                            user=user), 400 if errors else 200
+
+
+# --------------------------------------------------------------------------- Daftar Informasi Publik
+
+N_ = transitions.N_
+DIP_LABELS = {"berkala": N_("Informasi berkala"), "serta_merta": N_("Informasi serta merta"),
+              "setiap_saat": N_("Informasi tersedia setiap saat"), "dikecualikan": N_("Informasi yang dikecualikan")}
+
+
+@bp.route("/ppid/dip")
+def dip() -> Any:
+    q, category = request.args.get("q", "").strip()[:200], request.args.get("kategori", "")
+    entries = services.dip_entries(q=q, category=category)
+    return render_template("ppid/dip.html", entries=entries, q=q, category=category, labels=DIP_LABELS,
+                           categories=services.DIP_CATEGORIES, exemptions=transitions.EXEMPTIONS)
+
+
+def _load_dip(form: Any) -> dict[str, Any]:
+    from satudata.ppid.serializers import DipEntryInput
+
+    data = {key: form.get(key, "") for key in DipEntryInput().fields}
+    try:
+        return DipEntryInput().load(data)  # type: ignore[no-any-return]
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_form": exc.messages}
+        raise Invalid(_("Periksa isian yang ditandai."), details=messages) from exc
+
+
+@bp.route("/kelola/ppid/dip", methods=["GET", "POST"])
+def dip_manage() -> Any:
+    user = ppid_officer()
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            services.create_dip_entry(user, _load_dip(request.form))
+        except DomainError as err:
+            roll_back_refused(err)
+            errors = _form_errors(err)
+        else:
+            flash(_("Baris DIP ditambahkan."), "success")
+            return redirect(url_for("ppid.dip_manage"))
+    units = services.dip_units(user)
+    entries = [e for e in services.dip_entries() if e.organization in units]
+    return render_template("ppid/dip_manage.html", entries=entries, units=units, errors=errors,
+                           form=request.form if errors else {}, labels=DIP_LABELS, categories=services.DIP_CATEGORIES,
+                           entry=None), 400 if errors else 200
+
+
+@bp.route("/kelola/ppid/dip/<int:entry_id>", methods=["GET", "POST"])
+def dip_edit(entry_id: int) -> Any:
+    user = ppid_officer()
+    entry = services.get_dip_entry(entry_id)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            if request.form.get("action") == "delete":
+                services.delete_dip_entry(user, entry)
+                flash(_("Baris DIP dihapus."), "success")
+                return redirect(url_for("ppid.dip_manage"))
+            services.update_dip_entry(user, entry, _load_dip(request.form))
+        except DomainError as err:
+            roll_back_refused(err)
+            errors = _form_errors(err)
+            entry = services.get_dip_entry(entry_id)
+        else:
+            flash(_("Baris DIP disimpan."), "success")
+            return redirect(url_for("ppid.dip_manage"))
+    form = request.form if errors else {
+        "organization": entry.organization.slug, "category": str(entry.category), "title": entry.title,
+        "responsible": entry.responsible, "made": entry.made, "form": entry.form, "retention": entry.retention,
+        "url": entry.url, "exemption": entry.exemption, "consequence_test": entry.consequence_test}
+    return render_template("ppid/dip_manage.html", entries=[], units=services.dip_units(user), errors=errors,
+                           form=form, labels=DIP_LABELS, categories=services.DIP_CATEGORIES,
+                           entry=entry), 400 if errors else 200

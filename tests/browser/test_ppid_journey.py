@@ -80,6 +80,13 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         pelaksana.fill("#rr-0", "Rahasia pribadi")
         pelaksana.click("details[open] button[type=submit]")
         assert "Dikabulkan sebagian" in pelaksana.locator("h1 + p .badge").first.inner_text()
+        # The rekap becomes a line of the DIP, so the next citizen finds it without asking.
+        pelaksana.goto(base + "/kelola/ppid/dip")
+        pelaksana.fill("#title", "Rekapitulasi tenaga kesehatan per puskesmas 2025")
+        pelaksana.fill("#responsible", "Sekretaris Dinas Kesehatan")
+        pelaksana.fill("#form", "Elektronik (PDF)")
+        pelaksana.click("form.form button[type=submit] >> nth=0")
+        assert "Baris DIP ditambahkan" in pelaksana.locator(".flash").inner_text()
 
     with checked_context(browser, viewport={"width": 390, "height": 844}, locale="id-ID") as phone:
         citizen = phone.new_page()
@@ -116,4 +123,10 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         citizen.wait_for_selector("canvas#grafik-hasil")  # the chart is drawn (Chart.js) above its table
         stats = citizen.locator("main").inner_text()
         assert "Dinas Kesehatan Provinsi Riau" in stats and "Siti Aminah" not in stats
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+        citizen.goto(base + "/ppid")
+        citizen.click("text=Daftar Informasi Publik")
+        citizen.fill("#dip-q", "tenaga kesehatan")
+        citizen.click("form[role=search] button[type=submit]")
+        assert "Rekapitulasi tenaga kesehatan per puskesmas 2025" in citizen.locator("main").inner_text()
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 390

@@ -392,3 +392,39 @@ def test_statistics_count_outcomes_time_and_grounds(scratch_client: Any, users: 
     # The register still lists the spam request by its number, without its text.
     register = scratch_client.get("/ppid/register").get_data(as_text=True)
     assert spam.number in register and "Iklan obat" not in register and number in register
+
+
+def test_the_dip_is_kept_by_officers_and_searched_by_everyone(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    from satudata.ppid.models import DipEntry
+
+    assert scratch_client.get("/kelola/ppid/dip").status_code in (302, 401)  # officers only
+    sign_in(scratch_client, "ppid.pelaksana")  # Dinas Kesehatan's PPID Pelaksana
+    page = "/kelola/ppid/dip"
+    token = csrf_of(scratch_client, page)
+    line = {"csrf_token": token, "organization": "dinkes-riau", "category": "berkala",
+            "title": "Profil Kesehatan Provinsi Riau 2025", "responsible": "Sekretaris Dinas Kesehatan",
+            "made": "Pekanbaru, Maret 2026", "form": "Elektronik (PDF)", "retention": "Permanen",
+            "url": "https://dinkes.riau.go.id/profil-2025.pdf"}
+    assert scratch_client.post(page, data=line).status_code == 302
+    # An exempt line needs its Pasal 17 letter and the consequence test; another OPD's line is refused.
+    exempt = scratch_client.post(page, data={**line, "category": "dikecualikan", "title": "Rekam medis pasien"})
+    text = exempt.get_data(as_text=True)
+    assert exempt.status_code == 400 and "huruf Pasal 17" in text and "uji konsekuensi" in text
+    other = scratch_client.post(page, data={**line, "organization": "diskominfotik-riau"})
+    assert other.status_code == 400 and "tidak mengelola DIP Diskominfotik" in other.get_data(as_text=True)
+    assert scratch_client.post(page, data={**line, "category": "dikecualikan", "title": "Rekam medis pasien",
+                                           "exemption": "h", "consequence_test": "Membuka rekam medis melanggar "
+                                                                                 "rahasia pribadi pasien."}
+                               ).status_code == 302
+    assert db.session.scalar(select(func.count(DipEntry.id))) == 2
+    public = scratch_client.get("/ppid/dip?q=profil").get_data(as_text=True)
+    assert "Profil Kesehatan Provinsi Riau 2025" in public and "Rekam medis" not in public
+    everything = scratch_client.get("/ppid/dip").get_data(as_text=True)
+    assert "Informasi yang dikecualikan" in everything and "Pasal 17 huruf h" in everything
+    entry = db.session.scalars(select(DipEntry).where(DipEntry.category == "berkala")).one()
+    token = csrf_of(scratch_client, f"/kelola/ppid/dip/{entry.id}")
+    assert scratch_client.post(f"/kelola/ppid/dip/{entry.id}", data={"csrf_token": token, "action": "delete"}
+                               ).status_code == 302
+    actions = [a for (a,) in db.session.execute(select(AuditLog.action).where(AuditLog.action.like("ppid.dip%"))
+                                                .order_by(AuditLog.id))]
+    assert actions == ["ppid.dip.create", "ppid.dip.create", "ppid.dip.delete"]

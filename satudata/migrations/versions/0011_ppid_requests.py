@@ -1,6 +1,6 @@
 """ppid requests: the register of public information requests (UU 14/2008), each request's
-timeline and objections (keberatan), the numbering per PPID and year, and the admin's
-corrections to the holiday calendar
+timeline and objections (keberatan), the numbering per PPID and year, the Daftar Informasi
+Publik, and the admin's corrections to the holiday calendar
 
 Revision ID: 0011_ppid_requests
 Revises: 0010_header_row
@@ -129,6 +129,28 @@ def upgrade():
         batch_op.create_index('ix_ppid_objection_state', ['state'], unique=False)
         batch_op.create_index('ix_ppid_objection_due_on', ['due_on'], unique=False)
     op.create_table(
+        'ppid_dip_entry',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('organization_id', sa.Integer(), nullable=False),
+        sa.Column('category', _enum('ppid_dip_category', ('berkala', 'serta_merta', 'setiap_saat', 'dikecualikan')),
+                  nullable=False),
+        sa.Column('title', sa.String(length=300), nullable=False),
+        sa.Column('responsible', sa.String(length=200), nullable=False),
+        sa.Column('made', sa.String(length=200), nullable=False),
+        sa.Column('form', sa.String(length=120), nullable=False),
+        sa.Column('retention', sa.String(length=120), nullable=False),
+        sa.Column('url', sa.String(length=1000), nullable=False),
+        sa.Column('exemption', sa.String(length=10), nullable=False),
+        sa.Column('consequence_test', sa.Text(), nullable=False),
+        sa.Column('created_at', satudata.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('updated_at', satudata.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['organization_id'], ['organization.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('ppid_dip_entry', schema=None) as batch_op:
+        batch_op.create_index('ix_ppid_dip_entry_organization_id', ['organization_id'], unique=False)
+        batch_op.create_index('ix_ppid_dip_entry_category', ['category'], unique=False)
+    op.create_table(
         'ppid_holiday_override',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('day', sa.Date(), nullable=False),
@@ -142,6 +164,10 @@ def upgrade():
 
 def downgrade():
     op.drop_table('ppid_holiday_override')
+    with op.batch_alter_table('ppid_dip_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_ppid_dip_entry_category')
+        batch_op.drop_index('ix_ppid_dip_entry_organization_id')
+    op.drop_table('ppid_dip_entry')
     with op.batch_alter_table('ppid_objection', schema=None) as batch_op:
         for name in ('due_on', 'state', 'request_id'):
             batch_op.drop_index(f'ix_ppid_objection_{name}')
