@@ -55,6 +55,9 @@ PERIODIC: list[tuple[str, str, int]] = [
     # Daftar Data reminders before a release date and when an item is late; each is recorded and
     # sent once, so running hourly only means a day's reminders go out soon after midnight WIB.
     ("satudata.review.daftar.tasks.send_reminders", "default", 3600),
+    # PPID officers are reminded of open requests on working days 7 and 10 and at an extension's
+    # end; each reminder once.
+    ("satudata.ppid.tasks.send_reminders", "default", 3600),
 ]
 
 _PENDING_KEY = "satudata_pending_jobs"

@@ -110,6 +110,7 @@ class RegisterEntrySchema(BodySchema):
     working_days = fields.Integer(allow_none=True, metadata={"description": "Lama layanan dalam hari kerja, bila "
                                                                             "sudah diputuskan."})
     late = fields.Boolean(metadata={"description": "Melewati batas waktu."})
+    datasets = fields.List(fields.String(), metadata={"description": "Slug dataset terbit yang menjadi jawabannya."})
 
 
 class DipEntryInput(BodySchema):

@@ -515,6 +515,8 @@ def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: 
         "information": identity.mask_numbers(request.information) if shown else None,
         "working_days": clock.day if request.state in DECIDED_STATES else None,
         "late": clock.late,
+        # Published datasets given as the answer: the answered request became open data.
+        "datasets": [d["slug"] for d in (request.decision or {}).get("datasets") or []],
     }
 
 

@@ -135,11 +135,34 @@ def _extend_inputs(request: InformationRequest, data: dict[str, Any], today: dat
     return problems
 
 
+def _linked_datasets(data: dict[str, Any], problems: Problems) -> None:
+    """Published datasets given as (part of) the answer: the answered request becomes open data,
+    and the notice links them. Each must be public; kept as ``[{"slug", "title"}]``."""
+    from satudata.catalog import services as catalog
+    from satudata.errors import DomainError
+
+    slugs = data.get("datasets")
+    if not slugs:
+        data.pop("datasets", None)
+        return
+    found = []
+    for slug in slugs if isinstance(slugs, list) else []:
+        try:
+            dataset = catalog.get_public_dataset(str(slug))
+        except DomainError:
+            problems.setdefault("datasets", []).append(
+                f'Dataset "{slug}" tidak ada atau belum terbit; terbitkan dahulu lewat walidata, lalu tautkan.')
+            continue
+        found.append({"slug": dataset.slug, "title": dataset.title})
+    data["datasets"] = found
+
+
 def _grant_parts(data: dict[str, Any], problems: Problems) -> None:
     """What a written notice granting information must say (Pasal 22(7))."""
     _required(data, problems, "given", "Sebutkan informasi yang diberikan.")
     _required(data, problems, "form", "Sebutkan bentuk informasi (misalnya salinan PDF, cetak, tautan dataset).")
     _required(data, problems, "delivery", "Sebutkan cara dan waktu penyampaian informasi.")
+    _linked_datasets(data, problems)
     cost = data.get("cost")
     if not isinstance(cost, int) or isinstance(cost, bool) or cost < 0:
         problems.setdefault("cost", []).append("Tulis biaya penggandaan/pengiriman dalam rupiah (0 bila tanpa biaya).")

@@ -251,6 +251,9 @@ def _move_data(action: str, form: Any) -> dict[str, Any]:
     data["exemptions"] = form.getlist("exemptions")
     if action == "extend":
         data["days"] = _int(form.get("days", ""), "days", _("Tulis jumlah hari kerja perpanjangan (1 sampai 7)."))
+    if action in ("grant", "grant_in_part"):
+        data["datasets"] = [x.strip().rstrip("/").rsplit("/", 1)[-1] for x in form.get("datasets", "").replace(
+            "\n", ",").split(",") if x.strip()]
     if action in ("grant", "grant_in_part", "record_delivery"):
         data["cost"] = _int(form.get("cost", ""), "cost", _("Tulis biaya dalam rupiah, angka saja (0 bila tanpa biaya)."))
     if action == "not_documented":

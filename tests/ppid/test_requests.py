@@ -428,3 +428,51 @@ def test_the_dip_is_kept_by_officers_and_searched_by_everyone(scratch_client: An
     actions = [a for (a,) in db.session.execute(select(AuditLog.action).where(AuditLog.action.like("ppid.dip%"))
                                                 .order_by(AuditLog.id))]
     assert actions == ["ppid.dip.create", "ppid.dip.create", "ppid.dip.delete"]
+
+
+def test_officers_are_reminded_on_working_days_7_and_10_once(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    from satudata.ppid.tasks import send_reminders
+
+    number = _file(scratch_client).get_json()["data"]["number"]
+    req = db.session.scalars(select(InformationRequest)).one()
+    cal = services.calendar()
+
+    def on(day: int) -> str:
+        return cal.add_working_days(req.received_on, day).isoformat()
+
+    def reminders() -> list[OutboxMessage]:
+        return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject.like("Pengingat PPID%"))))
+
+    assert send_reminders(on(6))["mails"] == 0
+    assert send_reminders(on(7)) == {"date": on(7), "requests": 1, "mails": 1}
+    assert send_reminders(on(7))["mails"] == 0  # once
+    mail = reminders()[0]
+    assert mail.recipient == users["ppid_utama"].email  # the PPID Utama of the province handles it
+    assert number in mail.body and "hari kerja ke-7 dari 10" in mail.body
+    assert send_reminders(on(12))["mails"] == 1  # day 10 was missed: one mail, which says it is late
+    assert "TERLAMBAT" in reminders()[-1].body
+    db.session.expire_all()
+    assert db.session.get(InformationRequest, req.id).state == RequestState.REGISTERED  # never a refusal
+
+
+def test_an_answer_can_be_a_published_dataset(scratch_client: Any, users: Any, orgs: Any) -> None:  # noqa: F811
+    from tests.factories import make_dataset
+
+    published = make_dataset(orgs["dinkes"], title="Jumlah Tenaga Kesehatan per Puskesmas 2025")
+    draft = make_dataset(orgs["dinkes"], publish=False, title="Draf tenaga kesehatan")
+    number = _file(scratch_client).get_json()["data"]["number"]
+    sign_in(scratch_client, "ppid.utama")
+    detail = f"/kelola/ppid/{number}"
+    token = csrf_of(scratch_client, detail)
+    grant = {"csrf_token": token, "action": "grant", "given": "Dataset tenaga kesehatan", "form": "Dataset terbuka",
+             "delivery": "Tautan, hari ini", "cost": "0"}
+    refused = scratch_client.post(detail, data={**grant, "datasets": draft.slug})
+    assert refused.status_code == 400 and "belum terbit" in refused.get_data(as_text=True)
+    assert scratch_client.post(detail, data={**grant, "datasets": f"http://localhost/dataset/{published.slug}"}
+                               ).status_code == 302
+    db.session.expire_all()
+    req = db.session.scalars(select(InformationRequest)).one()
+    assert req.decision["datasets"] == [{"slug": published.slug, "title": published.title}]
+    entry = next(e for e in scratch_client.get("/api/v1/ppid/register").get_json()["data"] if e["number"] == number)
+    assert entry["datasets"] == [published.slug]
+    assert f'href="/dataset/{published.slug}"' in scratch_client.get("/ppid/register").get_data(as_text=True)
