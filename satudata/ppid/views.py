@@ -362,6 +362,18 @@ def dip() -> Any:
                            categories=services.DIP_CATEGORIES, exemptions=transitions.EXEMPTIONS)
 
 
+@bp.route("/ppid/dip/saran")
+def dip_suggestions() -> Any:
+    """DIP lines matching what an applicant is typing (JSON for the request form's suggestions):
+    public and periodic information they may open without asking; exempt lines are left out."""
+    from flask import jsonify
+
+    q = request.args.get("q", "").strip()[:200]
+    entries = [e for e in services.dip_entries(q=q) if e.category != "dikecualikan"][:5] if len(q) >= 3 else []
+    return jsonify({"data": [{"title": e.title, "holder": e.organization.name,
+                              "url": e.url or url_for("ppid.dip", q=e.title)} for e in entries]})
+
+
 def _load_dip(form: Any) -> dict[str, Any]:
     from satudata.ppid.serializers import DipEntryInput
 

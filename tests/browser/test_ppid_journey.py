@@ -130,3 +130,8 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         citizen.click("form[role=search] button[type=submit]")
         assert "Rekapitulasi tenaga kesehatan per puskesmas 2025" in citizen.locator("main").inner_text()
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+        # The next citizen asking for it is shown the DIP line while typing the request.
+        citizen.goto(base + "/ppid/permohonan")
+        citizen.fill("#information", "Rekapitulasi tenaga kesehatan")
+        suggestion = citizen.wait_for_selector("[data-ppid-suggest] li")
+        assert "Rekapitulasi tenaga kesehatan per puskesmas 2025" in suggestion.inner_text()

@@ -421,6 +421,12 @@ def test_the_dip_is_kept_by_officers_and_searched_by_everyone(scratch_client: An
     assert "Profil Kesehatan Provinsi Riau 2025" in public and "Rekam medis" not in public
     everything = scratch_client.get("/ppid/dip").get_data(as_text=True)
     assert "Informasi yang dikecualikan" in everything and "Pasal 17 huruf h" in everything
+    # While an applicant types, the form suggests open lines of the DIP (never the exempt ones).
+    suggested = scratch_client.get("/ppid/dip/saran?q=kesehatan").get_json()["data"]
+    assert [d["title"] for d in suggested] == ["Profil Kesehatan Provinsi Riau 2025"]
+    assert suggested[0]["url"] == "https://dinkes.riau.go.id/profil-2025.pdf"
+    assert scratch_client.get("/ppid/dip/saran?q=rekam").get_json()["data"] == []
+    assert scratch_client.get("/ppid/dip/saran?q=ab").get_json()["data"] == []
     entry = db.session.scalars(select(DipEntry).where(DipEntry.category == "berkala")).one()
     token = csrf_of(scratch_client, f"/kelola/ppid/dip/{entry.id}")
     assert scratch_client.post(f"/kelola/ppid/dip/{entry.id}", data={"csrf_token": token, "action": "delete"}

@@ -23,26 +23,37 @@
         var q = input.value.trim();
         if (q.length < 6 || q === last) { return; }
         last = q;
-        fetch(box.getAttribute("data-url") + "?per_page=5&q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+        var datasets = fetch(box.getAttribute("data-url") + "?per_page=5&q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (body) {
-            if (q !== last) { return; }
-            list.textContent = "";
-            var items = (body && body.data) || [];
-            items.forEach(function (d) {
-              var li = document.createElement("li");
-              var a = document.createElement("a");
-              a.href = d.web_url;
-              a.textContent = d.title;
-              a.target = "_blank";
-              a.rel = "noopener";
-              li.appendChild(a);
-              if (d.organization && d.organization.name) { li.appendChild(document.createTextNode(" · " + d.organization.name)); }
-              list.appendChild(li);
+            return ((body && body.data) || []).map(function (d) {
+              return { href: d.web_url, title: d.title, holder: d.organization && d.organization.name };
             });
-            box.hidden = items.length === 0;
           })
-          .catch(function () { box.hidden = true; });
+          .catch(function () { return []; });
+        var dip = box.getAttribute("data-dip-url") ? fetch(box.getAttribute("data-dip-url") + "?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (body) {
+            return ((body && body.data) || []).map(function (d) { return { href: d.url, title: d.title, holder: d.holder }; });
+          })
+          .catch(function () { return []; }) : Promise.resolve([]);
+        Promise.all([datasets, dip]).then(function (found) {
+          if (q !== last) { return; }
+          list.textContent = "";
+          var items = found[0].concat(found[1]);
+          items.forEach(function (d) {
+            var li = document.createElement("li");
+            var a = document.createElement("a");
+            a.href = d.href;
+            a.textContent = d.title;
+            a.target = "_blank";
+            a.rel = "noopener";
+            li.appendChild(a);
+            if (d.holder) { li.appendChild(document.createTextNode(" · " + d.holder)); }
+            list.appendChild(li);
+          });
+          box.hidden = items.length === 0;
+        });
       }, 400);
     });
   });
