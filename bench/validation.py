@@ -204,7 +204,7 @@ def fixed_costs(tmp: Path, rows: int = 300_000) -> None:
         faults = generate(table, rows, fault_share=share)
         timings = {}
         for name, command in (
-            ("satudata", [sys.executable, "-m", "satudata.console", "validate", str(table), "--schema", str(schema_path),
+            ("satudata", [sys.executable, "-m", "satudata.cli", "validate", str(table), "--schema", str(schema_path),
                           "--json"]),
             ("frictionless", [sys.executable, "-m", "frictionless", "validate", str(table), "--schema",
                               str(schema_path), "--json", "--trusted"]),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from satudata.accounts import services as accounts
 from satudata.accounts.models import ApiToken, AuditLog, TokenScope
-from satudata.cli import main, token_group
+from satudata.cli.commands import main, token_group
 from satudata.extensions import db
 from tests.accounts.conftest import PASSWORD
 from tests.factories import SYSTEM

@@ -30,7 +30,7 @@ SHOWN_ERRORS = 20
 
 def _config(key: str, default: Any) -> Any:
     """A setting from the environment (``SATUDATA_<KEY>``) or its default: these commands run
-    without the application (``satudata.console``)."""
+    without the application (``satudata.cli.main``)."""
     from satudata.config import setting
 
     value = setting(key)

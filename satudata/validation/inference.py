@@ -1,7 +1,7 @@
 """Inferring a table's Table Schema and frictionless Resource descriptor from its file: types,
 number writing (``groupChar``/``decimalChar``), day-first dates, missing-value tokens, the
 header row of a spreadsheet. Pure: no application, no database, so ``satudata infer`` starts
-without the web stack (``satudata.console``); the upload job and the schema page call it through
+without the web stack (``satudata.cli.main``); the upload job and the schema page call it through
 ``validation.services``."""
 
 from __future__ import annotations

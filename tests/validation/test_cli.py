@@ -142,7 +142,7 @@ def test_infer_of_a_file_that_is_not_a_table_exits_2(tmp_path: Path) -> None:
 # validates thousands of small tables, and start-up is paid on every one).
 PROBE = """
 import sys
-from satudata.console import main
+from satudata.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit as exc:
@@ -170,7 +170,7 @@ def test_other_commands_reach_the_application_group() -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "satudata.console", "ppid", "due", "--from", "2026-12-21",
+    proc = subprocess.run([sys.executable, "-m", "satudata.cli", "ppid", "due", "--from", "2026-12-21",
                            "--days", "10"], capture_output=True, text=True, check=False, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[0] == "2027-01-08"

@@ -1,4 +1,5 @@
-"""The ``satudata`` command: run, worker, demo data, database, and (from Flask-Migrate) db.
+"""The ``satudata`` command group: run, worker, demo data, database, and (from Flask-Migrate) db
+(``satudata.cli.main`` hands it every command but the offline ones).
 
 A command that changes the database does it in one unit of work (``db.unit_of_work``): all of
 it is committed, or none of it when it fails."""
@@ -88,7 +89,7 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
         subprocess.Popen([sys.executable, "-m", "satudata.cli", "scheduler"]),
         subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
                           "--threads", "4", "--access-logfile", "-", "--log-level", "warning",
-                          "satudata.app:create_app()"]),
+                          "satudata:create_app()"]),
     ]
     click.echo(f"• Worker RQ berjalan (pid {children[0].pid}).")
 
@@ -248,6 +249,3 @@ def standards_sync() -> None:
     with unit_of_work():
         added = sync_builtin_schemas()
     click.echo(f"{added} versi standar data ditambahkan." if added else "Pustaka standar data sudah mutakhir.")
-
-if __name__ == "__main__":
-    main()

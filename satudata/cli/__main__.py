@@ -1,0 +1,5 @@
+"""``python -m satudata.cli``: the ``satudata`` command."""
+
+from satudata.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""The Flask application class of the portal (the kernel's: it knows the unit of work and the
+public address, no domain). ``satudata.create_app`` builds one with every domain mounted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["Portal"]
+
+
+class Portal(Flask):
+    """Flask, with one unit of work per request and every absolute URL built from ``BASE_URL``.
+
+    A view that returns is committed, one that raises is rolled back before the error handlers
+    run (``db.unit_of_work``); the commit happens before the answer is made, so a commit that
+    fails becomes an error answer. Views never commit. What a before-request hook writes joins
+    the view's unit, unless the hook opens a unit of its own (the ended-session audit does, so
+    that it stands whatever the view then does).
+
+    ``url_for(..., _external=True)`` would otherwise take the scheme and host from the request,
+    that is from the client's ``Host`` header: a forged header would then reach reset-mail
+    links, API links and canonical URLs (issue #16).
+    """
+
+    def dispatch_request(self) -> Any:
+        from satudata.db import unit_of_work
+
+        with unit_of_work():
+            return super().dispatch_request()
+
+    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None, **values: Any) -> str:
+        from flask import has_request_context, request
+
+        if not _external or not has_request_context():
+            return super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                                   _external=_external, **values)
+        path = super().url_for(endpoint, _anchor=_anchor, _method=_method, _external=False, **values)
+        root = request.script_root
+        if root and path.startswith(root):
+            path = path[len(root):]
+        return str(self.config["BASE_URL"]) + path
