@@ -94,3 +94,22 @@ def test_standards_sync_command(app) -> None:
     assert count and count >= 10
     again = runner.invoke(standards_group, ["sync"])
     assert again.exit_code == 0 and "sudah mutakhir" in again.output
+
+
+def test_command_groups_import_from_the_package_in_a_fresh_interpreter() -> None:
+    # ``satudata.cli`` hands its command groups over lazily; in a fresh process the submodule is
+    # not loaded yet, which is where a lazy attribute can recurse into itself.
+    for statement in (
+        "from satudata.cli import token_group",
+        "import satudata.cli as c; c.user_group",
+        "from satudata.cli import main",
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", statement], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, (statement, done.stderr[-2000:])
+    done = subprocess.run(
+        [sys.executable, "-c", "import satudata.cli as c; c.no_such_group"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert "has no attribute 'no_such_group'" in done.stderr

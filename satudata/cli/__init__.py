@@ -10,6 +10,7 @@ start-up is paid on every one (issue #14). Every other command goes to the Flask
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -29,8 +30,11 @@ def main(argv: list[str] | None = None) -> Any:
 
 
 def __getattr__(name: str) -> Any:
-    from satudata.cli import commands
-
+    # import_module, not ``from satudata.cli import commands``: the latter asks this module for
+    # the attribute first, which lands here again before the submodule is loaded.
+    if name.startswith("__"):
+        raise AttributeError(name)
+    commands = importlib.import_module("satudata.cli.commands")
     try:
         return getattr(commands, name)
     except AttributeError:
