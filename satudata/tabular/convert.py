@@ -49,6 +49,7 @@ class Converted:
     rows: int  # data rows written (without the header)
     sheet: str | None = None
     header_row: int = 1  # the sheet row holding the column titles (rows above it: a title block)
+    header_rows: tuple[int, ...] = (1,)  # every header row, top to bottom (a group title row over it)
 
 
 def cell_text(value: Any) -> str:
@@ -122,22 +123,82 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def merged_across(archive: zipfile.ZipFile, member: str, row: int) -> list[str]:
-    """Merged ranges spanning two or more columns of sheet row ``row``, as ``C5:D5`` strings.
-    (A range merged down a column through the header, "No" over two header rows, is fine: its
-    text stands in its top cell, which the header takes.)"""
-    found: list[str] = []
+def merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a worksheet as ``(first column, first row, last column, last row)``,
+    1-based, read from the sheet's XML without loading it."""
+    found: set[tuple[int, int, int, int]] = set()
     tail = b""
     with archive.open(member) as src:
         while chunk := src.read(1 << 20):
             data = tail + chunk
             for m in _MERGE.finditer(data):
                 top = int(m.group(2))
+                left = _column_number(m.group(1))
+                right = _column_number(m.group(3)) if m.group(3) else left
                 bottom = int(m.group(4)) if m.group(4) else top
-                if m.group(3) and m.group(3) != m.group(1) and top <= row <= bottom:
-                    found.append(f"{m.group(1).decode()}{top}:{m.group(3).decode()}{bottom}")
+                found.add((left, top, right, bottom))
             tail = data[-200:]
-    return sorted(set(found))
+    return sorted(found, key=lambda r: (r[1], r[0]))
+
+
+def _letters(column: int) -> str:
+    text = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        text = chr(65 + rest) + text
+    return text
+
+
+def merged_across(archive: zipfile.ZipFile, member: str, row: int) -> list[str]:
+    """Merged ranges spanning two or more columns of sheet row ``row``, as ``C5:D5`` strings.
+    (A range merged down a column through the header, "No" over two header rows, is fine: its
+    text stands in its top cell, which the header takes.)"""
+    return sorted(f"{_letters(left)}{top}:{_letters(right)}{bottom}"
+                  for left, top, right, bottom in merged_ranges(archive, member)
+                  if right > left and top <= row <= bottom)
+
+
+class MergeFiller:
+    """Fills the cells of merged ranges with the range's top-left value, row by row, as
+    frictionless does with ``excel.fillMergedCells`` (the dialect the portal writes for every
+    workbook): a kecamatan merged down over its desa rows is then named on every row, and a
+    group title merged across "Laki-laki | Perempuan" stands over both."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        self._pending = list(reversed(ranges))  # by first row; popped as rows are reached
+        self._active: list[tuple[tuple[int, int, int, int], Any]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._pending or self._active)
+
+    def fill(self, number: int, values: tuple[Any, ...] | list[Any]) -> list[Any]:
+        """Row ``number`` (1-based; rows must come in order, none skipped past a range's top)."""
+        cells = list(values)
+        while self._pending and self._pending[-1][1] <= number:
+            area = self._pending.pop()
+            left = area[0]
+            self._active.append((area, cells[left - 1] if area[1] == number and left <= len(cells) else None))
+        if not self._active:
+            return cells
+        still = []
+        for area, value in self._active:
+            left, _top, right, bottom = area
+            if number > bottom:
+                continue
+            still.append((area, value))
+            if len(cells) < right:
+                cells.extend([None] * (right - len(cells)))
+            for col in range(left - 1, right):
+                cells[col] = value
+        self._active = still
+        return cells
+
+
+def _fillers(ws: Any, archive: zipfile.ZipFile | None) -> MergeFiller:
+    member = getattr(ws, "_worksheet_path", None)
+    if archive is None or not member:
+        return MergeFiller([])
+    return MergeFiller(merged_ranges(archive, member))
 
 
 HEADER_SCAN_ROWS = 60  # a title block is rarely longer; the header is looked for among these
@@ -147,21 +208,28 @@ def _filled(values: tuple[Any, ...] | list[Any]) -> list[Any]:
     return [v for v in values if cell_text(v).strip() != ""]
 
 
-def find_header(rows: list[tuple[Any, ...]]) -> tuple[int, list[str]]:
-    """The column titles among the first rows of a sheet (typed cell values): ``(index of the
-    header row, its titles)``.
+def _text_only(values: tuple[Any, ...] | list[Any]) -> bool:
+    filled = _filled(values)
+    return bool(filled) and all(isinstance(v, str) for v in filled)
+
+
+def find_header(rows: list[tuple[Any, ...]], filled: list[list[Any]] | None = None) -> tuple[list[int], list[str]]:
+    """The column titles among the first rows of a sheet (typed cell values): ``(indices of the
+    header rows, top to bottom, their titles)``.
 
     Government spreadsheets put a title block above the table ("REKAPITULASI ...", merged
     across the top, a source line, blank rows) and often a header of two rows (a group title
     over "Laki-laki | Perempuan"). The header is the last row of text cells wide enough to be
     one (at least two, and half as many as the widest row) before the first row holding a
-    number or a date; without any such row, the first wide row of text. A blank title in it is
-    taken from the header rows right above (a title merged down over both rows).
+    number or a date, with the narrower text rows under it; without any such row, the first wide
+    row of text. Wide text rows right above it belong to the header while they give a title to a
+    column that has none yet. ``filled``: the same rows with merged cells filled
+    (:class:`MergeFiller`); the titles are joined from them as frictionless joins header rows.
     """
     widths = [len(_filled(r)) for r in rows]
     widest = max(widths, default=0)
     if widest == 0:
-        return 0, []
+        return [0], []
     need = max(2, -(-widest // 2)) if widest >= 2 else 1
 
     def texty(i: int) -> bool:
@@ -172,69 +240,126 @@ def find_header(rows: list[tuple[Any, ...]]) -> tuple[int, list[str]]:
                                                     for v in r)), None)
     candidates = [i for i in range(first_data if first_data is not None else len(rows)) if texty(i)]
     if not candidates:
-        return 0, [cell_text(v) for v in rows[0]]
+        return [0], joined_titles(rows, [0], filled)
     start = candidates[-1] if first_data is not None else candidates[0]
     header = start
     # A second header row under it ("Laki-laki | Perempuan" under a merged "Jenis Kelamin")
     # is narrower: text only, up to the first row of data.
     while first_data is not None and header + 1 < first_data and widths[header + 1] \
-            and all(isinstance(v, str) for v in _filled(rows[header + 1])):
+            and _text_only(rows[header + 1]):
         header += 1
-    return header, _titles(rows, header, start, texty)
+    top = start
+    while top > 0 and texty(top - 1) and _gives_a_title(rows, top - 1, range(top, header + 1)):
+        top -= 1
+    span = list(range(top, header + 1))
+    return span, joined_titles(rows, span, filled)
 
 
-def _titles(rows: list[tuple[Any, ...]], header: int, start: int, texty: Any) -> list[str]:
-    """The titles of row ``header``; a blank one is taken from the header rows above it (from
-    ``start``, and further up while rows are ``texty``): a title merged down over two rows."""
-    titles = [cell_text(v).strip() for v in rows[header]]
-    above = header - 1
-    while above >= 0 and (above >= start or texty(above)):
-        for col, value in enumerate(rows[above]):
-            if col < len(titles) and not titles[col] and cell_text(value).strip():
-                titles[col] = cell_text(value).strip()
-            elif col >= len(titles) and cell_text(value).strip():
-                titles.extend([""] * (col - len(titles)) + [cell_text(value).strip()])
-        above -= 1
-    return titles
+def _gives_a_title(rows: list[tuple[Any, ...]], above: int, span: range) -> bool:
+    """Whether row ``above`` has text over a column the ``span`` rows leave untitled."""
+    width = max(len(rows[i]) for i in span)
+    for col, value in enumerate(rows[above][:width]):
+        if cell_text(value).strip() and not any(
+                col < len(rows[i]) and cell_text(rows[i][col]).strip() for i in span):
+            return True
+    return False
+
+
+def joined_titles(rows: list[tuple[Any, ...]], span: list[int], filled: list[list[Any]] | None = None) -> list[str]:
+    """The titles of header rows ``span``, joined column by column exactly as frictionless joins
+    ``headerRows`` (``headerJoin`` " "; a cell equal to the one above it is not repeated), from
+    the rows with merged cells filled when known. One row: its cells as they are."""
+    source = filled if filled is not None else rows
+    labels: list[str] = []
+    previous: dict[int, str] = {}
+    for i in span:
+        for col, value in enumerate(source[i]):
+            cell = cell_text(value).strip()
+            if previous.get(col) == cell:
+                continue
+            previous[col] = cell
+            if len(labels) <= col:
+                labels.extend([""] * (col - len(labels)))
+                labels.append(cell)
+                continue
+            labels[col] = " ".join([labels[col], cell])
+    while labels and labels[-1] == "":
+        labels.pop()
+    return labels
 
 
 HEADER_ROW_MAX = 500  # the furthest row a producer may name as the header
 
 
-def named_header(rows: list[tuple[Any, ...]], index: int) -> list[str]:
-    """The titles of the row the producer named as the header (0-based ``index``), blanks filled
-    from the text-only row right above it (a group title over "Laki-laki | Perempuan")."""
-    def text_only(i: int) -> bool:
-        filled = _filled(rows[i])
-        return bool(filled) and all(isinstance(v, str) for v in filled)
+def named_header(rows: list[tuple[Any, ...]], index: int, filled: list[list[Any]] | None = None) -> tuple[list[int], list[str]]:
+    """The header rows and titles when the producer named row ``index`` (0-based): that row, and
+    the text-only row right above it when it titles a column the named row leaves blank (a group
+    title over "Laki-laki | Perempuan")."""
+    span = [index]
+    if index > 0 and _text_only(rows[index - 1]) and len(_filled(rows[index - 1])) >= 2 \
+            and _gives_a_title(rows, index - 1, range(index, index + 1)):
+        span = [index - 1, index]
+    return span, joined_titles(rows, span, filled)
 
-    return _titles(rows, index, index, lambda i: i == index - 1 and text_only(i))
+
+@dataclass(frozen=True)
+class SheetHeader:
+    """Where a worksheet's table starts: ``rows`` the 1-based header rows (the last is ``row``,
+    data follows it) and the column ``titles`` read from them."""
+
+    rows: list[int]
+    titles: list[str]
+
+    @property
+    def row(self) -> int:
+        return self.rows[-1]
+
+
+def sheet_layout(ws: Any, archive: zipfile.ZipFile | None, name: str,
+                 header_row: int | None = None) -> SheetHeader:
+    """The header of a worksheet: the row the producer named (1-based ``header_row``), else the
+    one :func:`find_header` finds. A header whose last row has cells merged across columns
+    cannot name each column, so it is refused with what to do."""
+    if header_row is not None and not 1 <= header_row <= HEADER_ROW_MAX:
+        raise ConversionError(f"Baris judul kolom harus antara 1 dan {HEADER_ROW_MAX}.")
+    top = list(ws.iter_rows(max_row=max(HEADER_SCAN_ROWS, header_row or 0), values_only=True))
+    filler = _fillers(ws, archive)
+    filled = [filler.fill(n, values) for n, values in enumerate(top, start=1)] if filler else None
+    if header_row is None:
+        span, titles = find_header(top, filled)
+    else:
+        if header_row > len(top) or not _filled(top[header_row - 1]):
+            raise ConversionError(f'Baris {header_row} lembar "{name}" kosong; pilih baris yang berisi judul kolom.')
+        span, titles = named_header(top, header_row - 1, filled)
+    header = SheetHeader(rows=[i + 1 for i in span], titles=titles)
+    member = getattr(ws, "_worksheet_path", None)
+    if archive is not None and member and titles:
+        merged = merged_across(archive, member, header.row)
+        if merged:
+            raise ConversionError(
+                f"Baris judul kolom (baris {header.row}) lembar \"{name}\" memakai sel gabungan "
+                f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
+                "gabungan itu, atau pilih baris judul yang lain, lalu periksa lagi.")
+    return header
 
 
 def sheet_header(ws: Any, archive: zipfile.ZipFile | None, name: str,
                  header_row: int | None = None) -> tuple[int, list[str]]:
-    """``(header row, titles)`` of a worksheet: the row the producer named (1-based
-    ``header_row``), else the one :func:`find_header` finds. A header whose titles sit in cells
-    merged across columns cannot name each column, so it is refused with what to do."""
-    if header_row is not None and not 1 <= header_row <= HEADER_ROW_MAX:
-        raise ConversionError(f"Baris judul kolom harus antara 1 dan {HEADER_ROW_MAX}.")
-    top = list(ws.iter_rows(max_row=max(HEADER_SCAN_ROWS, header_row or 0), values_only=True))
-    if header_row is None:
-        index, titles = find_header(top)
-        header_row = index + 1
-    else:
-        if header_row > len(top) or not _filled(top[header_row - 1]):
-            raise ConversionError(f'Baris {header_row} lembar "{name}" kosong; pilih baris yang berisi judul kolom.')
-        titles = named_header(top, header_row - 1)
-    member = getattr(ws, "_worksheet_path", None)
-    if archive is not None and member and titles:
-        merged = merged_across(archive, member, header_row)
-        if merged:
-            raise ConversionError(
-                f"Baris judul kolom (baris {header_row}) lembar \"{name}\" memakai sel gabungan "
-                f"({', '.join(merged)}). Setiap kolom harus punya judul sendiri di satu sel: pisahkan sel "
-                "gabungan itu, atau pilih baris judul yang lain, lalu periksa lagi.")
-    return header_row, titles
+    """``(header row, titles)`` of a worksheet (:func:`sheet_layout`)."""
+    header = sheet_layout(ws, archive, name, header_row)
+    return header.row, header.titles
+
+
+def filled_rows(ws: Any, archive: zipfile.ZipFile | None, min_row: int = 1,
+                max_row: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """``(row number, values)`` of a worksheet from ``min_row``, merged cells filled."""
+    filler = _fillers(ws, archive)
+    # Start at the top of any merged range reaching ``min_row``: the filler needs its value.
+    start = min([min_row, *(top for _l, top, _r, bottom in filler._pending if bottom >= min_row)])
+    for number, values in enumerate(ws.iter_rows(min_row=start, max_row=max_row, values_only=True), start=start):
+        cells = filler.fill(number, values) if filler else list(values)
+        if number >= min_row:
+            yield number, cells
 
 
 def xlsx_to_csv(src: Path, dst: Path, *, sheet: str | int | None = None,
@@ -272,22 +397,23 @@ def xlsx_to_csv(src: Path, dst: Path, *, sheet: str | int | None = None,
             raise ConversionError(f'Lembar "{sheet}" tidak ada. Lembar yang ada: {", ".join(names)}.')
         ws = workbook[name]
         ws.reset_dimensions()
-        header_row, titles = sheet_header(ws, workbook._archive, name, header_row)
-        rows = _sheet_rows(ws, header_row, titles)
+        header = sheet_layout(ws, workbook._archive, name, header_row)
+        rows = _sheet_rows(ws, header.row, header.titles, workbook._archive)
         count = _write_rows(dst, rows)
     finally:
         workbook.close()
         handle.close()
-    return Converted(path=dst, rows=count, sheet=name, header_row=header_row)
+    return Converted(path=dst, rows=count, sheet=name, header_row=header.row, header_rows=tuple(header.rows))
 
 
-def _sheet_rows(ws: Any, header_row: int = 1, titles: list[str] | None = None) -> Iterator[list[str]]:
+def _sheet_rows(ws: Any, header_row: int = 1, titles: list[str] | None = None,
+                archive: zipfile.ZipFile | None = None) -> Iterator[list[str]]:
     """Rows as text from the header row on (its ``titles`` as :func:`find_header` read them),
-    trimmed to the header's width (cells past it only if they hold data); trailing empty rows
-    (formatting left-overs) are dropped."""
+    merged cells filled, trimmed to the header's width (cells past it only if they hold data);
+    trailing empty rows (formatting left-overs) are dropped."""
     width: int | None = None
     pending_empty = 0
-    for values in ws.iter_rows(min_row=header_row, values_only=True):
+    for _number, values in filled_rows(ws, archive, min_row=header_row):
         cells = [cell_text(v) for v in values]
         if width is None and titles is not None:
             cells = list(titles)

@@ -51,6 +51,7 @@ class UploadCheck:
     sheet: str | None = None
     header: list[str] = field(default_factory=list)
     header_row: int = 1  # the row holding the column titles (a workbook's may sit under a title block)
+    header_rows: list[int] = field(default_factory=lambda: [1])  # with a group title row above it: both
 
 
 def upload_format(filename: str, declared: str | None = None) -> str:
@@ -92,6 +93,7 @@ def workbook_overview(path: Path, *, sheet: str | None = None, header_row: int |
         top = [[convert.cell_text(v) for v in values][:OVERVIEW_COLUMNS]
                for values in ws.iter_rows(min_row=1, max_row=last, values_only=True)]
     return {"sheets": checked.sheets, "sheet": checked.sheet, "header_row": checked.header_row,
+            "header_rows": checked.header_rows,
             "header": checked.header, "rows": [{"number": i, "cells": cells} for i, cells in enumerate(top, start=1)]}
 
 
@@ -285,7 +287,8 @@ def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_column
         ws.reset_dimensions()
         try:
             with zipfile.ZipFile(path) as archive:
-                header_row, titles = convert.sheet_header(ws, archive, name, header_row)
+                found = convert.sheet_layout(ws, archive, name, header_row)
+                header_row, titles = found.row, found.titles
         except convert.ConversionError as exc:
             raise _refuse(str(exc)) from exc
         header = list(titles)
@@ -300,7 +303,8 @@ def _check_xlsx(path: Path, sheet: str | None, max_uncompressed: int, max_column
                                                   values_only=True))
         if not has_data:
             raise _refuse(f'Lembar "{name}" hanya berisi baris judul kolom, tanpa data.')
-    return UploadCheck(format="XLSX", sheets=names, sheet=name, header=header, header_row=header_row)
+    return UploadCheck(format="XLSX", sheets=names, sheet=name, header=header, header_row=header_row,
+                       header_rows=found.rows)
 
 
 def _check_json(path: Path, max_columns: int | None = None, max_depth: int | None = None) -> UploadCheck:

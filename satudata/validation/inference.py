@@ -313,7 +313,8 @@ def infer_resource(path: str | Path, fmt: str | None = None, *, sheet: str | int
     elif engine.detect_format(path, fmt) == "xlsx":
         descriptor.update(format="xlsx",
                           mediatype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          dialect={"headerRows": [converted.header_row], "excel": {"sheet": converted.sheet}})
+                          dialect={"headerRows": list(converted.header_rows),
+                                   "excel": {"sheet": converted.sheet, "fillMergedCells": True}})
     else:
         descriptor.update(format="json", mediatype="application/json")
     descriptor["schema"] = schema

@@ -235,14 +235,15 @@ def _xlsx_rows(path: Path, first_row: int, count: int, sheet: str | None, header
         try:
             ws = workbook[sheet] if sheet and sheet in workbook.sheetnames else workbook[workbook.sheetnames[0]]
             ws.reset_dimensions()
-            found, header = convert.sheet_header(ws, None, ws.title, header_row)
+            archive = workbook._archive
+            found, header = convert.sheet_header(ws, archive, ws.title, header_row)
             header = list(header)
             while header and header[-1] == "":
                 header.pop()
             first_row = max(first_row, found + 1)  # not the title block above the table
-            rows = [(first_row + i, [convert.cell_text(v) for v in values][: max(len(header), 1)])
-                    for i, values in enumerate(ws.iter_rows(min_row=first_row, max_row=first_row + count - 1,
-                                                            values_only=True))]
+            rows = [(number, [convert.cell_text(v) for v in values][: max(len(header), 1)])
+                    for number, values in convert.filled_rows(ws, archive, min_row=first_row,
+                                                               max_row=first_row + count - 1)]
         finally:
             workbook.close()
     return RawRows(header=header, rows=[r for r in rows if any(r[1])])

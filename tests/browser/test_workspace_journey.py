@@ -159,9 +159,10 @@ def test_a_clerk_uploads_files_as_offices_make_them(browser, scratch_live_url, a
         # Choosing the file shows its sheets as a list and the row the titles are read from.
         page.set_input_files("#file", files=[{"name": "penduduk-2025.xlsx", "mimeType": XLSX_TYPE,
                                               "buffer": _workbook()}])
-        found = page.wait_for_selector("[data-workbook-overview] tr.header-found")
-        assert found.inner_text().startswith("Baris 5")  # the lower row of the two-row header
-        assert "dibaca dari baris 5 lembar “Penduduk”" in page.locator("[data-workbook-overview]").inner_text()
+        page.wait_for_selector("[data-workbook-overview] tr.header-found")
+        found = page.locator("[data-workbook-overview] tr.header-found").all_inner_texts()
+        assert [row.split(" ·")[0] for row in found] == ["Baris 4", "Baris 5"]  # both rows of the header
+        assert "dibaca dari baris 4–5 lembar “Penduduk”" in page.locator("[data-workbook-overview]").inner_text()
         assert page.eval_on_selector("#sheet", "e => e.tagName") == "SELECT"
         assert page.eval_on_selector_all("#sheet option", "os => os.map(o => o.value)") == ["Penduduk", "Catatan"]
         assert page.get_attribute("#header_row", "placeholder") == "otomatis (baris 5)"
@@ -169,8 +170,8 @@ def test_a_clerk_uploads_files_as_offices_make_them(browser, scratch_live_url, a
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         upload_and_validate(page, app, "penduduk-2025.xlsx", _workbook(), mime=XLSX_TYPE,
                             result=".report-summary.alert-success")
-        assert "Judul kolom dibaca dari baris 5 lembar \"Penduduk\"" in page.locator(".layout-box").inner_text()
+        assert "Judul kolom dibaca dari baris 4–5 lembar \"Penduduk\"" in page.locator(".layout-box").inner_text()
         xlsx = db.session.get(Resource, page.url.rsplit("/", 1)[1])
         db.session.refresh(xlsx)
-        assert [f["name"] for f in xlsx.table_schema["fields"]] == ["No", "Kecamatan", "Laki-laki", "Perempuan",
-                                                                     "Jumlah"]
+        assert [f["name"] for f in xlsx.table_schema["fields"]] == [
+            "No", "Kecamatan", "Jenis Kelamin Laki-laki", "Jenis Kelamin Perempuan", "Jumlah"]

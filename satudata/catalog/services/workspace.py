@@ -719,6 +719,11 @@ class WorkbookLayout:
     sheet: str | None
     header_row: int | None
     header_chosen: bool
+    header_first: int | None = None  # the group title row above a two-row header
+
+    @property
+    def two_rows(self) -> bool:
+        return self.header_first is not None and self.header_row is not None and self.header_first < self.header_row
 
 
 def workbook_layout(resource: Resource) -> WorkbookLayout | None:
@@ -735,10 +740,11 @@ def workbook_layout(resource: Resource) -> WorkbookLayout | None:
     try:
         checked = preflight.check_upload(path, "XLSX", sheet=resource.sheet, header_row=resource.header_row, **limits)
         row: int | None = checked.header_row
+        first: int | None = checked.header_rows[0]
     except preflight.UnusableInput:
-        row = resource.header_row
+        row, first = resource.header_row, None
     return WorkbookLayout(sheets, resource.sheet or (sheets[0] if sheets else None), row,
-                          resource.header_row is not None)
+                          resource.header_row is not None, first)
 
 
 def inspect_workbook(actor: Actor, dataset: Dataset, stream: IO[bytes], *, sheet: str | None = None,

@@ -119,7 +119,9 @@
     function show(data) {
       box.textContent = "";
       var note = document.createElement("p");
-      note.textContent = text("found", { row: data.header_row, sheet: data.sheet });
+      var headerRows = data.header_rows || [data.header_row];
+      var span = headerRows.length > 1 ? headerRows[0] + "–" + headerRows[headerRows.length - 1] : data.header_row;
+      note.textContent = text("found", { row: span, sheet: data.sheet });
       box.appendChild(note);
       var wrap = document.createElement("div");
       wrap.className = "table-wrap";
@@ -133,11 +135,12 @@
       var body = document.createElement("tbody");
       data.rows.forEach(function (row) {
         var tr = document.createElement("tr");
-        if (row.number === data.header_row) { tr.className = "header-found"; }
+        var inHeader = headerRows.indexOf(row.number) !== -1;
+        if (inHeader) { tr.className = "header-found"; }
         else if (row.number < data.header_row) { tr.className = "above-header"; }
         var th = document.createElement("th");
         th.scope = "row";
-        th.textContent = text("row") + " " + row.number + (row.number === data.header_row ? " · " + text("header") : "");
+        th.textContent = text("row") + " " + row.number + (inHeader ? " · " + text("header") : "");
         tr.appendChild(th);
         row.cells.forEach(function (cell) {
           var td = document.createElement("td");
