@@ -51,7 +51,7 @@ def _filled(rows: list[list[Any]], merges: tuple[str, ...]) -> list[list[Any]]:
 
 
 def openpyxl_cell(ref: str) -> tuple[int, int]:
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     letters, row = coordinate_from_string(ref)
     return column_index_from_string(letters), row
