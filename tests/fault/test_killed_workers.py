@@ -144,8 +144,11 @@ def _check_download(fmt: str, resp: requests.Response) -> bool:
 def _building_xlsx(exports_dir: Path) -> bool:
     """Whether a build of an XLSX is under way (its temporary files are in ``exports/tmp``)."""
     tmp = exports_dir / "tmp"
-    return tmp.exists() and any(".xlsx" in str(p.relative_to(tmp)) and not p.name.endswith((".lock", ".failed"))
-                                for p in tmp.rglob("*"))
+    try:
+        return tmp.exists() and any(".xlsx" in str(p.relative_to(tmp)) and not p.name.endswith((".lock", ".failed"))
+                                    for p in tmp.rglob("*"))
+    except FileNotFoundError:  # a build directory renamed away while it was being listed
+        return False
 
 
 def test_worker_killed_mid_export_serves_no_half_file_and_the_sweep_rebuilds(
