@@ -171,6 +171,11 @@ class MergeFiller:
     def __bool__(self) -> bool:
         return bool(self._pending or self._active)
 
+    def start_for(self, row: int) -> int:
+        """The first row to read for filled rows from ``row`` on: the top of any merged range
+        reaching it (its value is in that top row)."""
+        return min([row, *(top for _left, top, _right, bottom in self._pending if bottom >= row)])
+
     def fill(self, number: int, values: tuple[Any, ...] | list[Any]) -> list[Any]:
         """Row ``number`` (1-based; rows must come in order, none skipped past a range's top)."""
         cells = list(values)
@@ -354,8 +359,7 @@ def filled_rows(ws: Any, archive: zipfile.ZipFile | None, min_row: int = 1,
                 max_row: int | None = None) -> Iterator[tuple[int, list[Any]]]:
     """``(row number, values)`` of a worksheet from ``min_row``, merged cells filled."""
     filler = _fillers(ws, archive)
-    # Start at the top of any merged range reaching ``min_row``: the filler needs its value.
-    start = min([min_row, *(top for _l, top, _r, bottom in filler._pending if bottom >= min_row)])
+    start = filler.start_for(min_row)
     for number, values in enumerate(ws.iter_rows(min_row=start, max_row=max_row, values_only=True), start=start):
         cells = filler.fill(number, values) if filler else list(values)
         if number >= min_row:
