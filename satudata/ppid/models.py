@@ -6,6 +6,9 @@
 - :class:`RequestEvent`: every transition and every notice sent, in order: the applicant's
   tracking page and the officer's page both read it.
 - :class:`RequestCounter`: the last number given per PPID and year (numbers are never reused).
+- :class:`Notice`: a signed PDF the portal sent (tanda bukti, pemberitahuan tertulis, perpanjangan,
+  keputusan penolakan, keberatan receipt and answer): kept byte for byte with its SHA-256, so the
+  public verification page can say whether a PDF shown to it is one of ours, unaltered.
 - :class:`HolidayOverride`: the admin's corrections to the national calendar (a regional
   closure, a revised cuti bersama decree); the clock reads them (``services.calendar``).
 """
@@ -15,8 +18,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from satudata.accounts.models import Organization
 from satudata.db import Base, StrEnum, UTCDateTime, str_enum, utcnow
@@ -124,6 +127,14 @@ class InformationRequest(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     reminders_sent: Mapped[list[str] | None] = mapped_column(JSON)  # ISO dates already reminded
     duplicate_key: Mapped[str | None] = mapped_column(String(64), index=True)  # a double submission
+    # The applicant's identity document (KTP, akta/SK, surat kuasa): Fernet-encrypted bytes, read
+    # only by the officers handling the request (every view audited), never loaded with the row.
+    identity_scan: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    identity_scan_type: Mapped[str] = mapped_column(String(40), default="")  # image/jpeg, image/png, application/pdf
+    identity_scan_name: Mapped[str] = mapped_column(String(200), default="")
+    # Set when the retention period ended and the personal data was blanked (name, identity,
+    # contact, scan); the register row, dates and outcome stay.
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     filed_with: Mapped[Organization] = relationship(foreign_keys=[filed_with_id])
     handler: Mapped[Organization] = relationship(foreign_keys=[handler_id])
@@ -191,6 +202,58 @@ class RequestEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     request: Mapped[InformationRequest] = relationship(back_populates="events")
+
+
+class NoticeKind(StrEnum):
+    RECEIPT = "receipt"  # tanda bukti pendaftaran permohonan (Pasal 22(4))
+    EXTENSION = "extension"  # pemberitahuan perpanjangan waktu (Pasal 22(8))
+    WRITTEN_NOTICE = "written_notice"  # pemberitahuan tertulis (Pasal 22(7)), any decision
+    REFUSAL = "refusal"  # surat keputusan penolakan, with the uji konsekuensi
+    OBJECTION_RECEIPT = "objection_receipt"  # tanda bukti pengajuan keberatan
+    OBJECTION_ANSWER = "objection_answer"  # tanggapan atasan PPID atas keberatan (Pasal 36(2))
+
+
+class Notice(Base):
+    """One official document sent to an applicant: its own number, the request (and objection)
+    it belongs to, the signed PDF and its digest."""
+
+    __tablename__ = "ppid_notice"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind, "ppid_notice_kind"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("ppid_request.id", ondelete="CASCADE"), index=True)
+    objection_id: Mapped[int | None] = mapped_column(ForeignKey("ppid_objection.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("ppid_request_event.id", ondelete="SET NULL"))
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    signer: Mapped[str] = mapped_column(String(300), default="")  # the certificate's subject
+    demo_certificate: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    request: Mapped[InformationRequest] = relationship()
+    objection: Mapped[Objection | None] = relationship()
+
+
+class ReportNarrative(Base):
+    """The written parts of one PPID's annual service report (Perki SLIP 1/2021) for one year:
+    what the figures cannot say (policy, resources, obstacles, recommendations)."""
+
+    __tablename__ = "ppid_report_narrative"
+    __table_args__ = (UniqueConstraint("organization_id", "year", name="uq_ppid_report_narrative_org_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    policy: Mapped[str] = mapped_column(Text, default="")  # kebijakan (SK PPID, SOP, standar layanan)
+    staff: Mapped[str] = mapped_column(Text, default="")  # sumber daya manusia
+    facilities: Mapped[str] = mapped_column(Text, default="")  # sarana dan prasarana
+    budget: Mapped[str] = mapped_column(Text, default="")  # anggaran
+    obstacles: Mapped[str] = mapped_column(Text, default="")  # kendala
+    recommendations: Mapped[str] = mapped_column(Text, default="")  # rekomendasi dan rencana tindak lanjut
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
 class HolidayOverride(Base):
