@@ -62,8 +62,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.api import ckan, dcat, health, rest
     from satudata.catalog import policy as _catalog_policy  # noqa: F401
     from satudata.catalog import views as catalog_views
+    from satudata.ppid import calendar_views as ppid_calendar_views
     from satudata.ppid import models as _ppid_models  # noqa: F401
+    from satudata.ppid import notice_views as ppid_notice_views
     from satudata.ppid import policy as _ppid_policy  # noqa: F401
+    from satudata.ppid import report_views as ppid_report_views
     from satudata.ppid import views as ppid_views
     from satudata.review import models as _review_models  # noqa: F401
     from satudata.review import views as review_views
@@ -78,7 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         domain.init_app(app)
     domains = (
         catalog_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,
-        accounts_views.bp, ppid_views.bp, ckan.bp, dcat.bp, health.bp,
+        accounts_views.bp, ppid_views.bp, ppid_notice_views.bp, ppid_calendar_views.bp, ppid_report_views.bp, ckan.bp, dcat.bp, health.bp,
     )
     for blueprint in domains:
         app.register_blueprint(blueprint)

@@ -43,6 +43,7 @@ class Permission(StrEnum):
     PPID_DIP_MANAGE = "ppid:dip:manage"  # the DIP lines of an organisation: its PPID Pelaksana, the PPID Utama
     PPID_OBJECTION_DECIDE = "ppid:objection:decide"  # the Atasan PPID of the request's government
     PPID_OBJECTION_WITHDRAW = "ppid:objection:withdraw"  # its objector (by the tracking code) or the Atasan PPID
+    PPID_REPORT_WRITE = "ppid:report:write"  # the written parts of a PPID's annual report: its officers, an admin
 
 
 class Role(StrEnum):

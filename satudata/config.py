@@ -74,6 +74,20 @@ class Defaults:
     UPLOAD_MAX_COLUMNS = 1000
     PPID_UTAMA: str | None = None  # slug of the PPID Utama's organisation (None: the one with a ppid_utama member)
     PPID_IDENTITY_KEY: str | None = None  # Fernet key for applicants' identity numbers (None: from SECRET_KEY)
+    # The PPID's notices (tanda bukti, pemberitahuan tertulis, ...) are PDFs signed (PAdES) with
+    # the agency's PKCS#12 file (normally its BSrE certificate) and its passphrase.
+    PPID_SIGNING_PKCS12: str | None = None
+    PPID_SIGNING_PASSPHRASE: str | None = None
+    # Without a PKCS#12 file: sign with a self-signed "SERTIFIKAT DEMO" certificate made once in
+    # the instance folder (every page says it is no BSrE signature). None = only when the portal
+    # runs with demo data (satudata run --demo, i.e. make run; satudata demo load); otherwise, with
+    # no PKCS#12 configured, notices go out unsigned and a warning is logged.
+    PPID_SIGNING_DEMO: bool | None = None
+    PPID_VERIFY_MAX_BYTES = 10 * 1024 * 1024  # largest PDF the public verification page (/ppid/verifikasi) reads
+    PPID_SCAN_MAX_BYTES = 5 * 1024 * 1024  # largest identity scan (KTP, deed, surat kuasa) accepted
+    # Personal data of a finished request (name, identity number and scan, contact) is blanked this
+    # many days after its last event (the number, dates and outcome stay in the register).
+    PPID_RETENTION_DAYS = 730
     VALIDATION_ENGINE = "auto"  # "frictionless" forces the reference engine
     # Longest a validation job may run (seconds); past it the run ends "error", saying so.
     VALIDATION_JOB_TIMEOUT = 1800

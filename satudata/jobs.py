@@ -58,6 +58,8 @@ PERIODIC: list[tuple[str, str, int]] = [
     # PPID officers are reminded of open requests on working days 7 and 10 and at an extension's
     # end; each reminder once.
     ("satudata.ppid.tasks.send_reminders", "default", 3600),
+    # Personal data of requests finished longer ago than PPID_RETENTION_DAYS is blanked (UU PDP).
+    ("satudata.ppid.tasks.purge_personal_data", "default", 86400),
 ]
 
 _PENDING_KEY = "satudata_pending_jobs"

@@ -89,6 +89,8 @@ def make_app(tmp: Path, name: str, **overrides: Any) -> Flask:
         # Cheap password hashing keeps fixtures fast; production keeps argon2's defaults.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
+        # PPID notices are signed with the self-signed demo certificate, as on `make run`.
+        "PPID_SIGNING_DEMO": True,
         **database_config(tmp, name),
         **overrides,
     }

@@ -42,6 +42,7 @@ PUBLIC_MUTATIONS = {
     "ppid.track_withdraw": "the request's tracking code is the authority (ppid.policy.ApplicantActor)",
     "ppid.track_objection": "the request's tracking code is the authority (ppid.policy.ApplicantActor)",
     "ppid.track_objection_withdraw": "the request's tracking code is the authority",
+    "ppid_notices.verify": "anyone may check a PPID document; the POST changes nothing (rate limited)",
 }
 READ_ONLY_POST_BLUEPRINTS = {"ckan"}  # CKAN clients POST their read actions
 AUTH_CALLS = ("require(", "admin(", "api_actor(TokenScope.WRITE)", "signed_in()", "ppid_officer()", "ppid_atasan()")

@@ -202,8 +202,16 @@ def test_newest_and_most_downloaded_are_stable(demo):
 
 
 def test_everything_went_through_the_services(demo):
-    labels = set(db.session.scalars(select(AuditLog.actor_label).distinct()))
+    ppid = AuditLog.action.like("ppid.%")
+    labels = set(db.session.scalars(select(AuditLog.actor_label).where(~ppid).distinct()))
     assert labels == {"system:demo"}
+    # The PPID's requests were filed by anonymous visitors (web) or recorded by the demo's PPID
+    # officers, answered by them and the Atasan PPID, withdrawn or objected to by the applicant.
+    officers = {f"user:{u.username}" for u in USERS if u.role in (Role.PPID_UTAMA, Role.PPID_PELAKSANA,
+                                                                  Role.ATASAN_PPID)}
+    ppid_labels = set(db.session.scalars(select(AuditLog.actor_label).where(ppid).distinct()))
+    assert {"anonymous"} | officers <= ppid_labels
+    assert all(label in officers or label == "anonymous" or label.startswith("pemohon:PPID-") for label in ppid_labels)
     actions = dict(db.session.execute(select(AuditLog.action, func.count()).group_by(AuditLog.action)).all())
     n_published = len(published())
     assert actions["dataset.publish"] == n_published

@@ -263,6 +263,8 @@ def admin_home() -> Any:
         ("daftar.manage", _("Daftar Data"), _("Daftar data tahunan dan jadwal rilisnya.")),
         ("standards.index", _("Standar data"), _("Pustaka Table Schema yang dipakai untuk memvalidasi tabel.")),
         ("search.synonyms", _("Sinonim pencarian"), _("Kata-kata yang dianggap sama oleh pencarian katalog.")),
+        ("ppid_calendar.manage", _("Kalender hari kerja PPID"),
+         _("Libur daerah dan koreksi cuti bersama; tenggat permohonan yang berjalan dihitung ulang.")),
         ("workspace.dashboard", _("Kelola data"), _("Semua dataset di ruang kerja, menurut status.")),
     ]
     available = [(url_for(endpoint), label, text) for endpoint, label, text in tools

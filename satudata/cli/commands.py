@@ -55,6 +55,10 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     if demo:
         from satudata.demo import has_data, load_demo
 
+        # A demo portal signs its PPID notices with a self-signed certificate, saying so on them.
+        if app.config.get("PPID_SIGNING_DEMO") is None:
+            app.config["PPID_SIGNING_DEMO"] = True
+
         if has_data():
             click.echo("• Data sudah ada; data demo tidak dimuat ulang.")
         else:
@@ -221,6 +225,8 @@ def demo_load(force: bool) -> None:
 
     if has_data() and not force:
         raise click.ClickException("Basis data sudah berisi data; gunakan --force untuk tetap memuat.")
+    if current_app.config.get("PPID_SIGNING_DEMO") is None:
+        current_app.config["PPID_SIGNING_DEMO"] = True  # as `run --demo`: demo notices, demo certificate
     stats = load_demo(progress=True)
     click.echo(f"Data demo dimuat: {stats}")
 

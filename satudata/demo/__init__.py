@@ -4,14 +4,17 @@ The walidata Diskominfotik Provinsi Riau; the governments and OPD of Provinsi Ri
 Rokan Hilir, Kabupaten Pelalawan and Kota Dumai; users for every role (passwords in
 docs/demo-data.md, demo only); topics and licences; and about fifty datasets with CSV tables of
 plausible figures, real Kemendagri region codes and names, and full Satu Data metadata, plus a
-few drafts and a submission that the public must never see; and this year's Daftar Data, whose
-items those datasets fulfil (with a few still due and one late).
+few drafts and a submission that the public must never see; this year's Daftar Data, whose
+items those datasets fulfil (with a few still due and one late); and the PPID's public information
+requests of this year and the last, with their objections, and its DIP (``satudata.demo.ppid``).
 
 Everything is created through the account and catalogue services with ``SystemActor("demo")``,
 so their rules apply and the audit log records it: each table is validated for real, and each
 dataset is submitted and published through the review lifecycle (``review.services``), which
-writes its version and events. Figures are generated deterministically
-(``satudata.demo.catalogue.build_catalogue`` is pure). Loading again skips what exists.
+writes its version and events. The PPID's requests are filed and answered through the PPID
+services by the demo's PPID officers (and by anonymous visitors and the applicants themselves).
+Figures are generated deterministically (``satudata.demo.catalogue.build_catalogue`` is pure).
+Loading again skips what exists.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from satudata.db import unit_of_work
 from satudata.demo.catalogue import build_catalogue
 from satudata.demo.daftar import create_daftar
 from satudata.demo.organizations import create_licences, create_organizations, create_topics, create_users
+from satudata.demo.ppid import create_ppid
 from satudata.demo.specs import DatasetSpec
 from satudata.demo.tables import rng, spread
 from satudata.extensions import db
@@ -121,6 +125,8 @@ def _load(progress: bool) -> dict[str, int]:
     sync_builtin_schemas(actor)
     say("• Daftar Data tahun ini …")
     n_daftar = create_daftar(actor)
+    say("• Permohonan informasi publik (PPID) dan DIP …")
+    ppid = create_ppid()
 
     published = sum(1 for d in made if d.state == DatasetState.PUBLISHED)
     stats = {
@@ -132,8 +138,9 @@ def _load(progress: bool) -> dict[str, int]:
         "published": published,
         "resources": sum(len(d.resources) for d in made),
         "daftar_items": n_daftar,
+        **ppid,
     }
     say(f"• Selesai: {stats['organizations']} organisasi, {stats['users']} pengguna, {stats['datasets']} dataset "
-        f"({published} terbit), {stats['resources']} tabel.")
+        f"({published} terbit), {stats['resources']} tabel, {stats['ppid_requests']} permohonan informasi.")
     return stats
 

@@ -1,6 +1,7 @@
 """The ``satudata ppid`` commands. ``due`` counts a period of the law on the portal's calendar
 (:func:`satudata.ppid.deadlines.load_calendar`) and needs neither the application nor the
-database, so it answers an officer's "until when?" anywhere."""
+database, so it answers an officer's "until when?" anywhere. ``recompute`` counts every open
+deadline again on the portal's calendar (after the ``holidays`` package is upgraded)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 from datetime import date
 
 import click
+from flask.cli import with_appcontext
 
 from satudata.ppid.deadlines import NOTICE_DAYS, CalendarRangeError, WorkingCalendar, load_calendar, long_date
 
@@ -92,3 +94,81 @@ def due_command(start: str, days: str, as_json: bool) -> None:
         holidays.append(f"{weekend_days} hari Sabtu/Minggu")
     passed = "; dilewati: " + ", ".join(holidays) if holidays else ""
     click.echo(f"Jatuh tempo: {long_date(due, weekday=True)} ({count} hari kerja sejak {long_date(start_date)}{passed})")
+
+
+@ppid_group.command("recompute")
+@click.option("--dry-run", is_flag=True, help="Show what would move; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@with_appcontext
+def recompute_command(dry_run: bool, as_json: bool) -> None:
+    """Hitung ulang semua tenggat yang masih berjalan dengan kalender sekarang.
+
+    Jalankan sesudah paket ``holidays`` diperbarui (SKB cuti bersama baru atau direvisi):
+    pemberitahuan tertulis setiap permohonan yang masih berjalan dan tanggapan setiap keberatan
+    yang terdaftar dihitung lagi dari hari ke-0-nya. Permohonan yang sudah diputus tidak diubah.
+    Setiap baris mencetak nomor, tenggat lama dan tenggat baru; tercatat di log audit.
+    """
+    from satudata.authz import SystemActor
+    from satudata.db import unit_of_work
+    from satudata.ppid import calendar
+
+    class _DryRun(Exception):
+        pass
+
+    try:
+        with unit_of_work():
+            result = calendar.recompute_deadlines(SystemActor("cli"), cause="cli recompute" + (" --dry-run" * dry_run))
+            if dry_run:
+                raise _DryRun  # rolled back, audit row included
+    except _DryRun:
+        pass
+    if as_json:
+        click.echo(json.dumps({
+            "dry_run": dry_run,
+            "requests": [{"number": m.number, "old": m.old.isoformat(), "new": m.new.isoformat()}
+                         for m in result.requests],
+            "objections": [{"number": m.number, "old": m.old.isoformat(), "new": m.new.isoformat()}
+                           for m in result.objections],
+        }, ensure_ascii=False))
+        return
+    for moved in [*result.requests, *result.objections]:
+        click.echo(f"{moved.number}: {moved.old.isoformat()} -> {moved.new.isoformat()} "
+                   f"({long_date(moved.old, weekday=True)} menjadi {long_date(moved.new, weekday=True)})")
+    verb = "akan dihitung ulang (--dry-run: tidak ada yang diubah)" if dry_run else "dihitung ulang"
+    click.echo(f"{len(result.requests)} tenggat permohonan dan {len(result.objections)} tenggat keberatan {verb}.")
+
+
+@ppid_group.command("report")
+@click.option("--year", required=True, type=int, metavar="YYYY", help="The year of the requests (by registration).")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "pdf"]), default="xlsx", show_default=True,
+              help="XLSX (sheets for each part) or PDF (the printable report).")
+@click.option("--output", metavar="PATH", help="Where to write it [default: laporan-ppid-YYYY[-SLUG].FORMAT here].")
+@click.option("--ppid", "slug", metavar="SLUG", help="One PPID, by its organisation's slug; without it, all of them.")
+@with_appcontext
+def report_command(year: int, fmt: str, output: str | None, slug: str | None) -> None:
+    """Tulis laporan tahunan PPID: angka Pasal 12 UU 14/2008 dan laporan layanan (Perki SLIP 1/2021).
+
+    Untuk seluruh PPID, atau satu PPID dengan --ppid. Baris pertama adalah jalur berkas yang
+    ditulis, untuk skrip; baris kedua ringkasan angkanya.
+    """
+    from pathlib import Path
+
+    from satudata.errors import NotFound
+    from satudata.ppid import reports
+    from satudata.ppid.reports import pdf, xlsx
+
+    try:
+        report = reports.build_report(year, slug)
+    except NotFound as err:  # a year without a report, a PPID that does not exist
+        raise click.UsageError(err.message) from None
+    data = (pdf.render if fmt == "pdf" else xlsx.render)(report)
+    path = Path(output) if output else Path(reports.filename(year, report.slug, fmt))
+    partial = path.with_name(path.name + ".part")  # a reader never sees half a file
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"Laporan tidak dapat ditulis ke {path}: {err.strerror or err}.") from None
+    click.echo(str(path))
+    click.echo(reports.summary(report))

@@ -105,6 +105,27 @@ def _package_holidays(year: int) -> Mapping[date, str]:
     return MappingProxyType(dict(found))
 
 
+class NationalHoliday(NamedTuple):
+    """One day off of the package's calendar, with its category: ``public`` (a national holiday,
+    *libur nasional*) or ``government`` (*cuti bersama*, by the joint ministerial decree)."""
+
+    day: date
+    name: str
+    category: str
+
+
+@lru_cache(maxsize=64)
+def national_holidays(year: int) -> tuple[NationalHoliday, ...]:
+    """The package's national holidays and cuti bersama of ``year``, in Indonesian, one per day
+    and category, in date order: what the calendar page lists (``ppid.calendar``); the clock
+    itself reads the same data through :class:`WorkingCalendar`."""
+    _supported(date(year, 1, 1))
+    found = [NationalHoliday(day, name, category) for category in HOLIDAY_CATEGORIES
+             for day, name in holidays.country_holidays("ID", years=year, categories=(category,),
+                                                         language="id").items()]
+    return tuple(sorted(found))
+
+
 def _plain_date(value: date) -> date:
     # A datetime is a date to Python, but a registration timestamp is stored in UTC: its date is
     # not the Jakarta (or Makassar, Jayapura) date the law counts from. The caller converts.
@@ -329,6 +350,15 @@ def extended_due(calendar: WorkingCalendar, registered_on: date, extension_days:
                    f"(Pasal 22 ayat (8) UU 14/2008); {extension_days!r} tidak dapat diterima.")
         raise ExtensionLengthError(message, details={"extension_days": [message]})
     return Deadline.count(calendar, registered_on, NOTICE_DAYS + extension_days)
+
+
+def request_due(calendar: WorkingCalendar, registered_on: date, extension_days: int | None = None) -> Deadline:
+    """When the written notice answering a request is due: :func:`notice_due`, or
+    :func:`extended_due` once the request was extended by ``extension_days``. The one rule the
+    filing, the extension and a recomputation after a calendar change all come down to."""
+    if extension_days is None:
+        return notice_due(calendar, registered_on)
+    return extended_due(calendar, registered_on, extension_days)
 
 
 def objection_filing_until(calendar: WorkingCalendar, ground_arose_on: date) -> Deadline:

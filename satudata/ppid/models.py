@@ -6,6 +6,7 @@
 - :class:`RequestEvent`: every transition and every notice sent, in order: the applicant's
   tracking page and the officer's page both read it.
 - :class:`RequestCounter`: the last number given per PPID and year (numbers are never reused).
+- :class:`RequestDataset`: a dataset proposed from a request (the answer becoming open data).
 - :class:`Notice`: a signed PDF the portal sent (tanda bukti, pemberitahuan tertulis, perpanjangan,
   keputusan penolakan, keberatan receipt and answer): kept byte for byte with its SHA-256, so the
   public verification page can say whether a PDF shown to it is one of ours, unaltered.
@@ -22,6 +23,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, St
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from satudata.accounts.models import Organization
+from satudata.catalog.models import Dataset
 from satudata.db import Base, StrEnum, UTCDateTime, str_enum, utcnow
 
 
@@ -202,6 +204,23 @@ class RequestEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     request: Mapped[InformationRequest] = relationship(back_populates="events")
+
+
+class RequestDataset(Base):
+    """A dataset an officer proposed to make from a request (the answer as open data): a draft in
+    the holding OPD's workspace that goes through walidata review like any other; once published,
+    the register and the applicant's page link it."""
+
+    __tablename__ = "ppid_request_dataset"
+    __table_args__ = (UniqueConstraint("request_id", "dataset_id", name="uq_ppid_request_dataset"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("ppid_request.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("dataset.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dataset: Mapped[Dataset] = relationship()
 
 
 class NoticeKind(StrEnum):

@@ -117,3 +117,15 @@ def manage_dip(actor: Any, org: Any) -> bool:
     if any(m.organization_id == org.id for m in _memberships(actor, Role.PPID_PELAKSANA)):
         return True
     return any(government_of(m.organization).id == government_of(org).id for m in _memberships(actor, Role.PPID_UTAMA))
+
+
+@rule(Permission.PPID_REPORT_WRITE)
+def write_report(actor: Any, org: Any) -> bool:
+    """The written parts of the annual report of the PPID of ``org`` (Perki SLIP 1/2021): its own
+    officers (the PPID Utama's for the PPID Utama's organisation, a PPID Pelaksana's for their
+    OPD), or an admin for any. ``org`` None: any, to open the page."""
+    if getattr(actor, "is_authenticated", False) and getattr(actor, "active", True) \
+            and getattr(actor, "is_admin", False):
+        return True
+    officers = _memberships(actor, Role.PPID_UTAMA) + _memberships(actor, Role.PPID_PELAKSANA)
+    return bool(officers) if org is None else any(m.organization_id == org.id for m in officers)

@@ -26,7 +26,7 @@ from satudata.authz import Actor, Permission, Role, require
 from satudata.db import utcnow
 from satudata.errors import Conflict, Forbidden, Invalid, NotFound
 from satudata.extensions import db
-from satudata.ppid import deadlines, identity, transitions
+from satudata.ppid import deadlines, identity, notices, transitions
 from satudata.ppid.models import (
     DECIDED_STATES,
     OPEN_STATES,
@@ -178,6 +178,42 @@ def identity_number(actor: Actor, request: InformationRequest) -> str | None:
 
 
 @dataclass(frozen=True)
+class Scan:
+    """An uploaded identity scan: its bytes and the name the applicant's file had."""
+
+    data: bytes
+    filename: str = ""
+
+
+def _checked_scan(scan: Scan | None, required: bool) -> Scan | None:
+    if scan is None or not scan.data:
+        if required:
+            raise Invalid("Unggah pindaian identitas.", details={"identity_scan": [identity.scan_problem(b"", 1) or ""]})
+        return None
+    problem = identity.scan_problem(scan.data, int(current_app.config["PPID_SCAN_MAX_BYTES"]))
+    if problem:
+        raise Invalid(problem, details={"identity_scan": [problem]})
+    return scan
+
+
+def identity_scan(actor: Actor, request: InformationRequest) -> tuple[bytes, str, str]:
+    """The applicant's identity scan (bytes, media type, a file name), for the officers handling
+    the request; every opening is written to the audit log (UU PDP). ``NotFound`` when there is
+    none (never uploaded, or purged at the end of the retention period)."""
+    require(actor, Permission.PPID_REQUEST_HANDLE, request)
+    if not request.identity_scan:
+        raise NotFound("Permohonan ini tidak menyimpan pindaian identitas.")
+    try:
+        data = identity.decrypt_bytes(request.identity_scan, **_identity_keys())
+    except ValueError as exc:
+        raise Conflict("Pindaian identitas tidak dapat dibuka dengan kunci yang berlaku (PPID_IDENTITY_KEY "
+                       "berubah?). Hubungi administrator.") from exc
+    audit(actor, "ppid.identity_scan_view", "ppid_request", request.id, {"number": request.number})
+    extension = identity.SCAN_EXTENSIONS.get(request.identity_scan_type, "bin")
+    return data, request.identity_scan_type, f"identitas-{request.number}.{extension}"
+
+
+@dataclass(frozen=True)
 class Filed:
     request: InformationRequest
     secret: str  # shown once and mailed; only its hash is kept
@@ -191,11 +227,15 @@ def tracking_url(number: str, secret: str) -> str:
 
 
 def file_request(actor: Actor, form: dict[str, Any], *, channel: Channel = Channel.WEB,
-                 received_on: date | None = None) -> Filed:
+                 received_on: date | None = None, scan: Scan | None = None, scan_required: bool = False) -> Filed:
     """Register a request (``form``: checked by ``serializers.RequestInput``) with its number and
     the clock started: day 0 is the day it is received (today for the web). An officer records
-    one that came by mail, letter, phone or in person with its own ``channel`` and day."""
+    one that came by mail, letter, phone or in person with its own ``channel`` and day.
+
+    ``scan``: the applicant's identity document (the web form requires one, ``scan_required``;
+    an officer's record and the API may go without), checked by its content and kept encrypted."""
     require(actor, Permission.PPID_REQUEST_FILE)
+    scan = _checked_scan(scan, scan_required)
     if channel != Channel.WEB and not is_officer(actor):
         raise Forbidden("Hanya petugas PPID yang mencatat permohonan dari surel, surat, telepon atau datang langsung.")
     org = target_of(form.get("target", ""))
@@ -227,6 +267,10 @@ def file_request(actor: Actor, form: dict[str, Any], *, channel: Channel = Chann
         information=form["information"].strip(), purpose=form["purpose"].strip(),
         obtain_method=form["obtain_method"], copy_method=form["copy_method"], received_on=received,
         due_on=deadlines.notice_due(cal, received).due, duplicate_key=duplicate_key)
+    if scan is not None:
+        request.identity_scan = identity.encrypt_bytes(scan.data, **_identity_keys())
+        request.identity_scan_type = identity.scan_type(scan.data) or ""
+        request.identity_scan_name = (scan.filename or "")[-200:]
     db.session.add(request)
     db.session.flush()
     request.filed_with = org
@@ -237,6 +281,7 @@ def file_request(actor: Actor, form: dict[str, Any], *, channel: Channel = Chann
                                 data={"channel": str(channel)}, notice_sent=bool(request.email)))
     audit(actor, "ppid.file", "ppid_request", request.id, {"number": number, "channel": str(channel),
                                                            "target": org.slug})
+    notices.issue_receipt(request)  # the signed tanda bukti; never fails the filing
     url = tracking_url(number, secret)
     if request.email:
         queue_mail(request.email, f"Permohonan informasi {number} terdaftar", _filed_mail(request, url))
@@ -290,6 +335,7 @@ def timeline(request: InformationRequest) -> list[dict[str, Any]]:
     labels.update({f"objection_{m.name}": m.label for m in transitions.OBJECTION_MOVES.values()})
     labels["file"] = transitions.N_("Permohonan terdaftar")
     labels["objection_file"] = transitions.N_("Keberatan diajukan")
+    labels["propose_open_data"] = transitions.N_("Diusulkan menjadi data terbuka")
     return [{"action": e.action, "label": labels.get(e.action, e.action), "at": e.created_at, "note": e.note,
              "state": e.to_state} for e in request.events if e.action != "mark_spam"]
 
@@ -308,6 +354,7 @@ def act(actor: Actor, request: InformationRequest, action: str, data: dict[str, 
         data = {**data, "to": org.id}
         note = note or f"Permohonan diteruskan ke PPID Pelaksana {org.name}; jangka waktu tetap berjalan."
     event = transitions.apply(actor, request, action, data, today=today(), calendar=calendar(), note=note)
+    notices.issue_for_event(request, event)  # extension notice, written notice, keputusan penolakan
     move = transitions.TRANSITIONS[action]
     if move.notice and request.email and actor_is_officer(actor):
         label = move.label
@@ -442,6 +489,7 @@ def file_objection(number: str, secret: str, form: dict[str, Any]) -> Objection:
                                 data={"objection": objection.number}, notice_sent=bool(request.email)))
     audit(actor, "ppid.objection.file", "ppid_objection", objection.id,
           {"number": objection.number, "request": request.number, "grounds": objection.grounds})
+    notices.issue_for_objection(objection, "file")  # the signed receipt of the keberatan
     if request.email:
         queue_mail(request.email, f"Keberatan {objection.number} terdaftar",
                    f"Yth. {request.name},\n\nKeberatan Anda atas permohonan {request.number} terdaftar dengan nomor "
@@ -481,6 +529,7 @@ def decide_objection(actor: Actor, objection: Objection, action: str, data: dict
     objector is told."""
     require(actor, Permission.PPID_OBJECTION_DECIDE, objection)
     transitions.apply_objection(actor, objection, action, data, today=today())
+    notices.issue_for_objection(objection, action)  # the Atasan PPID's signed answer
     request = objection.request
     if request.email and action != "withdraw":
         label = transitions.OBJECTION_MOVES[action].label
@@ -497,7 +546,21 @@ def decide_objection(actor: Actor, objection: Objection, action: str, data: dict
 REGISTER_PAGE = 50
 
 
-def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: date) -> dict[str, Any]:
+def public_text(request: InformationRequest, text: str) -> str:
+    """``text`` of ``request`` as the public may read it: NIK-like numbers, phone numbers and
+    e-mail addresses masked (``identity.mask_numbers``), and the applicant's own name, when they
+    wrote it into the text, left out."""
+    masked = identity.mask_numbers(text)
+    name = (request.name or "").strip()
+    if len(name) >= 4 and name != PURGED_NAME:
+        import re
+
+        masked = re.sub(re.escape(name).replace(r"\ ", r"\s+"), "•••", masked, flags=re.IGNORECASE)
+    return masked
+
+
+def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: date,
+               open_data: list[str] | None = None) -> dict[str, Any]:
     """One row of the public register: never the applicant's name, identity or contact; numbers
     that look like a NIK masked in the request's text; a request set aside as spam shows no text."""
     clock = clock_of(request, on, cal)
@@ -512,11 +575,13 @@ def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: 
         "ppid": request.handler.name,
         "channel": str(request.channel),
         "applicant_type": str(request.applicant_type),
-        "information": identity.mask_numbers(request.information) if shown else None,
+        "information": public_text(request, request.information) if shown else None,
         "working_days": clock.day if request.state in DECIDED_STATES else None,
         "late": clock.late,
-        # Published datasets given as the answer: the answered request became open data.
-        "datasets": [d["slug"] for d in (request.decision or {}).get("datasets") or []],
+        # Published datasets given as the answer, or made from it: the request became open data.
+        "datasets": list(dict.fromkeys([d["slug"] for d in (request.decision or {}).get("datasets") or []]
+                                       + (open_data if open_data is not None
+                                          else [d.slug for d in open_data_of(request)]))),
     }
 
 
@@ -526,7 +591,24 @@ def public_register(page: int = 1, per_page: int = REGISTER_PAGE) -> tuple[list[
     rows = db.session.scalars(select(InformationRequest).order_by(InformationRequest.id.desc())
                               .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
     cal, on = calendar(), today()
-    return [public_row(r, cal, on) for r in rows], total
+    published = published_open_data([r.id for r in rows])
+    return [public_row(r, cal, on, published.get(r.id, [])) for r in rows], total
+
+
+def published_open_data(request_ids: list[int]) -> dict[int, list[str]]:
+    """The published datasets made from each of ``request_ids`` (slugs), in one query."""
+    from satudata.catalog.models import Dataset
+    from satudata.catalog.services import public_filter
+    from satudata.ppid.models import RequestDataset
+
+    found: dict[int, list[str]] = {}
+    if not request_ids:
+        return found
+    for request_id, slug in db.session.execute(
+            select(RequestDataset.request_id, Dataset.slug).join(Dataset, RequestDataset.dataset_id == Dataset.id)
+            .where(RequestDataset.request_id.in_(request_ids), public_filter()).order_by(RequestDataset.id)):
+        found.setdefault(request_id, []).append(slug)
+    return found
 
 
 __all__ = [
@@ -542,9 +624,13 @@ __all__ = [
 
 @dataclass
 class PpidStats:
-    """The service figures of one PPID (or of all) for a year (UU 14/2008 Pasal 12)."""
+    """The service figures of one PPID (or of all) for a year (UU 14/2008 Pasal 12). A PPID is
+    known by its organisation's id and slug (names change; the annual reports match by id);
+    the whole region has neither."""
 
     name: str
+    organization_id: int | None = None
+    slug: str = ""
     requests: int = 0
     open: int = 0
     outcomes: dict[str, int] | None = None
@@ -563,6 +649,11 @@ class PpidStats:
         return float(days[middle]) if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
 
     @property
+    def mean_days(self) -> float | None:
+        days = self.working_days or []
+        return round(sum(days) / len(days), 1) if days else None
+
+    @property
     def on_time_share(self) -> float | None:
         return round(100 * self.on_time / self.decided, 1) if self.decided else None
 
@@ -570,16 +661,22 @@ class PpidStats:
 def statistics(year: int) -> tuple[list[PpidStats], PpidStats]:
     """Per PPID handling requests received in ``year`` (requests set aside as spam are no legal
     outcome and are left out), and the whole region."""
+    from sqlalchemy.orm import selectinload
+
     start, end = date(year, 1, 1), date(year, 12, 31)
     rows = db.session.scalars(select(InformationRequest).where(
         InformationRequest.received_on >= start, InformationRequest.received_on <= end,
-        InformationRequest.state != RequestState.SPAM)).all()
+        InformationRequest.state != RequestState.SPAM)
+        .options(selectinload(InformationRequest.objections))).all()  # one query, not one per request
     cal = calendar()
     total = PpidStats(name="Seluruh PPID", outcomes={}, working_days=[], refusal_grounds={})
     by_ppid: dict[int, PpidStats] = {}
     for r in rows:
-        stats = by_ppid.setdefault(r.handler_id, PpidStats(name=r.handler.name, outcomes={}, working_days=[],
-                                                          refusal_grounds={}))
+        stats = by_ppid.get(r.handler_id)
+        if stats is None:
+            stats = by_ppid[r.handler_id] = PpidStats(
+                name=r.handler.name, organization_id=r.handler_id, slug=r.handler.slug, outcomes={},
+                working_days=[], refusal_grounds={})
         for s in (stats, total):
             s.requests += 1
             s.objections += len(r.objections)
@@ -686,3 +783,114 @@ def dip_units(actor: Actor) -> list[Organization]:
 
     orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     return [o for o in orgs if can(actor, Permission.PPID_DIP_MANAGE, o)]
+
+
+# --------------------------------------------------------------------------- retention (UU PDP)
+
+PURGED_NAME = "(data pribadi dihapus)"
+
+
+def purge_personal_data(on: date | None = None) -> list[str]:
+    """Blank the personal data of every finished request whose last event is older than
+    ``PPID_RETENTION_DAYS``: name, identity number and scan, contact, the objector's proxy, and the
+    bytes of the notices addressed to the applicant (their number and digest stay, so a printed
+    copy can still be verified). The number, dates, request text (NIK-like numbers masked) and
+    outcome stay for the register and the statistics. A request with an objection still open, or
+    with a dispute recorded at the Komisi Informasi (whose end the portal does not record), is kept.
+    Returns the numbers purged; one audit entry per request."""
+    from satudata.authz import SystemActor
+    from satudata.ppid.models import Notice
+
+    day = on or today()
+    cutoff = datetime.combine(day - timedelta(days=int(current_app.config["PPID_RETENTION_DAYS"])),
+                              datetime.min.time(), tzinfo=ZoneInfo("UTC"))
+    last_event = (select(RequestEvent.request_id, func.max(RequestEvent.created_at).label("last"))
+                  .group_by(RequestEvent.request_id).subquery())
+    candidates = db.session.scalars(
+        select(InformationRequest).join(last_event, last_event.c.request_id == InformationRequest.id)
+        .where(InformationRequest.personal_data_purged_at.is_(None),
+               InformationRequest.state.not_in(list(OPEN_STATES)), last_event.c.last < cutoff)
+        .order_by(InformationRequest.id)).all()
+    actor = SystemActor(name="ppid-retensi")
+    purged: list[str] = []
+    for request in candidates:
+        if any(o.state == ObjectionState.REGISTERED or o.dispute for o in request.objections):
+            continue
+        request.name = PURGED_NAME
+        request.identity_encrypted = None
+        request.identity_scan = None
+        request.identity_scan_type = request.identity_scan_name = ""
+        request.email = request.phone = request.address = request.occupation = ""
+        request.information = identity.mask_numbers(request.information)
+        request.purpose = identity.mask_numbers(request.purpose)
+        request.personal_data_purged_at = utcnow()
+        for objection in request.objections:
+            objection.proxy_name = objection.proxy_letter = ""
+            objection.case_summary = identity.mask_numbers(objection.case_summary)
+        db.session.execute(update(Notice).where(Notice.request_id == request.id).values(pdf=b""))
+        audit(actor, "ppid.personal_data_purge", "ppid_request", request.id, {"number": request.number})
+        purged.append(request.number)
+    db.session.flush()
+    return purged
+
+
+# --------------------------------------------------------------------------- the answer as open data
+
+
+def propose_open_data(actor: Actor, request: InformationRequest, *, title: str, description: str = "") -> Any:
+    """Make the information a request asked for into a dataset: a draft in the workspace of the
+    OPD handling the request, told to its producers, which the walidata reviews and publishes like
+    any other (nothing is public before that). The request keeps the link: once the dataset is
+    published the register and the applicant's page point to it. Returns the draft."""
+    from flask import url_for
+
+    from satudata.accounts.services import notify
+    from satudata.authz import SystemActor
+    from satudata.catalog.services import create_dataset
+    from satudata.ppid.models import RequestDataset
+    from satudata.review.notify import producers_of
+
+    require(actor, Permission.PPID_REQUEST_HANDLE, request)
+    if request.state in (RequestState.SPAM, RequestState.NOT_ENTITLED, RequestState.WITHDRAWN):
+        raise Conflict("Permohonan ini tidak dijawab, jadi tidak diusulkan menjadi data terbuka.")
+    if request.state == RequestState.REFUSED:
+        raise Conflict("Informasi yang ditolak (dikecualikan) tidak diusulkan menjadi data terbuka.")
+    title = (title or "").strip()
+    if len(title) < 5:
+        raise Invalid("Tulis judul dataset (paling sedikit 5 huruf).", details={"title": ["Tulis judul dataset."]})
+    if len(title) > 300:
+        raise Invalid("Judul dataset paling panjang 300 huruf.", details={"title": ["Persingkat judulnya."]})
+    body = (description or "").strip() or identity.mask_numbers(request.information)
+    body = identity.mask_numbers(body) + (
+        f"\n\nDiusulkan dari permohonan informasi publik {request.number} agar tersedia untuk semua orang.")
+    # The producers of the OPD own the draft; the officer proposes it on the portal's authority
+    # (a PPID officer need not be a producer), and the audit log says who did.
+    dataset = create_dataset(SystemActor(name="ppid"), request.handler, title=title, description=body)
+    db.session.add(RequestDataset(request_id=request.id, dataset_id=dataset.id, created_by_id=getattr(actor, "id", None)))
+    db.session.add(RequestEvent(request_id=request.id, action="propose_open_data", from_state=str(request.state),
+                                to_state=str(request.state), actor_id=getattr(actor, "id", None),
+                                actor_label=_label(actor),
+                                note="Informasi ini diusulkan untuk diterbitkan sebagai data terbuka.",
+                                data={"dataset": dataset.slug}, created_at=utcnow()))
+    audit(actor, "ppid.propose_open_data", "ppid_request", request.id,
+          {"number": request.number, "dataset": dataset.slug, "organization": request.handler.slug})
+    url = url_for("workspace.dataset", slug=dataset.slug) if "workspace.dataset" in current_app.view_functions else None
+    notify(producers_of(dataset), kind="ppid.open_data", title=f'Usulan data terbuka dari PPID: "{title}"',
+           body=(f"Petugas PPID mengusulkan informasi dari permohonan {request.number} diterbitkan sebagai "
+                 f"data terbuka. Draf dataset sudah dibuat di ruang kerja {request.handler.name}: lengkapi "
+                 "metadata, unggah tabelnya, lalu ajukan ke walidata."), url=url)
+    db.session.flush()
+    return dataset
+
+
+def open_data_of(request: InformationRequest, *, published_only: bool = True) -> list[Any]:
+    """The datasets proposed from ``request`` (only the published ones, for the public)."""
+    from satudata.catalog.models import Dataset
+    from satudata.catalog.services import public_filter
+    from satudata.ppid.models import RequestDataset
+
+    query = (select(Dataset).join(RequestDataset, RequestDataset.dataset_id == Dataset.id)
+             .where(RequestDataset.request_id == request.id).order_by(RequestDataset.id))
+    if published_only:
+        query = query.where(public_filter())
+    return list(db.session.scalars(query))

@@ -1,9 +1,12 @@
-"""PPID jobs: reminding the officers of the requests they hold.
+"""PPID jobs: reminding the officers of the requests they hold, and forgetting applicants when
+the retention period ends.
 
 ``send_reminders`` (hourly, ``jobs.PERIODIC``) mails the officers handling each open request on
 working days 7 and 10 of its notice period and on the last day of an extension
 (``deadlines.reminder_dates``); each date is recorded on the request and reminded once, and a
-request whose reminders were missed (the scheduler was down) gets one mail for the latest.
+request whose reminders were missed (the scheduler was down) gets one mail for the latest. When
+the calendar changes, the reminders not sent yet come on the new days and those sent are not
+sent again (``calendar.recompute_deadlines``).
 Reminders never change a request: missing the deadline is shown as late, never a refusal.
 """
 
@@ -51,12 +54,15 @@ def send_reminders(today: str | None = None) -> dict[str, Any]:
     count = 0
     for request in db.session.scalars(select(InformationRequest).where(
             InformationRequest.state.in_(list(OPEN_STATES))).order_by(InformationRequest.due_on)):
-        sent = set(request.reminders_sent or [])
-        owed = [d for d in deadlines.reminder_dates(cal, request.received_on, request.extension_days)
-                if d <= day and d.isoformat() not in sent]
+        # Reminders go out in the order of the reminder days, so those sent are the first ones,
+        # counted rather than matched by date: a calendar change moves the days (and
+        # ``calendar.recompute_deadlines`` rewrites the dates), never what was already sent.
+        reminder_days = deadlines.reminder_dates(cal, request.received_on, request.extension_days)
+        reminded = len(set(request.reminders_sent or []))
+        owed = [d for d in reminder_days[reminded:] if d <= day]
         if not owed:
             continue
-        request.reminders_sent = sorted(sent | {d.isoformat() for d in owed})
+        request.reminders_sent = [d.isoformat() for d in reminder_days[:reminded + len(owed)]]
         count += 1
         for user in officers_of(request):
             people[user.id] = user
@@ -76,3 +82,11 @@ def send_reminders(today: str | None = None) -> dict[str, Any]:
                      "tertulis.\n")
     db.session.flush()
     return {"date": day.isoformat(), "requests": count, "mails": len(due)}
+
+
+@jobs.job
+def purge_personal_data(today: str | None = None) -> dict[str, Any]:
+    """Blank the personal data of finished requests past ``PPID_RETENTION_DAYS`` (daily,
+    ``jobs.PERIODIC``; ``services.purge_personal_data``)."""
+    purged = services.purge_personal_data(date.fromisoformat(today) if today else None)
+    return {"purged": len(purged), "numbers": purged}

@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from satudata.authz import AnonymousActor
+from satudata.authz import AnonymousActor, Permission, can
 from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_refused
 from satudata.extensions import limiter
-from satudata.ppid import services, transitions
+from satudata.ppid import identity, services, transitions
 from satudata.ppid.models import Channel, CopyMethod, ObtainMethod, RequestState
 from satudata.ppid.policy import is_atasan, is_officer
 from satudata.ppid.serializers import RequestInput
@@ -22,7 +22,9 @@ from satudata.ppid.serializers import RequestInput
 bp = Blueprint("ppid", __name__)
 
 FILE_LIMIT = "10 per hour"  # filings per client address: a citizen files a few, a script many
-HONEYPOT = "website"  # a field people never see; a form that fills it is a bot's
+HONEYPOT = "website"
+OPEN_DATA = "propose_open_data"  # not a move of the request: a draft dataset made from it
+NO_OPEN_DATA = frozenset({RequestState.SPAM, RequestState.NOT_ENTITLED, RequestState.WITHDRAWN, RequestState.REFUSED})  # a field people never see; a form that fills it is a bot's
 
 
 def _form_errors(err: DomainError) -> dict[str, Any]:
@@ -38,8 +40,35 @@ def _load_request(form: Any) -> dict[str, Any]:
         raise Invalid(_("Periksa isian yang ditandai."), details=messages) from exc
 
 
+def _scan() -> services.Scan | None:
+    upload = request.files.get("identity_scan")
+    if upload is None or not upload.filename:
+        return None
+    limit = int(current_app.config["PPID_SCAN_MAX_BYTES"])
+    data = upload.stream.read(limit + 1)  # never more than one byte past the limit
+    return services.Scan(data=data, filename=upload.filename)
+
+
+def _file_from_form(actor: Any, *, scan_required: bool, **options: Any) -> services.Filed:
+    """File the form's request; every problem of the form and of the scan is reported at once."""
+    scan = _scan()
+    try:
+        form = _load_request(request.form)
+    except Invalid as err:
+        problem = (identity.scan_problem(scan.data, int(current_app.config["PPID_SCAN_MAX_BYTES"]))
+                   if scan else (identity.scan_problem(b"", 1) if scan_required else None))
+        if problem:
+            err.details = {**(err.details or {}), "identity_scan": [problem]}
+        elif scan is not None:
+            err.details = {**(err.details or {}), "identity_scan": [
+                _("Berkas pindaian tidak ikut tersimpan selama isian lain belum benar: pilih berkasnya lagi.")]}
+        raise
+    return services.file_request(actor, form, scan=scan, scan_required=scan_required, **options)
+
+
 def _choices() -> dict[str, Any]:
     return {"targets": services.targets(), "utama": services.ppid_utama(),
+            "scan_max_mb": int(current_app.config["PPID_SCAN_MAX_BYTES"]) // 1_048_576,
             "obtain_methods": ObtainMethod.values(), "copy_methods": CopyMethod.values()}
 
 
@@ -60,7 +89,7 @@ def new_request() -> Any:
         if request.form.get(HONEYPOT):
             abort(400)
         try:
-            filed = services.file_request(AnonymousActor(), _load_request(request.form))
+            filed = _file_from_form(AnonymousActor(), scan_required=True)
         except DomainError as err:
             roll_back_refused(err)
             errors = _form_errors(err)
@@ -91,6 +120,7 @@ def _track_page(req: Any, code: str, objection_errors: dict[str, Any] | None = N
                 objection_form: Any = None) -> str:
     grounds = services.objection_grounds(req)
     return render_template("ppid/track.html", req=req, code=code, clock=services.clock_of(req),
+                           open_data=services.open_data_of(req),
                            timeline=services.timeline(req), labels=transitions.STATE_LABELS,
                            can_withdraw=req.state in transitions.TRANSITIONS["withdraw"].sources,
                            grounds=grounds, can_object=any(g.available for g in grounds)
@@ -197,7 +227,8 @@ def inbox() -> Any:
     rows = [(r, services.clock_of(r, today, cal)) for r in requests]
     return render_template("ppid/inbox.html", rows=rows, state=state, org=org, channel=channel,
                            labels=transitions.STATE_LABELS, targets=services.targets(), channels=Channel.values(),
-                           show_all=request.args.get("semua") == "1")
+                           show_all=request.args.get("semua") == "1",
+                           keeps_calendar=can(user, Permission.PPID_CALENDAR_MANAGE))
 
 
 @bp.route("/kelola/ppid/catat", methods=["GET", "POST"])
@@ -211,8 +242,7 @@ def record() -> Any:
             if channel is None or channel == Channel.WEB:
                 raise Invalid(_("Pilih saluran permohonan."), details={"channel": [_("Pilih saluran permohonan.")]})
             received = _date(request.form.get("received_on", ""), "received_on")
-            filed = services.file_request(user, _load_request(request.form), channel=channel,  # type: ignore[arg-type]
-                                          received_on=received)
+            filed = _file_from_form(user, scan_required=False, channel=channel, received_on=received)
         except DomainError as err:
             roll_back_refused(err)
             errors = _form_errors(err)
@@ -277,20 +307,44 @@ def detail(number: str) -> Any:
     action = request.form.get("action", "")
     if request.method == "POST":
         try:
-            services.act(user, req, action, _move_data(action, request.form), note=request.form.get("note", ""))
+            if action == OPEN_DATA:
+                dataset = services.propose_open_data(user, req, title=request.form.get("title", ""),
+                                                     description=request.form.get("description", ""))
+            else:
+                services.act(user, req, action, _move_data(action, request.form), note=request.form.get("note", ""))
         except DomainError as err:
             roll_back_refused(err)
             errors = _form_errors(err)
             req = services.get_for_officer(user, number)
         else:
-            flash(_("Tersimpan: %(label)s.", label=_(transitions.TRANSITIONS[action].label)), "success")
+            if action == OPEN_DATA:
+                flash(_("Draf dataset \"%(title)s\" dibuat di ruang kerja %(org)s dan produsennya diberi tahu; "
+                        "dataset terbit setelah ditinjau walidata.", title=dataset.title, org=req.handler.name),
+                      "success")
+            else:
+                flash(_("Tersimpan: %(label)s.", label=_(transitions.TRANSITIONS[action].label)), "success")
             return redirect(url_for("ppid.detail", number=number))
     identity = services.identity_number(user, req) if request.args.get("identitas") == "1" else None
     return render_template("ppid/detail.html", req=req, clock=services.clock_of(req), errors=errors,
                            failed_action=action if errors else "", moves=transitions.available(req),
                            labels=transitions.STATE_LABELS, timeline=services.timeline(req),
                            exemptions=transitions.EXEMPTIONS, routing_targets=services.routing_targets(req),
-                           identity=identity, form=request.form), 400 if errors else 200
+                           identity=identity, form=request.form, open_data=services.open_data_of(req, published_only=False),
+                           can_propose=req.state not in NO_OPEN_DATA), 400 if errors else 200
+
+
+@bp.route("/kelola/ppid/<number>/identitas")
+def identity_scan(number: str) -> Any:
+    """The applicant's identity scan, for the officers handling the request (each opening is
+    audited); never cached, never guessed as another type, never run as a page."""
+    user = ppid_officer()
+    data, media_type, filename = services.identity_scan(user, services.get_for_officer(user, number))
+    response = Response(data, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store, private"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; object-src 'self'"
+    return response
 
 
 # --------------------------------------------------------------------------- Atasan PPID

@@ -6,6 +6,7 @@ shows the request and nothing of who asked. axe checks every page (tests/browser
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from tests.browser.conftest import checked_context
 pytestmark = pytest.mark.browser
 
 NIK = "1471024503900007"
+KTP_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 512 + b"\xff\xd9"
 
 
 def _sign_in(page: Any, base: str, username: str, lands: str = r".*/kelola/ppid$") -> None:
@@ -26,8 +28,12 @@ def _sign_in(page: Any, base: str, username: str, lands: str = r".*/kelola/ppid$
     page.wait_for_url(re.compile(lands))  # a PPID officer lands in the inbox, the Atasan PPID on objections
 
 
-def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url: str, users: Any) -> None:  # noqa: F811
+def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url: str, users: Any,  # noqa: F811
+                                                   orgs: Any) -> None:  # noqa: F811
+    from tests.factories import make_dataset
+
     base = scratch_live_url
+    answer_dataset = make_dataset(orgs["dinkes"], title="Jumlah Tenaga Kesehatan per Puskesmas 2025")
     with checked_context(browser, viewport={"width": 390, "height": 844}, locale="id-ID") as phone:
         citizen = phone.new_page()
         citizen.goto(base + "/")
@@ -41,13 +47,27 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         citizen.fill("#purpose", "Penelitian skripsi")
         citizen.click("form.form button[type=submit]")
         assert "NIK harus 16 angka" in citizen.locator(".alert-error").inner_text()
+        assert "Unggah pindaian identitas" in citizen.locator("#identity_scan-error").inner_text()
         assert citizen.input_value("#information").startswith("Jumlah tenaga kesehatan")
         citizen.fill("#nik", NIK)
+        citizen.set_input_files("#identity_scan", files=[{"name": "ktp-siti.jpg", "mimeType": "image/jpeg",
+                                                          "buffer": KTP_JPEG}])
         citizen.click("form.form button[type=submit]")
         receipt = citizen.locator(".alert-success").inner_text()
         number = re.search(r"PPID-\d+-\d{4}-\d{4}", receipt).group(0)  # type: ignore[union-attr]
         link = citizen.locator(".ppid-link a").get_attribute("href")
         assert link and "kode=" in link
+        # The signed receipt downloads, and the public verification page recognises it unaltered.
+        with citizen.expect_download() as download:
+            citizen.click("text=Unduh tanda bukti (PDF)")
+        receipt_pdf = download.value.path()
+        assert Path(receipt_pdf).read_bytes()[:5] == b"%PDF-"
+        citizen.goto(base + "/ppid/verifikasi")
+        citizen.set_input_files("input[type=file]", receipt_pdf)
+        citizen.click("main form button[type=submit] >> nth=0")
+        verdict = citizen.locator("main").inner_text()
+        assert "asli dan utuh" in verdict.lower() and number in verdict and "Siti Aminah" not in verdict
+        assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
         citizen.goto(link)
         assert "Hari kerja ke-0 dari 10" in citizen.locator("main").inner_text()
@@ -75,6 +95,7 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         pelaksana.fill("#grant_in_part-form", "Salinan PDF")
         pelaksana.fill("#grant_in_part-delivery", "Surel, hari ini")
         pelaksana.fill("#grant_in_part-cost", "0")
+        pelaksana.fill("#grant_in_part-datasets", answer_dataset.slug)
         pelaksana.fill("#rp-0", "Nama tenaga honorer")
         pelaksana.select_option("#re-0", "h")
         pelaksana.fill("#rr-0", "Rahasia pribadi")
@@ -93,6 +114,8 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         citizen.goto(link)
         answer = citizen.locator("main").inner_text()
         assert "Dikabulkan sebagian" in answer and "Pasal 17 huruf h" in answer and "Nama tenaga honorer" in answer
+        assert "Jumlah Tenaga Kesehatan per Puskesmas 2025" in answer  # the linked dataset
+        assert "Pemberitahuan tertulis" in citizen.locator("#dokumen-resmi + ul").inner_text()
         # The citizen objects to the redaction (ground a) with a case summary.
         citizen.check("input[name=grounds][value=a]")
         citizen.fill("#case_summary", "Yang saya minta jumlah, bukan nama; tidak ada data pribadi di dalamnya.")
@@ -124,6 +147,11 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         stats = citizen.locator("main").inner_text()
         assert "Dinas Kesehatan Provinsi Riau" in stats and "Siti Aminah" not in stats
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
+        # The annual report downloads (Pasal 12 figures and the service report).
+        with citizen.expect_download() as download:
+            citizen.click("#laporan-tahunan ~ p >> text=Unduh XLSX")
+        assert download.value.suggested_filename.startswith("laporan-ppid-") and \
+            Path(download.value.path()).read_bytes()[:2] == b"PK"
         citizen.goto(base + "/ppid")
         citizen.click("text=Daftar Informasi Publik")
         citizen.fill("#dip-q", "tenaga kesehatan")

@@ -28,6 +28,16 @@ REQUEST = {
     "target": "ppid-utama",
 }
 
+# The first bytes of a JPEG (what the portal reads to know a scan's type) and its end marker.
+KTP_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 512 + b"\xff\xd9"
+
+
+def ktp_scan(name: str = "ktp.jpg", data: bytes = KTP_JPEG) -> tuple[Any, str]:
+    """An identity scan for a multipart form."""
+    import io
+
+    return (io.BytesIO(data), name)
+
 
 def _file(client: Any, **overrides: Any) -> Any:
     return client.post("/api/v1/ppid/requests", json={**REQUEST, **overrides})
@@ -115,7 +125,8 @@ def test_the_web_form_shows_the_number_and_the_private_link_once(scratch_client:
     page = scratch_client.get("/ppid/permohonan")
     assert page.status_code == 200 and "Rincian informasi yang dibutuhkan" in page.get_data(as_text=True)
     token = csrf_of(scratch_client, "/ppid/permohonan")
-    resp = scratch_client.post("/ppid/permohonan", data={**REQUEST, "csrf_token": token})
+    resp = scratch_client.post("/ppid/permohonan", data={**REQUEST, "csrf_token": token,
+                                                         "identity_scan": ktp_scan()})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200, html[:3000]
     req = db.session.scalars(select(InformationRequest)).one()
@@ -133,6 +144,7 @@ def test_the_web_form_shows_the_number_and_the_private_link_once(scratch_client:
                                                         "csrf_token": token})
     assert bad.status_code == 400
     assert "NIK harus 16 angka" in bad.get_data(as_text=True) and "Data lain sekali" in bad.get_data(as_text=True)
+    assert "Unggah pindaian identitas" in bad.get_data(as_text=True)  # every problem at once
 
 
 def test_officers_route_extend_and_answer_in_part(app: Any, scratch_client: Any, users: Any, orgs: Any) -> None:  # noqa: F811

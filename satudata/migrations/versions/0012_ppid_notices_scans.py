@@ -1,6 +1,7 @@
 """ppid notices and identity scans: the signed documents sent to applicants (kept byte for byte
 with their digest for the public verification page), the applicant's encrypted identity scan,
-the written parts of the annual service report, and the date personal data was purged at the end of the retention period
+the datasets proposed from a request (the answer as open data), the written parts of the
+annual service report, and the date personal data was purged at the end of the retention period
 
 Revision ID: 0012_ppid_notices_scans
 Revises: 0011_ppid_requests
@@ -61,6 +62,21 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('organization_id', 'year', name='uq_ppid_report_narrative_org_year'),
     )
+    op.create_table(
+        'ppid_request_dataset',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('request_id', sa.Integer(), nullable=False),
+        sa.Column('dataset_id', sa.String(length=36), nullable=False),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', satudata.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['request_id'], ['ppid_request.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['dataset_id'], ['dataset.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('request_id', 'dataset_id', name='uq_ppid_request_dataset'),
+    )
+    op.create_index('ix_ppid_request_dataset_request_id', 'ppid_request_dataset', ['request_id'])
+    op.create_index('ix_ppid_request_dataset_dataset_id', 'ppid_request_dataset', ['dataset_id'])
     op.create_index('ix_ppid_notice_request_id', 'ppid_notice', ['request_id'])
     op.create_index('ix_ppid_notice_sha256', 'ppid_notice', ['sha256'])
     with op.batch_alter_table('ppid_request') as batch:
@@ -77,6 +93,9 @@ def downgrade():
         batch.drop_column('identity_scan_type')
         batch.drop_column('identity_scan')
     op.drop_table('ppid_report_narrative')
+    op.drop_index('ix_ppid_request_dataset_dataset_id', table_name='ppid_request_dataset')
+    op.drop_index('ix_ppid_request_dataset_request_id', table_name='ppid_request_dataset')
+    op.drop_table('ppid_request_dataset')
     op.drop_index('ix_ppid_notice_sha256', table_name='ppid_notice')
     op.drop_index('ix_ppid_notice_request_id', table_name='ppid_notice')
     op.drop_table('ppid_notice')
