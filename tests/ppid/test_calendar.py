@@ -20,7 +20,6 @@ from satudata.extensions import db
 from satudata.ppid import calendar, deadlines, services
 from satudata.ppid.models import HolidayOverride, InformationRequest, Objection, RequestState
 from tests.accounts.conftest import orgs, users  # noqa: F401  (fixtures)
-from tests.browser.conftest import browser, checked_context, scratch_live_url  # noqa: F401  (fixtures)
 from tests.ppid.test_requests import REQUEST
 from tests.workspace.conftest import csrf_of, sign_in
 
@@ -326,43 +325,3 @@ def test_reminders_sent_before_a_change_are_not_sent_again() -> None:
     assert calendar.carried_reminders(["2026-07-15"], days) == ["2026-07-16"]
     assert calendar.carried_reminders(["2026-07-15", "2026-07-20"], days) == ["2026-07-16", "2026-07-21"]
     assert calendar.carried_reminders([], days) == [] and calendar.carried_reminders(None, days) is None
-
-
-@pytest.mark.browser
-def test_the_calendar_page_on_a_phone(browser: Any, scratch_live_url: str, scratch_client: Any, users: Any,  # noqa: F811
-                                      today: Any) -> None:
-    """At 390 px, with axe checking every page: the PPID Utama goes from the inbox to the
-    calendar, adds a regional holiday, sees what moved, and takes it back."""
-    import re
-
-    from tests.accounts.conftest import PASSWORD
-
-    number = _file(scratch_client, "Jumlah tenaga kesehatan per puskesmas tahun 2025")[0].number
-    base = scratch_live_url
-    with checked_context(browser, viewport={"width": 390, "height": 844}, locale="id-ID") as phone:
-        page = phone.new_page()
-        page.goto(base + "/masuk")
-        page.fill("#login", "ppid.utama")
-        page.fill("#password", PASSWORD)
-        page.click("form.form button[type=submit]")
-        page.wait_for_url(re.compile(r".*/kelola/ppid$"))
-        page.click("text=Kalender hari kerja")
-        assert "Cuti Bersama Hari Raya Idul Fitri" in page.locator("main").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        page.check("input[name=kind][value=libur]")
-        page.fill("#day", REGIONAL.isoformat())
-        page.fill("#name", "Libur daerah HUT Kabupaten")
-        page.click("section[aria-labelledby=override-form] button[type=submit]")
-        flashes = page.locator(".flashes").inner_text()
-        assert "1 tenggat permohonan dan 0 tenggat keberatan dihitung ulang" in flashes and number in flashes
-        assert "Libur daerah HUT Kabupaten" in page.locator("table").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.click("button:has-text('Hapus penyesuaian')")
-        assert "kembali mengikuti kalender nasional" in page.locator(".flashes").inner_text()
-        page.fill("#day", "2026-07-13")
-        page.fill("#name", "")
-        page.click("section[aria-labelledby=override-form] button[type=submit]")  # the errors page passes axe too
-        assert "Tulis nama hari libur" in page.locator(".alert-error").inner_text()
-        assert "Tulis nama hari libur" in page.locator("#name-error").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
