@@ -23,6 +23,7 @@ from satudata.catalog import serializers as catalog_ser
 from satudata.catalog import services as catalog
 from satudata.extensions import csrf
 from satudata.ppid import api as ppid_api
+from satudata.ppid import officer_api as ppid_officer_api
 from satudata.rest.docs import doc_of, documented
 from satudata.rest.envelope import API_PREFIX, absolute, api_url, envelope, response_schema
 from satudata.rest.fields import URI
@@ -35,7 +36,8 @@ from satudata.security import public_url
 bp = Blueprint("rest", __name__)
 
 # Each domain's REST endpoints, in the order the document lists them.
-DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp, ppid_api.bp)
+DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp, ppid_api.bp,
+               ppid_officer_api.bp)
 
 
 def register(app: Flask) -> None:

@@ -46,6 +46,9 @@ DECIDED_STATES = frozenset({RequestState.GRANTED, RequestState.GRANTED_IN_PART, 
                             RequestState.NOT_HELD, RequestState.NOT_DOCUMENTED})
 
 
+PURGED_NAME = "(data pribadi dihapus)"  # an applicant's name once the retention period ended
+
+
 class ApplicantType(StrEnum):
     PERORANGAN = "perorangan"  # a citizen: NIK
     BADAN_HUKUM = "badan_hukum"  # a legal entity: deed / SK pengesahan number

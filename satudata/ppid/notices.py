@@ -174,7 +174,7 @@ def notice_of(request: InformationRequest, notice_id: int) -> Notice:
     notice = db.session.get(Notice, notice_id)
     if notice is None or notice.request_id != request.id:
         raise NotFound("Dokumen tidak ditemukan.")
-    if not notice.pdf:  # blanked with the applicant's personal data (services.purge_personal_data)
+    if not notice.pdf:  # blanked with the applicant's personal data (retention.purge_personal_data)
         raise NotFound("Berkas dokumen ini dihapus setelah masa retensi data pribadi; nomor dan sidiknya tetap "
                        "tercatat, sehingga salinan yang Anda simpan masih dapat diverifikasi.")
     return notice

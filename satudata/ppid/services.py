@@ -30,6 +30,7 @@ from satudata.ppid import deadlines, identity, notices, transitions
 from satudata.ppid.models import (
     DECIDED_STATES,
     OPEN_STATES,
+    PURGED_NAME,
     ApplicantType,
     Channel,
     DipEntry,
@@ -546,6 +547,12 @@ def decide_objection(actor: Actor, objection: Objection, action: str, data: dict
 REGISTER_PAGE = 50
 
 
+def _open_data_of(request: InformationRequest) -> list[Any]:
+    from satudata.ppid.open_data import open_data_of
+
+    return open_data_of(request)
+
+
 def public_text(request: InformationRequest, text: str) -> str:
     """``text`` of ``request`` as the public may read it: NIK-like numbers, phone numbers and
     e-mail addresses masked (``identity.mask_numbers``), and the applicant's own name, when they
@@ -581,7 +588,7 @@ def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: 
         # Published datasets given as the answer, or made from it: the request became open data.
         "datasets": list(dict.fromkeys([d["slug"] for d in (request.decision or {}).get("datasets") or []]
                                        + (open_data if open_data is not None
-                                          else [d.slug for d in open_data_of(request)]))),
+                                          else [d.slug for d in _open_data_of(request)]))),
     }
 
 
@@ -591,24 +598,10 @@ def public_register(page: int = 1, per_page: int = REGISTER_PAGE) -> tuple[list[
     rows = db.session.scalars(select(InformationRequest).order_by(InformationRequest.id.desc())
                               .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
     cal, on = calendar(), today()
+    from satudata.ppid.open_data import published_open_data
+
     published = published_open_data([r.id for r in rows])
     return [public_row(r, cal, on, published.get(r.id, [])) for r in rows], total
-
-
-def published_open_data(request_ids: list[int]) -> dict[int, list[str]]:
-    """The published datasets made from each of ``request_ids`` (slugs), in one query."""
-    from satudata.catalog.models import Dataset
-    from satudata.catalog.services import public_filter
-    from satudata.ppid.models import RequestDataset
-
-    found: dict[int, list[str]] = {}
-    if not request_ids:
-        return found
-    for request_id, slug in db.session.execute(
-            select(RequestDataset.request_id, Dataset.slug).join(Dataset, RequestDataset.dataset_id == Dataset.id)
-            .where(RequestDataset.request_id.in_(request_ids), public_filter()).order_by(RequestDataset.id)):
-        found.setdefault(request_id, []).append(slug)
-    return found
 
 
 __all__ = [
@@ -783,114 +776,3 @@ def dip_units(actor: Actor) -> list[Organization]:
 
     orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     return [o for o in orgs if can(actor, Permission.PPID_DIP_MANAGE, o)]
-
-
-# --------------------------------------------------------------------------- retention (UU PDP)
-
-PURGED_NAME = "(data pribadi dihapus)"
-
-
-def purge_personal_data(on: date | None = None) -> list[str]:
-    """Blank the personal data of every finished request whose last event is older than
-    ``PPID_RETENTION_DAYS``: name, identity number and scan, contact, the objector's proxy, and the
-    bytes of the notices addressed to the applicant (their number and digest stay, so a printed
-    copy can still be verified). The number, dates, request text (NIK-like numbers masked) and
-    outcome stay for the register and the statistics. A request with an objection still open, or
-    with a dispute recorded at the Komisi Informasi (whose end the portal does not record), is kept.
-    Returns the numbers purged; one audit entry per request."""
-    from satudata.authz import SystemActor
-    from satudata.ppid.models import Notice
-
-    day = on or today()
-    cutoff = datetime.combine(day - timedelta(days=int(current_app.config["PPID_RETENTION_DAYS"])),
-                              datetime.min.time(), tzinfo=ZoneInfo("UTC"))
-    last_event = (select(RequestEvent.request_id, func.max(RequestEvent.created_at).label("last"))
-                  .group_by(RequestEvent.request_id).subquery())
-    candidates = db.session.scalars(
-        select(InformationRequest).join(last_event, last_event.c.request_id == InformationRequest.id)
-        .where(InformationRequest.personal_data_purged_at.is_(None),
-               InformationRequest.state.not_in(list(OPEN_STATES)), last_event.c.last < cutoff)
-        .order_by(InformationRequest.id)).all()
-    actor = SystemActor(name="ppid-retensi")
-    purged: list[str] = []
-    for request in candidates:
-        if any(o.state == ObjectionState.REGISTERED or o.dispute for o in request.objections):
-            continue
-        request.name = PURGED_NAME
-        request.identity_encrypted = None
-        request.identity_scan = None
-        request.identity_scan_type = request.identity_scan_name = ""
-        request.email = request.phone = request.address = request.occupation = ""
-        request.information = identity.mask_numbers(request.information)
-        request.purpose = identity.mask_numbers(request.purpose)
-        request.personal_data_purged_at = utcnow()
-        for objection in request.objections:
-            objection.proxy_name = objection.proxy_letter = ""
-            objection.case_summary = identity.mask_numbers(objection.case_summary)
-        db.session.execute(update(Notice).where(Notice.request_id == request.id).values(pdf=b""))
-        audit(actor, "ppid.personal_data_purge", "ppid_request", request.id, {"number": request.number})
-        purged.append(request.number)
-    db.session.flush()
-    return purged
-
-
-# --------------------------------------------------------------------------- the answer as open data
-
-
-def propose_open_data(actor: Actor, request: InformationRequest, *, title: str, description: str = "") -> Any:
-    """Make the information a request asked for into a dataset: a draft in the workspace of the
-    OPD handling the request, told to its producers, which the walidata reviews and publishes like
-    any other (nothing is public before that). The request keeps the link: once the dataset is
-    published the register and the applicant's page point to it. Returns the draft."""
-    from flask import url_for
-
-    from satudata.accounts.services import notify
-    from satudata.authz import SystemActor
-    from satudata.catalog.services import create_dataset
-    from satudata.ppid.models import RequestDataset
-    from satudata.review.notify import producers_of
-
-    require(actor, Permission.PPID_REQUEST_HANDLE, request)
-    if request.state in (RequestState.SPAM, RequestState.NOT_ENTITLED, RequestState.WITHDRAWN):
-        raise Conflict("Permohonan ini tidak dijawab, jadi tidak diusulkan menjadi data terbuka.")
-    if request.state == RequestState.REFUSED:
-        raise Conflict("Informasi yang ditolak (dikecualikan) tidak diusulkan menjadi data terbuka.")
-    title = (title or "").strip()
-    if len(title) < 5:
-        raise Invalid("Tulis judul dataset (paling sedikit 5 huruf).", details={"title": ["Tulis judul dataset."]})
-    if len(title) > 300:
-        raise Invalid("Judul dataset paling panjang 300 huruf.", details={"title": ["Persingkat judulnya."]})
-    body = (description or "").strip() or identity.mask_numbers(request.information)
-    body = identity.mask_numbers(body) + (
-        f"\n\nDiusulkan dari permohonan informasi publik {request.number} agar tersedia untuk semua orang.")
-    # The producers of the OPD own the draft; the officer proposes it on the portal's authority
-    # (a PPID officer need not be a producer), and the audit log says who did.
-    dataset = create_dataset(SystemActor(name="ppid"), request.handler, title=title, description=body)
-    db.session.add(RequestDataset(request_id=request.id, dataset_id=dataset.id, created_by_id=getattr(actor, "id", None)))
-    db.session.add(RequestEvent(request_id=request.id, action="propose_open_data", from_state=str(request.state),
-                                to_state=str(request.state), actor_id=getattr(actor, "id", None),
-                                actor_label=_label(actor),
-                                note="Informasi ini diusulkan untuk diterbitkan sebagai data terbuka.",
-                                data={"dataset": dataset.slug}, created_at=utcnow()))
-    audit(actor, "ppid.propose_open_data", "ppid_request", request.id,
-          {"number": request.number, "dataset": dataset.slug, "organization": request.handler.slug})
-    url = url_for("workspace.dataset", slug=dataset.slug) if "workspace.dataset" in current_app.view_functions else None
-    notify(producers_of(dataset), kind="ppid.open_data", title=f'Usulan data terbuka dari PPID: "{title}"',
-           body=(f"Petugas PPID mengusulkan informasi dari permohonan {request.number} diterbitkan sebagai "
-                 f"data terbuka. Draf dataset sudah dibuat di ruang kerja {request.handler.name}: lengkapi "
-                 "metadata, unggah tabelnya, lalu ajukan ke walidata."), url=url)
-    db.session.flush()
-    return dataset
-
-
-def open_data_of(request: InformationRequest, *, published_only: bool = True) -> list[Any]:
-    """The datasets proposed from ``request`` (only the published ones, for the public)."""
-    from satudata.catalog.models import Dataset
-    from satudata.catalog.services import public_filter
-    from satudata.ppid.models import RequestDataset
-
-    query = (select(Dataset).join(RequestDataset, RequestDataset.dataset_id == Dataset.id)
-             .where(RequestDataset.request_id == request.id).order_by(RequestDataset.id))
-    if published_only:
-        query = query.where(public_filter())
-    return list(db.session.scalars(query))

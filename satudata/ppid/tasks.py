@@ -23,7 +23,7 @@ from satudata.accounts.models import Membership, User
 from satudata.accounts.services import queue_mail
 from satudata.authz import Role
 from satudata.extensions import db
-from satudata.ppid import deadlines, services
+from satudata.ppid import deadlines, retention, services
 from satudata.ppid.models import OPEN_STATES, InformationRequest
 from satudata.ppid.policy import government_of
 from satudata.security import public_url
@@ -87,6 +87,6 @@ def send_reminders(today: str | None = None) -> dict[str, Any]:
 @jobs.job
 def purge_personal_data(today: str | None = None) -> dict[str, Any]:
     """Blank the personal data of finished requests past ``PPID_RETENTION_DAYS`` (daily,
-    ``jobs.PERIODIC``; ``services.purge_personal_data``)."""
-    purged = services.purge_personal_data(date.fromisoformat(today) if today else None)
+    ``jobs.PERIODIC``; ``retention.purge_personal_data``)."""
+    purged = retention.purge_personal_data(date.fromisoformat(today) if today else None)
     return {"purged": len(purged), "numbers": purged}

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from satudata.authz import AnonymousActor, Permission, can
 from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_refused
 from satudata.extensions import limiter
-from satudata.ppid import identity, services, transitions
+from satudata.ppid import identity, open_data, services, transitions
 from satudata.ppid.models import Channel, CopyMethod, ObtainMethod, RequestState
 from satudata.ppid.policy import is_atasan, is_officer
 from satudata.ppid.serializers import RequestInput
@@ -120,7 +120,7 @@ def _track_page(req: Any, code: str, objection_errors: dict[str, Any] | None = N
                 objection_form: Any = None) -> str:
     grounds = services.objection_grounds(req)
     return render_template("ppid/track.html", req=req, code=code, clock=services.clock_of(req),
-                           open_data=services.open_data_of(req),
+                           open_data=open_data.open_data_of(req),
                            timeline=services.timeline(req), labels=transitions.STATE_LABELS,
                            can_withdraw=req.state in transitions.TRANSITIONS["withdraw"].sources,
                            grounds=grounds, can_object=any(g.available for g in grounds)
@@ -231,6 +231,35 @@ def inbox() -> Any:
                            keeps_calendar=can(user, Permission.PPID_CALENDAR_MANAGE))
 
 
+@bp.route("/kelola/ppid/tenggat")
+def due_date() -> Any:
+    """Ask the clock: the date ``hari`` working days after ``dari`` (day 0) on the portal's
+    calendar, and the days off it passes (what ``satudata ppid due`` prints)."""
+    from satudata.ppid.deadlines import CalendarRangeError
+
+    ppid_officer()
+    start_text, days_text = request.args.get("dari", "").strip(), request.args.get("hari", "10").strip()
+    errors: dict[str, list[str]] = {}
+    answer = None
+    if start_text:
+        try:
+            start = _date(start_text, "dari")
+            days = _int(days_text, "hari", _("Tulis jumlah hari kerja, 1 sampai 60."))
+            if start is None or days is None or not 1 <= days <= 60:
+                raise Invalid(_("Tulis jumlah hari kerja, 1 sampai 60."),
+                              details={"hari": [_("Tulis jumlah hari kerja, 1 sampai 60.")]})
+            cal = services.calendar()
+            due = cal.add_working_days(start, days)
+            passed = cal.days_off(start, due)
+            answer = {"start": start, "days": days, "due": due,
+                      "skipped": [d for d in passed if not d.is_plain_weekend],
+                      "weekends": sum(1 for d in passed if d.is_plain_weekend)}
+        except (CalendarRangeError, Invalid) as err:
+            errors = _form_errors(err)
+    return render_template("ppid/due.html", start=start_text, days=days_text, answer=answer, errors=errors), \
+        400 if errors else 200
+
+
 @bp.route("/kelola/ppid/catat", methods=["GET", "POST"])
 def record() -> Any:
     """An officer records a request received by mail, letter, phone or in person."""
@@ -308,7 +337,7 @@ def detail(number: str) -> Any:
     if request.method == "POST":
         try:
             if action == OPEN_DATA:
-                dataset = services.propose_open_data(user, req, title=request.form.get("title", ""),
+                dataset = open_data.propose_open_data(user, req, title=request.form.get("title", ""),
                                                      description=request.form.get("description", ""))
             else:
                 services.act(user, req, action, _move_data(action, request.form), note=request.form.get("note", ""))
@@ -329,7 +358,7 @@ def detail(number: str) -> Any:
                            failed_action=action if errors else "", moves=transitions.available(req),
                            labels=transitions.STATE_LABELS, timeline=services.timeline(req),
                            exemptions=transitions.EXEMPTIONS, routing_targets=services.routing_targets(req),
-                           identity=identity, form=request.form, open_data=services.open_data_of(req, published_only=False),
+                           identity=identity, form=request.form, open_data=open_data.open_data_of(req, published_only=False),
                            can_propose=req.state not in NO_OPEN_DATA), 400 if errors else 200
 
 

@@ -457,7 +457,8 @@ def test_each_domain_declares_its_own_routes(app):
     """The REST API's routes live in the domains' api.py; satudata/api/ only mounts them and
     serves the index and the OpenAPI document."""
     homes = {op.endpoint.split(".")[0] for op in _all()}
-    assert homes == {"catalog_api", "accounts_api", "workspace_api", "review_api", "daftar_api", "ppid_api", "rest"}
+    assert homes == {"catalog_api", "accounts_api", "workspace_api", "review_api", "daftar_api", "ppid_api",
+                     "ppid_officer_api", "rest"}
     assert {op.operation_id for op in _all() if op.endpoint.startswith("rest.")} == {"getIndex", "getOpenApi"}
     for op in _all():
         view = app.view_functions[op.endpoint]

@@ -84,6 +84,13 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
     with checked_context(browser, viewport={"width": 1280, "height": 900}, locale="id-ID") as desk:
         pelaksana = desk.new_page()
         _sign_in(pelaksana, base, "ppid.pelaksana")
+        # The officer asks the clock first: 10 working days from 16 March 2026 skip Idul Fitri.
+        pelaksana.click("text=Hitung tenggat")
+        pelaksana.fill("#dari", "2026-03-16")
+        pelaksana.fill("#hari", "10")
+        pelaksana.click("main form button[type=submit]")
+        assert "7 April 2026" in pelaksana.locator("#hasil").inner_text()
+        pelaksana.goto(base + "/kelola/ppid")
         pelaksana.click(f"text={number}")
         pelaksana.click("summary:has-text('Jangka waktu diperpanjang')")
         pelaksana.fill("#extend-days", "3")

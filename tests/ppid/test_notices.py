@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from satudata.accounts.models import AuditLog
 from satudata.extensions import db
-from satudata.ppid import notices, services, signing
+from satudata.ppid import notices, retention, services, signing
 from satudata.ppid.identity import mask_numbers
 from satudata.ppid.models import InformationRequest, Notice, NoticeKind, Objection, RequestEvent
 from tests.accounts.conftest import orgs, users  # noqa: F401  (fixtures)
@@ -536,8 +536,8 @@ def test_a_purged_requests_documents_are_gone_but_still_verify(scratch_client: A
     _decide(users, request, "not_held", {"holder": "Badan Pusat Statistik Provinsi Riau"})
     [receipt, written] = _notices(request)
     kept = written.pdf
-    retention = int(scratch_client.application.config["PPID_RETENTION_DAYS"])
-    assert services.purge_personal_data(services.today() + timedelta(days=retention + 1)) == [request.number]
+    days = int(scratch_client.application.config["PPID_RETENTION_DAYS"])
+    assert retention.purge_personal_data(services.today() + timedelta(days=days + 1)) == [request.number]
     db.session.commit()
     db.session.expire_all()
     # The bytes are gone with the applicant's personal data: no download, for anyone.

@@ -5,7 +5,7 @@ anything of the applicant in it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -13,8 +13,8 @@ from sqlalchemy import func, select, text
 from satudata.accounts.models import AuditLog, Notification, User
 from satudata.catalog.models import Dataset, DatasetState
 from satudata.extensions import db
-from satudata.ppid import services, tasks
-from satudata.ppid.models import InformationRequest, RequestState
+from satudata.ppid import retention, services, tasks
+from satudata.ppid.models import PURGED_NAME, InformationRequest, RequestState
 from tests.accounts.conftest import orgs, users  # noqa: F401  (fixtures)
 from tests.ppid.test_requests import KTP_JPEG, NIK, REQUEST, ktp_scan
 from tests.workspace.conftest import csrf_of, sign_in
@@ -92,14 +92,14 @@ def test_personal_data_is_blanked_when_the_retention_period_ends(scratch_client:
     still_open = scratch_client.post("/api/v1/ppid/requests", json={**REQUEST, "information": "Data lain sekali"}
                                      ).get_json()["data"]["number"]
     today = services.today()
-    retention = scratch_client.application.config["PPID_RETENTION_DAYS"]
-    assert services.purge_personal_data(today + timedelta(days=retention - 1)) == []  # not yet
+    days = scratch_client.application.config["PPID_RETENTION_DAYS"]
+    assert retention.purge_personal_data(today + timedelta(days=days - 1)) == []  # not yet
     # The daily job (a unit of work of its own, committed).
-    assert tasks.purge_personal_data((today + timedelta(days=retention + 1)).isoformat()) == {
+    assert tasks.purge_personal_data((today + timedelta(days=days + 1)).isoformat()) == {
         "purged": 1, "numbers": [done.number]}
     db.session.expire_all()
     gone = db.session.get(InformationRequest, done.id)
-    assert gone.name == services.PURGED_NAME and gone.identity_encrypted is None
+    assert gone.name == PURGED_NAME and gone.identity_encrypted is None
     assert (gone.email, gone.phone, gone.address) == ("", "", "")
     assert NIK not in gone.information and gone.personal_data_purged_at is not None
     assert gone.state == RequestState.GRANTED and gone.decided_on is not None  # the outcome stays
@@ -109,7 +109,7 @@ def test_personal_data_is_blanked_when_the_retention_period_ends(scratch_client:
     register = scratch_client.get("/api/v1/ppid/register").get_json()["data"]
     assert {e["number"] for e in register} == {done.number, still_open}  # the register still lists it
     # Running again purges nothing more.
-    assert services.purge_personal_data(today + timedelta(days=retention + 5)) == []
+    assert retention.purge_personal_data(today + timedelta(days=days + 5)) == []
 
 
 def test_an_answer_becomes_a_draft_dataset_and_is_linked_once_published(
@@ -162,3 +162,21 @@ def test_the_register_leaves_out_the_applicants_name_and_contact_written_into_th
     assert "rekap nakes 2025" in shown and "•••" in shown
     for private in ("SITI AMINAH", "Siti Aminah", NIK, "0812-7700-1122", "siti.aminah@contoh.id"):
         assert private not in shown, private
+
+
+def test_officers_ask_the_clock_on_the_portals_calendar(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    assert scratch_client.get("/kelola/ppid/tenggat").status_code in (302, 401)
+    sign_in(scratch_client, "produsen")
+    assert scratch_client.get("/kelola/ppid/tenggat").status_code == 403
+    scratch_client.post("/keluar", data={"csrf_token": csrf_of(scratch_client, "/ppid")})
+    sign_in(scratch_client, "ppid.pelaksana")
+    assert "/kelola/ppid/tenggat" in scratch_client.get("/kelola/ppid").get_data(as_text=True)
+    # Ten working days from Monday 16 March 2026 pass Nyepi, Idul Fitri and its cuti bersama.
+    page = scratch_client.get("/kelola/ppid/tenggat?dari=2026-03-16&hari=10")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Jatuh tempo" in text
+    assert services.calendar().add_working_days(date(2026, 3, 16), 10) == date(2026, 4, 7)
+    assert "7 April 2026" in text or "7 Apr 2026" in text
+    assert "Cuti Bersama Hari Raya Idul Fitri" in text and "Hari Suci Nyepi" in text
+    bad = scratch_client.get("/kelola/ppid/tenggat?dari=2026-03-16&hari=99")
+    assert bad.status_code == 400 and "1 sampai 60" in bad.get_data(as_text=True)
