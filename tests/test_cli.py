@@ -64,6 +64,15 @@ def test_run_serves_demo_and_stops_cleanly(tmp_path):
         assert status == 200 and len(json.loads(body)["result"]) >= 40
         status, body = _get(base + "/")
         assert status == 200 and b"<html" in body
+        # The web server is a child process: it signs PPID notices with the demo certificate too.
+        from tests.ppid.test_requests import REQUEST
+
+        filed = urllib.request.Request(base + "/api/v1/ppid/requests", data=json.dumps(REQUEST).encode(),
+                                       headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(filed, timeout=30) as resp:
+            tracking = json.loads(resp.read())["data"]["tracking_url"]
+        status, body = _get(tracking)
+        assert status == 200 and "sertifikat demo" in body.decode(), body.decode()[-3000:]
 
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children, "a worker (and the embedded redis-server) should be running"

@@ -55,9 +55,11 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     if demo:
         from satudata.demo import has_data, load_demo
 
-        # A demo portal signs its PPID notices with a self-signed certificate, saying so on them.
+        # A demo portal signs its PPID notices with a self-signed certificate, saying so on them
+        # (here, and in the web server and worker processes started below).
         if app.config.get("PPID_SIGNING_DEMO") is None:
             app.config["PPID_SIGNING_DEMO"] = True
+            config_mod.export("PPID_SIGNING_DEMO", "true")
 
         if has_data():
             click.echo("• Data sudah ada; data demo tidak dimuat ulang.")

@@ -125,8 +125,9 @@ def scan_problem(data: bytes, max_bytes: int) -> str | None:
     if not data:
         return "Unggah pindaian identitas (KTP, akta/SK badan hukum, atau surat kuasa): berkas JPG, PNG atau PDF."
     if len(data) > max_bytes:
-        return (f"Pindaian identitas terlalu besar ({len(data) / 1_048_576:.1f} MB; paling besar "
-                f"{max_bytes / 1_048_576:.0f} MB). Perkecil resolusinya atau simpan sebagai JPG, lalu unggah lagi.")
+        limit = f"{max_bytes // 1_048_576} MB" if max_bytes >= 1_048_576 else f"{max_bytes // 1024} KB"
+        return (f"Pindaian identitas lebih besar dari batas {limit}. Perkecil resolusinya atau "
+                "simpan sebagai JPG, lalu unggah lagi.")
     if scan_type(data) is None:
         return "Pindaian identitas harus berupa gambar JPG atau PNG, atau PDF. Berkas ini bukan salah satunya."
     return None

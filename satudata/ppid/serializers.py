@@ -4,9 +4,10 @@ anonymised public register. Validation messages read in Bahasa Indonesia."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, post_load, pre_load, validates_schema
 from marshmallow.validate import Email
 
 from satudata.ppid.identity import nik_problem
@@ -47,6 +48,25 @@ class RequestInput(BodySchema):
         "description": "Cara mendapatkan salinan: langsung, kurir, pos, faksimili, email."})
     target = Text(load_default="ppid-utama", validate=length(100), metadata={
         "description": "PPID tujuan: ppid-utama, atau slug OPD (PPID Pelaksana)."})
+
+    @pre_load
+    def _nik_as_digits(self, data: Any, **_: Any) -> Any:
+        """A NIK copied as printed in groups ("1471 0245 0390 0007", dots or dashes) is the same
+        number; other characters stay, so the check says what is wrong."""
+        if isinstance(data, dict) and isinstance(data.get("nik"), str):
+            nik = data["nik"].strip()
+            if re.fullmatch(r"[\d .\-]+", nik):
+                data = {**data, "nik": re.sub(r"[ .\-]", "", nik)}
+        return data
+
+    @post_load
+    def _tidy(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """Runs of spaces in a name become one; an e-mail address is kept as typed but trimmed."""
+        if isinstance(data.get("name"), str):
+            data["name"] = " ".join(data["name"].split())
+        if isinstance(data.get("email"), str):
+            data["email"] = data["email"].strip()
+        return data
 
     @validates_schema
     def _identity_and_contact(self, data: dict[str, Any], **_: Any) -> None:

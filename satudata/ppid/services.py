@@ -189,11 +189,12 @@ class Scan:
 def _checked_scan(scan: Scan | None, required: bool) -> Scan | None:
     if scan is None or not scan.data:
         if required:
-            raise Invalid("Unggah pindaian identitas.", details={"identity_scan": [identity.scan_problem(b"", 1) or ""]})
+            raise Invalid("Periksa isian yang ditandai.",
+                          details={"identity_scan": [identity.scan_problem(b"", 1) or ""]})
         return None
     problem = identity.scan_problem(scan.data, int(current_app.config["PPID_SCAN_MAX_BYTES"]))
     if problem:
-        raise Invalid(problem, details={"identity_scan": [problem]})
+        raise Invalid("Periksa isian yang ditandai.", details={"identity_scan": [problem]})
     return scan
 
 

@@ -113,7 +113,7 @@ def _load(data: bytes, passphrase: bytes | None, *, demo: bool) -> SigningKey:
     # which cryptography checks on loading); this signer keeps the parsed one.
     signer.private_key = pkcs12.load_key_and_certificates(data, passphrase)[0]
     cert = signer.signing_cert
-    return SigningKey(signer=signer, subject=cert.subject.human_friendly, demo=demo,
+    return SigningKey(signer=signer, subject=subject_name(cert), demo=demo,
                       fingerprint=hashlib.sha256(cert.dump()).hexdigest())
 
 
@@ -278,7 +278,7 @@ def _check(sig: Any, data: bytes, key: SigningKey) -> SignatureCheck:
 
     try:
         cert = sig.signer_cert
-        subject = cert.subject.human_friendly
+        subject = subject_name(cert)
         ours = bool(key.fingerprint) and hashlib.sha256(cert.dump()).hexdigest() == key.fingerprint
     except Exception:
         return SignatureCheck(subject="", ours=False, intact=False, whole_file=False, signed_revision_sha256=None)
@@ -301,3 +301,12 @@ def _check(sig: Any, data: bytes, key: SigningKey) -> SignatureCheck:
         pass
     return SignatureCheck(subject=subject, ours=ours, intact=intact, whole_file=whole_file,
                           signed_revision_sha256=signed_sha)
+
+
+def subject_name(cert: Any) -> str:
+    """Who a certificate names, as people read it: its common name and organisation ("SERTIFIKAT
+    DEMO Satu Data Riau, Diskominfotik Provinsi Riau"), not asn1crypto's English field labels."""
+    native = cert.subject.native
+    parts = [str(native[key]) for key in ("common_name", "organization_name", "organizational_unit_name")
+             if native.get(key)]
+    return ", ".join(dict.fromkeys(parts)) or cert.subject.human_friendly

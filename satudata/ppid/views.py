@@ -102,6 +102,18 @@ def new_request() -> Any:
         400 if errors else 200
 
 
+@bp.errorhandler(429)
+def _too_many(err: Any) -> Any:
+    """The request form over its limit keeps what the applicant typed and says when to send it
+    (an office or a school behind one address can reach the limit together)."""
+    if request.endpoint != "ppid.new_request" or request.method != "POST":
+        return err
+    message = _("Terlalu banyak permohonan dikirim dari alamat jaringan ini dalam satu jam. Isian Anda masih di "
+                "bawah; kirim lagi nanti, atau ajukan lewat surel atau datang langsung ke PPID.")
+    return render_template("ppid/request_form.html", form=request.form, errors={"_form": [message]},
+                           **_choices()), 429
+
+
 @bp.route("/ppid/lacak", methods=["GET"])
 def track_form() -> Any:
     number, code = request.args.get("nomor", "").strip(), request.args.get("kode", "").strip()

@@ -23,6 +23,10 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def services_officer() -> User:
+    return db.session.scalars(select(User).where(User.username == "ppid.utama")).one()
+
+
 def _post_form(client: Any, scan: Any = None, **overrides: Any) -> Any:
     token = csrf_of(client, "/ppid/permohonan")
     data = {**REQUEST, "csrf_token": token, **overrides}
@@ -40,14 +44,18 @@ def test_the_web_form_takes_a_scan_by_its_content_and_keeps_it_encrypted(scratch
     scratch_client.application.config["PPID_SCAN_MAX_BYTES"] = 1024
     try:
         big = _post_form(scratch_client, ktp_scan("ktp.jpg", KTP_JPEG[:3] + b"\x00" * 2048))
-        assert big.status_code == 400 and "terlalu besar" in big.get_data(as_text=True)
+        assert big.status_code == 400 and "lebih besar dari batas 1 KB" in big.get_data(as_text=True)
     finally:
         scratch_client.application.config["PPID_SCAN_MAX_BYTES"] = 5 * 1024 * 1024
     assert db.session.scalar(select(func.count(InformationRequest.id))) == 0  # nothing half-filed
-    filed = _post_form(scratch_client, ktp_scan("KTP Siti.png", PNG))
+    # A NIK copied in groups and a name with stray spaces are the same applicant.
+    filed = _post_form(scratch_client, ktp_scan("KTP Siti.png", PNG), nik="1471 0245 0390 0007",
+                       name="  Siti   Aminah Lubis ")
     assert filed.status_code == 200, filed.get_data(as_text=True)[:2000]
     req = db.session.scalars(select(InformationRequest)).one()
     assert req.identity_scan_type == "image/png" and req.identity_scan_name == "KTP Siti.png"
+    assert req.name == "Siti Aminah Lubis"
+    assert services.identity_number(services_officer(), req) == NIK
     stored = db.session.execute(text("SELECT identity_scan FROM ppid_request")).scalar_one()
     assert PNG not in bytes(stored) and b"PNG" not in bytes(stored)  # encrypted at rest
 
@@ -180,3 +188,16 @@ def test_officers_ask_the_clock_on_the_portals_calendar(scratch_client: Any, use
     assert "Cuti Bersama Hari Raya Idul Fitri" in text and "Hari Suci Nyepi" in text
     bad = scratch_client.get("/kelola/ppid/tenggat?dari=2026-03-16&hari=99")
     assert bad.status_code == 400 and "1 sampai 60" in bad.get_data(as_text=True)
+
+
+def test_a_form_over_the_rate_limit_keeps_what_was_typed(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    from satudata.ppid.views import FILE_LIMIT
+
+    token = csrf_of(scratch_client, "/ppid/permohonan")
+    for _ in range(int(FILE_LIMIT.split()[0])):
+        assert scratch_client.post("/ppid/permohonan", data={"csrf_token": token, "name": "x"}).status_code == 400
+    over = scratch_client.post("/ppid/permohonan", data={**REQUEST, "csrf_token": token,
+                                                         "information": "Rekap nakes per puskesmas 2025, honorer"})
+    html = over.get_data(as_text=True)
+    assert over.status_code == 429 and "Terlalu banyak permohonan" in html
+    assert "Rekap nakes per puskesmas 2025, honorer" in html and 'name="identity_scan"' in html
