@@ -85,6 +85,7 @@ class Defaults:
     PPID_SIGNING_DEMO: bool | None = None
     PPID_VERIFY_MAX_BYTES = 10 * 1024 * 1024  # largest PDF the public verification page (/ppid/verifikasi) reads
     PPID_SCAN_MAX_BYTES = 5 * 1024 * 1024  # largest identity scan (KTP, deed, surat kuasa) accepted
+    PPID_ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024  # largest file an officer attaches to an answer
     # Personal data of a finished request (name, identity number and scan, contact) is blanked this
     # many days after its last event (the number, dates and outcome stay in the register).
     PPID_RETENTION_DAYS = 730

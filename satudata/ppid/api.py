@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, url_for
 from marshmallow import Schema, fields
 
 from satudata.authz import AnonymousActor
 from satudata.errors import NotFound
 from satudata.extensions import limiter
+from satudata.ppid import attachments, services, transitions
 from satudata.ppid import serializers as ser
-from satudata.ppid import services, transitions
 from satudata.rest.docs import Body, PathParam, documented
 from satudata.rest.envelope import API_PREFIX, envelope, response_schema
 from satudata.rest.fields import Text, length
 from satudata.rest.inputs import ArgsSchema, PagedArgs, json_body, load_body, load_query, path_key
+from satudata.security import public_url
 
 bp = Blueprint("ppid_api", __name__, url_prefix=API_PREFIX)
 TAG = "PPID"
@@ -44,6 +45,8 @@ class TrackedSchema(Schema):
     information = fields.String(metadata={"description": "Rincian informasi yang diminta."})
     decision = fields.Dict(allow_none=True, metadata={"description": "Isi pemberitahuan tertulis."})
     events = fields.List(fields.Dict(), metadata={"description": "Riwayat dan pemberitahuan."})
+    attachments = fields.List(fields.Dict(), metadata={
+        "description": "Lampiran jawaban: nama berkas, ukuran (bita) dan alamat unduhnya (memuat kode pelacakan)."})
 
 
 TrackedResponse = response_schema("TrackedRequestResponse", "Respons GET /api/v1/ppid/requests/{number}.",
@@ -106,6 +109,10 @@ def get_request(number: str) -> Any:
         "handler": req.handler.name, "information": req.information, "decision": req.decision,
         "events": [{"label": e["label"], "at": e["at"].isoformat(), "note": e["note"]}
                    for e in services.timeline(req)],
+        "attachments": [{"name": f.filename, "size": f.size,
+                         "url": public_url(url_for("ppid.applicant_attachment", number=req.number,
+                                                   attachment_id=f.id, kode=args["secret"]))}
+                        for f in attachments.for_request(req)],
     })
 
 

@@ -226,6 +226,23 @@ class RequestDataset(Base):
     dataset: Mapped[Dataset] = relationship()
 
 
+class Attachment(Base):
+    """A file given as (part of) the answer to a granted request: the information itself, sent
+    with the written notice. The bytes live in the file store under their SHA-256 (which keeps
+    them from the storage sweep); the applicant downloads them through the tracking link."""
+
+    __tablename__ = "ppid_attachment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("ppid_request.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class NoticeKind(StrEnum):
     RECEIPT = "receipt"  # tanda bukti pendaftaran permohonan (Pasal 22(4))
     EXTENSION = "extension"  # pemberitahuan perpanjangan waktu (Pasal 22(8))

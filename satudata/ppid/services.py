@@ -338,6 +338,8 @@ def timeline(request: InformationRequest) -> list[dict[str, Any]]:
     labels["file"] = transitions.N_("Permohonan terdaftar")
     labels["objection_file"] = transitions.N_("Keberatan diajukan")
     labels["propose_open_data"] = transitions.N_("Diusulkan menjadi data terbuka")
+    labels["attach"] = transitions.N_("Lampiran jawaban ditambahkan")
+    labels["detach"] = transitions.N_("Lampiran jawaban ditarik")
     return [{"action": e.action, "label": labels.get(e.action, e.action), "at": e.created_at, "note": e.note,
              "state": e.to_state} for e in request.events if e.action != "mark_spam"]
 

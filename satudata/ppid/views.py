@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from satudata.authz import AnonymousActor, Permission, can
 from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_refused
 from satudata.extensions import limiter
-from satudata.ppid import identity, open_data, services, transitions
+from satudata.ppid import attachments, identity, open_data, services, transitions
 from satudata.ppid.models import Channel, CopyMethod, ObtainMethod, RequestState
 from satudata.ppid.policy import is_atasan, is_officer
 from satudata.ppid.serializers import RequestInput
@@ -132,7 +132,7 @@ def _track_page(req: Any, code: str, objection_errors: dict[str, Any] | None = N
                 objection_form: Any = None) -> str:
     grounds = services.objection_grounds(req)
     return render_template("ppid/track.html", req=req, code=code, clock=services.clock_of(req),
-                           open_data=open_data.open_data_of(req),
+                           open_data=open_data.open_data_of(req), files=attachments.for_request(req),
                            timeline=services.timeline(req), labels=transitions.STATE_LABELS,
                            can_withdraw=req.state in transitions.TRANSITIONS["withdraw"].sources,
                            grounds=grounds, can_object=any(g.available for g in grounds)
@@ -371,7 +371,65 @@ def detail(number: str) -> Any:
                            labels=transitions.STATE_LABELS, timeline=services.timeline(req),
                            exemptions=transitions.EXEMPTIONS, routing_targets=services.routing_targets(req),
                            identity=identity, form=request.form, open_data=open_data.open_data_of(req, published_only=False),
+                           files=attachments.for_request(req), can_attach=req.state in attachments.ANSWERED,
+                           attachment_types=", ".join(e.upper() for e in attachments.EXTENSIONS),
+                           attachment_max_mb=int(current_app.config["PPID_ATTACHMENT_MAX_BYTES"]) // 1_048_576,
                            can_propose=req.state not in NO_OPEN_DATA), 400 if errors else 200
+
+
+def _send_attachment(attachment: Any) -> Any:
+    from flask import send_file
+
+    response = send_file(attachments.path_of(attachment), mimetype=attachment.media_type, as_attachment=True,
+                         download_name=attachment.filename, conditional=True, etag=attachment.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/ppid/lacak/<number>/lampiran/<int:attachment_id>")
+def applicant_attachment(number: str, attachment_id: int) -> Any:
+    """A file of the answer, for the applicant (the tracking code opens it, as the page)."""
+    req = services.for_applicant(number, request.args.get("kode", ""))
+    return _send_attachment(attachments.get(req, attachment_id))
+
+
+@bp.route("/kelola/ppid/<number>/lampiran", methods=["POST"])
+def add_attachment(number: str) -> Any:
+    user = ppid_officer()
+    req = services.get_for_officer(user, number)
+    upload = request.files.get("file")
+    try:
+        if upload is None or not upload.filename:
+            raise Invalid(_("Pilih berkas jawaban yang akan dilampirkan."),
+                          details={"file": [_("Pilih berkas jawaban yang akan dilampirkan.")]})
+        added = attachments.add(user, req, upload.stream, upload.filename)
+    except DomainError as err:
+        roll_back_refused(err)
+        flash(err.message, "error")
+    else:
+        flash(_("Lampiran \"%(name)s\" ditambahkan; pemohon dapat mengunduhnya dari halaman pelacakan.",
+                name=added.filename), "success")
+    return redirect(url_for("ppid.detail", number=number) + "#lampiran")
+
+
+@bp.route("/kelola/ppid/<number>/lampiran/<int:attachment_id>", methods=["GET"])
+def officer_attachment(number: str, attachment_id: int) -> Any:
+    user = ppid_officer()
+    return _send_attachment(attachments.get(services.get_for_officer(user, number), attachment_id))
+
+
+@bp.route("/kelola/ppid/<number>/lampiran/<int:attachment_id>/hapus", methods=["POST"])
+def remove_attachment(number: str, attachment_id: int) -> Any:
+    user = ppid_officer()
+    try:
+        attachments.remove(user, services.get_for_officer(user, number), attachment_id)
+    except DomainError as err:
+        roll_back_refused(err)
+        flash(err.message, "error")
+    else:
+        flash(_("Lampiran ditarik dari jawaban."), "success")
+    return redirect(url_for("ppid.detail", number=number) + "#lampiran")
 
 
 @bp.route("/kelola/ppid/<number>/identitas")

@@ -108,6 +108,12 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         pelaksana.fill("#rr-0", "Rahasia pribadi")
         pelaksana.click("details[open] button[type=submit]")
         assert "Dikabulkan sebagian" in pelaksana.locator("h1 + p .badge").first.inner_text()
+        # The information itself goes with the answer.
+        pelaksana.set_input_files("#attachment-file", files=[{
+            "name": "rekap-nakes-2025.csv", "mimeType": "text/csv",
+            "buffer": b"puskesmas,nakes\nBagansiapiapi,54\nBangko Jaya,31\n"}])
+        pelaksana.click("text=Lampirkan >> nth=-1")
+        assert "rekap-nakes-2025.csv" in pelaksana.locator("#lampiran + ul").inner_text()
         # The rekap becomes a line of the DIP, so the next citizen finds it without asking.
         pelaksana.goto(base + "/kelola/ppid/dip")
         pelaksana.fill("#title", "Rekapitulasi tenaga kesehatan per puskesmas 2025")
@@ -122,6 +128,9 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         answer = citizen.locator("main").inner_text()
         assert "Dikabulkan sebagian" in answer and "Pasal 17 huruf h" in answer and "Nama tenaga honorer" in answer
         assert "Jumlah Tenaga Kesehatan per Puskesmas 2025" in answer  # the linked dataset
+        with citizen.expect_download() as download:
+            citizen.click("#lampiran + ul >> text=rekap-nakes-2025.csv")
+        assert Path(download.value.path()).read_bytes().startswith(b"puskesmas,nakes")
         assert "Pemberitahuan tertulis" in citizen.locator("#dokumen-resmi + ul").inner_text()
         # The citizen objects to the redaction (ground a) with a case summary.
         citizen.check("input[name=grounds][value=a]")
