@@ -27,6 +27,7 @@ or API shows who asked.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from satudata.accounts.models import Organization, User
 from satudata.authz import Actor, AnonymousActor
 from satudata.catalog.models import Dataset
 from satudata.extensions import db
-from satudata.ppid import deadlines, services
+from satudata.ppid import attachments, deadlines, services
 from satudata.ppid.models import (
     ApplicantType,
     Channel,
@@ -197,8 +198,8 @@ class Step:
 
     ``action``: a move of ``ppid.transitions`` made by ``by`` (a demo officer; by default the
     PPID Pelaksana of the handling OPD, or else the PPID Utama), or ``applicant_withdraw`` and
-    ``object`` (the applicant, with the tracking code), or ``objection:<move>`` (the Atasan
-    PPID). ``dated``: fields that are a date, as calendar days after the step's day."""
+    ``object`` (the applicant, with the tracking code), ``objection:<move>`` (the Atasan
+    PPID), or ``attach`` (a file of the answer: ``name`` and ``content``). ``dated``: fields that are a date, as calendar days after the step's day."""
 
     after: int
     action: str
@@ -300,6 +301,10 @@ REQUESTS: tuple[DemoRequest, ...] = (
                    "laporan pertanggungjawaban akhir tahun.")}),
                _grant("Rekapitulasi realisasi belanja perjalanan dinas 2024 per OPD dan per bulan.",
                       "Salinan elektronik (XLSX dan PDF)", "Dikirim melalui surel.", after=15),
+               Step(15, "attach", {"name": "realisasi-perjalanan-dinas-2024.csv", "content": (
+                   "opd,bulan,realisasi_rupiah\n"
+                   "Dinas Kesehatan,Januari,412500000\nDinas Kesehatan,Februari,388200000\n"
+                   "Dinas Pendidikan,Januari,502750000\nDinas Pendidikan,Februari,471300000\n")}),
                _delivered(15, "Surel"))),
     DemoRequest(
         "yulia", "dinkes-rokan-hilir", Channel.WEB, (4, 15),
@@ -721,6 +726,10 @@ class _Loader:
             services.withdraw(request.number, filed.secret, str(data.get("reason") or ""))
         elif step.action == "object":
             self.objections[i] = services.file_objection(request.number, filed.secret, data)
+        elif step.action == "attach":  # the answer's file, by the officer who answered
+            handler = db.session.get(Organization, request.handler_id)
+            attachments.add(self.officer(handler.slug if handler is not None else "", step.by), request,
+                            io.BytesIO(str(data["content"]).encode()), str(data["name"]))
         elif step.action.startswith("objection:"):
             atasan = self.users[ATASAN_USER]
             services.decide_objection(atasan, self.objections[i], step.action.split(":", 1)[1], data)
