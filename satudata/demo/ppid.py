@@ -28,8 +28,6 @@ or API shows who asked.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -42,7 +40,7 @@ from satudata.accounts.models import Organization, User
 from satudata.authz import Actor, AnonymousActor
 from satudata.catalog.models import Dataset
 from satudata.extensions import db
-from satudata.ppid import attachments, deadlines, services
+from satudata.ppid import attachments, clock, deadlines, services
 from satudata.ppid.models import (
     ApplicantType,
     Channel,
@@ -610,27 +608,6 @@ DIP: tuple[dict[str, str], ...] = (
 # --------------------------------------------------------------------------- loading
 
 
-@contextmanager
-def _on(day: date, at: datetime | None) -> Iterator[None]:
-    """The PPID services' "today" is ``day`` while the body runs (put back after, whatever
-    happens): the clock, the numbers' year, decision dates and deadlines are the law's for it.
-    With ``at``, the signed notices issued meanwhile are dated then too (their signature keeps
-    the real signing time)."""
-    from satudata.ppid import notices
-
-    moved: list[tuple[Any, str, Any]] = [(services, "today", lambda: day)]
-    if at is not None and hasattr(notices, "utcnow"):
-        moved.append((notices, "utcnow", lambda: at))
-    originals = [(module, name, getattr(module, name)) for module, name, _ in moved]
-    try:
-        for module, name, value in moved:
-            setattr(module, name, value)
-        yield
-    finally:
-        for module, name, value in originals:
-            setattr(module, name, value)
-
-
 def _working_days_before(cal: deadlines.WorkingCalendar, day: date, n: int) -> date:
     """The working day ``n`` working days before ``day`` (``day`` itself, or the last working day
     before it, when ``n`` is 0)."""
@@ -697,7 +674,7 @@ class _Loader:
             last_event = db.session.scalar(select(func.max(RequestEvent.id))) or 0
             last_notice = db.session.scalar(select(func.max(Notice.id))) or 0
             at = self.stamp(day) if day < self.today else None  # today's steps keep their real time
-            with _on(day, at):
+            with clock.pinned(day, at):
                 if step is None:
                     self.file(i, spec, day)
                 else:

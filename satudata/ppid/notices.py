@@ -36,10 +36,9 @@ from sqlalchemy.exc import IntegrityError
 from satudata.accounts.models import Organization, User
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, can, require
-from satudata.db import utcnow
 from satudata.errors import NotFound
 from satudata.extensions import db
-from satudata.ppid import deadlines, identity, signing, transitions
+from satudata.ppid import clock, deadlines, identity, signing, transitions
 from satudata.ppid.models import (
     ApplicantType,
     Channel,
@@ -292,7 +291,7 @@ def _issue(kind: NoticeKind, request: InformationRequest, *, objection: Objectio
     key = signing.current()
     for attempt in range(3):
         number = number if (number and attempt == 0) else _free_number(base)
-        issued = utcnow()
+        issued = clock.now()
         letter = _Letter(kind=kind, number=number, request=request, objection=objection, event=event,
                          issued=issued, key=key, related=related or {})
         pdf = signing.sign(letter.render(), key, reason=PDF_TITLES[kind].capitalize(), location=letter.org.name,

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -26,7 +26,7 @@ from satudata.authz import Actor, Permission, Role, require
 from satudata.db import utcnow
 from satudata.errors import Conflict, Forbidden, Invalid, NotFound
 from satudata.extensions import db
-from satudata.ppid import deadlines, identity, notices, transitions
+from satudata.ppid import clock, deadlines, identity, notices, transitions
 from satudata.ppid.models import (
     DECIDED_STATES,
     OPEN_STATES,
@@ -53,7 +53,7 @@ DUPLICATE_WINDOW = timedelta(minutes=30)  # the same request again within this i
 
 def today() -> date:
     """The date in the portal's time zone (the law counts local working days)."""
-    return datetime.now(ZoneInfo(str(current_app.config["DISPLAY_TIMEZONE"]))).date()
+    return clock.today()
 
 
 def calendar() -> deadlines.WorkingCalendar:
@@ -186,16 +186,18 @@ class Scan:
     filename: str = ""
 
 
-def _checked_scan(scan: Scan | None, required: bool) -> Scan | None:
+def scan_problem(scan: Scan | None, required: bool) -> str | None:
+    """Why ``scan`` cannot be kept (``None``: it can, or there is none and none is required)."""
     if scan is None or not scan.data:
-        if required:
-            raise Invalid("Periksa isian yang ditandai.",
-                          details={"identity_scan": [identity.scan_problem(b"", 1) or ""]})
-        return None
-    problem = identity.scan_problem(scan.data, int(current_app.config["PPID_SCAN_MAX_BYTES"]))
+        return identity.scan_problem(b"", 1) if required else None
+    return identity.scan_problem(scan.data, int(current_app.config["PPID_SCAN_MAX_BYTES"]))
+
+
+def _checked_scan(scan: Scan | None, required: bool) -> Scan | None:
+    problem = scan_problem(scan, required)
     if problem:
         raise Invalid("Periksa isian yang ditandai.", details={"identity_scan": [problem]})
-    return scan
+    return scan if scan is not None and scan.data else None
 
 
 def identity_scan(actor: Actor, request: InformationRequest) -> tuple[bytes, str, str]:
@@ -550,12 +552,6 @@ def decide_objection(actor: Actor, objection: Objection, action: str, data: dict
 REGISTER_PAGE = 50
 
 
-def _open_data_of(request: InformationRequest) -> list[Any]:
-    from satudata.ppid.open_data import open_data_of
-
-    return open_data_of(request)
-
-
 def public_text(request: InformationRequest, text: str) -> str:
     """``text`` of ``request`` as the public may read it: NIK-like numbers, phone numbers and
     e-mail addresses masked (``identity.mask_numbers``), and the applicant's own name, when they
@@ -563,14 +559,12 @@ def public_text(request: InformationRequest, text: str) -> str:
     masked = identity.mask_numbers(text)
     name = (request.name or "").strip()
     if len(name) >= 4 and name != PURGED_NAME:
-        import re
-
         masked = re.sub(re.escape(name).replace(r"\ ", r"\s+"), "•••", masked, flags=re.IGNORECASE)
     return masked
 
 
 def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: date,
-               open_data: list[str] | None = None) -> dict[str, Any]:
+               open_data: list[str]) -> dict[str, Any]:
     """One row of the public register: never the applicant's name, identity or contact; numbers
     that look like a NIK masked in the request's text; a request set aside as spam shows no text."""
     clock = clock_of(request, on, cal)
@@ -590,8 +584,7 @@ def public_row(request: InformationRequest, cal: deadlines.WorkingCalendar, on: 
         "late": clock.late,
         # Published datasets given as the answer, or made from it: the request became open data.
         "datasets": list(dict.fromkeys([d["slug"] for d in (request.decision or {}).get("datasets") or []]
-                                       + (open_data if open_data is not None
-                                          else [d.slug for d in _open_data_of(request)]))),
+                                       + open_data)),
     }
 
 

@@ -548,3 +548,19 @@ def test_a_purged_requests_documents_are_gone_but_still_verify(scratch_client: A
     assert f"/dokumen/{written.id}" not in page
     # The copy the applicant kept is still ours, unaltered.
     assert "Asli dan utuh" in _verify(scratch_client, kept).get_data(as_text=True)
+
+
+def test_a_pinned_clock_dates_the_filing_and_its_receipt(scratch_client: Any, users: Any) -> None:  # noqa: F811
+    """What the demo does to file last year's requests on their own day: the clock's pinned day
+    is the filing's day 0 and the receipt's letter date (the signature keeps the real time)."""
+    from datetime import UTC, date, datetime
+
+    from satudata.ppid import clock
+
+    with clock.pinned(date(2025, 2, 10), datetime(2025, 2, 10, 2, 30, tzinfo=UTC)):
+        assert services.today() == date(2025, 2, 10)
+        request, _ = _file(scratch_client)
+    assert request.received_on == date(2025, 2, 10)
+    [receipt] = _notices(request)
+    assert "10 Februari 2025" in pdf_text(receipt.pdf)
+    assert services.today() != date(2025, 2, 10)  # unpinned after the block
