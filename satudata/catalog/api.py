@@ -27,6 +27,7 @@ from satudata.rest.envelope import (
     PageLinksSchema,
     PageMetaSchema,
     envelope,
+    page_links,
     response_schema,
     url_with,
 )
@@ -137,11 +138,7 @@ def list_datasets() -> Any:
     return envelope(
         ser.DatasetSummarySchema(many=True).dump(result.items),
         meta={"total": result.total, "page": page, "per_page": per_page, "pages": result.pages},
-        links={
-            "self": url_with(page=page),
-            "next": url_with(page=page + 1) if page < result.pages else None,
-            "prev": url_with(page=page - 1) if page > 1 else None,
-        },
+        links=page_links(page, result.pages),
         facets={
             key: [{"value": value, "label": label, "count": count} for value, label, count in values]
             for key, values in result.facets.items()

@@ -43,9 +43,9 @@ from satudata.rest.envelope import (
     absolute,
     api_url,
     envelope,
+    page_links,
     quoted,
     response_schema,
-    url_with,
 )
 from satudata.rest.fields import Bool, Int, Many, Text, UTCDateTime, between, length, one_of
 from satudata.rest.inputs import UNKNOWN_FIELD, BodySchema, PagedArgs, json_body, load_body, load_query, path_key, shown
@@ -408,8 +408,7 @@ def _paged(items: list[Any], page: int, per_page: int) -> tuple[list[Any], dict[
         raise NotFound(f"Halaman {page} tidak ada: hasil ini hanya {pages} halaman.",
                        details={"page": [f"Pilih halaman 1 sampai {pages}."]})
     meta = {"total": total, "page": page, "per_page": per_page, "pages": pages}
-    links = {"self": url_with(page=page), "next": url_with(page=page + 1) if page < pages else None,
-             "prev": url_with(page=page - 1) if page > 1 else None}
+    links = page_links(page, pages)
     return items[(page - 1) * per_page:page * per_page], meta, links
 
 

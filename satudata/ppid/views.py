@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from satudata.authz import AnonymousActor, Permission, can
 from satudata.errors import DomainError, Invalid, Unauthenticated, roll_back_refused
 from satudata.extensions import limiter
-from satudata.ppid import attachments, identity, open_data, services, transitions
+from satudata.ppid import attachments, open_data, services, transitions
 from satudata.ppid.models import Channel, CopyMethod, ObtainMethod, RequestState
 from satudata.ppid.policy import is_atasan, is_officer
 from satudata.ppid.serializers import RequestInput
@@ -55,8 +55,7 @@ def _file_from_form(actor: Any, *, scan_required: bool, **options: Any) -> servi
     try:
         form = _load_request(request.form)
     except Invalid as err:
-        problem = (identity.scan_problem(scan.data, int(current_app.config["PPID_SCAN_MAX_BYTES"]))
-                   if scan else (identity.scan_problem(b"", 1) if scan_required else None))
+        problem = services.scan_problem(scan, scan_required)
         if problem:
             err.details = {**(err.details or {}), "identity_scan": [problem]}
         elif scan is not None:

@@ -43,6 +43,12 @@ def url_with(**replace: Any) -> str:
     return public_url(request.path) + (f"?{query}" if query else "")
 
 
+def page_links(page: int, pages: int) -> dict[str, str | None]:
+    """``self``, ``next`` and ``prev`` of page ``page`` of ``pages`` (this request's URL)."""
+    return {"self": url_with(page=page), "next": url_with(page=page + 1) if page < pages else None,
+            "prev": url_with(page=page - 1) if page > 1 else None}
+
+
 def envelope(data: Any, *, meta: dict[str, Any] | None = None, links: dict[str, Any] | None = None,
              status: int = 200, **extra: Any) -> tuple[Response, int]:
     """The response: ``data`` (already dumped by the domain's serializer) with its ``meta``,
