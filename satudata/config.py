@@ -100,6 +100,14 @@ class Defaults:
     # Longest the job converting a valid table to its CSV, XLSX and JSON downloads may run.
     EXPORT_JOB_TIMEOUT = 1800
     SCHEMAS_PATH: str | None = None  # None = the schemas/ folder shipped with the portal
+    # The datastore (satudata/datastore): typed Parquet copies of valid tables, queried with DuckDB.
+    DATASTORE_MAX_ROWS = 32000  # rows one datastore_search or datastore_search_sql returns at most (CKAN's)
+    DATASTORE_SQL_TIMEOUT = 10  # seconds a datastore_search_sql query may run
+    DATASTORE_SQL_MAX_CHARS = 20000
+    DATASTORE_SQL_MAX_TABLES = 5
+    DATASTORE_OPEN_TABLES = 8  # copies a web process keeps open (each a small DuckDB database)
+    DATASTORE_BUILD_THREADS: int | None = None  # None = the cores
+    DATASTORE_BUILD_MEMORY = "1GB"  # DuckDB's limit while writing a copy (it spills to disk past it)
     XLSX_MAX_UNCOMPRESSED_BYTES = 1024**3  # refuse ZIP bombs
     # Deepest nesting accepted in any JSON the portal parses (request bodies, uploads, Table
     # Schemas); Python's parser would otherwise recurse until it fails with a server error.

@@ -47,6 +47,8 @@ PERIODIC: list[tuple[str, str, int]] = [
     ("satudata.validation.tasks.sweep_runs", "validation", 300),
     # Downloads of valid tables that are missing (a worker killed mid-export) are built again.
     ("satudata.catalog.tasks.sweep_exports", "default", 3600),
+    # Query copies of valid tables that are missing (a new deployment, a cleared folder) are written.
+    ("satudata.datastore.tasks.sweep_copies", "default", 600),
     # Download counts (the "most downloaded" sort) reach the index once a day.
     ("satudata.search.tasks.rebuild_index", "search", 86400),
     # Stored files no row refers to, older than STORAGE_SWEEP_GRACE, are deleted (uploads

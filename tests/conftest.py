@@ -124,8 +124,19 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with app.app_context():
         load_demo()
         search.reindex_all()  # what the search queue's worker does after each publication
+        _write_query_copies()  # and what the default queue's worker does after each valid verdict
     yield app
     drop_schema(app)
+
+
+def _write_query_copies() -> None:
+    from satudata.datastore import services as datastore
+    from satudata.datastore.tasks import wanted
+    from satudata.extensions import db as _db
+
+    for resource in _db.session.scalars(wanted()).all():
+        datastore.build_copy(resource)
+    _db.session.rollback()
 
 
 @pytest.fixture()

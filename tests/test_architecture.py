@@ -140,6 +140,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("catalog", frozenset({"catalog"})),
     ("validation", frozenset({"validation"})),
     ("review", frozenset({"review"})),
+    ("datastore", frozenset({"datastore"})),
     ("search", frozenset({"search"})),
     ("ppid", frozenset({"ppid"})),
     ("api", frozenset({"api"})),

@@ -21,6 +21,8 @@ from satudata.api import openapi
 from satudata.catalog import api as catalog_api
 from satudata.catalog import serializers as catalog_ser
 from satudata.catalog import services as catalog
+from satudata.datastore import api as datastore_api
+from satudata.datastore import services as datastore
 from satudata.extensions import csrf
 from satudata.ppid import api as ppid_api
 from satudata.ppid import officer_api as ppid_officer_api
@@ -36,8 +38,8 @@ from satudata.security import public_url
 bp = Blueprint("rest", __name__)
 
 # Each domain's REST endpoints, in the order the document lists them.
-DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp, ppid_api.bp,
-               ppid_officer_api.bp)
+DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp, datastore_api.bp,
+               ppid_api.bp, ppid_officer_api.bp)
 
 
 def register(app: Flask) -> None:
@@ -116,9 +118,10 @@ def _doc_samples() -> dict[str, str]:
     topic = next((t for ds in found.items for t in ds.topics), None)
     if topic is not None:
         samples["slug:Topik"] = topic.slug
-    # The resource examples include /rows, so prefer a table the API can page through.
+    # The resource examples include /rows and /data, so prefer a table both can page through.
     resources = [r for ds in found.items for r in ds.resources]
-    readable = [r for r in resources if catalog_ser.is_row_readable(r)] or resources
+    readable = ([r for r in resources if catalog_ser.is_row_readable(r) and datastore.has_copy(r)]
+                or [r for r in resources if catalog_ser.is_row_readable(r)] or resources)
     if readable:
         samples["resource_id:Sumber data"] = readable[0].id
     return samples

@@ -202,6 +202,24 @@ def export_resource(resource: Resource, fmt: str) -> Path:
     return target
 
 
+def plain_csv(resource: Resource) -> Path:
+    """``resource``'s table as UTF-8, comma-separated CSV (RFC 4180 quoting) with its header row,
+    for readers that take exactly that (the datastore's columnar copy): the stored file itself
+    when it already is one, else its CSV download (built if need be). Errors as for
+    :func:`export_resource`."""
+    if (resource.format or "").upper() == "CSV" and resource.is_stored \
+            and resource.validation_status == ValidationStatus.VALID:
+        source = _source_path(resource)
+        try:
+            encoding, dialect, _ = _csv_layout(source, "csv")
+        except convert.ConversionError:
+            encoding, dialect = "", None
+        if (encoding in ("utf-8", "utf-8-sig", "ascii") and dialect is not None and dialect.delimiter == ","
+                and dialect.quotechar == '"' and dialect.doublequote and not dialect.escapechar):
+            return source
+    return export_resource(resource, "csv")
+
+
 def export_targets(resource: Resource) -> dict[str, Path]:
     """Where each format of ``resource``'s table is (or will be) cached, built or not.
 
@@ -514,6 +532,13 @@ def _write_json(path: Path, header: list[str], rows: Iterator[list[Any]]) -> Non
 
 def _write_record(fh: TextIO, keys: list[str], values: list[Any]) -> None:
     fh.write("{" + ", ".join(k + _json_value(v) for k, v in zip(keys, values, strict=False)) + "}")
+
+
+def write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]]) -> None:
+    """Write typed ``rows`` under ``header`` as the XLSX of this module (formula-safe text cells,
+    bold frozen header, Excel's limits refused); for other readers of typed rows (the
+    datastore's downloads of a selection). Raises ``convert.ConversionError`` past a limit."""
+    _write_xlsx(path, header, rows)
 
 
 def _write_xlsx(path: Path, header: list[str], rows: Iterator[list[Any]]) -> None:

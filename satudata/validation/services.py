@@ -313,3 +313,19 @@ def descriptor_from_json(data: bytes | str) -> dict[str, Any]:
         raise Invalid("Berkas JSON harus berisi satu objek Table Schema (dengan daftar \"fields\").",
                       details={"file": ["Harus berisi satu objek Table Schema."]})
     return value
+
+
+# --------------------------------------------------------------------------- the resolved schema
+
+def resolved_schema(resource: Any) -> dict[str, Any] | None:
+    """The Table Schema ``resource`` is validated against, resolved as the validation job
+    resolves it (its own descriptor, else the library's or ``schemas/``'s standard it names);
+    ``None`` when it has none or it cannot be resolved (the table then has no typed copy)."""
+    from satudata.catalog import services as catalog
+    from satudata.tabular.schema import resolve_schema
+
+    try:
+        schema = catalog.resource_schema(resource)
+        return resolve_schema(schema, current_app.config.get("SCHEMAS_PATH")) if schema else None
+    except (UnusableInput, Invalid, NotFound):
+        return None

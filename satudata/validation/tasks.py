@@ -47,6 +47,7 @@ from satudata.catalog.models import Resource, ValidationStatus
 from satudata.catalog.storage import get_store
 from satudata.db import utcnow
 from satudata.extensions import db
+from satudata.validation import events
 from satudata.validation.models import RunStatus, ValidationRun
 
 log = logging.getLogger(__name__)
@@ -388,6 +389,7 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
         from satudata.catalog.tasks import enqueue_build
 
         enqueue_build(resource)
+    events.table_validated.send(resource, status=verdict.status)
     # The verdict stands now, even when the caller re-raises (a timeout, a crash) for RQ.
     jobs.checkpoint()
     return str(verdict.status)
@@ -484,4 +486,5 @@ def validate_in_session(resource: Resource) -> str:
     verdict = _judge(path, catalog.resource_schema(resource), (resource.format or "").lower() or None, resource.sheet,
                      header_row=resource.header_row)
     _record(resource, run, verdict)
+    events.table_validated.send(resource, status=verdict.status)
     return str(verdict.status)

@@ -233,7 +233,7 @@ def test_dataset_dict_has_ckan_fields(cat: Catalogue, scratch_client: FlaskClien
     assert res["url"] == f"http://localhost/dataset/jumlah-penduduk-rohil/resource/{stored.id}/download"
     assert res["url_type"] == "upload" and res["format"] == "CSV" and res["mimetype"] == "text/csv"
     assert res["hash"] == f"sha256:{stored.sha256}" and res["size"] == stored.size
-    assert res["position"] == 0 and res["datastore_active"] is False and res["state"] == "active"
+    assert res["position"] == 0 and res["datastore_active"] is True and res["state"] == "active"  # a valid table
     assert CKAN_TIME.match(res["created"]) and CKAN_TIME.match(res["last_modified"])
 
 

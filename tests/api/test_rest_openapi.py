@@ -20,8 +20,20 @@ from tests.api.test_rest import build_catalogue
 from tests.conftest import shared_data
 from tests.factories import SYSTEM
 
+
 # Built once for the module; a test that changes rows is marked ``writes`` (tests/conftest.py).
-app, cat, _shared = shared_data("rest_openapi", build_catalogue)
+def _catalogue_with_copies() -> Any:
+    """The REST tests' catalogue, its tables' query copies written (what the datastore's job
+    does after validation), so /data and the docs page's examples read real tables."""
+    from satudata.datastore import services as datastore
+
+    built = build_catalogue()
+    for resource in built.penduduk.resources + built.sekolah.resources:
+        datastore.build_copy(resource)
+    return built
+
+
+app, cat, _shared = shared_data("rest_openapi", _catalogue_with_copies)
 
 
 
@@ -231,6 +243,7 @@ def test_responses_match_their_schemas(scratch_client, cat, document):
         ("/api/v1/resources/{resource_id}", f"/api/v1/resources/{res.id}"),
         ("/api/v1/resources/{resource_id}", f"/api/v1/resources/{cat.link.id}"),
         ("/api/v1/resources/{resource_id}/rows", f"/api/v1/resources/{res.id}/rows?limit=1&offset=1"),
+        ("/api/v1/resources/{resource_id}/data", f"/api/v1/resources/{res.id}/data?limit=1&offset=1&sort=_id%20desc"),
         ("/api/v1/organizations", "/api/v1/organizations"),
         ("/api/v1/organizations/{slug}", "/api/v1/organizations/pemprov-riau-uji"),
         ("/api/v1/organizations/{slug}", "/api/v1/organizations/dinkes-riau-uji"),
@@ -457,7 +470,7 @@ def test_each_domain_declares_its_own_routes(app):
     """The REST API's routes live in the domains' api.py; satudata/api/ only mounts them and
     serves the index and the OpenAPI document."""
     homes = {op.endpoint.split(".")[0] for op in _all()}
-    assert homes == {"catalog_api", "accounts_api", "workspace_api", "review_api", "daftar_api", "ppid_api",
+    assert homes == {"catalog_api", "accounts_api", "workspace_api", "review_api", "daftar_api", "datastore_api", "ppid_api",
                      "ppid_officer_api", "rest"}
     assert {op.operation_id for op in _all() if op.endpoint.startswith("rest.")} == {"getIndex", "getOpenApi"}
     for op in _all():

@@ -17,10 +17,11 @@ handler in ``satudata.errors``; only request-level problems CKAN answers with a 
 The package: ``endpoint`` (the route, the envelope, ``Params`` and the ``ACTIONS`` registry),
 ``query`` (fq, q and sort syntax, and what the search engine can answer), and the actions by
 kind: ``packages`` (datasets and resources), ``groups`` (organisations, topics, tags,
-licences) and ``site`` (``status_show``, ``help_show``).
+licences), ``site`` (``status_show``, ``help_show``) and ``datastore`` (CKAN DataStore's
+read actions over the datastore's typed copies).
 """
 
-from satudata.api.ckan import groups, packages, site  # noqa: F401  (importing registers the actions)
+from satudata.api.ckan import datastore, groups, packages, site  # noqa: F401  (importing registers the actions)
 from satudata.api.ckan.endpoint import ACTIONS, bp
 
 __all__ = ["ACTIONS", "bp"]
