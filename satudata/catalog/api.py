@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import duckdb
 from flask import Blueprint, current_app, request
 from marshmallow import Schema, fields
 
@@ -18,8 +17,7 @@ from satudata.catalog import serializers as ser
 from satudata.catalog import services as catalog
 from satudata.catalog import tables
 from satudata.catalog.models import Resource
-from satudata.catalog.storage import get_store
-from satudata.errors import Conflict, NotFound
+from satudata.errors import Conflict, DomainError, NotFound
 from satudata.rest.docs import PathParam, documented
 from satudata.rest.envelope import (
     API_PREFIX,
@@ -205,33 +203,36 @@ def get_resource(resource_id: str) -> Any:
 @bp.get("/resources/<resource_id>/rows")
 @documented(
     operation_id="getResourceRows", tag="Sumber data", summary="Baris tabel",
-    description="Sepotong baris tabel CSV yang disimpan di portal, mulai dari `offset`. Untuk sumber data lain "
-                "(XLSX, PDF, tautan luar) dijawab 409. `offset` di luar tabel memberi daftar baris kosong.",
+    description="Sepotong baris tabel yang disimpan di portal dan lolos validasi (CSV, TSV, XLSX atau JSON), mulai "
+                "dari `offset`, dibaca dari salinan bertipe sesuai Table Schema-nya. Untuk menyaring, mencari dan "
+                "mengurutkan, pakai `/data`. Untuk sumber data lain (PDF, tautan luar, tabel yang belum lolos "
+                "validasi) dijawab 409. `offset` di luar tabel memberi daftar baris kosong.",
     response=RowsResponse, response_description="Kolom dan baris.", path_params=(RESOURCE_ID,), query=_rows_args,
     errors=("404", "409", "410", "422"), example_query={"limit": "10"})
 def get_resource_rows(resource_id: str) -> Any:
     res = _resource(resource_id)
     args = load_query(_rows_args(current_app.config))
     if not ser.is_row_readable(res):
-        what = "tautan luar" if not res.is_stored else f"berformat {res.format or 'tidak dikenal'}"
+        what = ("tautan luar" if not res.is_stored else f"berformat {res.format or 'tidak dikenal'}"
+                if not res.is_tabular else "tabel yang belum lolos validasi")
         raise Conflict(
-            f"Baris tabel hanya tersedia untuk berkas CSV yang disimpan di portal; sumber data ini {what}.",
+            f"Baris tabel hanya tersedia untuk tabel yang disimpan di portal dan lolos validasi; sumber data ini {what}.",
             details={"format": ["Unduh berkasnya lewat download_url."]},
         )
-    try:
-        path = get_store().path(res.sha256 or "")
-    except ValueError:
-        path = None
-    if path is None or not path.is_file():
-        raise Conflict("Berkas tabel ini tidak tersedia di penyimpanan portal.")
+    reader = tables.reader()
+    if reader is None:
+        raise Conflict("Baris tabel belum tersedia di portal ini.")
     offset, limit = args["offset"], args["limit"]
     try:
-        page = tables.page(path, offset=offset, limit=limit, numbers=catalog.written_numbers(res))
-    except duckdb.Error as exc:
-        current_app.logger.warning("rows of resource %s unreadable: %s", res.id, exc)
-        raise Conflict("Berkas ini tidak dapat dibaca sebagai tabel CSV.") from exc
+        page = reader.page(res, offset=offset, limit=limit)
+    except NotFound as exc:
+        raise Conflict("Berkas tabel ini tidak tersedia di penyimpanan portal.") from exc
+    except DomainError as exc:
+        current_app.logger.warning("rows of resource %s unreadable: %s", res.id, exc.message)
+        raise Conflict("Berkas ini tidak dapat dibaca sebagai tabel.") from exc
     return envelope(
-        {"columns": [{"name": c["name"], "type": c["type"]} for c in page.columns],
+        {"columns": [{"name": c["name"], "type": "number" if c["type"] == "number" else "string"}
+                     for c in page.columns],
          "rows": [[json_cell(v) for v in row] for row in page.rows]},
         meta={"total": page.total, "offset": offset, "limit": limit},
         links={

@@ -303,8 +303,9 @@ class ResourceSchema(ResourceBaseSchema):
 
 
 def is_row_readable(res: Resource) -> bool:
-    """Rows are served for CSV files stored in the portal."""
-    return res.is_stored and (res.format or "").upper() == "CSV"
+    """Rows are served for tables stored in the portal that passed validation (read from their
+    typed copy)."""
+    return res.is_stored and res.is_tabular and res.validation_status == ValidationStatus.VALID
 
 
 class VersionSchema(Schema):

@@ -1,12 +1,15 @@
-"""Reading stored tables for the public pages: a column summary, a page of rows, and a chart.
+"""Reading tables: what validation and the workspace need of a stored CSV (a column summary,
+the rows that changed between two files), and the reader of the typed copies that the public
+pages and the rows API use.
 
-DuckDB reads the stored CSV directly (no whole-file load into Python), so a preview of a large
-table costs one page of rows. The typed Parquet datastore (its own issue) will sit behind
-the same functions.
+The public pages never read an upload: they read the datastore's typed Parquet copy through the
+:class:`TableReader` the datastore hands over at start-up (:func:`use_reader`), since the
+datastore sits above the catalogue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,12 +30,29 @@ class TableSummary:
 
 
 @dataclass
-class TablePage:
-    columns: list[dict[str, Any]]
-    rows: list[list[Any]]
-    total: int
-    offset: int
-    limit: int
+class TableReader:
+    """How the catalogue reads a table's typed copy. ``page(res, offset=, limit=, sort=,
+    filters=, q=)`` returns an object with ``columns`` (dicts: name, title, unit, description,
+    type, yearish, code), ``rows``, ``total`` and ``unfiltered``, and raises ``DomainError``
+    (``NotFound``: the stored file is gone; ``Invalid``: a sort or filter the table cannot take);
+    ``chart(res, dataset)`` returns the default chart spec or None."""
+
+    page: Callable[..., Any]
+    chart: Callable[..., Any]
+
+
+_reader: TableReader | None = None
+
+
+def use_reader(page: Callable[..., Any], chart: Callable[..., Any]) -> None:
+    """Install the reader of the typed copies (the datastore does, when the app starts)."""
+    global _reader
+    _reader = TableReader(page=page, chart=chart)
+
+
+def reader() -> TableReader | None:
+    """The installed reader, or None when the datastore is not running."""
+    return _reader
 
 
 def _lit(value: str) -> str:
@@ -105,57 +125,6 @@ def summarise(path: Path, numbers: NumberFormats | None = None) -> TableSummary 
                 col["max"] = float(mx) if mx is not None else None
             columns.append(col)
         return TableSummary(row_count=row_count, columns=columns)
-    except duckdb.Error:
-        return None
-    finally:
-        con.close()
-
-
-def page(path: Path, offset: int = 0, limit: int = 25, numbers: NumberFormats | None = None) -> TablePage:
-    """One page of rows of a stored CSV."""
-    con, cols = _open(path, numbers)
-    try:
-        total = int(con.execute("SELECT count(*) FROM t").fetchall()[0][0])
-        columns = [{"name": n, "type": "number" if _is_numeric(t) else "string"} for n, t in cols]
-        rows = [list(r) for r in con.execute("SELECT * FROM t LIMIT ? OFFSET ?", [limit, offset]).fetchall()]
-        return TablePage(columns=columns, rows=rows, total=total, offset=offset, limit=limit)
-    finally:
-        con.close()
-
-
-def chart(path: Path, max_points: int = 60, numbers: NumberFormats | None = None) -> dict[str, Any] | None:
-    """A chart of a table's numeric columns, or ``None`` when nothing is worth plotting.
-
-    A line chart when the label column is a time (tahun, bulan, periode), else a bar chart.
-    The label is the first text column (e.g. the kecamatan name) or the time column.
-    """
-    try:
-        con, cols = _open(path, numbers)
-    except duckdb.Error:
-        return None
-    try:
-        names = [c for c, _ in cols]
-        time_col = next((n for n in names if any(k in n.lower() for k in YEARISH)), None)
-        text_cols = [n for n, t in cols if not _is_numeric(t) and not is_code_column(n)]
-        numeric = [n for n, t in cols if _is_numeric(t) and n != time_col and not is_code_column(n)]
-        if not numeric:
-            return None
-        label = time_col if (time_col and not text_cols) else (text_cols[0] if text_cols else time_col)
-        if label is None:
-            return None
-        kind = "line" if label == time_col else "bar"
-        series = numeric[:4]
-        q = ", ".join(_ident(c) for c in [label, *series])
-        data = con.execute(f"SELECT {q} FROM t LIMIT ?", [max_points]).fetchall()
-        if kind == "line":
-            data.sort(key=lambda r: str(r[0]))
-        return {
-            "type": kind,
-            "label_column": label,
-            "labels": [str(r[0]) for r in data],
-            "series": [{"name": s, "values": [r[i + 1] for r in data]} for i, s in enumerate(series)],
-            "truncated": len(data) >= max_points,
-        }
     except duckdb.Error:
         return None
     finally:

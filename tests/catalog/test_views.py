@@ -398,17 +398,18 @@ def test_dataset_page_resources_preview_chart_and_api(scratch_client: FlaskClien
     assert f'href="{download}"' in body
     assert "130 B" in body and "3 baris" in body
     # preview: a table with the file's header and rows, numbers in Indonesian format
-    preview = body.split('class="data-table"')[1].split("</table>")[0]
-    assert re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', preview) == ["kode_wilayah", "kecamatan", "laki_laki",
-                                                                         "perempuan"]
+    preview = body.split('class="data-table data-preview"')[1].split("</table>")[0]
+    # column titles (the Table Schema's, here the inferred one's), each a link that sorts by it
+    assert [t.strip() for t in re.findall(r'<a class="sort-link"[^>]*>([^<]+)<', preview)] == [
+        "Kode wilayah", "Kecamatan", "Laki laki", "Perempuan"]
     assert "45.012" in preview and "14.07.02" in preview and "Tanah Putih" in preview
     # chart: a spec for scripts and the same numbers as a table
     spec_scripts = [s for s in parse(body).scripts if s["attrs"].get("type") == "application/json"]
     spec = json.loads(spec_scripts[0]["text"])
     assert spec["type"] == "bar" and spec["labels"] == ["Kubu", "Bangko", "Tanah Putih"]
-    assert [s["name"] for s in spec["series"]] == ["laki_laki", "perempuan"]
+    assert [s["name"] for s in spec["series"]] == ["laki_laki"]  # the first measure; never the code column
     assert 'data-chart="' + spec_scripts[0]["attrs"]["id"] + '"' in body
-    assert "43.988" in body.split("<summary>Angka pada grafik</summary>")[1]
+    assert "45.012" in body.split("<summary>Angka pada grafik</summary>")[1]
     assert "/static/vendor/chart.umd.min.js" in body and "/static/js/chart.js" in body
     # how to use the API for this dataset
     assert "Gunakan API" in body
@@ -423,7 +424,7 @@ def test_line_chart_for_a_time_series(scratch_client: FlaskClient, catalogue: di
     body = text(scratch_client.get("/dataset/kelahiran"))
     spec = json.loads([s for s in parse(body).scripts if s["attrs"].get("type") == "application/json"][0]["text"])
     assert spec["type"] == "line" and spec["labels"] == ["2021", "2022", "2023"]
-    preview = body.split('class="data-table"')[1].split("</table>")[0]
+    preview = body.split('class="data-table data-preview"')[1].split("</table>")[0]
     assert ">2021<" in preview and "2.021" not in preview  # years are not thousands
     assert "12.034" in preview
     assert "Grafik garis" in body
@@ -505,7 +506,7 @@ def test_resource_page_pages_through_the_table(app: Flask, scratch_client: Flask
     app.config["PREVIEW_ROWS"] = 2
     try:
         first = text(scratch_client.get(url))
-        preview = first.split('class="data-table"')[1].split("</table>")[0]
+        preview = first.split('class="data-table data-preview"')[1].split("</table>")[0]
         assert "Baris 1–2 dari 3" in preview and "Kubu" in preview and "Tanah Putih" not in preview
         assert f'href="{url}?page=2" rel="next"' in first
         second = scratch_client.get(url + "?page=2")
@@ -517,7 +518,7 @@ def test_resource_page_pages_through_the_table(app: Flask, scratch_client: Flask
     finally:
         app.config["PREVIEW_ROWS"] = 25
     body = text(scratch_client.get(url))
-    assert "<code>laki_laki</code>" in body and "45.012" in body  # the column summary
+    assert "<code>laki_laki</code>" in body and "45.012" in body  # the columns with their titles
 
 
 def test_resource_page_of_a_link_has_no_preview(scratch_client: FlaskClient, catalogue: dict[str, Any]) -> None:
@@ -525,7 +526,7 @@ def test_resource_page_of_a_link_has_no_preview(scratch_client: FlaskClient, cat
     link = ds.resources[1]
     resp = scratch_client.get(f"/dataset/{ds.slug}/resource/{link.id}")
     assert resp.status_code == 200
-    assert "Pratinjau hanya tersedia untuk tabel CSV" in text(resp)
+    assert "Pratinjau hanya tersedia untuk tabel yang disimpan di portal" in text(resp)
 
 
 def test_unknown_resource_is_404(scratch_client: FlaskClient, catalogue: dict[str, Any]) -> None:

@@ -35,10 +35,10 @@ CSV = (
 
 
 def typed_table(data: str | bytes = CSV, *, schema: dict[str, Any] | None = None, filename: str = "penduduk.csv",
-                publish: bool = True, build: bool = True) -> tuple[Dataset, Resource]:
+                publish: bool = True, build: bool = True, **fields: Any) -> tuple[Dataset, Resource]:
     """A dataset with one stored table marked valid (setup: these tests are about the copy, not
     validation), published through the lifecycle unless ``publish=False``, its copy written."""
-    ds = make_dataset(csv=None, publish=False)
+    ds = make_dataset(csv=None, publish=False, **fields)
     raw = data.encode() if isinstance(data, str) else data
     res = catalog.add_resource_file(SYSTEM, ds, io.BytesIO(raw), filename=filename, name="Penduduk")
     res.table_schema = SCHEMA if schema is None else schema

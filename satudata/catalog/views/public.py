@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import duckdb
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
@@ -25,7 +24,7 @@ from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization, OrganizationKind
 from satudata.catalog import exports, tables
 from satudata.catalog import services as catalog
-from satudata.catalog.models import Dataset, Resource
+from satudata.catalog.models import Dataset, Resource, ValidationStatus
 from satudata.catalog.storage import get_store
 from satudata.catalog.views.labels import (
     enum_label,
@@ -51,7 +50,7 @@ from satudata.catalog.views.listing import (
     sort_order,
     url_with,
 )
-from satudata.errors import NotFound
+from satudata.errors import DomainError, Invalid, NotFound
 from satudata.security import public_url
 
 # ``enum_labels`` is read from here by the producer workspace (review.views) too.
@@ -174,8 +173,43 @@ def stored_path(res: Resource) -> Path | None:
 
 
 def is_previewable(res: Resource) -> bool:
-    """A stored CSV/TSV file: DuckDB reads it page by page."""
-    return res.is_stored and (res.format or "").upper() in ("CSV", "TSV")
+    """A stored table that passed validation: its typed copy pages, sorts and filters it."""
+    return res.is_stored and res.is_tabular and res.validation_status == ValidationStatus.VALID
+
+
+@dataclass
+class TableQuery:
+    """What a reader asked of a table on its page: a sort, exact-value filters and words."""
+
+    sort: tuple[str, bool] | None = None
+    filters: dict[str, str] = field(default_factory=dict)
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.filters or self.q)
+
+    def args(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        if self.q:
+            out["q"] = self.q
+        if self.sort:
+            out["urut"] = self.sort[0]
+            out["arah"] = "desc" if self.sort[1] else "asc"
+        if self.filters:
+            column, value = next(iter(self.filters.items()))
+            out["kolom"], out["nilai"] = column, value
+        return out
+
+
+def table_query() -> TableQuery:
+    """The sort, filter and search of the resource page's table (``urut``/``arah``,
+    ``kolom``/``nilai``, ``q``); names the copy does not have are answered by the reader."""
+    args = request.args
+    sort_col = args.get("urut", "").strip()[:200]
+    sort = (sort_col, args.get("arah", "asc") == "desc") if sort_col else None
+    column, value = args.get("kolom", "").strip()[:200], args.get("nilai", "").strip()[:500]
+    return TableQuery(sort=sort, filters={column: value} if column and value else {}, q=args.get("q", "").strip()[:200])
 
 
 @dataclass
@@ -186,12 +220,15 @@ class TableView:
     columns: list[dict[str, Any]] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
     total: int = 0
+    unfiltered: int = 0
     page: int = 1
     pages: int = 1
     per_page: int = 25
     chart: dict[str, Any] | None = None
     error: str | None = None
     page_url: Callable[[int], str] | None = None
+    query: TableQuery = field(default_factory=TableQuery)
+    sort_url: Callable[[str], str] | None = None
 
     @property
     def first_row(self) -> int:
@@ -209,35 +246,57 @@ class TableView:
         return [(label, [s["values"][i] for s in series]) for i, label in enumerate(self.chart["labels"])]
 
 
-def _yearish(name: str) -> bool:
-    return any(word in name.lower() for word in tables.YEARISH)
-
-
-def table_view(dataset: Dataset, res: Resource, page: int = 1, *, with_chart: bool = True) -> TableView:
-    """A page of rows (and a chart) of a tabular resource; problems become a message, not a 500."""
+def table_view(dataset: Dataset, res: Resource, page: int = 1, *, with_chart: bool = True,
+               query: TableQuery | None = None) -> TableView:
+    """A page of rows (and a chart) of a tabular resource, read from its typed copy; problems
+    become a message, not a 500."""
     per_page = int(current_app.config["PREVIEW_ROWS"])
-    view = TableView(resource=res, page=page, per_page=per_page,
-                     page_url=lambda n: url_for("catalog.resource", slug=dataset.slug, resource_id=res.id,
-                                                page=n if n > 1 else None))
-    path = stored_path(res)
-    if path is None:
-        view.error = _("Berkas tabel ini tidak tersedia di penyimpanan portal.")
+    query = query or TableQuery()
+    args: dict[str, Any] = dict(query.args())
+
+    def page_link(n: int) -> str:
+        return url_for("catalog.resource", slug=dataset.slug, resource_id=res.id, page=n if n > 1 else None, **args)
+
+    def sort_link(column: str) -> str:
+        descending = query.sort is not None and query.sort[0] == column and not query.sort[1]
+        changed: dict[str, Any] = {**args, "urut": column, "arah": "desc" if descending else "asc"}
+        return url_for("catalog.resource", slug=dataset.slug, resource_id=res.id, **changed) + "#pratinjau-judul"
+
+    view = TableView(resource=res, page=page, per_page=per_page, page_url=page_link, query=query, sort_url=sort_link)
+    reader = tables.reader()
+    if reader is None:
+        view.error = _("Pratinjau tabel belum tersedia di portal ini.")
         return view
     try:
         offset = (page - 1) * per_page if page <= MAX_PAGE else 0
-        numbers = catalog.written_numbers(res)
-        rows = tables.page(path, offset=offset, limit=per_page, numbers=numbers)
-    except duckdb.Error as exc:
-        current_app.logger.warning("preview of resource %s failed: %s", res.id, exc)
+        rows = reader.page(res, offset=offset, limit=per_page, sort=query.sort, filters=query.filters,
+                            q=query.q or None)
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            view.error = _("Berkas tabel ini tidak tersedia di penyimpanan portal.")
+        elif isinstance(exc, Invalid) and (query.active or query.sort):
+            view.error = _("Pilihan urutan atau saringan tidak cocok dengan kolom tabel ini: %(why)s",
+                           why=exc.message)
+        else:
+            current_app.logger.warning("preview of resource %s failed: %s", res.id, exc.message)
+            view.error = _("Pratinjau tidak dapat ditampilkan karena berkas ini tidak terbaca sebagai tabel. "
+                           "Anda tetap dapat mengunduhnya.")
+        return view
+    except Exception:  # a copy that cannot be written or read must not take the page down
+        current_app.logger.exception("preview of resource %s failed", res.id)
         view.error = _("Pratinjau tidak dapat ditampilkan karena berkas ini tidak terbaca sebagai tabel. "
                        "Anda tetap dapat mengunduhnya.")
         return view
-    view.columns = [{**c, "yearish": _yearish(c["name"])} for c in rows.columns]
+    view.columns = rows.columns
     view.rows = rows.rows
     view.total = rows.total
+    view.unfiltered = rows.unfiltered
     view.pages = max(1, -(-rows.total // per_page))
     if with_chart:
-        view.chart = chart_spec(tables.chart(path, numbers=numbers))
+        try:
+            view.chart = chart_spec(reader.chart(res, dataset))
+        except Exception:
+            current_app.logger.exception("chart of resource %s failed", res.id)
     return view
 
 
@@ -250,19 +309,21 @@ def _finite(value: Any) -> float | None:
 
 
 def chart_spec(chart: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A chart from ``tables.chart`` made fit to draw: values as plain finite numbers (JSON has
-    no NaN), readable labels, and only series on a comparable scale, so a percentage column is
-    not drawn as a flat line beside counts in the tens of thousands."""
+    """A chart spec made fit to draw: values as plain finite numbers (JSON has no NaN), readable
+    labels (the Table Schema's titles where the spec has them), and only series on a comparable
+    scale, so a percentage column is not drawn as a flat line beside counts in the tens of
+    thousands."""
     if not chart or not chart.get("series"):
         return None
-    series = [{**s, "values": [_finite(v) for v in s["values"]], "label": humanize(s["name"])}
+    series = [{**s, "values": [_finite(v) for v in s["values"]], "label": s.get("label") or humanize(s["name"])}
               for s in chart["series"]]
     peaks = [max((abs(v) for v in s["values"] if v is not None), default=0.0) for s in series]
     top = max(peaks)
     if top == 0:
         return None
     kept = [s for s, peak in zip(series, peaks, strict=True) if peak >= top / CHART_SCALE_RATIO]
-    return {**chart, "series": kept, "label_title": humanize(str(chart.get("label_column", "")))}
+    return {**chart, "series": kept,
+            "label_title": chart.get("label_title") or humanize(str(chart.get("label_column", "")))}
 
 
 def dataset_jsonld(ds: Dataset) -> dict[str, Any]:
@@ -345,7 +406,7 @@ def resource(slug: str, resource_id: str) -> Any:
     ds = _public_dataset(slug)
     res = _find_resource(ds, resource_id)
     page = page_number()
-    view = table_view(ds, res, page) if is_previewable(res) else None
+    view = table_view(ds, res, page, query=table_query()) if is_previewable(res) else None
     status = 200
     if view is not None and view.error is None and page > view.pages:
         status = 404
