@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from werkzeug.sansio.utils import host_is_trusted
@@ -30,6 +30,10 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+# Pages made to be embedded in other sites (the datastore's charts, ``/embed/...``): the same
+# policy without ``frame-ancestors``, so any page may frame them (``*`` would still refuse
+# parents whose scheme is not a network one).
+EMBED_CSP = "; ".join(part for part in CSP.split("; ") if not part.startswith("frame-ancestors"))
 
 # Limits on the forms that attackers aim at. Exceeding one answers 429 with a clear message.
 LOGIN_LIMIT = "10 per minute; 100 per hour"
@@ -180,9 +184,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(resp: Response) -> Response:
-        resp.headers.setdefault("Content-Security-Policy", CSP)
+        embeddable = bool(getattr(g, "embeddable", False))
+        resp.headers.setdefault("Content-Security-Policy", EMBED_CSP if embeddable else CSP)
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-        resp.headers.setdefault("X-Frame-Options", "DENY")
+        if not embeddable:
+            resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         resp.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if "Cache-Control" not in resp.headers and request.endpoint != "static" and _signed_in():

@@ -20,9 +20,9 @@ from satudata.accounts import services as accounts
 from satudata.accounts.models import AuditLog, Organization, OrganizationKind, User
 from satudata.authz import Role
 from satudata.catalog import services as catalog
-from satudata.catalog import tables
 from satudata.catalog.models import AccessClass, Dataset, DatasetState, DatasetVersion, Resource
 from satudata.catalog.storage import get_store
+from satudata.datastore import preview
 from satudata.demo import has_data, load_demo
 from satudata.demo.catalogue import build_catalogue
 from satudata.demo.organizations import USERS
@@ -149,12 +149,12 @@ def test_kode_wilayah_columns_are_read_as_text(demo):
     # "14.10" (Kepulauan Meranti) and "14.07.10" would lose their zero as numbers
     ds = catalog.get_public_dataset("penduduk-kabupaten-kota-jenis-kelamin-riau-2025")
     assert ds.resources[0].sha256 is not None
-    page = tables.page(get_store().path(ds.resources[0].sha256), limit=50)
+    page = preview.read_page(ds.resources[0], offset=0, limit=50)  # the typed copy the pages read
     codes = [row[0] for row in page.rows]
     assert codes[:2] == ["14.01", "14.02"] and "14.10" in codes and all(isinstance(c, str) for c in codes)
     ds = catalog.get_public_dataset("penduduk-kecamatan-jenis-kelamin-rokan-hilir-2025")
     assert ds.resources[0].sha256 is not None
-    rows = tables.page(get_store().path(ds.resources[0].sha256), limit=50).rows
+    rows = preview.read_page(ds.resources[0], offset=0, limit=50).rows
     assert rows[9][:2] == ["14.07.10", "Bangko Pusako"]
     # and no numeric column is mistaken for a code (the reader keeps kode*/id* columns as text)
     for res in db.session.scalars(select(Resource).where(Resource.format == "CSV")):

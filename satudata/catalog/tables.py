@@ -35,19 +35,23 @@ class TableReader:
     filters=, q=)`` returns an object with ``columns`` (dicts: name, title, unit, description,
     type, yearish, code), ``rows``, ``total`` and ``unfiltered``, and raises ``DomainError``
     (``NotFound``: the stored file is gone; ``Invalid``: a sort or filter the table cannot take);
-    ``chart(res, dataset)`` returns the default chart spec or None."""
+    ``chart(res, dataset)`` returns the default chart spec or None; ``map`` the default map and
+    ``views`` a dataset's saved views (dicts: id, name, resource, spec, problem, embed_url)."""
 
     page: Callable[..., Any]
     chart: Callable[..., Any]
+    map: Callable[..., Any] | None = None  # (res, dataset) -> the default map spec or None
+    views: Callable[..., Any] | None = None  # (dataset) -> the saved views shown on its page
 
 
 _reader: TableReader | None = None
 
 
-def use_reader(page: Callable[..., Any], chart: Callable[..., Any]) -> None:
+def use_reader(page: Callable[..., Any], chart: Callable[..., Any], *, map: Callable[..., Any] | None = None,
+               views: Callable[..., Any] | None = None) -> None:
     """Install the reader of the typed copies (the datastore does, when the app starts)."""
     global _reader
-    _reader = TableReader(page=page, chart=chart)
+    _reader = TableReader(page=page, chart=chart, map=map, views=views)
 
 
 def reader() -> TableReader | None:

@@ -19,11 +19,11 @@ def init_app(app: Flask) -> None:
     """Write a table's copy after validation passes it (the job runs after commit), and lend the
     catalogue's pages the reader of the copies (previews and charts)."""
     from satudata.catalog import tables
-    from satudata.datastore import preview
+    from satudata.datastore import preview, services
     from satudata.validation import events as validation_events
 
     validation_events.table_validated.connect(_table_validated)
-    tables.use_reader(preview.read_page, preview.default_chart)
+    tables.use_reader(preview.read_page, preview.default_chart, map=preview.default_map, views=services.saved_views)
 
 
 def _table_validated(resource: Any, *, status: Any = None, **_: Any) -> None:

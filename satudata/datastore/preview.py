@@ -22,8 +22,9 @@ from typing import Any
 import duckdb
 
 from satudata.catalog.models import Dataset, Resource
-from satudata.datastore import engine, services
+from satudata.datastore import engine
 from satudata.datastore.copies import ID_COLUMN
+from satudata.datastore.services import query as services
 from satudata.errors import DomainError, Invalid, NotFound
 
 YEARISH = ("tahun", "year", "periode", "bulan", "month", "triwulan", "semester")
@@ -261,3 +262,115 @@ def chart(table: services.Table, columns: list[Column], *, x: str, ys: list[str]
         "unit": "%" if percent else (units.pop() if len(units) == 1 else None),
         "truncated": truncated,
     }
+
+
+# --------------------------------------------------------------------------- maps
+
+
+PROVINCES = {"14": "riau", "76": "sulawesi_barat"}
+LEVELS = {2: "kabupaten_kota", 3: "kecamatan"}
+
+
+def region_column(columns: list[Column]) -> Column | None:
+    """The column holding Kemendagri region codes (``kode_wilayah``, or one the Table Schema
+    marks ``x-kode-wilayah``), or None."""
+    for col in columns:
+        if col.type == "string" and (col.name.lower() in ("kode_wilayah", "kode_kabupaten_kota", "kode_kecamatan",
+                                                          "kode_wilayah_kemendagri")):
+            return col
+    return None
+
+
+def map_spec(table: services.Table, columns: list[Column], *, region: str, value: str, aggregate: str = "sum",
+             title: str | None = None) -> dict[str, Any]:
+    """A choropleth of ``value`` (aggregated per region) over the boundaries the codes of column
+    ``region`` belong to (one province, kabupaten/kota or kecamatan). ``Invalid`` when the codes
+    match no boundary the portal ships."""
+    from flask import url_for
+
+    by_name = {c.name: c for c in columns}
+    if region not in by_name:
+        raise Invalid(f'Kolom "{region[:100]}" tidak ada di tabel ini.', details={"x": [f'invalid value "{region[:100]}"']})
+    if value not in by_name:
+        raise Invalid(f'Kolom "{value[:100]}" tidak ada di tabel ini.', details={"y": [f'invalid value "{value[:100]}"']})
+    if aggregate not in AGGREGATES:
+        raise Invalid("Agregasi harus sum, mean atau count.", details={"aggregate": ["Pilih sum, mean atau count."]})
+    col = by_name[value]
+    if aggregate != "count" and col.type not in ("number", "integer"):
+        raise Invalid(f'Kolom "{col.title}" bukan angka; pilih kolom angka untuk peta.',
+                      details={"y": [f'"{value}" is not numeric']})
+    fn = AGGREGATES[aggregate]
+    sql = (f"SELECT trim(CAST({engine.ident(region)} AS VARCHAR)) AS kode, {fn}({engine.ident(value)}) FROM t "
+           f"WHERE {engine.ident(region)} IS NOT NULL GROUP BY 1 LIMIT 5000")
+    rows = table.handle.execute(sql).fetchall()
+    levels: dict[tuple[str, str], int] = {}
+    for kode, _ in rows:
+        parts = str(kode).split(".")
+        if len(parts) in LEVELS and parts[0] in PROVINCES:
+            key = (PROVINCES[parts[0]], LEVELS[len(parts)])
+            levels[key] = levels.get(key, 0) + 1
+    if not levels:
+        raise Invalid("Kode wilayah di tabel ini tidak cocok dengan batas wilayah yang tersedia di portal "
+                      "(kabupaten/kota atau kecamatan di Riau dan Sulawesi Barat, ditulis seperti 14.07 atau 14.07.01).",
+                      details={"x": ["no boundary for these region codes"]})
+    province, level = max(levels, key=lambda k: levels[k])
+    prefix = {"riau": "14", "sulawesi_barat": "76"}[province]
+    depth = 2 if level == "kabupaten_kota" else 3
+    values = {str(k): services.json_value(v) for k, v in rows
+              if str(k).startswith(prefix + ".") and len(str(k).split(".")) == depth}
+    percent = aggregate != "count" and _is_percent(col, [], False)
+    return {
+        "type": "map",
+        "boundary": url_for("datastore.boundary", key=f"{province}_{level}"),
+        "level": level,
+        "region_column": region,
+        "value_column": value,
+        "value_title": col.title if aggregate != "count" else "Jumlah baris",
+        "values": values,
+        "matched": len(values),
+        "unmatched": len(rows) - len(values),
+        "aggregate": aggregate,
+        "percent": percent,
+        "unit": "%" if percent else col.unit,
+        "title": title or col.title,
+    }
+
+
+def default_map(resource: Resource, dataset: Dataset | None = None) -> dict[str, Any] | None:
+    """The map of the default chart's measure by region, when the table has region codes."""
+    try:
+        table = open_table(resource)
+    except DomainError:
+        return None
+    columns = columns_of(table)
+    region = region_column(columns)
+    chosen = choose_measure(columns, dataset)
+    if region is None or chosen is None:
+        return None
+    measure, percent = chosen
+    try:
+        return map_spec(table, columns, region=region.name, value=measure.name, aggregate="mean" if percent else "sum")
+    except Invalid:
+        return None
+
+
+def view_spec(table: services.Table, choices: dict[str, Any], *, title: str | None = None) -> dict[str, Any]:
+    """The chart or map a builder's ``choices`` (kind, x, ys, aggregate) draw."""
+    columns = columns_of(table)
+    kind = choices.get("kind") or "bar"
+    ys = [y for y in choices.get("ys") or [] if y]
+    aggregate = choices.get("aggregate") or "sum"
+    if kind == "map":
+        if not ys:
+            raise Invalid("Pilih kolom nilai untuk peta.", details={"y": ["Missing value"]})
+        return map_spec(table, columns, region=str(choices.get("x") or ""), value=ys[0], aggregate=aggregate,
+                        title=title)
+    if kind not in CHART_TYPES:
+        raise Invalid("Jenis grafik harus batang, garis, batang bertumpuk, pai atau peta.",
+                      details={"kind": ["Pilih bar, line, stacked, pie atau map."]})
+    if kind == "pie":
+        ys = ys[:1]
+    spec = chart(table, columns, x=str(choices.get("x") or ""), ys=ys, aggregate=aggregate, kind=kind)
+    if title:
+        spec["title"] = title
+    return spec

@@ -1,6 +1,7 @@
 """The public pages in headless Chromium over the demo catalogue: on a phone nothing scrolls
-sideways and the filters fold away, the charts draw (Chart.js under the strict
-Content-Security-Policy) with their numbers still on the page, and no script fails.
+sideways and the filters fold away, the charts draw (d3 SVG, under the strict
+Content-Security-Policy) with their numbers still on the page and their PNG/SVG download
+buttons, and no script fails.
 
 Chromium is driven from a child process: tests/browser keeps one sync Playwright session open
 for the whole run, and a second one cannot start in the same thread.
@@ -56,14 +57,18 @@ with sync_playwright() as pw:
     desk.on("console", lambda m: out["problems"].append(m.text) if m.type == "error" else None)
     for slug in slugs[:8]:
         desk.goto(f"{base}/dataset/{slug}")
-        canvases = desk.locator("canvas[data-chart]")
-        for i in range(canvases.count()):
-            canvas = canvases.nth(i)
-            figure = canvas.locator("xpath=ancestor::figure")
+        desk.wait_for_load_state("load")
+        hosts = desk.locator("div[data-viz]")
+        for i in range(hosts.count()):
+            host = hosts.nth(i)
+            figure = host.locator("xpath=ancestor::figure")
+            desk.wait_for_function("h => h.getAttribute('data-drawn') === 'true'", arg=host.element_handle(),
+                                   timeout=5000)
             out["charts"].append({
                 "slug": slug,
-                "visible": canvas.is_visible(),
-                "drawn": desk.evaluate("c => !!(window.Chart && Chart.getChart(c))", canvas.element_handle()),
+                "visible": host.is_visible(),
+                "drawn": host.locator("svg[role=img]").count() == 1,
+                "downloads": figure.locator("button[data-download]").count(),
                 "numbers": figure.locator("details[data-chart-table] tbody tr").count(),
             })
     desk.goto(f"{base}/dataset/{slugs[0]}")
@@ -101,6 +106,7 @@ def test_charts_draw_under_the_csp(seen: dict[str, Any]) -> None:
     assert seen["charts"]
     for chart in seen["charts"]:
         assert chart["visible"] and chart["drawn"], chart
+        assert chart["downloads"] == 2, chart  # SVG and PNG
         assert chart["numbers"] > 0, chart  # the numbers stay on the page, folded under their summary
 
 

@@ -408,9 +408,9 @@ def test_dataset_page_resources_preview_chart_and_api(scratch_client: FlaskClien
     spec = json.loads(spec_scripts[0]["text"])
     assert spec["type"] == "bar" and spec["labels"] == ["Kubu", "Bangko", "Tanah Putih"]
     assert [s["name"] for s in spec["series"]] == ["laki_laki"]  # the first measure; never the code column
-    assert 'data-chart="' + spec_scripts[0]["attrs"]["id"] + '"' in body
+    assert 'data-viz="' + spec_scripts[0]["attrs"]["id"] + '"' in body
     assert "45.012" in body.split("<summary>Angka pada grafik</summary>")[1]
-    assert "/static/vendor/chart.umd.min.js" in body and "/static/js/chart.js" in body
+    assert "/static/vendor/d3.min.js" in body and "/static/js/viz.js" in body
     # how to use the API for this dataset
     assert "Gunakan API" in body
     assert f"curl -s 'http://localhost/api/3/action/package_show?id={ds.slug}'" in body
@@ -433,7 +433,7 @@ def test_line_chart_for_a_time_series(scratch_client: FlaskClient, catalogue: di
 def test_dataset_without_tables_has_no_chart_script(scratch_client: FlaskClient, app: Flask) -> None:
     ds = make_dataset(csv=None, title="Hanya Tautan", document="https://example.org/a.pdf")
     body = text(scratch_client.get(f"/dataset/{ds.slug}"))
-    assert "chart.umd.min.js" not in body and "<table" in body  # the metadata table only
+    assert "d3.min.js" not in body and "<table" in body  # the metadata table only
     assert "Tautan ke situs lain" in body and "Buka tautan" in body
 
 
@@ -750,7 +750,7 @@ def test_405_page(scratch_client: FlaskClient) -> None:
 
 
 def test_static_assets_are_served(scratch_client: FlaskClient) -> None:
-    for path in ("/static/css/site.css", "/static/js/site.js", "/static/js/chart.js", "/static/img/logo.svg"):
+    for path in ("/static/css/site.css", "/static/js/site.js", "/static/js/viz.js", "/static/img/logo.svg"):
         resp = scratch_client.get(path)
         assert resp.status_code == 200, path
         resp.close()

@@ -19,9 +19,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from satudata.accounts import services as accounts
 from satudata.accounts.models import Organization, OrganizationKind
+from satudata.authz import Permission, can
 from satudata.catalog import exports, tables
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, Resource, ValidationStatus
@@ -225,6 +227,7 @@ class TableView:
     pages: int = 1
     per_page: int = 25
     chart: dict[str, Any] | None = None
+    map: dict[str, Any] | None = None
     error: str | None = None
     page_url: Callable[[int], str] | None = None
     query: TableQuery = field(default_factory=TableQuery)
@@ -385,10 +388,14 @@ def dataset(slug: str) -> Any:
     ds = _public_dataset(slug)
     views = [table_view(ds, res) for res in ds.resources if is_previewable(res)]
     base = public_url()
+    reader = tables.reader()
+    saved = reader.views(ds) if reader is not None and reader.views is not None and views else []
     return render_template(
         "catalog/dataset.html",
         ds=ds,
         tables=views,
+        saved_views=saved,
+        can_edit=current_user.is_authenticated and can(current_user, Permission.CATALOG_DATASET_EDIT, ds),
         jsonld=dataset_jsonld(ds),
         api={
             "ckan": f"{base}/api/3/action/package_show?id={quote(ds.slug)}",
@@ -407,6 +414,13 @@ def resource(slug: str, resource_id: str) -> Any:
     res = _find_resource(ds, resource_id)
     page = page_number()
     view = table_view(ds, res, page, query=table_query()) if is_previewable(res) else None
+    if view is not None and view.error is None and page == 1:
+        reader = tables.reader()
+        if reader is not None and reader.map is not None:
+            try:
+                view.map = reader.map(res, ds)
+            except Exception:  # the map is a bonus: never a reason for the page to fail
+                current_app.logger.exception("map of resource %s failed", res.id)
     status = 200
     if view is not None and view.error is None and page > view.pages:
         status = 404

@@ -1,4 +1,4 @@
-"""What the rest of the portal asks of the datastore: the copy of a table, and queries over it.
+"""The copy of a table, and the queries over it (re-exported by ``datastore.services``).
 
 - :func:`build_copy` writes a valid table's typed Parquet copy (the job calls it);
   :func:`copy_path` says where a resource's copy is, :func:`has_copy` whether it is written.
@@ -566,6 +566,6 @@ def search_sql(sql: str) -> SqlResult:
     return SqlResult(fields=fields, records=records, truncated=truncated)
 
 
-__all__ = ["ID_COLUMN", "DomainError", "NoCopy", "Query", "Result", "SqlRefused", "SqlResult", "Table", "build_copy", "check_sql",
+__all__ = ["ID_COLUMN", "MAX_Q_CHARS", "SOURCE_FORMATS", "DomainError", "NoCopy", "Query", "Result", "SqlRefused", "SqlResult", "Table", "build_copy", "check_sql",
            "copy_path", "fields_of", "has_copy", "json_value", "queryable", "parse_filters", "parse_sort", "public_table", "search",
            "search_sql", "select", "stale_copies", "text_value"]
