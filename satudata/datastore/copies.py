@@ -11,8 +11,11 @@ everything else (``string``, codes such as ``kode_wilayah`` ``14.07``, ``yearmon
 A column whose values do not all cast (a Table Schema ``format`` DuckDB reads differently from
 frictionless, say) is kept as text rather than losing a value, and the log says which.
 
-The copy adds CKAN DataStore's ``_id`` (1, 2, ... in the table's row order) as its first
-column; it is the default order and the tie-break of every sort, so pages never overlap.
+Readers see CKAN DataStore's ``_id`` (1, 2, ... in the table's row order) as the first column:
+it is not written (numbering the rows while writing would cost as much as the rest of the
+build) but read back as the Parquet file's own row number (``engine.sandbox``), which is the
+table's row order since DuckDB writes rows in the order it reads them. It is the default order
+and the tie-break of every sort, so pages never overlap.
 
 **Where.** ``<STORAGE_PATH>/datastore/<sha256>-<fingerprint>.parquet``: content-addressed by the
 stored file and a fingerprint of the resolved Table Schema, the format, sheet and header row
@@ -46,9 +49,10 @@ except ImportError:  # pragma: no cover - not on POSIX
 
 log = logging.getLogger(__name__)
 
-COPY_VERSION = 1
+COPY_VERSION = 3  # 3: casts without trim(); 2: 2: _id is the file's row number, read back, no longer a written column
 DATASTORE_DIR = "datastore"
 ID_COLUMN = "_id"
+ROW_NUMBER = "file_row_number"  # DuckDB's name for a Parquet file's row number (engine.sandbox)
 DEFAULT_MISSING = [""]
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
@@ -116,14 +120,14 @@ def _number_text(expr: str, field: dict[str, Any], *, decimal: bool) -> str:
         # Leading and trailing text around the number ("Rp 1.000", "15%") is not part of it.
         keep = r"[^0-9eE+\-.]" if decimal else r"[^0-9+\-]"
         expr = f"regexp_replace({expr}, {_lit(keep)}, '', 'g')"
-    return f"trim({expr})"
+    return expr  # CAST ignores the spaces around a number
 
 
 def _temporal(expr: str, field: dict[str, Any], duck: str, cast: str) -> str:
     fmt = field.get("format") or "default"
     if fmt in ("default", "any") or "%" not in str(fmt):
-        return f"{cast}({expr} AS {duck})"
-    parsed = f"{'try_' if cast == 'TRY_CAST' else ''}strptime({expr}, {_lit(str(fmt))})"
+        return f"{cast}({expr} AS {duck})"  # CAST ignores surrounding spaces; strptime does not
+    parsed = f"{'try_' if cast == 'TRY_CAST' else ''}strptime(trim({expr}), {_lit(str(fmt))})"
     return f"{cast}({parsed} AS {duck})"
 
 
@@ -140,7 +144,7 @@ def cast_sql(name: str, field: dict[str, Any] | None, *, strict: bool = True) ->
     if ftype == "number":
         return f"{cast}({_number_text(col, f, decimal=True)} AS DOUBLE)", ftype
     if ftype == "year":
-        return f"{cast}(trim({col}) AS INTEGER)", ftype
+        return f"{cast}({col} AS INTEGER)", ftype
     if ftype == "boolean":
         true_values = f.get("trueValues") or DEFAULT_TRUE
         false_values = f.get("falseValues") or DEFAULT_FALSE
@@ -148,11 +152,11 @@ def cast_sql(name: str, field: dict[str, Any] | None, *, strict: bool = True) ->
         return (f"CASE WHEN {col} IN ({', '.join(_lit(v) for v in true_values)}) THEN true "
                 f"WHEN {col} IN ({', '.join(_lit(v) for v in false_values)}) THEN false ELSE {otherwise} END"), ftype
     if ftype == "date":
-        return _temporal(f"trim({col})", f, "DATE", cast), ftype
+        return _temporal(col, f, "DATE", cast), ftype
     if ftype == "datetime":
-        return _temporal(f"trim({col})", f, "TIMESTAMP", cast), ftype
+        return _temporal(col, f, "TIMESTAMP", cast), ftype
     if ftype == "time":
-        return _temporal(f"trim({col})", f, "TIME", cast), ftype
+        return _temporal(col, f, "TIME", cast), ftype
     return col, "string" if ftype not in ("object", "array", "geojson") else ftype
 
 
@@ -179,11 +183,15 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _reader(source: Path, missing: list[str]) -> str:
+def _reader(source: Path, missing: list[str], *, padded: bool = False) -> str:
+    """``read_csv`` of the source, every cell as text. ``padded``: a short row is padded with
+    NULLs and lines may be 64 MB long (DuckDB's default is 2 MB). A valid table rarely needs
+    either, and both slow the read (null padding reads on one thread; long lines need larger
+    buffers), so they are only the retry when the fast read refuses the file."""
     nulls = missing or ["\x00"]  # none: no text is a missing value ("" is then an empty string)
     return (f"read_csv({_lit(str(source))}, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
-            f"nullstr={_list(nulls)}, null_padding=true, max_line_size=67108864, auto_detect=false, "
-            f"columns=$columns)")
+            f"nullstr={_list(nulls)}, auto_detect=false, columns=$columns"
+            f"{', null_padding=true, max_line_size=67108864' if padded else ''})")
 
 
 def header_of(source: Path) -> list[str]:
@@ -200,8 +208,8 @@ def write_copy(source: Path, target: Path, descriptor: dict[str, Any] | None) ->
     header = header_of(source)
     if not header:
         raise CopyFailed("tabel kosong")
-    if len(set(header)) != len(header) or ID_COLUMN in header:
-        raise CopyFailed("nama kolom ganda (atau kolom bernama _id)")
+    if len(set(header)) != len(header) or ID_COLUMN in header or ROW_NUMBER in header:
+        raise CopyFailed(f"nama kolom ganda (atau kolom bernama {ID_COLUMN} atau {ROW_NUMBER})")
     missing = (descriptor or {}).get("missingValues", DEFAULT_MISSING)
     folder = target.parent / "tmp" / f"{target.name}.build"
     shutil.rmtree(folder, ignore_errors=True)
@@ -211,13 +219,17 @@ def write_copy(source: Path, target: Path, descriptor: dict[str, Any] | None) ->
         con = _connect(folder)
         try:
             as_text: set[str] = set()
+            padded = False
             while True:
                 columns = columns_for(header, descriptor, as_text=frozenset(as_text))
                 try:
-                    _copy(con, source, tmp, columns, missing)
+                    _copy(con, source, tmp, columns, missing, padded=padded)
                     break
                 except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:
-                    failing = _failing_columns(con, source, header, descriptor, missing, as_text)
+                    if not padded and isinstance(exc, duckdb.InvalidInputException):
+                        padded = True  # a short row or a very long line: read again, padded
+                        continue
+                    failing = _failing_columns(con, source, header, descriptor, missing, as_text, padded)
                     if not failing:
                         raise CopyFailed(str(exc).splitlines()[0]) from exc
                     log.warning("copy of %s: columns %s do not read as their Table Schema types; kept as text",
@@ -234,16 +246,18 @@ def write_copy(source: Path, target: Path, descriptor: dict[str, Any] | None) ->
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _copy(con: duckdb.DuckDBPyConnection, source: Path, tmp: Path, columns: list[Column], missing: list[str]) -> None:
+def _copy(con: duckdb.DuckDBPyConnection, source: Path, tmp: Path, columns: list[Column], missing: list[str], *,
+          padded: bool = False) -> None:
     select = ", ".join(f"{c.sql} AS {_ident(c.name)}" for c in columns)
     columns_struct = "{" + ", ".join(f"{_lit(c.name)}: 'VARCHAR'" for c in columns) + "}"
-    reader = _reader(source, missing).replace("$columns", columns_struct)
-    con.execute(f"COPY (SELECT row_number() OVER () AS {ID_COLUMN}, {select} FROM {reader}) "
+    reader = _reader(source, missing, padded=padded).replace("$columns", columns_struct)
+    con.execute(f"COPY (SELECT {select} FROM {reader}) "
                 f"TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
 
 
 def _failing_columns(con: duckdb.DuckDBPyConnection, source: Path, header: list[str],
-                     descriptor: dict[str, Any] | None, missing: list[str], as_text: set[str]) -> set[str]:
+                     descriptor: dict[str, Any] | None, missing: list[str], as_text: set[str],
+                     padded: bool = False) -> set[str]:
     """The typed columns with a value that does not cast (one pass, with TRY_CAST)."""
     fields = {f.get("name"): f for f in (descriptor or {}).get("fields", []) if isinstance(f, dict)}
     checks = []
@@ -257,7 +271,7 @@ def _failing_columns(con: duckdb.DuckDBPyConnection, source: Path, header: list[
     if not checks:
         return set()
     columns_struct = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in header) + "}"
-    reader = _reader(source, missing).replace("$columns", columns_struct)
+    reader = _reader(source, missing, padded=padded).replace("$columns", columns_struct)
     counts = con.execute(f"SELECT {', '.join(sql for _, sql in checks)} FROM {reader}").fetchone() or ()
     return {name for (name, _), count in zip(checks, counts, strict=False) if count}
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from satudata.datastore.copies import ID_COLUMN
+from satudata.datastore.copies import ID_COLUMN, ROW_NUMBER
 
 # DuckDB type -> the type CKAN's DataStore names (PostgreSQL's).
 CKAN_TYPES = {
@@ -51,7 +51,9 @@ def sandbox(paths: dict[str, Path], *, threads: int = 2, memory: str = "512MB") 
     try:
         con.execute(f"SET allowed_paths = [{', '.join(_lit(str(p)) for p in paths.values())}]")
         for name, path in paths.items():
-            con.execute(f"CREATE VIEW {ident(name)} AS SELECT * FROM read_parquet({_lit(str(path))})")
+            # _id is the file's row number (copies.py): the table's row order, from 1.
+            con.execute(f"CREATE VIEW {ident(name)} AS SELECT {ROW_NUMBER} + 1 AS {ID_COLUMN}, "
+                        f"* EXCLUDE ({ROW_NUMBER}) FROM read_parquet({_lit(str(path))}, file_row_number = true)")
         con.execute("SET enable_object_cache = true")  # Parquet metadata read once per sandbox
         con.execute("SET autoinstall_known_extensions = false")
         con.execute("SET autoload_known_extensions = false")

@@ -118,7 +118,7 @@ def read_page(resource: Resource, *, offset: int, limit: int, sort: tuple[str, b
     names = [c.name for c in columns]
     query = services.Query(
         filters={k: [v] for k, v in (filters or {}).items() if v != ""},
-        q=q or None, fields=names, sort=[sort] if sort else [], limit=limit, offset=offset)
+        q=q or None, fields=names, sort=[sort] if sort else [], limit=limit, offset=offset, nulls_last=True)
     result = services.search(table, query)
     filtered = bool(query.filters or query.q)
     unfiltered = result.total or 0

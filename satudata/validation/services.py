@@ -320,12 +320,18 @@ def descriptor_from_json(data: bytes | str) -> dict[str, Any]:
 def resolved_schema(resource: Any) -> dict[str, Any] | None:
     """The Table Schema ``resource`` is validated against, resolved as the validation job
     resolves it (its own descriptor, else the library's or ``schemas/``'s standard it names);
-    ``None`` when it has none or it cannot be resolved (the table then has no typed copy)."""
+    ``None`` when it has none or it cannot be resolved (the table then has no typed copy).
+
+    Not checked again here: it was checked when it was attached, and this runs on every read of
+    a table's copy (checking costs frictionless, a millisecond and more per call)."""
     from satudata.catalog import services as catalog
-    from satudata.tabular.schema import resolve_schema
 
     try:
         schema = catalog.resource_schema(resource)
-        return resolve_schema(schema, current_app.config.get("SCHEMAS_PATH")) if schema else None
-    except (UnusableInput, Invalid, NotFound):
+        if schema is None:
+            return None
+        if isinstance(schema, Mapping):
+            return copy.deepcopy(dict(schema))
+        return standards.load_schema(schema, current_app.config.get("SCHEMAS_PATH"))
+    except (standards.SchemaNotFound, ValueError, UnusableInput, Invalid, NotFound):
         return None

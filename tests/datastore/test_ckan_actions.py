@@ -78,6 +78,8 @@ def test_sort_fields_distinct_and_formats(client: FlaskClient, res: Resource) ->
     assert [f["id"] for f in result["fields"]] == ["nama_wilayah", "jumlah"]
     nulls = call(client, "datastore_search", resource_id=res.id, sort='"persen" asc', fields=["_id"])
     assert [r["_id"] for r in nulls["records"]] == [2, 1, 4, 5, 3]  # the missing value last
+    first = call(client, "datastore_search", resource_id=res.id, sort="persen desc", fields=["_id"])
+    assert [r["_id"] for r in first["records"]] == [3, 5, 4, 1, 2]  # and first descending, as PostgreSQL sorts
     distinct = call(client, "datastore_search", resource_id=res.id, fields=["kode_wilayah"], distinct=True)
     assert distinct["records"] == [{"kode_wilayah": k} for k in ("14.07", "14.10", "14.71", "14.73")]
     assert distinct["total"] == 4

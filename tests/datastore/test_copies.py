@@ -7,23 +7,44 @@ import uuid
 from datetime import date
 
 import duckdb
+import pytest
 from flask import Flask
 
 from satudata.catalog.models import ValidationStatus
-from satudata.datastore import copies
+from satudata.datastore import copies, engine
 from satudata.datastore import services as datastore
 from satudata.extensions import db as _db
 from tests.datastore.conftest import CSV, typed_table
 
 
 def _read(path):  # type: ignore[no-untyped-def]
-    con = duckdb.connect()
+    """The copy as every reader sees it (engine.sandbox: _id is the file's row number)."""
+    con = engine.sandbox({"t": path})
     try:
-        types = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path}')").fetchall()}
-        rows = con.execute(f"SELECT * FROM read_parquet('{path}') ORDER BY _id").fetchall()
+        types = {name: kind for name, kind, *_ in con.execute("DESCRIBE SELECT * FROM t").fetchall()}
+        rows = con.execute("SELECT * FROM t ORDER BY _id").fetchall()
     finally:
         con.close()
     return types, rows
+
+
+def test_id_is_the_row_order_of_a_table_read_in_parallel(app: Flask) -> None:
+    """_id is not written: it is the Parquet row number, which must be the CSV's row order even
+    when DuckDB reads the CSV with several threads and writes several row groups."""
+    lines = ["kode_wilayah,nama_wilayah,tahun,jumlah,persen,tanggal,aktif"]
+    lines += [f'14.{n % 90:02d},Baris {n},2024,"{n}",-,-,ya' for n in range(300_000)]
+    _, res = typed_table("\n".join(lines) + "\n")
+    con = engine.sandbox({"t": datastore.copy_path(res)})
+    try:
+        out_of_order = con.execute("SELECT count(*) FROM t WHERE jumlah <> _id - 1").fetchone()
+        raw = duckdb.connect()
+        groups = raw.execute(f"SELECT count(DISTINCT row_group_id) FROM parquet_metadata('{datastore.copy_path(res)}')"
+                             ).fetchone()
+        raw.close()
+    finally:
+        con.close()
+    assert out_of_order == (0,)
+    assert groups is not None and groups[0] > 1
 
 
 def test_copy_is_typed_by_the_table_schema(app: Flask) -> None:
@@ -146,3 +167,32 @@ def test_cli_rebuild_writes_missing_copies_and_prunes_stale_ones(app: Flask) -> 
     assert "belum: 0" in status.output
     again = runner.invoke(data_group, ["rebuild"])
     assert "0 salinan ditulis" in again.output
+
+
+def test_short_rows_and_long_cells_are_read_on_the_retry(app: Flask) -> None:
+    """What the fast read refuses (a row with fewer cells, a 3 MB cell) is read again padded."""
+    schema = {"fields": [{"name": "kode", "type": "string"}, {"name": "catatan", "type": "string"},
+                         {"name": "jumlah", "type": "integer"}]}
+    long_text = "x" * 3_000_000
+    _, res = typed_table(f"kode,catatan,jumlah\n14.07,pendek,5\n14.08,{long_text},6\n14.09\n", schema=schema)
+    _, rows = _read(datastore.copy_path(res))
+    assert [r[1] for r in rows] == ["14.07", "14.08", "14.09"]
+    assert len(rows[1][2]) == 3_000_000 and rows[2][3] is None
+
+
+def test_a_csv_whose_later_bytes_are_not_utf8_is_a_clear_failure(app: Flask) -> None:
+    """The stored file looks like UTF-8 comma CSV in its first 64 KiB, so the copy reads it
+    directly; a cp1252 byte far below makes DuckDB refuse it, and the copy is tried again from the
+    CSV download, which refuses it too (frictionless, reading it as validation does, would have
+    judged it invalid): a clear error, no half-written copy."""
+    from satudata.errors import DomainError
+
+    schema = {"fields": [{"name": "kode_wilayah", "type": "string"}, {"name": "nama_wilayah", "type": "string"},
+                         {"name": "jumlah", "type": "integer"}]}
+    lines = [b"kode_wilayah,nama_wilayah,jumlah"] + [b"14.07,Rokan Hilir,%d" % n for n in range(5000)]
+    lines.append("14.73,Caf\u00e9 Dumai,1".encode("cp1252"))
+    _, res = typed_table(b"\n".join(lines) + b"\n", schema=schema, build=False)
+    with pytest.raises(DomainError) as refused:
+        datastore.build_copy(res)
+    assert "tidak dapat dikonversi" in refused.value.message
+    assert not datastore.copy_path(res).exists()

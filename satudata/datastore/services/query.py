@@ -93,8 +93,17 @@ def build_copy(resource: Resource) -> Path | None:
     with copies.locked(target):
         if target.is_file():
             return target
-        source = exports.plain_csv(resource)
-        rows = copies.write_copy(source, target, descriptor)
+        names = [str(f.get("name")) for f in (descriptor or {}).get("fields", []) if isinstance(f, dict)]
+        source = exports.plain_csv(resource, names or None)
+        try:
+            rows = copies.write_copy(source, target, descriptor)
+        except copies.CopyFailed:
+            converted = exports.export_resource(resource, "csv")
+            if converted == source:
+                raise
+            # The stored file looked like UTF-8 comma CSV but is not (bytes past the sample):
+            # its normalised CSV, which validation's own readers wrote, is.
+            rows = copies.write_copy(converted, target, descriptor)
         log.info("datastore copy of resource %s: %d rows -> %s", resource.id, rows, target.name)
     return target
 
@@ -185,6 +194,9 @@ class Query:
     limit: int = 100
     offset: int = 0
     include_total: bool = True
+    # False: missing values sort as PostgreSQL (and so CKAN) sorts them, last ascending and first
+    # descending; True: always last (the pages, where a reader sorting "largest first" wants numbers).
+    nulls_last: bool = False
 
 
 @dataclass
@@ -303,8 +315,8 @@ def _compose(table: Table, query: Query) -> tuple[list[str], str, str, list[Any]
     if query.distinct and not query.fields:
         columns = [c for c in columns if c != ID_COLUMN]
     where, params = _where(table, query)
-    order = [f"{engine.ident(_known(table, c, 'sort'))} {'DESC' if desc else 'ASC'} NULLS LAST"
-             for c, desc in query.sort]
+    order = [f"{engine.ident(_known(table, c, 'sort'))} {'DESC' if desc else 'ASC'} "
+             f"{'NULLS LAST' if query.nulls_last or not desc else 'NULLS FIRST'}" for c, desc in query.sort]
     select_list = ", ".join(engine.ident(c) for c in columns)
     if query.distinct:
         inner = f"SELECT DISTINCT {select_list} FROM t{where}"
