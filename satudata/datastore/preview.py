@@ -319,8 +319,11 @@ def map_spec(table: services.Table, columns: list[Column], *, region: str, value
     values = {str(k): services.json_value(v) for k, v in rows
               if str(k).startswith(prefix + ".") and len(str(k).split(".")) == depth}
     percent = aggregate != "count" and _is_percent(col, [], False)
+    # Kecamatan of one kabupaten/kota: the map shows that kabupaten, not the whole province.
+    parents = {k.rsplit(".", 1)[0] for k in values} if level == "kecamatan" else set()
     return {
         "type": "map",
+        "focus": parents.pop() if len(parents) == 1 else None,
         "boundary": url_for("datastore.boundary", key=f"{province}_{level}"),
         "level": level,
         "region_column": region,

@@ -121,3 +121,12 @@ def test_dataset_page_shows_the_default_chart(app: Flask) -> None:
                       .group(1))
     assert [s["label"] for s in spec["series"]] == ["Prevalensi stunting (%)"]
     assert "15%" in html.split("<summary>Angka pada grafik</summary>")[1]
+
+
+def test_kecamatan_map_focuses_on_their_kabupaten(app: Flask) -> None:
+    ds, res = typed_table(STUNTING, schema=STUNTING_SCHEMA, ukuran="Prevalensi", satuan="persen")
+    with app.test_request_context():
+        spec = preview.default_map(res, ds)
+    assert spec is not None and spec["level"] == "kecamatan" and spec["focus"] == "14.07"
+    assert spec["boundary"] == "/peta/batas/riau_kecamatan.geojson"
+    assert spec["values"] == {"14.07.01": 15.0, "14.07.02": 10.0, "14.07.03": 20.0} and spec["percent"] is True

@@ -78,7 +78,7 @@ def test_builder_draws_bar_line_stacked_pie_and_map(app: Flask, table: Any) -> N
     assert mapped["type"] == "map" and mapped["level"] == "kabupaten_kota"
     assert mapped["boundary"] == "/peta/batas/riau_kabupaten_kota.geojson"
     assert mapped["values"] == {"14.01": 5.5, "14.07": 7.5, "14.71": 6.25} and mapped["unmatched"] == 1
-    assert mapped["percent"] is True
+    assert mapped["percent"] is True and mapped["focus"] is None  # kabupaten/kota: the whole province
 
 
 def test_builder_explains_bad_choices(app: Flask, table: Any) -> None:

@@ -4,7 +4,8 @@
    - a chart: {type: "bar"|"line"|"stacked"|"pie", labels: [...], series: [{name, label, values}],
      label_title, percent, unit, title}
    - a map: {type: "map", boundary: URL of a GeoJSON FeatureCollection keyed by properties.kode,
-     values: {kode: number}, value_title, percent, unit, title}
+     values: {kode: number}, focus (a kabupaten/kota code: draw only its kecamatan), value_title,
+     percent, unit, title}
    The numbers stay on the page as a table for screen readers and for when scripts are off; the
    drawing is an <svg role="img"> with <title> tooltips. Buttons under it download the drawing
    as SVG and PNG. Numbers use the page language's format (id: 1.234.567,8). No map tiles: the
@@ -207,6 +208,10 @@
     var width = Math.max(320, Math.min(host.clientWidth || 640, 900));
     var narrow = width < 560;
     var features = geo.features;
+    if (spec.focus) {  /* the kecamatan of one kabupaten/kota: show only it */
+      features = features.filter(function (f) { return f.properties.kode.indexOf(spec.focus + ".") === 0; });
+      geo = { type: "FeatureCollection", features: features };
+    }
     var values = spec.values || {};
     var known = features.map(function (f) { return values[f.properties.kode]; })
       .filter(function (v) { return v !== null && v !== undefined; });
@@ -322,9 +327,9 @@
     try { spec = JSON.parse(specEl.textContent); } catch (e) { return; }
     if (!spec) { return; }
     var name = slug(host.getAttribute("data-name") || spec.title);
+    host.hidden = false;  /* shown before drawing: a hidden host has no width to fit the drawing to */
     var done = function (node) {
-      if (!node) { return; }
-      host.hidden = false;
+      if (!node) { host.hidden = true; return; }
       host.setAttribute("data-drawn", "true");
       if (!host.hasAttribute("data-no-downloads")) { downloads(host, node, name); }
     };
@@ -335,7 +340,7 @@
         .catch(function () { host.hidden = true; });
       return;
     }
-    if (!spec.labels || !spec.series || !spec.series.length) { return; }
+    if (!spec.labels || !spec.series || !spec.series.length) { host.hidden = true; return; }
     done(drawChart(host, spec));
   }
 
