@@ -175,7 +175,7 @@
     var narrow = width < 560;
     var radius = narrow ? Math.min(130, width / 2 - 12) : 150;
     var legendWidth = narrow ? width - 24 : width - radius * 2 - 60;
-    var rows = Math.ceil(data.length / (narrow ? 1 : 2));
+    var rows = data.length;  /* one legend line per slice, under the pie on a phone, beside it otherwise */
     var height = narrow ? radius * 2 + 24 + rows * 18 + 8 : Math.max(radius * 2 + 24, rows * 18 + 24);
     var svg = svgRoot(host, width, height, title);
     var total = d3.sum(data, function (d) { return d.value; }) || 1;
