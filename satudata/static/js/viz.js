@@ -287,20 +287,19 @@
   function downloads(host, svgNode, name) {
     var bar = document.createElement("p");
     bar.className = "viz-downloads";
-    var svgButton = document.createElement("button");
-    svgButton.type = "button";
-    svgButton.className = "button button-secondary button-small";
-    svgButton.textContent = TEXT.svg;
-    svgButton.setAttribute("data-download", "svg");
-    svgButton.addEventListener("click", function () {
+    function button(text, kind, onClick) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button button-secondary button-small";
+      b.textContent = text;
+      b.setAttribute("data-download", kind);
+      b.addEventListener("click", onClick);
+      return b;
+    }
+    var svgButton = button(TEXT.svg, "svg", function () {
       save(new Blob([serialize(svgNode)], { type: "image/svg+xml" }), name + ".svg");
     });
-    var pngButton = document.createElement("button");
-    pngButton.type = "button";
-    pngButton.className = "button button-secondary button-small";
-    pngButton.textContent = TEXT.png;
-    pngButton.setAttribute("data-download", "png");
-    pngButton.addEventListener("click", function () {
+    var pngButton = button(TEXT.png, "png", function () {
       var w = svgNode.viewBox.baseVal.width, h = svgNode.viewBox.baseVal.height, ratio = 2;
       var img = new Image();
       img.onload = function () {
