@@ -1,3 +1,10 @@
-"""Harvester plug-ins (one module per source type). They fetch and map remote records and
-never touch the database; satudata/harvest persists what they return. The first plug-ins
-arrive with the harvesting issue."""
+"""Harvester plug-ins (one module per source type), registered in the ``satudata.harvesters``
+entry-point group. They fetch and map remote records and never touch the database;
+satudata/harvest persists what they return.
+
+- ``base.py``: the contract (gather, fetch, map), the plain records, ``discover()``.
+- ``http.py``: the one guarded HTTP session every outbound request goes through.
+- ``ckan.py``: CKAN Action API 3 sources.
+
+How to write one for an OPD's own system: README.md in this folder.
+"""
