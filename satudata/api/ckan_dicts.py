@@ -17,7 +17,6 @@ from flask import current_app
 
 from satudata.accounts.models import Organization
 from satudata.catalog.models import Dataset, Licence, Resource, Tag, Topic
-from satudata.datastore import services as datastore
 
 # The Satu Data field names a dataset dict carries, in the order of rules/SATU_DATA.md.
 SATU_DATA_FIELDS: tuple[str, ...] = (
@@ -121,7 +120,7 @@ def resource_dict(res: Resource, dataset_slug: str) -> dict[str, Any]:
         "cache_url": None,
         "cache_last_updated": None,
         # Every validated stored table is queryable with datastore_search (satudata/datastore).
-        "datastore_active": datastore.queryable(res),
+        "datastore_active": res.is_queryable,
         # Ours, beside CKAN's: what the table holds and whether it met its standard.
         "row_count": res.row_count,
         "validation_status": str(res.validation_status),

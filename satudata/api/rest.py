@@ -19,7 +19,6 @@ from marshmallow import Schema, fields
 from satudata.accounts import api as accounts_api
 from satudata.api import openapi
 from satudata.catalog import api as catalog_api
-from satudata.catalog import serializers as catalog_ser
 from satudata.catalog import services as catalog
 from satudata.datastore import api as datastore_api
 from satudata.datastore import services as datastore
@@ -120,8 +119,8 @@ def _doc_samples() -> dict[str, str]:
         samples["slug:Topik"] = topic.slug
     # The resource examples include /rows and /data, so prefer a table both can page through.
     resources = [r for ds in found.items for r in ds.resources]
-    readable = ([r for r in resources if catalog_ser.is_row_readable(r) and datastore.has_copy(r)]
-                or [r for r in resources if catalog_ser.is_row_readable(r)] or resources)
+    readable = ([r for r in resources if r.is_queryable and datastore.has_copy(r)]
+                or [r for r in resources if r.is_queryable] or resources)
     if readable:
         samples["resource_id:Sumber data"] = readable[0].id
     return samples

@@ -212,7 +212,7 @@ def get_resource(resource_id: str) -> Any:
 def get_resource_rows(resource_id: str) -> Any:
     res = _resource(resource_id)
     args = load_query(_rows_args(current_app.config))
-    if not ser.is_row_readable(res):
+    if not res.is_queryable:
         what = ("tautan luar" if not res.is_stored else f"berformat {res.format or 'tidak dikenal'}"
                 if not res.is_tabular else "tabel yang belum lolos validasi")
         raise Conflict(

@@ -281,6 +281,12 @@ class Resource(Base):
     def is_tabular(self) -> bool:
         return (self.format or "").upper() in {"CSV", "XLSX", "JSON", "TSV"}
 
+    @property
+    def is_queryable(self) -> bool:
+        """A stored table that passed validation: it has a typed copy (satudata/datastore), which
+        previews, the rows and data APIs, charts and maps read."""
+        return self.is_stored and self.is_tabular and self.validation_status == ValidationStatus.VALID
+
 
 class DatasetVersion(Base):
     """An immutable snapshot of a dataset's metadata and resources, written at each publish."""

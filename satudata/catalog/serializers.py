@@ -297,15 +297,10 @@ class ResourceSchema(ResourceBaseSchema):
         return res.url
 
     def get_rows_url(self, res: Resource) -> str | None:
-        if is_row_readable(res):
+        if res.is_queryable:
             return api_url(f"/resources/{quoted(res.id)}/rows")
         return None
 
-
-def is_row_readable(res: Resource) -> bool:
-    """Rows are served for tables stored in the portal that passed validation (read from their
-    typed copy)."""
-    return res.is_stored and res.is_tabular and res.validation_status == ValidationStatus.VALID
 
 
 class VersionSchema(Schema):

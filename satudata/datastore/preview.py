@@ -25,7 +25,7 @@ from satudata.catalog.models import Dataset, Resource
 from satudata.datastore import engine
 from satudata.datastore.copies import ID_COLUMN
 from satudata.datastore.services import query as services
-from satudata.errors import DomainError, Invalid, NotFound
+from satudata.errors import DomainError, Invalid
 
 YEARISH = ("tahun", "year", "periode", "bulan", "month", "triwulan", "semester")
 NUMERIC = frozenset({"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "DOUBLE", "FLOAT"})
@@ -93,27 +93,10 @@ def columns_of(table: services.Table) -> list[Column]:
     return out
 
 
-def open_table(resource: Resource) -> services.Table:
-    """The copy of ``resource`` (of a dataset the caller has shown to be public), written now if
-    it is missing (a deployment that predates it, a cleared folder): as the downloads do."""
-    from flask import current_app
-
-    from satudata.validation.services import resolved_schema
-
-    descriptor = resolved_schema(resource)
-    path = services.copy_path(resource, descriptor)
-    if path is None:
-        raise NotFound("Tabel ini tidak dapat dipratinjau.")
-    if not path.is_file():
-        services.build_copy(resource)
-    handle = engine.table(path, keep=int(current_app.config.get("DATASTORE_OPEN_TABLES") or 8))
-    return services.Table(resource=resource, handle=handle, descriptor=descriptor)
-
-
 def read_page(resource: Resource, *, offset: int, limit: int, sort: tuple[str, bool] | None = None,
               filters: dict[str, str] | None = None, q: str | None = None) -> Page:
     """One page of the table's rows, sorted, filtered (exact values) and searched (words)."""
-    table = open_table(resource)
+    table = services.open_copy(resource)
     columns = columns_of(table)
     names = [c.name for c in columns]
     query = services.Query(
@@ -194,7 +177,7 @@ def choose_label(columns: list[Column], dataset: Dataset | None, measure: Column
 def default_chart(resource: Resource, dataset: Dataset | None = None) -> dict[str, Any] | None:
     """The dataset page's chart of a table, or None when nothing is worth plotting."""
     try:
-        table = open_table(resource)
+        table = services.open_copy(resource)
     except DomainError:
         return None
     columns = columns_of(table)
@@ -342,7 +325,7 @@ def map_spec(table: services.Table, columns: list[Column], *, region: str, value
 def default_map(resource: Resource, dataset: Dataset | None = None) -> dict[str, Any] | None:
     """The map of the default chart's measure by region, when the table has region codes."""
     try:
-        table = open_table(resource)
+        table = services.open_copy(resource)
     except DomainError:
         return None
     columns = columns_of(table)

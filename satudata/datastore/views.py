@@ -23,7 +23,7 @@ from satudata import reference
 from satudata.accounts.views import signed_in
 from satudata.authz import Permission, can
 from satudata.catalog import services as catalog
-from satudata.catalog.models import Dataset, Resource, ValidationStatus
+from satudata.catalog.models import Dataset, Resource
 from satudata.datastore import preview
 from satudata.datastore import services as datastore
 from satudata.errors import DomainError, Invalid, NotFound, roll_back_refused
@@ -51,7 +51,7 @@ def _public_table(slug: str, resource_id: str) -> tuple[Dataset, Resource]:
     res = next((r for r in ds.resources if r.id == resource_id), None)
     if res is None:
         raise NotFound(_("Sumber data '%(id)s' tidak ditemukan pada dataset ini.", id=resource_id[:64]))
-    if not (res.is_stored and res.is_tabular and res.validation_status == ValidationStatus.VALID):
+    if not res.is_queryable:
         raise NotFound(_("Grafik hanya dapat dibuat dari tabel yang disimpan di portal dan lolos validasi."))
     return ds, res
 
@@ -93,7 +93,7 @@ def _editor() -> Any:
 def builder(slug: str, resource_id: str) -> Any:
     """Build a chart or map of a published table; save it as a named view."""
     ds, res = _public_table(slug, resource_id)
-    table = preview.open_table(res)
+    table = datastore.open_copy(res)
     columns = preview.columns_of(table)
     form = request.form if request.method == "POST" else request.args
     choices = _choices(form, columns, ds)
@@ -153,7 +153,7 @@ def embed_view(view_id: int) -> Any:
     g.embeddable = True
     view = datastore.get_public_view(view_id)
     res = view.resource
-    table = preview.open_table(res)
+    table = datastore.open_copy(res)
     try:
         spec = preview.view_spec(table, view.choices(), title=view.name)
     except Invalid as err:
@@ -166,8 +166,8 @@ def embed_resource(resource_id: str) -> Any:
     """A chart of a published table (the builder's choices in the query), for an iframe."""
     g.embeddable = True
     res = catalog.get_public_resource(resource_id[:100])
-    ds, res = _public_table(res.dataset.slug, res.id)
-    table = preview.open_table(res)
+    ds = res.dataset
+    table = datastore.open_copy(res)  # NotFound for what is not a valid table
     columns = preview.columns_of(table)
     choices = _choices(request.args, columns, ds)
     try:

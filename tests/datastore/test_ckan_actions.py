@@ -276,3 +276,29 @@ def test_rest_data_draft_is_404(client: FlaskClient, app: Flask) -> None:
     _, draft = typed_table(publish=False)
     assert client.get(f"/api/v1/resources/{draft.id}/data").status_code == 404
     assert client.get("/api/v1/resources/tidak-ada/data").status_code == 404
+
+
+def test_a_missing_copy_is_written_on_the_first_query(client: FlaskClient, app: Flask) -> None:
+    """A table published before its copy existed (a deployment that predates the datastore, a
+    cleared folder) answers at once: the copy is written then, as a download is."""
+    import uuid
+
+    from satudata.datastore import services as datastore
+    from tests.datastore.conftest import CSV
+
+    # Copies are content-addressed: content no other test wrote.
+    _, res = typed_table(CSV + f'14.06,Kampar {uuid.uuid4()},2024,"1","1",-,ya\n', build=False)
+    assert not datastore.has_copy(res)
+    assert call(client, "datastore_search", resource_id=res.id)["total"] == 6
+    assert datastore.has_copy(res)
+
+
+def test_a_published_file_that_is_not_a_valid_table_is_404(client: FlaskClient, app: Flask) -> None:
+    from satudata.catalog.models import ValidationStatus
+    from satudata.extensions import db
+
+    _, res = typed_table(build=False)
+    res.validation_status = ValidationStatus.INVALID  # a later run judged it so
+    db.session.commit()
+    error = call(client, "datastore_search", 404, resource_id=res.id)
+    assert "lolos validasi" in error["message"]

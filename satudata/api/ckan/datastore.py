@@ -24,31 +24,32 @@ from satudata.errors import Invalid
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
 
 
+def _whole(p: Params, name: str) -> int | None:
+    """An integer parameter as CKAN's ``int_validator`` reads it (``Invalid integer`` otherwise)."""
+    raw = p.data.get(name)
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, float) and raw.is_integer())
+                                     or (isinstance(raw, str) and raw.strip().lstrip("+-").isdigit())):
+        raise Invalid(f"Parameter '{name}' harus bilangan bulat.", details={name: ["Invalid integer"]})
+    return int(raw)
+
+
 def _limit(p: Params) -> int:
     """CKAN's ``limit``: a natural number (default 100), lowered to the maximum when above it."""
-    raw = p.data.get("limit")
     maximum = int(current_app.config["DATASTORE_MAX_ROWS"])
-    if raw is None or raw == "":
+    value = _whole(p, "limit")
+    if value is None:
         return min(100, maximum)
-    if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().lstrip("+-").isdigit())
-                                     or (isinstance(raw, float) and raw.is_integer())):
-        raise Invalid("Parameter 'limit' harus bilangan bulat.", details={"limit": ["Invalid integer"]})
-    value = int(raw)
     if value < 0:
         raise Invalid("Parameter 'limit' tidak boleh negatif.", details={"limit": ["Must be a natural number"]})
     return min(value, maximum)
 
 
 def _offset(p: Params) -> int | None:
-    raw = p.data.get("offset")
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().lstrip("+-").isdigit())
-                                     or (isinstance(raw, float) and raw.is_integer())):
-        raise Invalid("Parameter 'offset' harus bilangan bulat.", details={"offset": ["Invalid integer"]})
-    value = int(raw)
-    if value < 0 or value > 10**12:
-        raise Invalid("Parameter 'offset' tidak boleh negatif.", details={"offset": [f'invalid value "{raw}"']})
+    value = _whole(p, "offset")
+    if value is not None and not 0 <= value <= 10**12:
+        raise Invalid("Parameter 'offset' tidak boleh negatif.", details={"offset": [f'invalid value "{value}"']})
     return value
 
 

@@ -26,7 +26,7 @@ from satudata.accounts.models import Organization, OrganizationKind
 from satudata.authz import Permission, can
 from satudata.catalog import exports, tables
 from satudata.catalog import services as catalog
-from satudata.catalog.models import Dataset, Resource, ValidationStatus
+from satudata.catalog.models import Dataset, Resource
 from satudata.catalog.storage import get_store
 from satudata.catalog.views.labels import (
     enum_label,
@@ -172,11 +172,6 @@ def stored_path(res: Resource) -> Path | None:
     except ValueError:
         return None
     return path if path.is_file() else None
-
-
-def is_previewable(res: Resource) -> bool:
-    """A stored table that passed validation: its typed copy pages, sorts and filters it."""
-    return res.is_stored and res.is_tabular and res.validation_status == ValidationStatus.VALID
 
 
 @dataclass
@@ -386,7 +381,7 @@ def dataset_jsonld(ds: Dataset) -> dict[str, Any]:
 def dataset(slug: str) -> Any:
     """One dataset: metadata, resources, previews and charts, API use, versions, JSON-LD."""
     ds = _public_dataset(slug)
-    views = [table_view(ds, res) for res in ds.resources if is_previewable(res)]
+    views = [table_view(ds, res) for res in ds.resources if res.is_queryable]
     base = public_url()
     reader = tables.reader()
     saved = reader.views(ds) if reader is not None and reader.views is not None and views else []
@@ -413,7 +408,7 @@ def resource(slug: str, resource_id: str) -> Any:
     ds = _public_dataset(slug)
     res = _find_resource(ds, resource_id)
     page = page_number()
-    view = table_view(ds, res, page, query=table_query()) if is_previewable(res) else None
+    view = table_view(ds, res, page, query=table_query()) if res.is_queryable else None
     if view is not None and view.error is None and page == 1:
         reader = tables.reader()
         if reader is not None and reader.map is not None:

@@ -27,7 +27,7 @@ from flask import current_app
 
 from satudata.catalog import exports
 from satudata.catalog import services as catalog
-from satudata.catalog.models import Resource, ValidationStatus
+from satudata.catalog.models import Resource
 from satudata.datastore import copies, engine
 from satudata.datastore.copies import ID_COLUMN
 from satudata.errors import DomainError, Forbidden, Invalid, NotFound
@@ -64,35 +64,30 @@ def copy_path(resource: Resource, descriptor: dict[str, Any] | None = None) -> P
     return copies.datastore_dir() / copies.copy_name(resource.sha256, descriptor, kind, sheet, header_row)
 
 
-def queryable(resource: Resource) -> bool:
-    """Whether ``resource`` is a table the datastore serves (a valid stored table: its copy is
-    written after validation, or by the sweep); cheap, for listings (CKAN's ``datastore_active``)."""
-    return (resource.validation_status == ValidationStatus.VALID and resource.sha256 is not None
-            and (resource.format or "").upper() in SOURCE_FORMATS)
-
-
 def has_copy(resource: Resource) -> bool:
-    """Whether ``resource``'s current copy is written (CKAN's ``datastore_active``)."""
-    if resource.validation_status != ValidationStatus.VALID:
-        return False
-    path = copy_path(resource)
+    """Whether ``resource``'s current copy is written."""
+    path = copy_path(resource) if resource.is_queryable else None
     return path is not None and path.is_file()
 
 
 def build_copy(resource: Resource) -> Path | None:
     """Write ``resource``'s copy unless it is there; returns its path, None when the resource
     gets none (not a valid stored table). Raises ``copies.CopyFailed`` or ``DomainError``."""
-    if resource.validation_status != ValidationStatus.VALID:
+    if not resource.is_queryable:
         return None
     descriptor = _descriptor(resource)
     target = copy_path(resource, descriptor)
-    if target is None:
-        return None
+    if target is not None:
+        _write(resource, descriptor, target)
+    return target
+
+
+def _write(resource: Resource, descriptor: dict[str, Any] | None, target: Path) -> None:
     if target.is_file():
-        return target
+        return
     with copies.locked(target):
         if target.is_file():
-            return target
+            return
         names = [str(f.get("name")) for f in (descriptor or {}).get("fields", []) if isinstance(f, dict)]
         source = exports.plain_csv(resource, names or None)
         try:
@@ -105,7 +100,6 @@ def build_copy(resource: Resource) -> Path | None:
             # its normalised CSV, which validation's own readers wrote, is.
             rows = copies.write_copy(converted, target, descriptor)
         log.info("datastore copy of resource %s: %d rows -> %s", resource.id, rows, target.name)
-    return target
 
 
 def stale_copies(keep: set[str]) -> list[Path]:
@@ -129,27 +123,29 @@ class Table:
         return list(self.handle.columns)
 
 
-def public_table(resource_id: str) -> Table:
-    """The copy of a resource of a published, public dataset. ``NotFound`` for anything else."""
-    res = catalog.get_public_resource(str(resource_id)[:100])
-    if res.validation_status != ValidationStatus.VALID:
-        raise NoCopy(f"Sumber data '{res.id}' bukan tabel yang lolos validasi, jadi tidak dapat dikueri; "
-                     "unduh berkasnya lewat resource_show.")
-    descriptor = _descriptor(res)
-    path = copy_path(res, descriptor)
-    if path is None:
-        raise NoCopy(f"Sumber data '{res.id}' bukan tabel yang disimpan di portal, jadi tidak dapat dikueri.")
-    if not path.is_file():
-        # Written after validation; a copy missing now (a new deployment, a cleared folder) is
-        # written by the periodic sweep. Say so rather than build it inside a web request.
-        raise NoCopy(f"Salinan kueri sumber data '{res.id}' sedang disiapkan; coba lagi sebentar lagi.")
+def open_copy(resource: Resource) -> Table:
+    """The typed copy of ``resource`` (the caller has decided it may be read), written now when
+    it is missing (a deployment that predates it, a cleared folder), as a download is built on
+    its first request. ``NoCopy`` (404) for what is not a valid stored table."""
+    if not resource.is_queryable:
+        raise NoCopy(f"Sumber data '{resource.id}' bukan tabel yang disimpan di portal dan lolos validasi, jadi "
+                     "tidak dapat dikueri; unduh berkasnya lewat resource_show.")
+    descriptor = _descriptor(resource)
+    path = copy_path(resource, descriptor)
+    assert path is not None  # a queryable resource always has one
+    _write(resource, descriptor, path)
     try:
         handle = engine.table(path, keep=int(current_app.config.get("DATASTORE_OPEN_TABLES") or 8))
     except duckdb.Error as exc:
         log.error("datastore copy %s unreadable: %s", path, exc)
-        raise NoCopy(f"Salinan kueri sumber data '{res.id}' tidak terbaca; pengelola portal sudah diberi tahu.") \
-            from exc
-    return Table(resource=res, handle=handle, descriptor=descriptor)
+        raise NoCopy(f"Salinan kueri sumber data '{resource.id}' tidak terbaca; pengelola portal sudah diberi "
+                     "tahu.") from exc
+    return Table(resource=resource, handle=handle, descriptor=descriptor)
+
+
+def public_table(resource_id: str) -> Table:
+    """The copy of a resource of a published, public dataset. ``NotFound`` for anything else."""
+    return open_copy(catalog.get_public_resource(str(resource_id)[:100]))
 
 
 # --------------------------------------------------------------------------- fields
@@ -579,5 +575,5 @@ def search_sql(sql: str) -> SqlResult:
 
 
 __all__ = ["ID_COLUMN", "MAX_Q_CHARS", "SOURCE_FORMATS", "DomainError", "NoCopy", "Query", "Result", "SqlRefused", "SqlResult", "Table", "build_copy", "check_sql",
-           "copy_path", "fields_of", "has_copy", "json_value", "queryable", "parse_filters", "parse_sort", "public_table", "search",
+           "copy_path", "fields_of", "has_copy", "json_value", "open_copy", "parse_filters", "parse_sort", "public_table", "search",
            "search_sql", "select", "stale_copies", "text_value"]

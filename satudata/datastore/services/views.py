@@ -65,7 +65,7 @@ def save_view(actor: Any, resource: Resource, *, name: str, kind: str, x: str, y
     if duplicate is not None:
         message = f"Tabel ini sudah punya tampilan bernama \"{duplicate.name}\"; pakai nama lain."
         raise Invalid(message, details={"name": [message]})
-    table = preview.open_table(resource)
+    table = query.open_copy(resource)
     preview.view_spec(table, {"kind": kind, "x": x, "ys": ys, "aggregate": aggregate})  # Invalid if it cannot draw
     view = ChartView(resource_id=resource.id, name=name, kind=kind, x=x, ys=list(ys), aggregate=aggregate,
                      created_by_id=getattr(actor, "id", None))
@@ -95,7 +95,7 @@ def saved_views(dataset: Dataset) -> list[dict[str, Any]]:
         item: dict[str, Any] = {"id": view.id, "name": view.name, "resource": res, "spec": None, "problem": None,
                                 "embed_url": public_url(url_for("datastore.embed_view", view_id=view.id))}
         try:
-            table = tables_by_id.get(res.id) or preview.open_table(res)
+            table = tables_by_id.get(res.id) or query.open_copy(res)
             tables_by_id[res.id] = table
             item["spec"] = preview.view_spec(table, view.choices(), title=view.name)
         except DomainError as err:
