@@ -56,8 +56,6 @@ ROW_NUMBER = "file_row_number"  # DuckDB's name for a Parquet file's row number 
 DEFAULT_MISSING = [""]
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
 DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
-# Table Schema date formats frictionless reads that DuckDB's strptime spells the same way.
-_ISO = {"date": "%Y-%m-%d", "time": "%H:%M:%S"}
 ROW_GROUP_SIZE = 122_880  # DuckDB's default: small enough to read in parallel, to skip by statistics
 
 
@@ -183,14 +181,15 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _reader(source: Path, missing: list[str], *, padded: bool = False) -> str:
-    """``read_csv`` of the source, every cell as text. ``padded``: a short row is padded with
-    NULLs and lines may be 64 MB long (DuckDB's default is 2 MB). A valid table rarely needs
-    either, and both slow the read (null padding reads on one thread; long lines need larger
-    buffers), so they are only the retry when the fast read refuses the file."""
+def _reader(source: Path, names: list[str], missing: list[str], *, padded: bool = False) -> str:
+    """``read_csv`` of the source, every cell of columns ``names`` as text. ``padded``: a short row
+    is padded with NULLs and lines may be 64 MB long (DuckDB's default is 2 MB). A valid table
+    rarely needs either, and both slow the read (null padding reads on one thread; long lines
+    need larger buffers), so they are only the retry when the fast read refuses the file."""
     nulls = missing or ["\x00"]  # none: no text is a missing value ("" is then an empty string)
+    columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
     return (f"read_csv({_lit(str(source))}, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', "
-            f"nullstr={_list(nulls)}, auto_detect=false, columns=$columns"
+            f"nullstr={_list(nulls)}, auto_detect=false, columns={columns}"
             f"{', null_padding=true, max_line_size=67108864' if padded else ''})")
 
 
@@ -249,8 +248,7 @@ def write_copy(source: Path, target: Path, descriptor: dict[str, Any] | None) ->
 def _copy(con: duckdb.DuckDBPyConnection, source: Path, tmp: Path, columns: list[Column], missing: list[str], *,
           padded: bool = False) -> None:
     select = ", ".join(f"{c.sql} AS {_ident(c.name)}" for c in columns)
-    columns_struct = "{" + ", ".join(f"{_lit(c.name)}: 'VARCHAR'" for c in columns) + "}"
-    reader = _reader(source, missing, padded=padded).replace("$columns", columns_struct)
+    reader = _reader(source, [c.name for c in columns], missing, padded=padded)
     con.execute(f"COPY (SELECT {select} FROM {reader}) "
                 f"TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
 
@@ -270,8 +268,7 @@ def _failing_columns(con: duckdb.DuckDBPyConnection, source: Path, header: list[
         checks.append((name, f"count(*) FILTER (WHERE {_ident(name)} IS NOT NULL AND ({sql}) IS NULL)"))
     if not checks:
         return set()
-    columns_struct = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in header) + "}"
-    reader = _reader(source, missing, padded=padded).replace("$columns", columns_struct)
+    reader = _reader(source, header, missing, padded=padded)
     counts = con.execute(f"SELECT {', '.join(sql for _, sql in checks)} FROM {reader}").fetchone() or ()
     return {name for (name, _), count in zip(checks, counts, strict=False) if count}
 

@@ -34,7 +34,6 @@ CKAN_TYPES = {
     "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz", "VARCHAR": "text",
 }
 TEXT = "text"
-NUMERIC_CKAN = frozenset({"int8", "int4", "int2", "float8", "float4", "numeric"})
 
 
 def ident(name: str) -> str:
@@ -151,5 +150,5 @@ def run_sql(paths: dict[str, Path], sql: str, *, max_rows: int, seconds: float
     return columns, rows[:max_rows], len(rows) > max_rows
 
 
-__all__ = ["CKAN_TYPES", "ID_COLUMN", "NUMERIC_CKAN", "QueryTimeout", "TableHandle", "forget", "ident", "run_sql",
+__all__ = ["CKAN_TYPES", "ID_COLUMN", "QueryTimeout", "TableHandle", "forget", "ident", "run_sql",
            "sandbox", "table"]

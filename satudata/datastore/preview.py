@@ -174,6 +174,21 @@ def choose_label(columns: list[Column], dataset: Dataset | None, measure: Column
     return text_col or time_col
 
 
+def default_choices(columns: list[Column], dataset: Dataset | None, kind: str = "bar") -> dict[str, Any] | None:
+    """The builder's choices of the default chart (or, ``kind="map"``, map): the measure the
+    dataset's ukuran/satuan name, averaged when it is a percentage, by the klasifikasi's column
+    (a map: by the region-code column). None when the table has nothing to draw that way."""
+    chosen = choose_measure(columns, dataset)
+    if chosen is None:
+        return None
+    measure, percent = chosen
+    x = region_column(columns) if kind == "map" else choose_label(columns, dataset, measure)
+    if x is None:
+        return None
+    return {"kind": kind, "x": x.name, "ys": [measure.name], "aggregate": "mean" if percent else "sum",
+            "percent": percent}
+
+
 def default_chart(resource: Resource, dataset: Dataset | None = None) -> dict[str, Any] | None:
     """The dataset page's chart of a table, or None when nothing is worth plotting."""
     try:
@@ -181,15 +196,11 @@ def default_chart(resource: Resource, dataset: Dataset | None = None) -> dict[st
     except DomainError:
         return None
     columns = columns_of(table)
-    chosen = choose_measure(columns, dataset)
-    if chosen is None:
+    choices = default_choices(columns, dataset)
+    if choices is None:
         return None
-    measure, percent = chosen
-    label = choose_label(columns, dataset, measure)
-    if label is None:
-        return None
-    return chart(table, columns, x=label.name, ys=[measure.name], aggregate="mean" if percent else "sum",
-                 percent=percent)
+    return chart(table, columns, x=choices["x"], ys=choices["ys"], aggregate=choices["aggregate"],
+                 percent=choices["percent"])
 
 
 AGGREGATES = {"sum": "sum", "mean": "avg", "count": "count"}
@@ -329,13 +340,11 @@ def default_map(resource: Resource, dataset: Dataset | None = None) -> dict[str,
     except DomainError:
         return None
     columns = columns_of(table)
-    region = region_column(columns)
-    chosen = choose_measure(columns, dataset)
-    if region is None or chosen is None:
+    choices = default_choices(columns, dataset, "map")
+    if choices is None:
         return None
-    measure, percent = chosen
     try:
-        return map_spec(table, columns, region=region.name, value=measure.name, aggregate="mean" if percent else "sum")
+        return map_spec(table, columns, region=choices["x"], value=choices["ys"][0], aggregate=choices["aggregate"])
     except Invalid:
         return None
 

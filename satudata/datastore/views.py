@@ -31,9 +31,6 @@ from satudata.security import public_url
 
 bp = Blueprint("datastore", __name__)
 
-KINDS = ("bar", "line", "stacked", "pie", "map")
-
-
 def kind_labels() -> dict[str, str]:
     return {"bar": _("Batang"), "line": _("Garis"), "stacked": _("Batang bertumpuk"), "pie": _("Pai"),
             "map": _("Peta wilayah")}
@@ -57,26 +54,13 @@ def _public_table(slug: str, resource_id: str) -> tuple[Dataset, Resource]:
 
 
 def _choices(args: Any, columns: list[preview.Column], dataset: Dataset) -> dict[str, Any]:
-    """The builder's choices from the query (or a form), defaulting to the dataset's chart."""
-    kind = args.get("jenis") or ""
-    x = args.get("x") or ""
-    ys = [y for y in args.getlist("y") if y] if hasattr(args, "getlist") else list(args.get("y") or [])
-    aggregate = args.get("agregasi") or ""
-    region = preview.region_column(columns)
-    chosen = preview.choose_measure(columns, dataset)
-    if not kind:
-        kind = "bar"
-    if not ys and chosen is not None:
-        ys = [chosen[0].name]
-    if not aggregate:
-        aggregate = "mean" if chosen is not None and ys == [chosen[0].name] and chosen[1] else "sum"
-    if not x:
-        if kind == "map" and region is not None:
-            x = region.name
-        else:
-            measure = chosen[0] if chosen else None
-            label = preview.choose_label(columns, dataset, measure) if measure else None
-            x = label.name if label else (columns[0].name if columns else "")
+    """The builder's choices from the query (or a form); what it leaves out is the dataset's
+    default chart (or map)."""
+    kind = args.get("jenis") or "bar"
+    default = preview.default_choices(columns, dataset, kind) or {}
+    ys = [y for y in args.getlist("y") if y] or default.get("ys") or []
+    aggregate = args.get("agregasi") or (default["aggregate"] if ys == default.get("ys") else "sum")
+    x = args.get("x") or default.get("x") or (columns[0].name if columns else "")
     return {"kind": kind, "x": x, "ys": ys[:6], "aggregate": aggregate}
 
 
