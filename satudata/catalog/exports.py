@@ -1,21 +1,29 @@
 """Downloads of validated tables as CSV (UTF-8), XLSX and JSON, converted on demand and cached.
 
-:func:`export_resource` turns the stored file of a tabular resource (CSV/TSV in any encoding
-and delimiter frictionless detects, an XLSX sheet, JSON records) into one of three normalised
-forms and returns the path of the result:
+:func:`export_resource` turns a valid stored table (CSV/TSV in any encoding and delimiter
+frictionless detects, an XLSX sheet, JSON records) into one of three normalised forms and
+returns the path of the result:
 
 - **CSV**: UTF-8 *without* a byte-order mark, comma-delimited, RFC 4180 (minimal quoting, CRLF
-  line ends), header row; every value is the source's text, unchanged. No BOM because the CSV
+  line ends), header row; every value is the source's text, unchanged. It is read from the
+  stored file (the one reader of upload text here), and it is also what the datastore's typed
+  copy is written from when the stored file is not already plain UTF-8 comma CSV
+  (:func:`plain_csv`). No BOM because the CSV
   is the machine format (pandas, R, PostgreSQL ``COPY``, CKAN tools keep a BOM as part of the
   first column name), and a BOM would not rescue Excel users here anyway: Excel with
   Indonesian regional settings separates a CSV on ``;``, not ``,``, so a double-clicked comma
   CSV lands in one column with or without a BOM. Excel users get the XLSX, and the page says so.
-- **JSON**: an array of records, keys in column order. With a Table Schema, values are typed
-  by it (integer/year -> number, number -> number, boolean -> true/false, object/array ->
-  JSON, date/datetime/time -> ISO 8601 text, missing values -> ``null``; other types keep their
-  text); without one, every value is the source's text.
+
+The JSON and the XLSX are written from the **datastore's typed copy** (the reader the datastore
+installs, ``tables.reader().rows``), so a download holds exactly the values the previews, charts
+and the data API show, typed by the Table Schema once, when the copy was written:
+
+- **JSON**: an array of records, keys in column order. integer/year -> number, number -> number
+  (the copy's double, in its shortest exact form: what every JSON parser reads anyway; the CSV
+  keeps the source's digits), boolean -> true/false, object/array -> JSON, date/datetime/time
+  -> ISO 8601 text, missing values -> ``null``; other types keep their text.
 - **XLSX** (XlsxWriter, constant-memory mode): one sheet "Data", bold frozen header, typed
-  cells per the Table Schema (text without one). It is safe from formula injection: every
+  cells per the Table Schema. It is safe from formula injection: every
   text value is written with ``write_string`` as a true string cell (``t="inlineStr"``),
   never a formula, so ``=HYPERLINK(...)``, ``+1``, ``-2+3`` or ``@SUM(A1)`` stay exactly
   that text and Excel never evaluates them. Control characters XML cannot hold, and CR (which
@@ -100,17 +108,14 @@ except ImportError:  # pragma: no cover - not on POSIX
 log = logging.getLogger(__name__)
 
 # Bump when the output of a format changes, so cached files of the old shape are not served.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: JSON and XLSX read from the datastore's typed copy
 EXPORTS_DIR = "exports"
 XLSX_SHEET = "Data"
 XLSX_MAX_ROWS = 1_048_576  # including the header
 XLSX_MAX_COLUMNS = 16_384
 XLSX_MAX_CELL_CHARS = 32_767
 EXCEL_MAX_EXACT_INT = 10**15  # Excel keeps 15 significant digits
-# Table Schema types whose Python value has no faithful JSON/Excel form: their text is kept.
-TEXT_TYPES = frozenset({"any", "string", "geopoint", "yearmonth", "duration"})
 SOURCE_FORMATS = ("CSV", "TSV", "XLSX", "JSON")
-STRUCTURED_TYPES = frozenset({"object", "array", "geojson", "topojson"})
 CSV_FIELD_SIZE_LIMIT = 2**31 - 2  # frictionless's own
 
 
@@ -141,7 +146,12 @@ class ResourceNotValidatedError(Conflict):
 
 
 class ExportFailedError(Conflict):
-    """The stored table could not be converted (the message says why and what to do instead)."""
+    """The stored table could not be converted (the message says why and what to do instead;
+    ``reason`` is the why alone)."""
+
+    def __init__(self, message: str, *, reason: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.reason = reason
 
 
 def download_name(resource: Resource, fmt: str, fallback: str = "tabel") -> str:
@@ -185,21 +195,27 @@ def export_resource(resource: Resource, fmt: str) -> Path:
         if target.is_file():  # built by the request we waited for
             return target
         try:
-            _build(source, target, kind=kind, sheet=sheet, descriptor=descriptor, fmt=spec.name,
+            _build(source, target, resource=resource, kind=kind, sheet=sheet, fmt=spec.name,
                    header_row=header_row)
+        except ExportFailedError as exc:
+            if not exc.reason:
+                raise
+            # The JSON/XLSX read the copy, which is written from the CSV: what failed there fails here.
+            _mark_failed(target, exc.reason)
+            raise _failed(spec.name, exc.reason) from exc
         except DomainError:
             raise
         except convert.ConversionError as exc:
             log.warning("export of resource %s as %s failed: %s", resource.id, spec.name, exc)
             _mark_failed(target, str(exc))
-            raise ExportFailedError(_failure_message(spec.name, str(exc))) from exc
+            raise _failed(spec.name, str(exc)) from exc
         except (UnicodeError, csv.Error) as exc:
             log.warning("export of resource %s as %s failed: %s", resource.id, spec.name, exc)
             _mark_failed(target, str(exc))
-            raise ExportFailedError(_failure_message(spec.name, "teks berkas tidak terbaca sebagai tabel")) from exc
+            raise _failed(spec.name, "teks berkas tidak terbaca sebagai tabel") from exc
         except Exception as exc:  # a bug or a full disk must not become a 500 page for a download
             log.exception("export of resource %s as %s failed", resource.id, spec.name)
-            raise ExportFailedError(_failure_message(spec.name, "kesalahan sistem")) from exc
+            raise _failed(spec.name, "kesalahan sistem") from exc
     return target
 
 
@@ -307,6 +323,10 @@ def _mark_failed(target: Path, reason: str) -> None:
     with contextlib.suppress(OSError):
         marker.parent.mkdir(exist_ok=True)
         marker.write_text(reason + "\n", encoding="utf-8")
+
+
+def _failed(fmt: str, reason: str) -> ExportFailedError:
+    return ExportFailedError(_failure_message(fmt, reason), reason=reason)
 
 
 def _failure_message(fmt: str, reason: str) -> str:
@@ -424,68 +444,13 @@ def _csv_layout(path: Path, fmt: str) -> tuple[str, Any, str | None]:
     return encoding, dialect, "" if fmt == "csv" else None
 
 
-@dataclass
-class _Column:
-    name: str
-    type: str
-    read: Callable[[str], tuple[Any, Any]] | None  # frictionless cell reader; None: keep the text
-    structured: bool = True  # object/array values as JSON values (else their text)
-
-    def value(self, text: str) -> Any:
-        """The typed value of a cell (``None`` for a missing value), or its text."""
-        if self.read is None:
-            return text
-        value, notes = self.read(text)
-        if value is None:
-            # Missing, or (in a valid table, never) a value of the wrong type: keep the text then.
-            return text if notes and "type" in notes else None
-        if self.type in TEXT_TYPES:
-            return text
-        if self.type in STRUCTURED_TYPES:
-            return value if self.structured and isinstance(value, dict | list) else text
-        if isinstance(value, str | bool | int | Decimal | float | date | time):
-            return value
-        return text
-
-
-def _columns(labels: list[str], descriptor: dict[str, Any] | None, *, structured: bool) -> list[_Column]:
-    """How to read each column: by its Table Schema field, or as text when there is none.
-
-    ``structured``: object/array fields become JSON values (for JSON) or keep their text (XLSX).
-    """
-    if descriptor is None:
-        return [_Column(name=label, type="string", read=None) for label in labels]
-    from frictionless import Schema
-
-    from satudata.tabular import patterns
-
-    patterns.install()  # the cell readers check ``pattern`` too: never with Python's backtracking re
-    schema = Schema.from_descriptor(json.loads(json.dumps(descriptor)))
-    fields = {f.name: f for f in schema.fields}
-    columns = []
-    for label in labels:
-        fld = fields.get(label)
-        if fld is None:
-            columns.append(_Column(name=label, type="string", read=None))
-        else:
-            columns.append(_Column(name=label, type=fld.type, read=fld.create_cell_reader(), structured=structured))
-    return columns
-
-
-def _typed_rows(rows: Iterator[list[str]], columns: list[_Column]) -> Iterator[list[Any]]:
-    width = len(columns)
-    for cells in rows:
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        yield [col.value(text) for col, text in zip(columns, cells, strict=False)]
-
-
 # --------------------------------------------------------------------------- writing
 
 
-def _build(source: Path, target: Path, *, kind: str, sheet: str | None, descriptor: dict[str, Any] | None,
-           fmt: str, header_row: int | None = None) -> None:
-    """Convert ``source`` to ``target`` in the build folder, then rename the result into place.
+def _build(source: Path, target: Path, *, resource: Resource, kind: str, sheet: str | None, fmt: str,
+           header_row: int | None = None) -> None:
+    """Convert to ``target`` in the build folder, then rename the result into place: the CSV
+    from the stored file's text, the JSON and XLSX from the datastore's typed copy.
 
     The caller holds ``target``'s lock: whatever is in the build folder was left by a build
     that died, and goes first.
@@ -495,20 +460,33 @@ def _build(source: Path, target: Path, *, kind: str, sheet: str | None, descript
     (folder / "work").mkdir(parents=True)
     tmp = folder / f"result.{target.suffix[1:]}"
     try:
-        with _text_rows(source, kind, sheet, folder / "work", header_row) as rows:
-            header = next(rows, None)
-            if header is None:
-                raise convert.ConversionError("tabel kosong")
-            if fmt == "csv":
+        if fmt == "csv":
+            with _text_rows(source, kind, sheet, folder / "work", header_row) as rows:
+                header = next(rows, None)
+                if header is None:
+                    raise convert.ConversionError("tabel kosong")
                 _write_csv(tmp, header, rows)
-            elif fmt == "json":
-                _write_json(tmp, header, _typed_rows(rows, _columns(header, descriptor, structured=True)))
-            else:
-                _write_xlsx(tmp, header, _typed_rows(rows, _columns(header, descriptor, structured=False)))
+        else:
+            typed = _typed_reader()
+            with typed(resource, structured=fmt == "json") as (header, values):
+                if fmt == "json":
+                    _write_json(tmp, header, values)
+                else:
+                    _write_xlsx(tmp, header, values)
         os.replace(tmp, target)
         _failed_marker(target).unlink(missing_ok=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _typed_reader() -> Callable[..., Any]:
+    """The datastore's reader of a whole typed copy (installed when the app starts)."""
+    from satudata.catalog import tables
+
+    reader = tables.reader()
+    if reader is None or reader.rows is None:
+        raise RuntimeError("the datastore's table reader is not installed")
+    return reader.rows
 
 
 def _write_csv(path: Path, header: list[str], rows: Iterator[list[str]]) -> None:

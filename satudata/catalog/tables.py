@@ -36,22 +36,25 @@ class TableReader:
     type, yearish, code), ``rows``, ``total`` and ``unfiltered``, and raises ``DomainError``
     (``NotFound``: the stored file is gone; ``Invalid``: a sort or filter the table cannot take);
     ``chart(res, dataset)`` returns the default chart spec or None; ``map`` the default map and
-    ``views`` a dataset's saved views (dicts: id, name, resource, spec, problem, embed_url)."""
+    ``views`` a dataset's saved views (dicts: id, name, resource, spec, problem, embed_url);
+    ``rows(res, structured=)`` is a context manager giving the whole table's column names and
+    its typed rows in order (for the XLSX and JSON downloads)."""
 
     page: Callable[..., Any]
     chart: Callable[..., Any]
     map: Callable[..., Any] | None = None  # (res, dataset) -> the default map spec or None
     views: Callable[..., Any] | None = None  # (dataset) -> the saved views shown on its page
+    rows: Callable[..., Any] | None = None  # (res, structured=) -> context of (columns, typed rows)
 
 
 _reader: TableReader | None = None
 
 
 def use_reader(page: Callable[..., Any], chart: Callable[..., Any], *, map: Callable[..., Any] | None = None,
-               views: Callable[..., Any] | None = None) -> None:
+               views: Callable[..., Any] | None = None, rows: Callable[..., Any] | None = None) -> None:
     """Install the reader of the typed copies (the datastore does, when the app starts)."""
     global _reader
-    _reader = TableReader(page=page, chart=chart, map=map, views=views)
+    _reader = TableReader(page=page, chart=chart, map=map, views=views, rows=rows)
 
 
 def reader() -> TableReader | None:

@@ -385,10 +385,6 @@ def _write(resource_id: str, run_id: int | None, expected: tuple[str | None, str
         run.schema_fingerprint = schema_fingerprint(resource)  # the inferred Table Schema it was judged by
     audit(ACTOR, "resource.validate", "resource", resource.id,
           {"status": str(verdict.status), "errors": errors, "engine": verdict.engine})
-    if verdict.status == ValidationStatus.VALID:
-        from satudata.catalog.tasks import enqueue_build
-
-        enqueue_build(resource)
     events.table_validated.send(resource, status=verdict.status)
     # The verdict stands now, even when the caller re-raises (a timeout, a crash) for RQ.
     jobs.checkpoint()

@@ -156,10 +156,11 @@ def test_json_records_source(app: Flask) -> None:
         ["Kubu", "20350", "", ""],
         ["Bangko", "45012", "", "true"],
     ]
-    # Without a Table Schema the JSON keeps every value as text, in column order.
+    # Without a Table Schema the JSON keeps every value as text, in column order; an empty
+    # cell is a missing value (Table Schema's default missingValues), so null.
     text = exports.export_resource(res, "json").read_text(encoding="utf-8")
     records = json.loads(text)
-    assert records[1] == {"kecamatan": "Bangko", "jumlah": "45012", "catatan": "", "baru": "true"}
+    assert records[1] == {"kecamatan": "Bangko", "jumlah": "45012", "catatan": None, "baru": "true"}
     assert list(records[0]) == ["kecamatan", "jumlah", "catatan", "baru"]
 
 
@@ -180,14 +181,43 @@ def test_json_is_typed_by_the_table_schema(app: Flask) -> None:
     assert csv_rows(exports.export_resource(res, "csv"))[1] == ["0012", "20350", "1,5", "31/01/2024", "true"]
 
 
-def test_json_keeps_every_digit_of_numbers_and_structured_values(app: Flask) -> None:
+def test_json_types_numbers_and_structured_values_from_the_copy(app: Flask) -> None:
     schema = {"fields": [{"name": "nik", "type": "integer"}, {"name": "nilai", "type": "number"},
                          {"name": "meta", "type": "object"}]}
     data = b'nik,nilai,meta\n1407012345678901,0.10000000000000000001,"{""a"": [1, 2]}"\n'
     _, res = table(data, "nik.csv", schema=schema)
     text = exports.export_resource(res, "json").read_text(encoding="utf-8")
-    assert '"nilai": 0.10000000000000000001' in text
+    # The JSON holds the copy's values (what the data API serves): a number is the double every
+    # JSON parser reads, in its shortest exact form; the CSV keeps the source's every digit.
+    assert '"nilai": 0.1,' in text and '"nik": 1407012345678901,' in text
     assert json.loads(text) == [{"nik": 1407012345678901, "nilai": 0.1, "meta": {"a": [1, 2]}}]
+    assert "0.10000000000000000001" in exports.export_resource(res, "csv").read_text(encoding="utf-8")
+
+
+def test_json_and_xlsx_are_written_from_the_datastore_copy(app: Flask) -> None:
+    from satudata.datastore import services as datastore
+
+    marker = os.urandom(6).hex()  # content of its own: no other test wrote this copy
+    schema = {"fields": [{"name": "kode_wilayah", "type": "string"},
+                         {"name": "jumlah", "type": "integer", "groupChar": "."},
+                         {"name": "rasio", "type": "number", "decimalChar": ",", "groupChar": "."},
+                         {"name": "catatan", "type": "string"}],
+              "missingValues": ["", "-"]}
+    data = f'kode_wilayah,jumlah,rasio,catatan\n14.07,"1.234","1.234,5",{marker}\n14.71,-,"0,25",\n'.encode()
+    _, res = table(data, "wilayah.csv", schema=schema)
+    path = datastore.copy_path(res)
+    assert path is not None and not path.is_file()
+    records = json.loads(exports.export_resource(res, "json").read_text(encoding="utf-8"))
+    assert path.is_file()  # the JSON asked for the copy, which was written on first use
+    assert records == [{"kode_wilayah": "14.07", "jumlah": 1234, "rasio": 1234.5, "catatan": marker},
+                       {"kode_wilayah": "14.71", "jumlah": None, "rasio": 0.25, "catatan": None}]
+    # The same values as the data API serves for the table.
+    table_copy = datastore.open_copy(res)
+    page = datastore.search(table_copy, datastore.Query())
+    assert [[datastore.json_value(v) for v in row[1:]] for row in page.rows] == [list(r.values()) for r in records]
+    ws = load_workbook(exports.export_resource(res, "xlsx"))["Data"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [["14.07", 1234, 1234.5, marker],
+                                                                          ["14.71", None, 0.25, None]]
 
 
 # --------------------------------------------------------------------------- XLSX output
@@ -252,8 +282,9 @@ def test_xlsx_refuses_a_table_past_excel_limits(app: Flask, monkeypatch: pytest.
     with pytest.raises(exports.ExportFailedError, match="batas Excel"):
         exports.export_resource(res, "xlsx")
     # Nothing half-written is left behind: no result, no temporary file (ours or XlsxWriter's).
+    # (The CSV the typed copy was written from stays: it is whole.)
     root = Path(app.config["STORAGE_PATH"]) / "exports"
-    assert list(root.glob(f"{res.sha256}-*")) == []
+    assert list(root.glob(f"{res.sha256}-*.xlsx")) == []
     assert [p.name for p in (root / "tmp").iterdir() if not p.name.endswith(".lock")] == []
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 4)
     assert sheet_values(exports.export_resource(res, "xlsx")) == [["a"], ["1"], ["2"], ["3"]]  # no schema: text
