@@ -56,7 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The domains, in one explicit list, lowest first (docs/architecture.md): policies register
     # their rules on import; each domain's ``init_app`` connects what it does for the kernel or
     # in answer to a lower domain's signals; then the blueprints are mounted.
-    from satudata import accounts, catalog, datastore, review, search, validation
+    from satudata import accounts, catalog, datastore, harvest, review, search, validation
     from satudata.accounts import policy as _accounts_policy  # noqa: F401
     from satudata.accounts import views as accounts_views
     from satudata.api import ckan, dcat, health, rest
@@ -64,6 +64,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.catalog import views as catalog_views
     from satudata.datastore import models as _datastore_models  # noqa: F401
     from satudata.datastore import views as datastore_views
+    from satudata.harvest import models as _harvest_models  # noqa: F401
+    from satudata.harvest import policy as _harvest_policy  # noqa: F401
     from satudata.ppid import calendar_views as ppid_calendar_views
     from satudata.ppid import models as _ppid_models  # noqa: F401
     from satudata.ppid import notice_views as ppid_notice_views
@@ -79,7 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.validation import policy as _validation_policy  # noqa: F401
     from satudata.validation import views as validation_views
 
-    for domain in (accounts, catalog, validation, review, datastore, search):
+    for domain in (accounts, catalog, validation, review, datastore, search, harvest):
         domain.init_app(app)
     domains = (
         catalog_views.bp, datastore_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,

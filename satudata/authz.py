@@ -36,6 +36,8 @@ class Permission(StrEnum):
     REVIEW_DAFTAR_LINK = "review:daftar:link"  # name the dataset that fulfils an item
     REVIEW_DAFTAR_READ = "review:daftar:read"  # the internal list (notes) and per-OPD calendar
     # ppid: public information requests
+    HARVEST_SOURCE_MANAGE = "harvest:source:manage"  # sources, their runs and results: the region's walidata, admins
+
     PPID_REQUEST_FILE = "ppid:request:file"  # anyone, without an account (UU 14/2008 Pasal 22)
     PPID_REQUEST_HANDLE = "ppid:request:handle"  # the PPID officers of the request's PPID
     PPID_REQUEST_WITHDRAW = "ppid:request:withdraw"  # its applicant (by the tracking code) or its officers

@@ -65,6 +65,10 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "noreply@satudata.local"
     HARVEST_ALLOW_PRIVATE_NETWORKS = False
+    HARVEST_JOB_TIMEOUT = 6 * 3600  # seconds one run may take (RQ job timeout)
+    HARVEST_STALE_AFTER = 900  # seconds without a heartbeat before a running harvest counts as dead
+    HARVEST_HTTP_TIMEOUT = 30.0  # seconds per request to a source
+    HARVEST_MAX_RESPONSE_BYTES = 50 * 1024 * 1024  # one answer of a source, at most
     # Request bodies above this are refused with 413 before they are read; None = the upload
     # limit plus room for the multipart envelope and form fields.
     MAX_CONTENT_LENGTH: int | None = None

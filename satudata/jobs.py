@@ -49,6 +49,8 @@ PERIODIC: list[tuple[str, str, int]] = [
     ("satudata.catalog.tasks.sweep_exports", "default", 3600),
     # Query copies of valid tables that are missing (a new deployment, a cleared folder) are written.
     ("satudata.datastore.tasks.sweep_copies", "default", 600),
+    # Harvest runs whose worker died are marked failed; scheduled sources (daily, weekly) are started.
+    ("satudata.harvest.tasks.sweep", "default", 60),
     # Download counts (the "most downloaded" sort) reach the index once a day.
     ("satudata.search.tasks.rebuild_index", "search", 86400),
     # Stored files no row refers to, older than STORAGE_SWEEP_GRACE, are deleted (uploads
@@ -117,12 +119,13 @@ def _dotted(func: Callable[..., Any] | str) -> str:
 
 
 def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", job_timeout: int | None = None,
-            **kwargs: Any) -> None:
+            job_id: str | None = None, **kwargs: Any) -> None:
     """Enqueue ``func(*args, **kwargs)`` once the current transaction commits.
 
     Arguments must be plain values (ids, not rows): the job reloads what it needs.
     ``job_timeout`` (seconds) is how long the job may run, RQ's 180 s when None; the job then
-    gets :class:`JobTimeout`.
+    gets :class:`JobTimeout`. ``job_id``: RQ's id for the job (else a random one), for work
+    that keeps a row of its own and asks RQ about its job later (a harvest run).
     """
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
@@ -130,7 +133,7 @@ def enqueue(func: Callable[..., Any] | str, *args: Any, queue: str = "default", 
     # Tie the job to a transaction, so that a rollback (which fires no event when nothing
     # has begun) drops it.
     session.connection()
-    session.info.setdefault(_PENDING_KEY, []).append((_dotted(func), queue, args, kwargs, job_timeout))
+    session.info.setdefault(_PENDING_KEY, []).append((_dotted(func), queue, args, kwargs, job_timeout, job_id))
 
 
 def _flush_pending(session: Session) -> None:
@@ -138,9 +141,9 @@ def _flush_pending(session: Session) -> None:
     if not pending:
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    for name, queue, args, kwargs, job_timeout in pending:
+    for name, queue, args, kwargs, job_timeout, job_id in pending:
         try:
-            get_queue(queue).enqueue(run_job, name, *args, job_timeout=job_timeout, **kwargs)
+            get_queue(queue).enqueue(run_job, name, *args, job_timeout=job_timeout, job_id=job_id, **kwargs)
         except redis.exceptions.RedisError:
             # The change is committed; its job is not. Work that must not be lost keeps its
             # own row (outbox, validation run) that a periodic sweep picks up again.

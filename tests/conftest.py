@@ -238,7 +238,7 @@ def queue(app: Flask) -> Iterator[Any]:
 # Settings a test app may change that its child processes (workers, servers) must share.
 CHILD_SETTINGS = ("VALIDATION_STALE_AFTER", "VALIDATION_ENGINE", "VALIDATION_JOB_TIMEOUT", "EXPORT_JOB_TIMEOUT",
                   "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "AUDIT_ANONYMOUS_DENIALS_PER_MINUTE",
-                  "ELASTICSEARCH_URL", "ELASTICSEARCH_INDEX")
+                  "ELASTICSEARCH_URL", "ELASTICSEARCH_INDEX", "HARVEST_ALLOW_PRIVATE_NETWORKS")
 
 
 def satudata_env(app: Flask, **extra: Any) -> dict[str, str]:

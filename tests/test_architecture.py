@@ -142,6 +142,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("review", frozenset({"review"})),
     ("datastore", frozenset({"datastore"})),
     ("search", frozenset({"search"})),
+    ("harvest", frozenset({"harvest"})),
     ("ppid", frozenset({"ppid"})),
     ("api", frozenset({"api"})),
     ("app", frozenset({"", "cli", "demo"})),  # "" is satudata/__init__.py

@@ -234,12 +234,14 @@ def demo_load(force: bool) -> None:
 
 
 from satudata.datastore.cli import data_group  # noqa: E402
+from satudata.harvest.cli import harvest_group  # noqa: E402
 from satudata.ppid.cli import ppid_group  # noqa: E402
 from satudata.search.cli import search_group  # noqa: E402  (commands are added after main exists)
 from satudata.validation.cli import infer_command, validate_command  # noqa: E402
 
 main.add_command(search_group)
 main.add_command(data_group)
+main.add_command(harvest_group)
 main.add_command(validate_command)
 main.add_command(infer_command)
 main.add_command(ppid_group)

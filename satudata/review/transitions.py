@@ -49,10 +49,24 @@ InputCheck = Callable[[str, dict[str, str] | None], dict[str, list[str]]]
 NOTE_MAX = 2000  # a note, a reason, a message, one field note
 
 
+def _harvested(dataset: Dataset) -> bool:
+    """A dataset (or the revision of one) that a harvest source brought in."""
+    published = dataset.revision_of
+    return dataset.harvest_source_id is not None or (published is not None and published.harvest_source_id is not None)
+
+
 def submission_problems(dataset: Dataset) -> list[str]:
     """What keeps ``dataset`` from being submitted (and, still at that moment, published), in
     Bahasa Indonesia (empty: nothing)."""
     problems: list[str] = []
+    if _harvested(dataset):
+        # A record of another catalogue, as that catalogue publishes it (links, its metadata):
+        # the Satu Data production rules are its producer's, not ours (DESIGN.md §8).
+        if not dataset.title.strip():
+            problems.append("Judul kosong di sumber harvest.")
+        if dataset.revision_of is not None and not catalog.diff_revision(dataset).changed:
+            problems.append("Revisi ini belum mengubah apa pun dibanding versi yang terbit.")
+        return problems
     if not dataset.resources:
         problems.append("Belum ada sumber data: unggah minimal satu tabel atau dokumen.")
     for res in dataset.resources:

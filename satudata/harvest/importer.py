@@ -1,0 +1,277 @@
+"""Turning a plug-in's :class:`~harvesters.base.RemoteDataset` into one of our datasets, and
+back out of the public catalogue when it disappears at the source.
+
+Everything goes through the catalogue and review services, as the harvest actor
+(``SystemActor("harvest")``), so a harvested dataset has the same history as any other: a draft
+created, a ``submit`` and (publish mode ``direct``) a ``publish`` that writes a DatasetVersion;
+in mode ``review`` it waits in the walidata's queue. A change at the source of a published
+dataset goes through a revision (opened, filled, submitted, and published in mode ``direct``),
+so the public keeps the published version until the new one is published and versions are
+written as for any publication. A dataset that is gone at the source is withdrawn with a
+reason naming the source, never deleted.
+
+What we map (the rest of the record stays in ``HarvestRecord.raw``): title, description,
+topics (remote groups/themes matched to our topics by slug, plus the source's default topics),
+tags (plus default tags; a tag our rules refuse is left out with a note), licence (matched by
+id, URL or title; an unknown one is left empty with a note), year, period, coverage,
+frequency, contact, and every http(s) resource as a link. ``data_source`` names the source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from slugify import slugify
+from sqlalchemy import func, or_, select
+
+from harvesters.base import RemoteDataset
+from satudata.accounts.models import Organization
+from satudata.authz import SystemActor
+from satudata.catalog import services as catalog
+from satudata.catalog.models import Dataset, DatasetState, Frequency, Licence, Resource, Topic
+from satudata.catalog.services.catalogue import RESERVED_SLUGS, slug_from
+from satudata.errors import DomainError, Invalid
+from satudata.extensions import db
+from satudata.harvest.models import HarvestSource, ObjectStatus, PublishMode
+from satudata.review import services as review
+
+HARVEST_ACTOR = SystemActor("harvest")
+
+# Frequencies as CKAN extras, DCAT (EU and Dublin Core) and Indonesian portals write them.
+_FREQUENCIES: dict[str, Frequency] = {}
+for _freq, _words in {
+    Frequency.TAHUNAN: ("annual", "annually", "yearly", "tahunan", "per tahun", "1 tahun", "a", "p1y", "annual_2"),
+    Frequency.SEMESTERAN: ("semiannual", "biannual", "semesteran", "semester", "6 bulan", "p6m", "annual_2"),
+    Frequency.TRIWULANAN: ("quarterly", "triwulanan", "triwulan", "3 bulan", "p3m"),
+    Frequency.BULANAN: ("monthly", "bulanan", "per bulan", "1 bulan", "p1m", "monthly_2"),
+    Frequency.MINGGUAN: ("weekly", "mingguan", "per minggu", "p1w"),
+    Frequency.HARIAN: ("daily", "harian", "per hari", "p1d", "continuous", "update_cont"),
+    Frequency.TIDAK_TENTU: ("irregular", "tidak tentu", "tidak_tentu", "other", "unknown", "never", "as_needed"),
+}.items():
+    for _word in _words:
+        _FREQUENCIES.setdefault(_word, _freq)
+
+
+@dataclass
+class Outcome:
+    """What importing one record did: its status, the dataset, and notes for the people reading the job."""
+
+    status: ObjectStatus
+    dataset: Dataset | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str | None:
+        return " ".join(self.notes) or None
+
+
+def frequency_of(text: str | None) -> Frequency | None:
+    if not text:
+        return None
+    key = str(text).strip().lower().rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1].replace("-", "_")
+    return _FREQUENCIES.get(key) or _FREQUENCIES.get(key.replace("_", " "))
+
+
+def _licence(remote: RemoteDataset, notes: list[str]) -> str | None:
+    info = remote.licence or {}
+    keys = [str(v).strip() for v in (info.get("id"), info.get("url"), info.get("title")) if v and str(v).strip()]
+    if not keys:
+        return None
+    lowered = [k.lower().rstrip("/") for k in keys]
+    found = db.session.scalar(select(Licence).where(or_(
+        func.lower(Licence.id).in_(lowered), func.lower(Licence.title).in_(lowered),
+        func.lower(func.rtrim(Licence.url, "/")).in_(lowered))).limit(1))
+    if found is None:
+        # "CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/" against our "cc-by-4.0"
+        slugs = {slugify(k) for k in keys}
+        found = next((lic for lic in db.session.scalars(select(Licence))
+                      if lic.id in slugs or (lic.url and slugify(lic.url) in slugs)), None)
+    if found is None:
+        notes.append(f'Lisensi "{keys[0][:100]}" tidak dikenal portal ini; dataset dipanen tanpa lisensi.')
+        return None
+    return found.id
+
+
+def _topics(remote: RemoteDataset, source: HarvestSource) -> list[str]:
+    wanted = {slugify(t.get("name") or t.get("title") or "") for t in remote.topics}
+    wanted |= {slugify(t) for t in (source.config or {}).get("default_topics", [])}
+    wanted.discard("")
+    if not wanted:
+        return []
+    return sorted(db.session.scalars(select(Topic.slug).where(Topic.slug.in_(wanted))))
+
+
+def _tags(remote: RemoteDataset, source: HarvestSource, notes: list[str]) -> list[str]:
+    kept: list[str] = []
+    refused: list[str] = []
+    for text in [*remote.tags, *(source.config or {}).get("default_tags", [])]:
+        try:
+            kept.extend(catalog.tag_names([text]))
+        except Invalid:
+            refused.append(str(text)[:30])
+    if refused:
+        notes.append(f"Kata kunci yang tidak memenuhi aturan dilewati: {', '.join(refused[:10])}.")
+    return list(dict.fromkeys(kept))[:50]
+
+
+def _text(value: Any, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text[:limit] or None
+
+
+def metadata(remote: RemoteDataset, source: HarvestSource, notes: list[str]) -> dict[str, Any]:
+    """The catalogue's metadata values for ``remote`` (the shape ``update_dataset`` takes)."""
+    contact = remote.contact or {}
+    email = _text(contact.get("email"), 255)
+    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        notes.append(f'Email kontak "{email[:60]}" tidak valid; dilewati.')
+        email = None
+    year = remote.year if isinstance(remote.year, int) and 1900 <= remote.year <= 2100 else None
+    return {
+        "title": (_text(remote.title, 300) or _text(remote.name, 300) or remote.remote_id[:300]),
+        "description": (remote.description or "").strip(),
+        "topics": _topics(remote, source),
+        "tags": _tags(remote, source, notes),
+        "licence_id": _licence(remote, notes),
+        "year": year,
+        "period": _text(remote.period, 100),
+        "coverage": _text(remote.coverage, 255),
+        "frequency": frequency_of(remote.frequency),
+        "contact_name": _text(contact.get("name"), 255),
+        "contact_email": email,
+        "data_source": _text(source.title, 255),
+    }
+
+
+def _organization(remote: RemoteDataset, source: HarvestSource, notes: list[str]) -> Organization:
+    mapping = (source.config or {}).get("organization_map") or {}
+    remote_org = (remote.organization or {}).get("name")
+    slug = mapping.get(remote_org) if remote_org else None
+    if slug:
+        org = db.session.scalar(select(Organization).where(Organization.slug == slug))
+        if org is not None:
+            return org
+        notes.append(f'Organisasi "{slug}" pada pemetaan tidak ada di portal ini; dataset masuk ke '
+                     f"{source.organization.name}.")
+    return source.organization
+
+
+def _free_slug(remote: RemoteDataset) -> str | None:
+    """The remote name as our slug when it is free (else None: the title decides, made unique)."""
+    base = slug_from(remote.name or "")
+    if not base or base in RESERVED_SLUGS:
+        return None
+    taken = db.session.scalar(select(func.count()).select_from(Dataset).where(Dataset.slug == base))
+    return None if taken else base
+
+
+def _sync_resources(target: Dataset, remote: RemoteDataset, notes: list[str]) -> bool:
+    """Make ``target``'s links those of ``remote`` (matched by URL); whether anything changed."""
+    wanted = []
+    skipped = 0
+    for r in remote.resources:
+        url = (r.url or "").strip()
+        if not re.match(r"^https?://", url, re.I) or len(url) > 1000:
+            skipped += 1
+            continue
+        wanted.append(r)
+    if skipped:
+        notes.append(f"{skipped} sumber data tanpa tautan http(s) yang sah dilewati.")
+    changed = False
+    current = {res.url: res for res in target.resources if res.url}
+    keep: set[str] = set()
+    for position, r in enumerate(wanted):
+        url = r.url.strip()
+        if url in keep:
+            continue
+        keep.add(url)
+        name = (_text(r.name, 300) or url.rsplit("/", 1)[-1][:300] or "Sumber data")
+        fmt = (_text(r.format, 20) or "").upper() or None
+        res = current.get(url)
+        if res is None:
+            res = catalog.add_resource_link(HARVEST_ACTOR, target, url=url, name=name, format=fmt,
+                                            description=r.description or "")
+            changed = True
+        elif (res.name, res.format, res.description) != (name, fmt, r.description or ""):
+            res.name, res.format, res.description = name, fmt, r.description or ""
+            changed = True
+        if res.position != position:
+            res.position = position
+    for res in list(target.resources):
+        if res.url not in keep or res.sha256:
+            catalog.delete_resource(HARVEST_ACTOR, res)
+            changed = True
+    return changed
+
+
+def _publish_or_submit(dataset: Dataset, source: HarvestSource) -> None:
+    if dataset.state in (DatasetState.DRAFT, DatasetState.CHANGES_REQUESTED):
+        review.submit_dataset(HARVEST_ACTOR, dataset, note=f"Dipanen dari {source.title}")
+    if source.publish_mode == PublishMode.DIRECT and dataset.state == DatasetState.SUBMITTED:
+        review.publish_dataset(HARVEST_ACTOR, dataset, note=f"Dipanen dari {source.title}")
+
+
+def create(source: HarvestSource, remote: RemoteDataset) -> Outcome:
+    """A new dataset for a record never seen from this source."""
+    notes: list[str] = []
+    values = metadata(remote, source, notes)
+    org = _organization(remote, source, notes)
+    dataset = catalog.create_dataset(HARVEST_ACTOR, org, title=values["title"], slug=_free_slug(remote),
+                                     harvest_source_id=source.id, remote_id=remote.remote_id[:255],
+                                     remote_url=(remote.remote_url or "")[:1000] or None)
+    catalog.update_dataset(HARVEST_ACTOR, dataset, {k: v for k, v in values.items() if k != "title"})
+    _sync_resources(dataset, remote, notes)
+    _publish_or_submit(dataset, source)
+    return Outcome(ObjectStatus.NEW, dataset, notes)
+
+
+def update(source: HarvestSource, dataset: Dataset, remote: RemoteDataset) -> Outcome:
+    """Carry a changed record onto its dataset: in place while it is not published, through a
+    revision when it is (the public keeps the published version meanwhile)."""
+    notes: list[str] = []
+    values = metadata(remote, source, notes)
+    dataset.remote_url = (remote.remote_url or "")[:1000] or None
+    if dataset.state == DatasetState.WITHDRAWN:
+        changed = bool(catalog.update_dataset(HARVEST_ACTOR, dataset, values))
+        changed = _sync_resources(dataset, remote, notes) or changed
+        if source.publish_mode == PublishMode.DIRECT:
+            review.republish_dataset(HARVEST_ACTOR, dataset, note=f"Muncul kembali di {source.title}")
+            notes.append("Muncul kembali di sumber; diterbitkan kembali.")
+        else:
+            notes.append("Muncul kembali di sumber; walidata dapat menerbitkannya kembali.")
+        return Outcome(ObjectStatus.UPDATED, dataset, notes)
+    target = review.editable_version(HARVEST_ACTOR, dataset)
+    if target.state == DatasetState.SUBMITTED:
+        review.retract_submission(HARVEST_ACTOR, target, note="Diperbarui di sumber harvest")
+    changed = bool(catalog.update_dataset(HARVEST_ACTOR, target, values))
+    changed = _sync_resources(target, remote, notes) or changed
+    if target.is_revision and not catalog.diff_revision(target).changed:
+        review.discard_revision(HARVEST_ACTOR, target, note="Tidak ada perubahan pada kolom yang dipetakan")
+        return Outcome(ObjectStatus.UNCHANGED, dataset, notes)
+    _publish_or_submit(target, source)
+    return Outcome(ObjectStatus.UPDATED if changed or target.is_revision else ObjectStatus.UNCHANGED, dataset, notes)
+
+
+def withdraw(source: HarvestSource, dataset: Dataset, job_id: int) -> Outcome:
+    """Take a dataset gone at the source off the public catalogue (never deleted)."""
+    notes: list[str] = []
+    if dataset.revision is not None:
+        revision = dataset.revision
+        if revision.state == DatasetState.SUBMITTED:
+            review.retract_submission(HARVEST_ACTOR, revision, note="Tidak ada lagi di sumber harvest")
+        review.discard_revision(HARVEST_ACTOR, revision, note="Tidak ada lagi di sumber harvest")
+    if dataset.state == DatasetState.PUBLISHED:
+        review.withdraw_dataset(HARVEST_ACTOR, dataset,
+                                reason=f"Tidak lagi tersedia di sumber {source.title} (panen #{job_id}).")
+    elif dataset.state == DatasetState.SUBMITTED:
+        review.retract_submission(HARVEST_ACTOR, dataset, note="Tidak ada lagi di sumber harvest")
+        notes.append("Belum terbit; pengajuannya ditarik.")
+    return Outcome(ObjectStatus.WITHDRAWN, dataset, notes)
+
+
+__all__ = ["HARVEST_ACTOR", "DomainError", "Outcome", "Resource", "create", "frequency_of", "metadata", "update",
+           "withdraw"]

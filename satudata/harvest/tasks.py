@@ -1,0 +1,297 @@
+"""Harvest jobs: one run of a source (RQ queue ``harvest``), and the periodic sweep that
+starts scheduled runs and marks runs whose worker died as failed.
+
+A run streams: *gather* yields remote records page by page, each is *fetched* and *imported*
+at once, and the job's counts, heartbeat and objects are committed every
+:data:`CHECKPOINT_EVERY` records, so a run of 100,000 records never holds them all and the
+pages show its progress. Per record: the content hash of the raw record against the one last
+harvested; equal, the record costs a row in the job's log and nothing else (``unchanged``);
+otherwise it is mapped and imported in a savepoint, so a record that fails rolls back alone
+(``error``, with its reason) and the run goes on. Only after a *complete* gather are records
+that did not come back withdrawn (a source that failed midway, or returned nothing at all
+while we hold its datasets, withdraws nothing: nothing already harvested is lost).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from harvesters.base import Gathered, HarvestContext, HarvestError, content_hash
+from harvesters.http import FetchError
+from satudata import jobs
+from satudata.authz import SystemActor
+from satudata.catalog.models import Dataset
+from satudata.db import utcnow
+from satudata.errors import DomainError
+from satudata.extensions import db
+from satudata.harvest import importer, services
+from satudata.harvest.models import (
+    HarvestJob,
+    HarvestObject,
+    HarvestRecord,
+    HarvestSource,
+    JobStatus,
+    ObjectStatus,
+)
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_EVERY = 100  # records between commits of the job's progress
+STALE_AFTER = 900  # seconds without a heartbeat before a running job counts as dead
+SCHEDULER = SystemActor("harvest-jadwal")
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class Run:
+    """One run of a source: the state the stages share."""
+
+    def __init__(self, job: HarvestJob) -> None:
+        self.job = job
+        self.source: HarvestSource = job.source
+        self.harvester = services.plugin(self.source.type)
+        self.counts: Counter[str] = Counter()
+        self.seen: set[str] = set()
+        self.since_checkpoint = 0
+        # remote id -> (record id, content hash, dataset id, withdrawn): ids and digests only
+        # (about 150 bytes a record), never the records themselves.
+        self.known: dict[str, tuple[int, str | None, str | None, bool]] = {
+            rid: (pk, digest, ds, withdrawn) for pk, rid, digest, ds, withdrawn in db.session.execute(
+                select(HarvestRecord.id, HarvestRecord.remote_id, HarvestRecord.content_hash,
+                       HarvestRecord.dataset_id, HarvestRecord.withdrawn)
+                .where(HarvestRecord.source_id == self.source.id))}
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def log(self, remote_id: str, status: ObjectStatus, *, dataset: Dataset | None = None, title: str | None = None,
+            message: str | None = None) -> None:
+        self.counts[status.value] += 1
+        db.session.add(HarvestObject(job_id=self.job.id, remote_id=remote_id[:500], status=status,
+                                     dataset_id=dataset.id if dataset is not None else None,
+                                     title=(title or (dataset.title if dataset is not None else None) or "")[:300] or None,
+                                     message=message))
+        self.since_checkpoint += 1
+        if self.since_checkpoint >= CHECKPOINT_EVERY:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        self.since_checkpoint = 0
+        self.job.counts = dict(self.counts)
+        self.job.gathered = len(self.seen)
+        self.job.heartbeat_at = utcnow()
+        jobs.checkpoint()
+        cancelled = db.session.scalar(select(HarvestJob.cancel_requested).where(HarvestJob.id == self.job.id))
+        if cancelled:
+            raise _Cancelled()
+
+    def stage(self, name: str) -> None:
+        self.job.stage = name
+        self.checkpoint()
+
+    # ------------------------------------------------------------------ the stages
+
+    def run(self, ctx: HarvestContext) -> None:
+        self.stage("gather")
+        try:
+            for item in self.harvester.gather(ctx):
+                self.one(ctx, item)
+            self.job.gather_complete = True
+        except (HarvestError, FetchError) as exc:  # a plug-in may let the guarded session's error through
+            self.job.errors = [*self.job.errors, f"Pengumpulan daftar dataset terhenti: {exc.message}"]
+        if self.job.gather_complete:
+            self.withdraw_missing()
+
+    def one(self, ctx: HarvestContext, item: Gathered) -> None:
+        rid = str(item.remote_id or "").strip()
+        if not rid:
+            self.log("(tanpa id)", ObjectStatus.ERROR, message="Record di sumber tidak punya id; dilewati.")
+            return
+        if rid in self.seen:
+            self.log(rid, ObjectStatus.ERROR, message="Id ini muncul lebih dari sekali di sumber; yang pertama dipakai.")
+            return
+        self.seen.add(rid)
+        try:
+            raw = self.harvester.fetch(ctx, item)
+        except (HarvestError, FetchError) as exc:
+            self.log(rid, ObjectStatus.ERROR, message=exc.message)
+            return
+        digest = content_hash(raw)
+        known = self.known.get(rid)
+        if known is not None and known[1] == digest and not known[3] and known[2] is not None:
+            self.log(rid, ObjectStatus.UNCHANGED)
+            return
+        try:
+            remote = self.harvester.map(ctx, raw)
+        except (HarvestError, FetchError) as exc:
+            self.log(rid, ObjectStatus.ERROR, message=exc.message)
+            return
+        dataset = db.session.get(Dataset, known[2]) if known is not None and known[2] else None
+        try:
+            with db.session.begin_nested():
+                if dataset is None:
+                    outcome = importer.create(self.source, remote)
+                else:
+                    outcome = importer.update(self.source, dataset, remote)
+                self._keep(rid, known, outcome.dataset, digest, item.modified or remote.modified, raw)
+        except DomainError as exc:
+            self.log(rid, ObjectStatus.ERROR, title=remote.title, message=exc.message)
+            return
+        self.log(rid, outcome.status, dataset=outcome.dataset, title=remote.title, message=outcome.message)
+
+    def _keep(self, rid: str, known: tuple[int, str | None, str | None, bool] | None, dataset: Dataset | None,
+              digest: str, modified: str | None, raw: Any) -> None:
+        record = db.session.get(HarvestRecord, known[0]) if known is not None else None
+        if record is None:
+            record = HarvestRecord(source_id=self.source.id, remote_id=rid)
+            db.session.add(record)
+        record.dataset_id = dataset.id if dataset is not None else None
+        record.content_hash = digest
+        record.modified = (modified or "")[:50] or None
+        record.raw = raw
+        record.withdrawn = False
+        record.harvested_at = utcnow()
+        record.last_job_id = self.job.id
+
+    def withdraw_missing(self) -> None:
+        live = [(rid, ds) for rid, (_, _, ds, withdrawn) in self.known.items()
+                if rid not in self.seen and not withdrawn and ds is not None]
+        if not live:
+            return
+        if not self.seen:
+            self.job.errors = [*self.job.errors, (
+                f"Sumber tidak mengembalikan satu dataset pun, padahal {len(live)} dataset darinya ada di portal; "
+                "penarikan dilewati agar tidak ada yang hilang. Periksa URL dan filter sumber.")]
+            return
+        self.stage("withdraw")
+        for rid, dataset_id in live:
+            dataset = db.session.get(Dataset, dataset_id)
+            record = db.session.scalar(select(HarvestRecord).where(HarvestRecord.source_id == self.source.id,
+                                                                   HarvestRecord.remote_id == rid))
+            if dataset is None or record is None:
+                continue
+            try:
+                with db.session.begin_nested():
+                    outcome = importer.withdraw(self.source, dataset, self.job.id)
+                    record.withdrawn = True
+                    record.last_job_id = self.job.id
+            except DomainError as exc:
+                self.log(rid, ObjectStatus.ERROR, dataset=dataset, message=exc.message)
+                continue
+            self.log(rid, ObjectStatus.WITHDRAWN, dataset=dataset, message=outcome.message)
+
+
+@jobs.job
+def run_harvest(job_id: int) -> str:
+    """The job (queue ``harvest``): run harvest job ``job_id``; returns its final status."""
+    job = db.session.get(HarvestJob, job_id)
+    if job is None:
+        return "missing"
+    if job.status != JobStatus.QUEUED:
+        return str(job.status)  # cancelled before it started, or run already
+    other = db.session.scalar(select(HarvestJob.id).where(HarvestJob.source_id == job.source_id,
+                                                         HarvestJob.status == JobStatus.RUNNING,
+                                                         HarvestJob.id != job.id).limit(1))
+    if other is not None:
+        _finish(job, JobStatus.FAILED, f"Panen #{other} sumber ini sedang berjalan; panen ini tidak dijalankan.")
+        return str(job.status)
+    job.status = JobStatus.RUNNING
+    job.started_at = job.heartbeat_at = utcnow()
+    job.counts, job.errors = {}, list(job.errors or [])
+    jobs.checkpoint()
+    run: Run | None = None
+    try:
+        run = Run(job)
+        ctx = HarvestContext(url=job.source.url, config=services.load_config(job.source.type, job.source.config),
+                             http=services.http_session(), since=None)
+        with ctx.http:
+            run.run(ctx)
+    except _Cancelled:
+        db.session.rollback()  # the record in hand; everything before the last checkpoint stands
+        job = db.session.get(HarvestJob, job_id)  # type: ignore[assignment]
+        assert job is not None
+        _finish(job, JobStatus.CANCELLED, "Dibatalkan; yang sudah dipanen sebelum pembatalan tetap tersimpan.")
+        return str(job.status)
+    except DomainError as exc:  # the source's type or config no longer loads
+        job.errors = [*job.errors, exc.message]
+    except jobs.JobTimeout:
+        db.session.rollback()
+        job = db.session.get(HarvestJob, job_id)  # type: ignore[assignment]
+        assert job is not None
+        _finish(job, JobStatus.FAILED, "Waktu panen habis (HARVEST_JOB_TIMEOUT); yang sudah tersimpan tetap ada, "
+                                       "panen berikutnya melanjutkan.")
+        jobs.checkpoint()
+        raise
+    except Exception:  # a bug must fail the job readably, not leave it "running"
+        log.exception("harvest job %s crashed", job_id)
+        db.session.rollback()
+        job = db.session.get(HarvestJob, job_id)  # type: ignore[assignment]
+        assert job is not None
+        _finish(job, JobStatus.FAILED, "Kesalahan sistem saat memanen; pengelola portal dapat membaca log pekerja.")
+        return str(job.status)
+    if run is not None:
+        job.counts = dict(run.counts)
+        job.gathered = len(run.seen)
+    if job.errors and (run is None or not run.seen):
+        _finish(job, JobStatus.FAILED)
+    elif job.errors or job.count("error"):
+        _finish(job, JobStatus.FINISHED_WITH_ERRORS)
+    else:
+        _finish(job, JobStatus.FINISHED)
+    return str(job.status)
+
+
+def _finish(job: HarvestJob, status: JobStatus, error: str | None = None) -> None:
+    job.status = status
+    job.stage = None
+    job.finished_at = utcnow()
+    if job.started_at is None:
+        job.started_at = job.finished_at
+    if error:
+        job.errors = [*(job.errors or []), error]
+
+
+@jobs.job
+def sweep() -> dict[str, int]:
+    """Periodic: fail runs whose worker died (no heartbeat for ``STALE_AFTER`` seconds, or RQ
+    says their job failed or is gone), enqueue again runs RQ lost before they started, and
+    start the runs scheduled sources are due."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    now = utcnow()
+    stale = timedelta(seconds=int(current_app.config.get("HARVEST_STALE_AFTER") or STALE_AFTER))
+    failed = requeued = started = 0
+    connection = jobs.get_redis()
+    for job in db.session.scalars(select(HarvestJob).where(HarvestJob.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)))):
+        try:
+            rq_status = Job.fetch(services.rq_job_id(job), connection=connection).get_status(refresh=True)
+        except NoSuchJobError:
+            rq_status = None
+        rq_state = str(getattr(rq_status, "value", rq_status)) if rq_status is not None else None
+        if job.status == JobStatus.RUNNING:
+            beat = job.heartbeat_at or job.started_at or job.created_at
+            if rq_state in ("failed", "stopped", "canceled") or now - beat > stale or (
+                    rq_state is None and now - beat > timedelta(seconds=120)):
+                _finish(job, JobStatus.FAILED, "Pekerja berhenti di tengah panen (dimulai ulang atau mati). Yang sudah "
+                                               "tersimpan tetap ada; panen berikutnya berjalan seperti biasa.")
+                failed += 1
+        elif rq_state is None and now - job.created_at > timedelta(seconds=60):
+            services.enqueue_run(job)  # lost before it started (Redis flushed, enqueue failed)
+            requeued += 1
+    for source in db.session.scalars(select(HarvestSource).where(HarvestSource.active.is_(True))):
+        due = services.DUE_AFTER.get(source.schedule)
+        if due is None or services.active_job(source) is not None:
+            continue
+        last = db.session.get(HarvestJob, source.last_job_id) if source.last_job_id else None
+        if last is None or now - last.created_at >= due:
+            services.request_run(SCHEDULER, source, trigger="schedule")
+            started += 1
+    return {"failed": failed, "requeued": requeued, "started": started}

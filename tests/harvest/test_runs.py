@@ -1,0 +1,282 @@
+"""Harvest runs end to end: a CKAN-shaped source on a real HTTP server on 127.0.0.1, the real
+``ckan`` plug-in, the runner, the catalogue and review services. New records are created and
+published (or queued for review), unchanged ones cost nothing, changed ones go through a
+revision and a new version, vanished ones are withdrawn (never deleted); broken sources fail
+readably and lose nothing; one run per source; cancel; a dead worker's run is detected."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from satudata.catalog.models import Dataset, DatasetState, DatasetVersion
+from satudata.db import utcnow
+from satudata.errors import Conflict, Forbidden, Invalid
+from satudata.extensions import db
+from satudata.harvest import services, tasks
+from satudata.harvest.models import HarvestJob, HarvestObject, HarvestRecord, JobStatus, ObjectStatus
+from tests.conftest import ROOT, satudata_env
+from tests.factories import SYSTEM, make_dataset, make_licence, make_org, make_topic
+from tests.harvesters.test_ckan import FakeCkan, package
+
+
+def packages(n: int) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        p = package(i)
+        p["groups"] = [{"name": "kesehatan", "title": "Kesehatan"}]
+        p["license_id"] = "cc-by-4.0"
+        out.append(p)
+    return out
+
+
+@pytest.fixture()
+def ckan(app: Flask) -> Iterator[FakeCkan]:
+    app.config["HARVEST_ALLOW_PRIVATE_NETWORKS"] = True
+    fake = FakeCkan(packages(30))
+    yield fake
+    fake.close()
+    app.config["HARVEST_ALLOW_PRIVATE_NETWORKS"] = False
+
+
+def new_source(url: str, **options: Any) -> Any:
+    from satudata.catalog.models import Topic
+
+    if db.session.scalar(select(Topic).where(Topic.slug == "kesehatan")) is None:
+        make_topic("kesehatan", "Kesehatan")
+    make_licence()
+    org = make_org()
+    source = services.add_source(SYSTEM, name=options.pop("name", "ckan-uji"), type="ckan", url=url, organization=org,
+                                 title="Portal Uji", **options)
+    db.session.commit()
+    return source
+
+
+def run(source: Any) -> HarvestJob:
+    job = services.request_run(SYSTEM, source)
+    db.session.commit()
+    tasks.run_harvest(job.id)
+    db.session.expire_all()
+    found = db.session.get(HarvestJob, job.id)
+    assert found is not None
+    return found
+
+
+def harvested(source: Any) -> list[Dataset]:
+    return list(db.session.scalars(select(Dataset).where(Dataset.harvest_source_id == source.id,
+                                                         Dataset.revision_of_id.is_(None)).order_by(Dataset.remote_id)))
+
+
+def test_full_run_publishes_every_record_then_an_unchanged_run_changes_nothing(ckan: FakeCkan) -> None:
+    source = new_source(ckan.url)
+    job = run(source)
+    assert job.status == JobStatus.FINISHED, job.errors
+    assert job.counts == {"new": 30} and job.gathered == 30
+    datasets = harvested(source)
+    assert len(datasets) == 30
+    first = datasets[0]
+    assert first.state == DatasetState.PUBLISHED and first.remote_id == "id-0000"
+    assert first.remote_url == f"{ckan.url}/dataset/dataset-0000"
+    assert first.slug == "dataset-0000" and first.title == "Dataset 0"
+    assert [t.slug for t in first.topics] == ["kesehatan"] and [t.name for t in first.tags] == ["kesehatan"]
+    assert first.licence_id == "cc-by-4.0" and first.data_source == "Portal Uji"
+    assert [(r.url, r.format) for r in first.resources] == [("https://contoh.go.id/0.csv", "CSV")]
+    assert db.session.scalar(select(func.count()).select_from(DatasetVersion)
+                             .where(DatasetVersion.dataset_id == first.id)) == 1
+    record = services.record_of(first.id)
+    assert record is not None and record.raw["name"] == "dataset-0000"  # the raw record, kept
+
+    again = run(source)
+    assert again.status == JobStatus.FINISHED and again.counts == {"unchanged": 30}
+    assert db.session.scalar(select(func.count()).select_from(DatasetVersion)
+                             .where(DatasetVersion.dataset_id == first.id)) == 1
+
+
+def test_changed_records_get_a_new_version_and_vanished_ones_are_withdrawn(ckan: FakeCkan) -> None:
+    source = new_source(ckan.url)
+    run(source)
+    ckan.packages[3] = copy.deepcopy(ckan.packages[3])
+    ckan.packages[3]["title"] = "Dataset 3 (revisi)"
+    ckan.packages[3]["metadata_modified"] = "2026-02-01T00:00:00.000000"
+    gone = ckan.packages.pop(7)
+    job = run(source)
+    assert job.status == JobStatus.FINISHED, job.errors
+    assert job.counts == {"updated": 1, "unchanged": 28, "withdrawn": 1}
+    changed = db.session.scalar(select(Dataset).where(Dataset.remote_id == "id-0003"))
+    assert changed is not None and changed.title == "Dataset 3 (revisi)" and changed.state == DatasetState.PUBLISHED
+    assert changed.revision is None  # the revision was published and merged
+    assert len(changed.versions) == 2
+    withdrawn = db.session.scalar(select(Dataset).where(Dataset.remote_id == gone["id"]))
+    assert withdrawn is not None and withdrawn.state == DatasetState.WITHDRAWN  # never deleted
+    # It comes back: published again.
+    ckan.packages.append(gone)
+    back = run(source)
+    assert back.counts.get("updated") == 1
+    db.session.refresh(withdrawn)
+    assert withdrawn.state == DatasetState.PUBLISHED
+
+
+def test_review_mode_puts_records_in_the_walidata_queue(ckan: FakeCkan) -> None:
+    source = new_source(ckan.url, publish_mode="review")
+    job = run(source)
+    assert job.counts == {"new": 30}
+    assert {d.state for d in harvested(source)} == {DatasetState.SUBMITTED}
+
+
+def test_a_broken_source_fails_readably_and_loses_nothing(ckan: FakeCkan) -> None:
+    source = new_source(ckan.url)
+    run(source)
+    ckan.mode = "html"
+    job = run(source)
+    assert job.status == JobStatus.FAILED
+    assert job.errors and "Pengumpulan daftar dataset terhenti" in job.errors[0]
+    summary = services.job_summary(job)
+    assert summary["status"] == "failed" and summary["errors"] == job.errors
+    assert {d.state for d in harvested(source)} == {DatasetState.PUBLISHED}  # nothing withdrawn
+    ckan.mode = "ok"
+    ckan.packages.clear()  # a source that suddenly lists nothing withdraws nothing either
+    empty = run(source)
+    assert empty.status == JobStatus.FAILED and "penarikan dilewati" in " ".join(empty.errors)
+    assert {d.state for d in harvested(source)} == {DatasetState.PUBLISHED}
+
+
+def test_a_source_that_is_down(app: Flask) -> None:
+    app.config["HARVEST_ALLOW_PRIVATE_NETWORKS"] = True
+    try:
+        source = new_source("http://127.0.0.1:9")  # nothing listens there
+        job = run(source)
+    finally:
+        app.config["HARVEST_ALLOW_PRIVATE_NETWORKS"] = False
+    assert job.status == JobStatus.FAILED and job.errors
+    assert job.counts == {}
+
+
+def test_private_addresses_are_refused_unless_allowed(ckan: FakeCkan, app: Flask) -> None:
+    source = new_source(ckan.url)
+    app.config["HARVEST_ALLOW_PRIVATE_NETWORKS"] = False
+    job = run(source)
+    assert job.status == JobStatus.FAILED
+    assert "127.0.0.1" in " ".join(job.errors) and not harvested(source)
+
+
+def test_name_clashes_and_bad_records_are_per_record(ckan: FakeCkan) -> None:
+    local = make_dataset(title="Dataset lokal", slug="dataset-0001", publish=False)
+    ckan.packages[2]["license_id"] = "lisensi-aneh"
+    ckan.packages[4] = {"id": "id-0004", "metadata_modified": "2026-01-05T00:00:00"}  # no name, no title
+    source = new_source(ckan.url)
+    job = run(source)
+    assert job.status in (JobStatus.FINISHED, JobStatus.FINISHED_WITH_ERRORS)
+    clash = db.session.scalar(select(Dataset).where(Dataset.remote_id == "id-0001"))
+    assert clash is not None and clash.slug != "dataset-0001" and local.slug == "dataset-0001"
+    odd = db.session.scalar(select(HarvestObject).where(HarvestObject.job_id == job.id,
+                                                        HarvestObject.remote_id == "id-0002"))
+    assert odd is not None and odd.status == ObjectStatus.NEW and "lisensi-aneh" in (odd.message or "")
+    lic = db.session.scalar(select(Dataset).where(Dataset.remote_id == "id-0002"))
+    assert lic is not None and lic.licence_id is None
+    objects, total = services.list_objects(job, status="error")
+    assert total == job.count("error") and all(o.message for o in objects)
+
+
+def test_one_run_per_source_cancel_and_a_dead_worker(ckan: FakeCkan) -> None:
+    source = new_source(ckan.url)
+    job = services.request_run(SYSTEM, source)
+    db.session.commit()
+    with pytest.raises(Conflict, match="masih antre"):
+        services.request_run(SYSTEM, source)
+    db.session.rollback()
+    services.cancel_job(SYSTEM, job)
+    db.session.commit()
+    assert tasks.run_harvest(job.id) == "cancelled"
+    assert not harvested(source)
+    # A run whose worker died: "running" with no heartbeat and no RQ job. The sweep fails it and
+    # the next run goes normally.
+    dead = services.request_run(SYSTEM, source)
+    dead.status = JobStatus.RUNNING
+    dead.started_at = dead.heartbeat_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert tasks.sweep()["failed"] == 1
+    db.session.expire_all()
+    assert dead.status == JobStatus.FAILED and "Pekerja berhenti" in dead.errors[-1]
+    assert run(source).status == JobStatus.FINISHED
+
+
+def test_the_sweep_starts_scheduled_sources(ckan: FakeCkan) -> None:
+    daily = new_source(ckan.url, schedule="daily")
+    manual = new_source(ckan.url, name="manual-uji")
+    assert tasks.sweep()["started"] == 1
+    db.session.expire_all()
+    assert daily.last_job_id is not None and manual.last_job_id is None
+    started = db.session.get(HarvestJob, daily.last_job_id)
+    assert started is not None and started.trigger == "schedule"
+    started.created_at = utcnow() - timedelta(days=2)
+    started.status = JobStatus.FINISHED
+    db.session.commit()
+    assert tasks.sweep()["started"] == 1
+
+
+def test_sources_are_checked_and_only_walidata_manage_them(ckan: FakeCkan) -> None:
+    org = make_org()
+    with pytest.raises(Invalid, match="Konfigurasi sumber tidak valid"):
+        services.add_source(SYSTEM, name="salah", type="ckan", url=ckan.url, organization=org,
+                            config={"page_size": 0})
+    with pytest.raises(Invalid, match="tidak dikenal"):
+        services.add_source(SYSTEM, name="salah", type="sipd", url=ckan.url, organization=org)
+    with pytest.raises(Invalid, match="http"):
+        services.add_source(SYSTEM, name="salah", type="ckan", url="ftp://contoh", organization=org)
+    from satudata.accounts import services as accounts
+    from satudata.authz import Role
+
+    producer = accounts.create_user(SYSTEM, username="produsen.harvest", email="p@contoh.go.id",
+                                    full_name="Produsen", roles=[(Role.PRODUSEN, org)])
+    walidata = accounts.create_user(SYSTEM, username="walidata.harvest", email="w@contoh.go.id",
+                                    full_name="Walidata", roles=[(Role.WALIDATA, org)])
+    assert services.add_source(walidata, name="milik-walidata", type="ckan", url=ckan.url, organization=org)
+    with pytest.raises(Forbidden):
+        services.add_source(producer, name="milik-produsen", type="ckan", url=ckan.url, organization=org)
+
+
+def test_the_cli_runs_a_source_and_prints_the_json_contract(ckan: FakeCkan, app: Flask) -> None:
+    org = make_org()
+    db.session.commit()
+    env = satudata_env(app, HARVEST_ALLOW_PRIVATE_NETWORKS="true")
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "satudata.cli", "harvest", *args], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+
+    added = cli("source", "add", "--name", "ckan-cli", "--type", "ckan", "--url", ckan.url, "--org", org.slug,
+                "--config", json.dumps({"page_size": 10}))
+    assert added.returncode == 0, added.stderr
+    done = cli("run", "ckan-cli", "--wait", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["status"] == "finished" and summary["errors"] == []
+    assert summary["counts"] == {"new": 30, "updated": 0, "unchanged": 0, "withdrawn": 0, "error": 0}
+    assert isinstance(summary["job"], int) and summary["seconds"] > 0
+    listed = cli("sources")
+    assert "ckan-cli" in listed.stdout and "30 dataset" in listed.stdout
+    history = cli("jobs", "ckan-cli")
+    assert f"#{summary['job']}" in history.stdout and "finished" in history.stdout
+    assert cli("run", "tidak-ada").returncode != 0
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(HarvestRecord)) == 30
+
+
+def test_the_dataset_page_says_where_it_was_harvested_from(ckan: FakeCkan, app: Flask) -> None:
+    from tests.conftest import FreshGlobalsClient
+
+    source = new_source(ckan.url)
+    run(source)
+    first = harvested(source)[0]
+    app.test_client_class = FreshGlobalsClient
+    page = app.test_client().get(f"/dataset/{first.slug}").get_data(as_text=True)
+    assert "Dipanen dari" in page and f'href="{ckan.url}/dataset/dataset-0000"' in page and "Portal Uji" in page
