@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.datastore import views as datastore_views
     from satudata.harvest import models as _harvest_models  # noqa: F401
     from satudata.harvest import policy as _harvest_policy  # noqa: F401
+    from satudata.harvest import views as harvest_views
     from satudata.ppid import calendar_views as ppid_calendar_views
     from satudata.ppid import models as _ppid_models  # noqa: F401
     from satudata.ppid import notice_views as ppid_notice_views
@@ -84,7 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for domain in (accounts, catalog, validation, review, datastore, search, harvest):
         domain.init_app(app)
     domains = (
-        catalog_views.bp, datastore_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,
+        catalog_views.bp, datastore_views.bp, harvest_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,
         accounts_views.bp, ppid_views.bp, ppid_notice_views.bp, ppid_calendar_views.bp, ppid_report_views.bp, ckan.bp, dcat.bp, health.bp,
     )
     for blueprint in domains:
