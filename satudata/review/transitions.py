@@ -49,17 +49,11 @@ InputCheck = Callable[[str, dict[str, str] | None], dict[str, list[str]]]
 NOTE_MAX = 2000  # a note, a reason, a message, one field note
 
 
-def _harvested(dataset: Dataset) -> bool:
-    """A dataset (or the revision of one) that a harvest source brought in."""
-    published = dataset.revision_of
-    return dataset.harvest_source_id is not None or (published is not None and published.harvest_source_id is not None)
-
-
 def submission_problems(dataset: Dataset) -> list[str]:
     """What keeps ``dataset`` from being submitted (and, still at that moment, published), in
     Bahasa Indonesia (empty: nothing)."""
     problems: list[str] = []
-    if _harvested(dataset):
+    if catalog.is_harvested(dataset):
         # A record of another catalogue, as that catalogue publishes it (links, its metadata):
         # the Satu Data production rules are its producer's, not ours (DESIGN.md §8).
         if not dataset.title.strip():

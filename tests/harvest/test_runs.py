@@ -280,3 +280,28 @@ def test_the_dataset_page_says_where_it_was_harvested_from(ckan: FakeCkan, app: 
     app.test_client_class = FreshGlobalsClient
     page = app.test_client().get(f"/dataset/{first.slug}").get_data(as_text=True)
     assert "Dipanen dari" in page and f'href="{ckan.url}/dataset/dataset-0000"' in page and "Portal Uji" in page
+
+
+def test_harvested_datasets_keep_their_source_fields_but_local_ones_are_editable(ckan: FakeCkan) -> None:
+    from satudata.accounts import services as accounts
+    from satudata.authz import Role
+    from satudata.catalog import services as catalog
+    from satudata.review import services as review
+
+    source = new_source(ckan.url, publish_mode="review")
+    run(source)
+    ds = harvested(source)[0]
+    producer = accounts.create_user(SYSTEM, username="produsen.panen", email="pp@contoh.go.id", full_name="Produsen",
+                                    roles=[(Role.PRODUSEN, ds.organization)])
+    review.retract_submission(SYSTEM, ds)  # back to a draft, which its producer may edit
+    db.session.commit()
+    with pytest.raises(Invalid, match="title") as refused:
+        catalog.update_dataset(producer, ds, {"title": "Judul lokal", "urusan": "Kesehatan"})
+    assert "title" in refused.value.details
+    db.session.rollback()
+    db.session.refresh(ds)
+    assert ds.title == "Dataset 0" and ds.urusan is None
+    assert catalog.update_dataset(producer, ds, {"title": "Dataset 0", "urusan": "Kesehatan"}) == ["urusan"]
+    with pytest.raises(Conflict, match="dipanen"):
+        catalog.add_workspace_link(producer, ds, url="https://contoh.go.id/lain.pdf", name="Lain")
+    db.session.rollback()

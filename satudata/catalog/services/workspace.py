@@ -54,9 +54,11 @@ from satudata.tabular.schema import check_schema
 
 __all__ = [
     "EDITABLE_STATES",
+    "HARVESTED_FIELDS",
     "METADATA_FIELDS",
     "REVISION_SUFFIX",
     "RevisionClosed",
+    "is_harvested",
     "Completeness",
     "MetadataField",
     "completeness",
@@ -260,7 +262,25 @@ def get_workspace_resource(actor: Actor, dataset: Dataset, resource_id: str) -> 
 # --------------------------------------------------------------------------- dataset writes
 
 
-def _ensure_editable(actor: Actor, dataset: Dataset) -> None:
+# The metadata a harvest source keeps up to date on the datasets it brought (satudata/harvest):
+# people change them at the source; the other Satu Data fields stay local and editable here.
+HARVESTED_FIELDS = frozenset({"title", "description", "topics", "tags", "licence_id", "year", "period", "coverage",
+                              "frequency", "contact_name", "contact_email", "data_source"})
+
+
+def is_harvested(dataset: Dataset) -> bool:
+    """A dataset (or the revision of one) a harvest source brought in."""
+    published = dataset.revision_of
+    return dataset.harvest_source_id is not None or (published is not None and published.harvest_source_id is not None)
+
+
+def _ensure_editable(actor: Actor, dataset: Dataset, *, metadata: bool = False) -> None:
+    """Refuse a change ``actor`` may not make in the dataset's state. A harvested dataset's files
+    and links come from its source: people (not the harvest) change only its local-only
+    metadata (``metadata``: :func:`update_dataset` checks which fields)."""
+    if not metadata and not isinstance(actor, SystemActor) and is_harvested(dataset):
+        raise Conflict("Dataset ini dipanen dari katalog lain: sumber datanya diperbarui dari sana. Ubah di sumber "
+                       "aslinya.")
     if isinstance(actor, SystemActor) or dataset.state in EDITABLE_STATES:
         return
     if dataset.state == DatasetState.SUBMITTED:
@@ -333,8 +353,13 @@ def create_workspace_dataset(actor: Actor, organization: Organization, data: dic
 def update_dataset(actor: Actor, dataset: Dataset, data: dict[str, Any]) -> list[str]:
     """Change a draft's metadata; returns the names of the fields that changed."""
     require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
-    _ensure_editable(actor, dataset)
+    _ensure_editable(actor, dataset, metadata=True)
     changed = _apply_metadata(dataset, data)
+    locked = [name for name in changed if name in HARVESTED_FIELDS]
+    if locked and not isinstance(actor, SystemActor) and is_harvested(dataset):
+        message = "Diperbarui dari sumber harvest; ubah di sumber aslinya."
+        raise Invalid("Dataset ini dipanen dari katalog lain; kolom ini diperbarui dari sana dan tidak dapat diubah "
+                      f"di sini: {', '.join(locked)}.", details={name: [message] for name in locked})
     if changed:
         dataset.updated_at = utcnow()
         db.session.flush()
