@@ -119,7 +119,11 @@ class CkanHarvester:
                 raise HarvestError(f"package_search dari {ctx.url} tidak berisi daftar dataset (results).")
             page = result["results"]
             for pkg in page:
-                if not isinstance(pkg, dict) or not (pkg.get("id") or pkg.get("name")):
+                if not isinstance(pkg, dict):
+                    continue
+                if not (pkg.get("id") or pkg.get("name")):
+                    # Not skipped in silence: the runner reports a record without an id on the job.
+                    yield Gathered(remote_id="", record=pkg)
                     continue
                 remote_id = str(pkg.get("id") or pkg.get("name"))
                 if remote_id in seen:
@@ -170,7 +174,8 @@ class CkanHarvester:
                   for g in raw.get("groups") or [] if isinstance(g, dict) and g.get("name")]
         topics += [{"name": t, "title": t} for t in ctx.config.get("default_topics") or []
                    if t not in {x["name"] for x in topics}]
-        tags = [str(t.get("name") or t.get("display_name")) if isinstance(t, dict) else str(t)
+        # The display name is the tag as people wrote it ("kabupaten/kota"); the name its URL form.
+        tags = [str(t.get("display_name") or t.get("name")) if isinstance(t, dict) else str(t)
                 for t in raw.get("tags") or []]
         tags += [t for t in ctx.config.get("default_tags") or [] if t not in tags]
         licence = None

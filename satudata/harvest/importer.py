@@ -12,9 +12,14 @@ reason naming the source, never deleted.
 
 What we map (the rest of the record stays in ``HarvestRecord.raw``): title, description,
 topics (remote groups/themes matched to our topics by slug, plus the source's default topics),
-tags (plus default tags; a tag our rules refuse is left out with a note), licence (matched by
-id, URL or title; an unknown one is left empty with a note), year, period, coverage,
-frequency, contact, and every http(s) resource as a link. ``data_source`` names the source.
+tags as the source writes them (their display names; plus default tags; a tag our rules refuse
+is left out with a note), licence (matched by id, URL or title; an unknown one is left empty
+with a note), year, period, coverage, frequency, contact, and every http(s) resource as a link
+(name, format, description). Year, period, coverage and frequency are the plug-in's fields,
+else the Satu Data extras another Satu Data portal or a ckanext-scheming Satu Data schema
+writes (``tahun``, ``periode``, ``cakupan_wilayah``, ``frekuensi``; see
+``satudata/api/ckan_dicts.py``). ``data_source`` is the source's own ``sumber_data`` (who
+produced the data), else the source's title.
 """
 
 from __future__ import annotations
@@ -39,16 +44,18 @@ from satudata.review import services as review
 
 HARVEST_ACTOR = SystemActor("harvest")
 
-# Frequencies as CKAN extras, DCAT (EU and Dublin Core) and Indonesian portals write them.
+# Frequencies as CKAN extras, DCAT (EU and Dublin Core) and Indonesian portals write them. EU
+# ANNUAL_2 is twice a year (our semesteran, as satudata/api/dcat.py writes it), not yearly.
 _FREQUENCIES: dict[str, Frequency] = {}
 for _freq, _words in {
-    Frequency.TAHUNAN: ("annual", "annually", "yearly", "tahunan", "per tahun", "1 tahun", "a", "p1y", "annual_2"),
+    Frequency.TAHUNAN: ("annual", "annually", "yearly", "tahunan", "per tahun", "1 tahun", "a", "p1y"),
     Frequency.SEMESTERAN: ("semiannual", "biannual", "semesteran", "semester", "6 bulan", "p6m", "annual_2"),
     Frequency.TRIWULANAN: ("quarterly", "triwulanan", "triwulan", "3 bulan", "p3m"),
     Frequency.BULANAN: ("monthly", "bulanan", "per bulan", "1 bulan", "p1m", "monthly_2"),
     Frequency.MINGGUAN: ("weekly", "mingguan", "per minggu", "p1w"),
-    Frequency.HARIAN: ("daily", "harian", "per hari", "p1d", "continuous", "update_cont"),
-    Frequency.TIDAK_TENTU: ("irregular", "tidak tentu", "tidak_tentu", "other", "unknown", "never", "as_needed"),
+    Frequency.HARIAN: ("daily", "harian", "per hari", "p1d", "continuous", "cont", "update_cont"),
+    Frequency.TIDAK_TENTU: ("irregular", "irreg", "tidak tentu", "tidak_tentu", "other", "unknown", "never",
+                            "as_needed"),
 }.items():
     for _word in _words:
         _FREQUENCIES.setdefault(_word, _freq)
@@ -104,16 +111,20 @@ def _topics(remote: RemoteDataset, source: HarvestSource) -> list[str]:
 
 
 def _tags(remote: RemoteDataset, source: HarvestSource, notes: list[str]) -> list[str]:
-    kept: list[str] = []
+    """The tags as written (a new tag keeps the text for its display name), one per tag name."""
+    kept: dict[str, str] = {}
     refused: list[str] = []
     for text in [*remote.tags, *(source.config or {}).get("default_tags", [])]:
         try:
-            kept.extend(catalog.tag_names([text]))
+            names = catalog.tag_names([text])
         except Invalid:
             refused.append(str(text)[:30])
+            continue
+        if names:
+            kept.setdefault(names[0], " ".join(str(text).split()))
     if refused:
         notes.append(f"Kata kunci yang tidak memenuhi aturan dilewati: {', '.join(refused[:10])}.")
-    return list(dict.fromkeys(kept))[:50]
+    return list(kept.values())[:50]
 
 
 def _text(value: Any, limit: int) -> str | None:
@@ -123,6 +134,34 @@ def _text(value: Any, limit: int) -> str | None:
     return text[:limit] or None
 
 
+# Satu Data extras (ckan_dicts.SATU_DATA_FIELDS, and their English names) read when the plug-in
+# left the field empty: a CKAN source's Satu Data schema carries them as extras or custom fields.
+_EXTRA_KEYS = {
+    "year": ("tahun", "year"),
+    "period": ("periode", "period"),
+    "coverage": ("cakupan_wilayah", "coverage"),
+    "frequency": ("frekuensi", "frequency"),
+    "data_source": ("sumber_data", "data_source"),
+}
+
+
+def _extra(remote: RemoteDataset, field_name: str) -> str | None:
+    extras = remote.extras or {}
+    for key in _EXTRA_KEYS[field_name]:
+        value = _text(extras.get(key), 1000)
+        if value:
+            return value
+    return None
+
+
+def _year(remote: RemoteDataset) -> int | None:
+    year = remote.year
+    if year is None:
+        text = _extra(remote, "year")
+        year = int(text) if text and re.fullmatch(r"\d{4}", text) else None
+    return year if isinstance(year, int) and 1900 <= year <= 2100 else None
+
+
 def metadata(remote: RemoteDataset, source: HarvestSource, notes: list[str]) -> dict[str, Any]:
     """The catalogue's metadata values for ``remote`` (the shape ``update_dataset`` takes)."""
     contact = remote.contact or {}
@@ -130,20 +169,19 @@ def metadata(remote: RemoteDataset, source: HarvestSource, notes: list[str]) -> 
     if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
         notes.append(f'Email kontak "{email[:60]}" tidak valid; dilewati.')
         email = None
-    year = remote.year if isinstance(remote.year, int) and 1900 <= remote.year <= 2100 else None
     return {
         "title": (_text(remote.title, 300) or _text(remote.name, 300) or remote.remote_id[:300]),
         "description": (remote.description or "").strip(),
         "topics": _topics(remote, source),
         "tags": _tags(remote, source, notes),
         "licence_id": _licence(remote, notes),
-        "year": year,
-        "period": _text(remote.period, 100),
-        "coverage": _text(remote.coverage, 255),
-        "frequency": frequency_of(remote.frequency),
+        "year": _year(remote),
+        "period": _text(remote.period or _extra(remote, "period"), 100),
+        "coverage": _text(remote.coverage or _extra(remote, "coverage"), 255),
+        "frequency": frequency_of(remote.frequency) or frequency_of(_extra(remote, "frequency")),
         "contact_name": _text(contact.get("name"), 255),
         "contact_email": email,
-        "data_source": _text(source.title, 255),
+        "data_source": _text(_extra(remote, "data_source") or source.title, 255),
     }
 
 
@@ -245,6 +283,9 @@ def update(source: HarvestSource, dataset: Dataset, remote: RemoteDataset) -> Ou
             notes.append("Muncul kembali di sumber; walidata dapat menerbitkannya kembali.")
         return Outcome(ObjectStatus.UPDATED, dataset, notes)
     target = review.editable_version(HARVEST_ACTOR, dataset)
+    if target.is_revision:
+        # The revision is the harvest's too: kept out of the producers' workspace like its dataset.
+        target.harvest_source_id, target.remote_id = dataset.harvest_source_id, dataset.remote_id
     if target.state == DatasetState.SUBMITTED:
         review.retract_submission(HARVEST_ACTOR, target, note="Diperbarui di sumber harvest")
     changed = bool(catalog.update_dataset(HARVEST_ACTOR, target, values))
