@@ -19,11 +19,15 @@ with a note), year, period, coverage, frequency, contact, and every http(s) reso
 else the Satu Data extras another Satu Data portal or a ckanext-scheming Satu Data schema
 writes (``tahun``, ``periode``, ``cakupan_wilayah``, ``frekuensi``; see
 ``satudata/api/ckan_dicts.py``). ``data_source`` is the source's own ``sumber_data`` (who
-produced the data), else the source's title.
+produced the data), else the source's title. A new dataset also starts with the local-only Satu
+Data fields a Satu Data source gives (urusan, konsep, definisi, klasifikasi, ukuran, satuan,
+tingkat penyajian, kode wilayah, cara pengumpulan, jenis data, status data, jadwal rilis, data
+prioritas; unknown codes left out with a note); they are the walidata's own from then on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +39,18 @@ from harvesters.base import RemoteDataset
 from satudata.accounts.models import Organization
 from satudata.authz import SystemActor
 from satudata.catalog import services as catalog
-from satudata.catalog.models import Dataset, DatasetState, Frequency, Licence, Resource, Topic
+from satudata.catalog.models import (
+    CollectionMethod,
+    DataKind,
+    Dataset,
+    DatasetState,
+    DataStatus,
+    Frequency,
+    Licence,
+    PresentationLevel,
+    Resource,
+    Topic,
+)
 from satudata.catalog.services.catalogue import RESERVED_SLUGS, slug_from
 from satudata.errors import DomainError, Invalid
 from satudata.extensions import db
@@ -253,6 +268,50 @@ def _publish_or_submit(dataset: Dataset, source: HarvestSource) -> None:
         review.publish_dataset(HARVEST_ACTOR, dataset, note=f"Dipanen dari {source.title}")
 
 
+# The local-only Satu Data fields (not in catalog.HARVESTED_FIELDS): a new dataset starts with
+# what another Satu Data portal says of them (its CKAN extras, ckan_dicts.SATU_DATA_FIELDS), and
+# from then on they are the walidata's own here; a later harvest never overwrites them.
+_LOCAL_TEXT = {"urusan": "urusan", "konsep": "konsep", "definisi": "definisi", "klasifikasi": "klasifikasi",
+               "ukuran": "ukuran", "satuan": "satuan"}
+_LOCAL_ENUMS: dict[str, tuple[str, type[Any]]] = {
+    "tingkat_penyajian": ("presentation_level", PresentationLevel), "cara_pengumpulan": ("collection_method", CollectionMethod),
+    "jenis_data": ("data_kind", DataKind), "status_data": ("data_status", DataStatus)}
+
+
+def local_start(remote: RemoteDataset, notes: list[str]) -> dict[str, Any]:
+    """The local-only Satu Data fields a new dataset starts with, from the source's extras."""
+    extras = remote.extras or {}
+    values: dict[str, Any] = {}
+    for key, name in _LOCAL_TEXT.items():
+        text = _text(extras.get(key), 255 if name in ("urusan", "ukuran") else 100 if name == "satuan" else 5000)
+        if text:
+            values[name] = text
+    for key, (name, enum) in _LOCAL_ENUMS.items():
+        text = _text(extras.get(key), 50)
+        if text:
+            try:
+                values[name] = enum(text)
+            except ValueError:
+                notes.append(f'{key} "{text[:40]}" tidak dikenal portal ini; dilewati.')
+    kode = _text(extras.get("kode_wilayah"), 20)
+    if kode:
+        from satudata import reference
+
+        if reference.exists(kode):
+            values["kode_wilayah"] = kode
+        else:
+            notes.append(f'Kode wilayah "{kode}" tidak ada di daftar Kemendagri; dilewati.')
+    release = _text(extras.get("jadwal_rilis"), 10)
+    if release and re.fullmatch(r"\d{4}-\d{2}-\d{2}", release):
+        from datetime import date
+
+        with contextlib.suppress(ValueError):  # 2026-02-30
+            values["release_date"] = date.fromisoformat(release)
+    if str(extras.get("data_prioritas", "")).strip().lower() in ("true", "1", "ya"):
+        values["is_priority"] = True
+    return values
+
+
 def create(source: HarvestSource, remote: RemoteDataset) -> Outcome:
     """A new dataset for a record never seen from this source."""
     notes: list[str] = []
@@ -261,7 +320,8 @@ def create(source: HarvestSource, remote: RemoteDataset) -> Outcome:
     dataset = catalog.create_dataset(HARVEST_ACTOR, org, title=values["title"], slug=_free_slug(remote),
                                      harvest_source_id=source.id, remote_id=remote.remote_id[:255],
                                      remote_url=(remote.remote_url or "")[:1000] or None)
-    catalog.update_dataset(HARVEST_ACTOR, dataset, {k: v for k, v in values.items() if k != "title"})
+    catalog.update_dataset(HARVEST_ACTOR, dataset, {k: v for k, v in values.items() if k != "title"}
+                           | local_start(remote, notes))
     _sync_resources(dataset, remote, notes)
     _publish_or_submit(dataset, source)
     return Outcome(ObjectStatus.NEW, dataset, notes)

@@ -207,6 +207,14 @@ def list_sources(actor: Actor | None = None) -> list[SourceRow]:
     return [SourceRow(s, last.get(s.last_job_id or -1), int(counts.get(s.id, 0))) for s in sources]
 
 
+def dataset_count(source: HarvestSource) -> int:
+    """How many datasets (not revisions) ``source`` brought in."""
+    from satudata.catalog.models import Dataset
+
+    return int(db.session.scalar(select(func.count()).select_from(Dataset).where(
+        Dataset.harvest_source_id == source.id, Dataset.revision_of_id.is_(None))) or 0)
+
+
 # --------------------------------------------------------------------------- runs
 
 

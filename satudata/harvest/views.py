@@ -189,7 +189,7 @@ def source(name: str) -> Any:
     active = services.active_job(src)
     return render_template("harvest/source.html", source=src, jobs=jobs, total=total, page=page, per_page=50,
                            active=active, chart=_chart(jobs) if page == 1 else None,
-                           datasets=next((r.datasets for r in services.list_sources() if r.source.id == src.id), 0),
+                           datasets=services.dataset_count(src),
                            **_labels())
 
 

@@ -175,17 +175,19 @@ def _resources(pkg: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 # Satu Data fields the importer maps, as both portals' package_show write them.
 MAPPED_SATU_DATA = ("tahun", "periode", "frekuensi", "cakupan_wilayah", "sumber_data")
+# The local-only Satu Data fields a new harvested dataset starts with (importer.local_start).
+LOCAL_SATU_DATA = ("urusan", "konsep", "definisi", "klasifikasi", "ukuran", "satuan", "tingkat_penyajian",
+                   "kode_wilayah", "cara_pengumpulan", "jenis_data", "status_data", "jadwal_rilis", "data_prioritas")
 
 
 # What a plug-in still loses, with the reason; the round trip over that plug-in does not compare it.
 KNOWN_LOSSES: dict[str, set[str]] = {
-    # harvesters/ckan.py reads a tag's ``name`` before its ``display_name``: "kabupaten/kota"
-    # arrives as "kabupaten-kota" (the importer keeps whatever text the plug-in gives).
-    "ckan": {"tag display names"},
+    "ckan": set(),
     # satudata/api/dcat.py writes a tag's name as its dcat:keyword, not the text as written, and
     # no sumber_data (DCAT-AP has no plain "data source" property); DCAT has no order of
     # distributions (the plug-in sorts them by id).
-    "dcat": {"tag display names", "sumber_data", "resource order"},
+    # Nor the local-only Satu Data fields (DCAT-AP has no terms for them).
+    "dcat": {"tag display names", "sumber_data", "resource order", "satu data (local)"},
 }
 
 
@@ -208,6 +210,7 @@ def differences(src: dict[str, Any], got: dict[str, Any] | None, setup: Setup, s
         "resource order": [r["url"] for r in src["resources"]],
         "contact": (src["maintainer"], src["maintainer_email"]),
         **{key: src[key] for key in MAPPED_SATU_DATA if src.get(key) not in (None, "")},
+        "satu data (local)": [src.get(key) for key in LOCAL_SATU_DATA],
     }
     have: dict[str, Any] = {
         "title": got["title"],
@@ -222,6 +225,7 @@ def differences(src: dict[str, Any], got: dict[str, Any] | None, setup: Setup, s
         "resource order": [r["url"] for r in got["resources"]],
         "contact": (got["maintainer"], got["maintainer_email"]),
         **{key: got.get(key) for key in MAPPED_SATU_DATA if src.get(key) not in (None, "")},
+        "satu data (local)": [got.get(key) for key in LOCAL_SATU_DATA],
     }
     out = [f"{key}: {want[key]!r} became {have[key]!r}" for key in want
            if want[key] != have[key] and key not in tolerated]
