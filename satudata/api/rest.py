@@ -4,7 +4,8 @@ no domain: the index, the OpenAPI document assembled from the routes, and the br
 
 The domains' endpoints live with their domains (``accounts/api.py``: organisations, accounts,
 audit; ``catalog/api.py``: datasets, resources, versions, rows, topics, licences;
-``review/api.py``: the producer's workspace; ``review/review_api.py``: the walidata's review),
+``review/api.py``: the producer's workspace; ``review/review_api.py``: the walidata's review;
+``harvest/api.py``: harvest sources, their runs and results),
 each with its serializers and its OpenAPI metadata on the route. Domain errors become
 ``{"error": {...}}`` in ``errors.py``; the request commits what the services did.
 """
@@ -23,6 +24,7 @@ from satudata.catalog import services as catalog
 from satudata.datastore import api as datastore_api
 from satudata.datastore import services as datastore
 from satudata.extensions import csrf
+from satudata.harvest import api as harvest_api
 from satudata.ppid import api as ppid_api
 from satudata.ppid import officer_api as ppid_officer_api
 from satudata.rest.docs import doc_of, documented
@@ -38,7 +40,7 @@ bp = Blueprint("rest", __name__)
 
 # Each domain's REST endpoints, in the order the document lists them.
 DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp, datastore_api.bp,
-               ppid_api.bp, ppid_officer_api.bp)
+               ppid_api.bp, ppid_officer_api.bp, harvest_api.bp)
 
 
 def register(app: Flask) -> None:

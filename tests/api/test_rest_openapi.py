@@ -471,7 +471,7 @@ def test_each_domain_declares_its_own_routes(app):
     serves the index and the OpenAPI document."""
     homes = {op.endpoint.split(".")[0] for op in _all()}
     assert homes == {"catalog_api", "accounts_api", "workspace_api", "review_api", "daftar_api", "datastore_api", "ppid_api",
-                     "ppid_officer_api", "rest"}
+                     "ppid_officer_api", "harvest_api", "rest"}
     assert {op.operation_id for op in _all() if op.endpoint.startswith("rest.")} == {"getIndex", "getOpenApi"}
     for op in _all():
         view = app.view_functions[op.endpoint]
