@@ -80,12 +80,10 @@ class ListingHarvester:
 
     def gather(self, ctx: HarvestContext) -> Iterator[Gathered]:
         id_field = ctx.config.get("id_field") or "id"
-        seen: set[str] = set()
         for row in self._rows(ctx):
+            # A row without an id, or repeating one, is yielded all the same: the runner reports it
+            # on the job (an OPD's list with a mistake in it should hear about it, not lose a row).
             remote_id = str(row.get(id_field) or "").strip()
-            if not remote_id or remote_id in seen:
-                continue  # a row without an id cannot be kept apart from the others; a repeat is one dataset
-            seen.add(remote_id)
             modified = row.get(ctx.config.get("modified_field") or "")
             yield Gathered(remote_id=remote_id, modified=str(modified) if modified else None, record=row)
 

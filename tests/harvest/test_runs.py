@@ -306,3 +306,63 @@ def test_harvested_datasets_keep_their_source_fields_but_local_ones_are_editable
     with pytest.raises(Conflict, match="dipanen"):
         catalog.add_workspace_link(producer, ds, url="https://contoh.go.id/lain.pdf", name="Lain")
     db.session.rollback()
+
+
+def test_an_opd_listing_with_a_duplicated_id_and_a_bad_row(app: Flask) -> None:
+    """The listing plug-in (an OPD's plain JSON list): a duplicated id is an error on its second
+    row, the first one is harvested; the run finishes with errors and the rest is published."""
+    from tests.harvesters.test_dcat import Served
+
+    rows = [{"id": "sipd-1", "judul": "Jumlah Puskesmas", "url": "https://opd.contoh.go.id/puskesmas.csv",
+             "format": "CSV", "tag": "kesehatan, puskesmas", "diperbarui": "2026-03-01"},
+            {"id": "sipd-2", "judul": "Jumlah Sekolah", "url": "https://opd.contoh.go.id/sekolah.xlsx", "format": "XLSX"},
+            {"id": "sipd-1", "judul": "Jumlah Puskesmas (salinan)", "url": "https://opd.contoh.go.id/x.csv"}]
+    served = Served()
+    app.config["HARVEST_ALLOW_PRIVATE_NETWORKS"] = True
+    try:
+        url = served.put("/daftar.json", json.dumps(rows), "application/json")
+        make_licence()
+        source = services.add_source(SYSTEM, name="sipd-opd", type="listing", url=url, organization=make_org())
+        db.session.commit()
+        job = run(source)
+    finally:
+        app.config["HARVEST_ALLOW_PRIVATE_NETWORKS"] = False
+        served.server.shutdown()
+        served.server.server_close()
+    assert job.status == JobStatus.FINISHED_WITH_ERRORS
+    assert job.counts == {"new": 2, "error": 1}
+    error = db.session.scalar(select(HarvestObject).where(HarvestObject.job_id == job.id,
+                                                          HarvestObject.status == ObjectStatus.ERROR))
+    assert error is not None and error.remote_id == "sipd-1" and "lebih dari sekali" in (error.message or "")
+    first = db.session.scalar(select(Dataset).where(Dataset.remote_id == "sipd-1"))
+    assert first is not None and first.title == "Jumlah Puskesmas" and first.state == DatasetState.PUBLISHED
+    assert services.job_summary(job)["status"] == "finished"
+
+
+def test_the_sources_page_stays_a_few_queries_with_hundreds_of_sources(app: Flask) -> None:
+    """CKAN's status pages time out with hundreds of sources; ours reads them in a fixed number of queries."""
+    from sqlalchemy import event
+
+
+    org = make_org()
+    for i in range(300):
+        source = services.add_source(SYSTEM, name=f"sumber-{i:03d}", type="ckan", url=f"https://ckan{i}.contoh.go.id",
+                                     organization=org)
+        job = HarvestJob(source=source, status=JobStatus.FINISHED, counts={"new": i}, errors=[])
+        db.session.add(job)
+        db.session.flush()
+        source.last_job_id = job.id
+    db.session.commit()
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2])[:60])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        rows = services.list_sources()
+        assert len(rows) == 300 and all(r.last_job is not None for r in rows)
+        names = [r.source.organization.name for r in rows]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(names) == 300 and len(statements) <= 5, statements

@@ -60,13 +60,24 @@ def served() -> Iterator[Served]:
 def run(url: str, **config: Any) -> list[base.RemoteDataset]:
     ctx = HarvestContext(url=url, config=ListingConfig().load(config), http=GuardedSession(allow_private=True))
     plugin = ListingHarvester()
-    return [plugin.map(ctx, plugin.fetch(ctx, item)) for item in plugin.gather(ctx)]
+    seen: set[str] = set()
+    out = []
+    for item in plugin.gather(ctx):  # as the runner takes them: no id or a repeat is an error of that row
+        if item.remote_id and item.remote_id not in seen:
+            seen.add(item.remote_id)
+            out.append(plugin.map(ctx, plugin.fetch(ctx, item)))
+    return out
 
 
 def test_json_list_in_a_data_key(served: Served) -> None:
     served.body = json.dumps({"data": ROWS}).encode()
+    ctx = HarvestContext(url=served.url, config=ListingConfig().load({"default_tags": ["sipd"]}),
+                         http=GuardedSession(allow_private=True))
+    gathered = [item.remote_id for item in ListingHarvester().gather(ctx)]
+    # Every row is gathered, the repeat and the row without an id too: the runner reports them.
+    assert gathered.count("sipd-001") == 2 and "" in gathered
     got = run(served.url, default_tags=["sipd"])
-    assert [d.remote_id for d in got] == ["sipd-001", "sipd-002"]  # the repeat and the row without id left out
+    assert [d.remote_id for d in got] == ["sipd-001", "sipd-002"]  # the runner keeps the first of a repeat
     first = got[0]
     assert first.title == "Jumlah Puskesmas 2025" and first.tags == ["kesehatan", "puskesmas", "sipd"]
     assert first.resources[0].url == "https://opd.contoh.go.id/puskesmas.csv" and first.resources[0].format == "CSV"
