@@ -154,8 +154,38 @@ def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-event.listen(Session, "after_commit", _flush_pending)
-event.listen(Session, "after_soft_rollback", lambda session, previous: _drop_pending(session))
+# Savepoints (``begin_nested``): SQLAlchemy fires ``after_commit`` when one is released and
+# ``after_soft_rollback`` when one rolls back. A released savepoint's jobs wait for the outer
+# commit; a rolled-back one drops only the jobs enqueued inside it (``_MARKS_KEY``: how many were
+# pending when each open savepoint began), never those of the transaction around it.
+_MARKS_KEY = "satudata_pending_marks"
+
+
+def _savepoint_begun(session: Session, transaction: Any) -> None:
+    if transaction.nested:
+        session.info.setdefault(_MARKS_KEY, {})[id(transaction)] = len(session.info.get(_PENDING_KEY, []))
+
+
+def _committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: its jobs go when the outer transaction commits
+    session.info.pop(_MARKS_KEY, None)
+    _flush_pending(session)
+
+
+def _rolled_back(session: Session, previous: Any) -> None:
+    if previous.nested:
+        mark = session.info.get(_MARKS_KEY, {}).pop(id(previous), None)
+        if mark is not None:
+            del session.info.get(_PENDING_KEY, [])[mark:]
+        return
+    session.info.pop(_MARKS_KEY, None)
+    _drop_pending(session)
+
+
+event.listen(Session, "after_transaction_create", _savepoint_begun)
+event.listen(Session, "after_commit", _committed)
+event.listen(Session, "after_soft_rollback", _rolled_back)
 
 
 # The app the worker built; a forked work horse inherits it.

@@ -41,6 +41,22 @@ def test_rollback_drops_job(app, db, queue):
     assert queue.count == 0
 
 
+def test_savepoints_neither_send_jobs_early_nor_lose_the_outer_ones(app, db, queue):
+    jobs.enqueue("tests.jobs_probe.write_trace", "outer")
+    with db.session.begin_nested():
+        jobs.enqueue("tests.jobs_probe.write_trace", "released")
+    assert queue.count == 0  # a released savepoint is no commit
+    try:
+        with db.session.begin_nested():
+            jobs.enqueue("tests.jobs_probe.write_trace", "rolled back")
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert queue.count == 0
+    db.session.commit()
+    assert [j.args[1] for j in queue.jobs] == ["outer", "released"]
+
+
 def test_unknown_queue_is_refused(app):
     with pytest.raises(ValueError):
         jobs.enqueue("tests.jobs_probe.write_trace", "c", queue="nope")
