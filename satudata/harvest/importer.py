@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,11 +98,39 @@ def frequency_of(text: str | None) -> Frequency | None:
     return _FREQUENCIES.get(key) or _FREQUENCIES.get(key.replace("_", " "))
 
 
+# What a run looks up again and again (licences, topics), kept for the run: a run of 10,000
+# records would otherwise ask the database the same questions 10,000 times.
+_LOOKUPS: ContextVar[dict[Any, Any] | None] = ContextVar("harvest_lookups", default=None)
+
+
+@contextlib.contextmanager
+def lookups() -> Iterator[None]:
+    """Keep the licence and topic lookups for the duration of a run."""
+    token = _LOOKUPS.set({})
+    try:
+        yield
+    finally:
+        _LOOKUPS.reset(token)
+
+
 def _licence(remote: RemoteDataset, notes: list[str]) -> str | None:
     info = remote.licence or {}
     keys = [str(v).strip() for v in (info.get("id"), info.get("url"), info.get("title")) if v and str(v).strip()]
     if not keys:
         return None
+    cache = _LOOKUPS.get()
+    if cache is not None and ("licence", tuple(keys)) in cache:
+        found_id = cache[("licence", tuple(keys))]
+    else:
+        found_id = _find_licence(keys)
+        if cache is not None:
+            cache[("licence", tuple(keys))] = found_id
+    if found_id is None:
+        notes.append(f'Lisensi "{keys[0][:100]}" tidak dikenal portal ini; dataset dipanen tanpa lisensi.')
+    return found_id
+
+
+def _find_licence(keys: list[str]) -> str | None:
     lowered = [k.lower().rstrip("/") for k in keys]
     found = db.session.scalar(select(Licence).where(or_(
         func.lower(Licence.id).in_(lowered), func.lower(Licence.title).in_(lowered),
@@ -110,10 +140,7 @@ def _licence(remote: RemoteDataset, notes: list[str]) -> str | None:
         slugs = {slugify(k) for k in keys}
         found = next((lic for lic in db.session.scalars(select(Licence))
                       if lic.id in slugs or (lic.url and slugify(lic.url) in slugs)), None)
-    if found is None:
-        notes.append(f'Lisensi "{keys[0][:100]}" tidak dikenal portal ini; dataset dipanen tanpa lisensi.')
-        return None
-    return found.id
+    return found.id if found is not None else None
 
 
 def _topics(remote: RemoteDataset, source: HarvestSource) -> list[str]:
@@ -122,7 +149,23 @@ def _topics(remote: RemoteDataset, source: HarvestSource) -> list[str]:
     wanted.discard("")
     if not wanted:
         return []
-    return sorted(db.session.scalars(select(Topic.slug).where(Topic.slug.in_(wanted))))
+    cache = _LOOKUPS.get()
+    if cache is None:
+        return sorted(db.session.scalars(select(Topic.slug).where(Topic.slug.in_(wanted))))
+    if "topics" not in cache:
+        cache["topics"] = set(db.session.scalars(select(Topic.slug)))
+    return sorted(wanted & cache["topics"])
+
+
+def _topic_rows(slugs: list[str]) -> list[Topic]:
+    if not slugs:
+        return []
+    cache = _LOOKUPS.get()
+    rows = cache.setdefault("topic_rows", {}) if cache is not None else {}
+    missing = [slug for slug in slugs if slug not in rows]
+    if missing:
+        rows.update({t.slug: t for t in db.session.scalars(select(Topic).where(Topic.slug.in_(missing)))})
+    return [rows[slug] for slug in slugs if slug in rows]
 
 
 def _tags(remote: RemoteDataset, source: HarvestSource, notes: list[str]) -> list[str]:
@@ -236,28 +279,32 @@ def _sync_resources(target: Dataset, remote: RemoteDataset, notes: list[str]) ->
         notes.append(f"{skipped} sumber data tanpa tautan http(s) yang sah dilewati.")
     changed = False
     current = {res.url: res for res in target.resources if res.url}
-    keep: set[str] = set()
-    for position, r in enumerate(wanted):
+    keep: dict[str, int] = {}  # url -> position
+    added: list[dict[str, Any]] = []
+    for r in wanted:
         url = r.url.strip()
         if url in keep:
             continue
-        keep.add(url)
+        keep[url] = len(keep)
         name = (_text(r.name, 300) or url.rsplit("/", 1)[-1][:300] or "Sumber data")
         fmt = (_text(r.format, 20) or "").upper() or None
         res = current.get(url)
         if res is None:
-            res = catalog.add_resource_link(HARVEST_ACTOR, target, url=url, name=name, format=fmt,
-                                            description=r.description or "")
-            changed = True
+            added.append({"url": url, "name": name, "format": fmt, "description": r.description or ""})
         elif (res.name, res.format, res.description) != (name, fmt, r.description or ""):
             res.name, res.format, res.description = name, fmt, r.description or ""
             changed = True
-        if res.position != position:
-            res.position = position
     for res in list(target.resources):
         if res.url not in keep or res.sha256:
             catalog.delete_resource(HARVEST_ACTOR, res)
             changed = True
+    if added:
+        catalog.add_resource_links(HARVEST_ACTOR, target, added)  # one flush, one audit row
+        changed = True
+    for res in target.resources:
+        position = keep.get(res.url or "", res.position)
+        if res.position != position:
+            res.position = position
     return changed
 
 
@@ -317,11 +364,11 @@ def create(source: HarvestSource, remote: RemoteDataset) -> Outcome:
     notes: list[str] = []
     values = metadata(remote, source, notes)
     org = _organization(remote, source, notes)
+    fields = {k: v for k, v in values.items() if k not in ("title", "topics", "tags")} | local_start(remote, notes)
     dataset = catalog.create_dataset(HARVEST_ACTOR, org, title=values["title"], slug=_free_slug(remote),
+                                     topics=_topic_rows(values["topics"]), tags=values["tags"],
                                      harvest_source_id=source.id, remote_id=remote.remote_id[:255],
-                                     remote_url=(remote.remote_url or "")[:1000] or None)
-    catalog.update_dataset(HARVEST_ACTOR, dataset, {k: v for k, v in values.items() if k != "title"}
-                           | local_start(remote, notes))
+                                     remote_url=(remote.remote_url or "")[:1000] or None, **fields)
     _sync_resources(dataset, remote, notes)
     _publish_or_submit(dataset, source)
     return Outcome(ObjectStatus.NEW, dataset, notes)

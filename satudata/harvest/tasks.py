@@ -211,7 +211,7 @@ def run_harvest(job_id: int) -> str:
         run = Run(job)
         ctx = HarvestContext(url=job.source.url, config=services.load_config(job.source.type, job.source.config),
                              http=services.http_session(), since=None)
-        with ctx.http:
+        with ctx.http, importer.lookups():
             run.run(ctx)
     except _Cancelled:
         db.session.rollback()  # the record in hand; everything before the last checkpoint stands
@@ -245,7 +245,41 @@ def run_harvest(job_id: int) -> str:
         _finish(job, JobStatus.FINISHED_WITH_ERRORS)
     else:
         _finish(job, JobStatus.FINISHED)
+    _tell(job)
     return str(job.status)
+
+
+def _tell(job: HarvestJob) -> None:
+    """One message per run to the walidata over the source (never one per record): a failed run,
+    or, in publish mode ``review``, how many datasets wait in their queue."""
+    from satudata.accounts import services as accounts
+    from satudata.authz import Role
+    from satudata.harvest.models import PublishMode
+    from satudata.review.regions import walidata_of
+
+    source = job.source
+    waiting = job.count("new") + job.count("updated")
+    if job.status == JobStatus.FAILED:
+        title = f"Panen {source.title} gagal"
+        body = " ".join(job.errors or []) or "Baca rinciannya di halaman panen."
+    elif source.publish_mode == PublishMode.REVIEW and waiting:
+        title = f"Panen {source.title}: {waiting} dataset menunggu pemeriksaan"
+        body = (f"{job.count('new')} baru dan {job.count('updated')} berubah dari {source.url} masuk antrean "
+                "pemeriksaan walidata.")
+    else:
+        return
+    ids: set[int] = set()
+    node = source.organization
+    while node is not None and node.id not in ids:
+        ids.add(node.id)
+        node = node.parent
+    custodian = walidata_of(source.organization)
+    if custodian is not None:
+        ids.add(custodian.id)
+    users = accounts.users_with_role(Role.WALIDATA, ids)
+    if users:
+        url = str(current_app.url_map.bind("localhost").build("harvest.job", {"job_id": job.id}))
+        accounts.notify(users, kind="harvest.job", title=title, body=body, url=url, mail=True)
 
 
 def _finish(job: HarvestJob, status: JobStatus, error: str | None = None) -> None:

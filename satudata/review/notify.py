@@ -126,9 +126,11 @@ MESSAGES: dict[str, Callable[[Dataset, ReviewEvent], tuple[list[User], str, str,
 
 
 def on_dataset_moved(dataset: Dataset, *, transition: str, actor: Any, event: ReviewEvent, **_: Any) -> None:
-    """Tell whom ``transition`` concerns (not the actor, who knows)."""
+    """Tell whom ``transition`` concerns (not the actor, who knows). A harvested dataset's moves
+    are told once per harvest run instead (``harvest.tasks``): a run of 10,000 records must not
+    send the walidata 10,000 mails."""
     message = MESSAGES.get(transition)
-    if message is None:
+    if message is None or catalog.is_harvested(dataset):
         return
     users, title, body, url, mail = message(dataset, event)
     users = [u for u in users if u.id != getattr(actor, "id", None)]

@@ -126,10 +126,24 @@ def test_changed_records_get_a_new_version_and_vanished_ones_are_withdrawn(ckan:
 
 
 def test_review_mode_puts_records_in_the_walidata_queue(ckan: FakeCkan) -> None:
+    from satudata.accounts import services as accounts
+    from satudata.accounts.models import Notification, User
+    from satudata.review import services as review
+
     source = new_source(ckan.url, publish_mode="review")
+    walidata = accounts.create_user(SYSTEM, username="walidata.antrean", email="wa@contoh.go.id", full_name="Walidata",
+                                    roles=[("walidata", source.organization)])
+    accounts.create_user(SYSTEM, username="produsen.antrean", email="pa@contoh.go.id", full_name="Produsen",
+                         roles=[("produsen", source.organization)])
+    db.session.commit()
     job = run(source)
     assert job.counts == {"new": 30}
     assert {d.state for d in harvested(source)} == {DatasetState.SUBMITTED}
+    assert len(review.review_queue(walidata)) == 30
+    # One message for the run, not one per record; producers hear nothing of a harvest.
+    told = list(db.session.scalars(select(Notification).join(User, User.id == Notification.user_id)))
+    assert [(n.user_id, n.kind) for n in told] == [(walidata.id, "harvest.job")]
+    assert "30 dataset menunggu pemeriksaan" in told[0].title and told[0].url == f"/kelola/harvest/panen/{job.id}"
 
 
 def test_a_broken_source_fails_readably_and_loses_nothing(ckan: FakeCkan) -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "create_dataset",
     "add_resource_file",
     "add_resource_link",
+    "add_resource_links",
     "summarise_table",
     "snapshot",
     "Withdrawal",
@@ -248,6 +249,27 @@ def add_resource_link(
     db.session.flush()
     audit(actor, "resource.create", "resource", resource.id, {"dataset": dataset.slug, "url": url})
     return resource
+
+
+def add_resource_links(actor: Actor, dataset: Dataset, links: Sequence[dict[str, Any]]) -> list[Resource]:
+    """Add several external links at once (a harvested record's resources): each ``{url, name,
+    format?, description?}``; one flush and one audit row for all of them."""
+    require(actor, Permission.CATALOG_DATASET_EDIT, dataset)
+    for link in links:
+        if not re.match(r"^https?://", str(link.get("url") or "")):
+            raise Invalid("Tautan harus diawali http:// atau https://.", details={"url": ["Tautan tidak valid."]})
+    made = []
+    for link in links:
+        fmt = (link.get("format") or "").upper() or None
+        resource = Resource(dataset=dataset, position=len(dataset.resources), name=link["name"], url=link["url"],
+                            format=fmt, description=link.get("description") or "", media_type=MEDIA_TYPES.get(fmt or ""))
+        db.session.add(resource)
+        made.append(resource)
+    if made:
+        db.session.flush()
+        audit(actor, "resource.create", "dataset", dataset.id,
+              {"dataset": dataset.slug, "resources": [{"id": r.id, "url": r.url} for r in made]})
+    return made
 
 
 def snapshot(dataset: Dataset) -> dict[str, Any]:
