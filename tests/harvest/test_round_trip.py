@@ -245,8 +245,7 @@ PLUGINS = {
 @pytest.mark.parametrize("kind", sorted(PLUGINS))
 def test_a_portal_harvests_another_without_losing_a_mapped_field(kind: str, source: SourcePortal,
                                                                  target: FlaskClient) -> None:
-    if kind not in services.plugins():
-        pytest.skip(f"the {kind} plug-in is not installed (pip install -e .)")
+    assert kind in services.plugins(), f"the {kind} plug-in is not installed (make setup: pip install -e .)"
     packages = source.published()
     assert len(packages) >= 40
     setup = prepare_target(source, packages)
