@@ -98,6 +98,14 @@ def test_a_walidata_adds_a_source_runs_it_and_reads_the_results(app: Flask, setu
     assert "panen" in [t.name for t in ds.tags]
     # Sources list shows the last run.
     assert "Selesai" in client.get("/kelola/harvest/").get_data(as_text=True)
+    # And in English, nothing Indonesian leaks from the pages' own words.
+    english = client.get(f"/kelola/harvest/panen/{job.id}?lang=en").get_data(as_text=True)
+    assert f"Harvest #{job.id}" in english and "Finished" in english and "Datasets in this harvest" in english
+    assert "Selesai" not in english and "Galat" not in english
+    english = client.get("/kelola/harvest/portal-uji").get_data(as_text=True)
+    assert "Harvest history" in english and "Harvest now" in english and "Riwayat panen" not in english
+    english = client.get("/kelola/harvest/baru").get_data(as_text=True)
+    assert "Add a harvest source" in english and "Trial run" in english and "Jadwal" not in english
 
 
 def test_producers_and_other_regions_are_refused(app: Flask, setup: dict[str, Any]) -> None:
