@@ -268,8 +268,10 @@ def _tell(job: HarvestJob) -> None:
                 "pemeriksaan walidata.")
     else:
         return
+    from satudata.accounts.models import Organization
+
     ids: set[int] = set()
-    node = source.organization
+    node: Organization | None = source.organization
     while node is not None and node.id not in ids:
         ids.add(node.id)
         node = node.parent
