@@ -130,6 +130,15 @@ class Harvester(Protocol):
     def map(self, ctx: HarvestContext, raw: dict[str, Any]) -> RemoteDataset: ...
 
 
+@runtime_checkable
+class ListsIds(Protocol):
+    """A plug-in that can also list every remote id of its source cheaply (``ckan``). Sources of
+    such a plug-in may run incrementally (``ctx.since``: only what changed is gathered): the
+    runner learns what was deleted at the source from this list."""
+
+    def list_ids(self, ctx: HarvestContext) -> Iterator[str]: ...
+
+
 def discover() -> dict[str, type[Harvester]]:
     """The installed plug-ins by type name, from the ``satudata.harvesters`` entry points."""
     found: dict[str, type[Harvester]] = {}

@@ -22,7 +22,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from harvesters.base import Gathered, HarvestContext, HarvestError, content_hash
+from harvesters.base import Gathered, HarvestContext, HarvestError, ListsIds, content_hash
 from harvesters.http import FetchError
 from satudata import jobs
 from satudata.authz import SystemActor
@@ -106,8 +106,22 @@ class Run:
             self.job.gather_complete = True
         except (HarvestError, FetchError) as exc:  # a plug-in may let the guarded session's error through
             self.job.errors = [*self.job.errors, f"Pengumpulan daftar dataset terhenti: {exc.message}"]
-        if self.job.gather_complete:
-            self.withdraw_missing()
+        if not self.job.gather_complete:
+            return
+        if ctx.since is None:
+            self.withdraw_missing(self.seen)
+            return
+        # An incremental run saw only what changed: what is still there comes from the source's
+        # whole list of ids (light), and only a whole list withdraws anything.
+        self.stage("list")
+        if not isinstance(self.harvester, ListsIds):
+            return
+        try:
+            present = set(self.harvester.list_ids(ctx))
+        except (HarvestError, FetchError) as exc:
+            self.job.errors = [*self.job.errors, f"Daftar id sumber tidak terbaca, penarikan dilewati: {exc.message}"]
+            return
+        self.withdraw_missing(present | self.seen)
 
     def one(self, ctx: HarvestContext, item: Gathered) -> None:
         rid = str(item.remote_id or "").strip()
@@ -160,12 +174,12 @@ class Run:
         record.harvested_at = utcnow()
         record.last_job_id = self.job.id
 
-    def withdraw_missing(self) -> None:
+    def withdraw_missing(self, present: set[str]) -> None:
         live = [(rid, ds) for rid, (_, _, ds, withdrawn) in self.known.items()
-                if rid not in self.seen and not withdrawn and ds is not None]
+                if rid not in present and not withdrawn and ds is not None]
         if not live:
             return
-        if not self.seen:
+        if not present:
             self.job.errors = [*self.job.errors, (
                 f"Sumber tidak mengembalikan satu dataset pun, padahal {len(live)} dataset darinya ada di portal; "
                 "penarikan dilewati agar tidak ada yang hilang. Periksa URL dan filter sumber.")]
@@ -209,8 +223,9 @@ def run_harvest(job_id: int) -> str:
     run: Run | None = None
     try:
         run = Run(job)
-        ctx = HarvestContext(url=job.source.url, config=services.load_config(job.source.type, job.source.config),
-                             http=services.http_session(), since=None)
+        config = services.load_config(job.source.type, job.source.config)
+        ctx = HarvestContext(url=job.source.url, config=config, http=services.http_session(),
+                             since=_since(job, run.harvester, config))
         with ctx.http, importer.lookups():
             run.run(ctx)
     except _Cancelled:
@@ -247,6 +262,24 @@ def run_harvest(job_id: int) -> str:
         _finish(job, JobStatus.FINISHED)
     _tell(job)
     return str(job.status)
+
+
+INCREMENTAL_OVERLAP = timedelta(minutes=10)  # clocks differ; a record seen twice costs its hash
+
+
+def _since(job: HarvestJob, harvester: Any, config: dict[str, Any]) -> Any:
+    """Where an incremental run starts: the start of the source's last run that read its whole
+    list, less an overlap; None (a full run) unless the source asks for incremental runs and its
+    plug-in can list its ids (needed to learn what was deleted), or with no such run yet."""
+    if not config.get("incremental") or not isinstance(harvester, ListsIds):
+        return None
+    last = db.session.scalar(select(HarvestJob).where(
+        HarvestJob.source_id == job.source_id, HarvestJob.id != job.id, HarvestJob.gather_complete.is_(True),
+        HarvestJob.status.in_((JobStatus.FINISHED, JobStatus.FINISHED_WITH_ERRORS)))
+        .order_by(HarvestJob.id.desc()).limit(1))
+    if last is None or last.started_at is None:
+        return None
+    return last.started_at - INCREMENTAL_OVERLAP
 
 
 def _tell(job: HarvestJob) -> None:

@@ -380,3 +380,29 @@ def test_the_sources_page_stays_a_few_queries_with_hundreds_of_sources(app: Flas
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(names) == 300 and len(statements) <= 5, statements
+
+
+def test_incremental_runs_ask_only_for_changes_and_still_learn_deletions(ckan: FakeCkan) -> None:
+    source = new_source(ckan.url, config={"incremental": True})
+    first = run(source)
+    assert first.counts == {"new": 30}
+    assert not any("metadata_modified:[" in params.get("fq", [""])[0] for _, params in ckan.calls)  # a full run
+    ckan.calls.clear()
+    ckan.packages[3] = {**ckan.packages[3], "title": "Dataset 3 (revisi)", "metadata_modified": "2099-01-01T00:00:00"}
+    gone = ckan.packages.pop(9)
+    second = run(source)
+    assert second.status == JobStatus.FINISHED, second.errors
+    # Only the changed record was gathered; the light id list (fl=id,name) told what was deleted.
+    assert second.counts == {"updated": 1, "withdrawn": 1} and second.gathered == 1
+    searches = [params for action, params in ckan.calls if action == "package_search"]
+    assert any("metadata_modified:[" in p.get("fq", [""])[0] for p in searches)
+    assert any(p.get("fl") == ["id,name"] for p in searches)
+    withdrawn = db.session.scalar(select(Dataset).where(Dataset.remote_id == gone["id"]))
+    assert withdrawn is not None and withdrawn.state == DatasetState.WITHDRAWN
+    # A source whose id list cannot be read withdraws nothing.
+    ckan.packages.pop(0)
+    ckan.mode = "html"
+    third = run(source)
+    assert third.status == JobStatus.FAILED
+    assert db.session.scalar(select(func.count()).select_from(Dataset).where(
+        Dataset.harvest_source_id == source.id, Dataset.state == DatasetState.WITHDRAWN)) == 1
