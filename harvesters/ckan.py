@@ -109,6 +109,7 @@ class CkanHarvester:
         fq = self._fq(ctx)
         seen: set[str] = set()
         start = 0
+        first_count: int | None = None
         while True:
             params: dict[str, Any] = {"q": "*:*", "rows": rows, "start": start, "sort": "metadata_modified desc"}
             if fq:
@@ -136,8 +137,15 @@ class CkanHarvester:
                 seen.add(remote_id)
                 yield Gathered(remote_id=remote_id, modified=pkg.get("metadata_modified"), record=pkg)
             count = result.get("count")
+            if first_count is None and isinstance(count, int):
+                first_count = count
             start += len(page)
             if not page or (isinstance(count, int) and start >= count):
+                if isinstance(count, int) and first_count is not None and count < first_count:
+                    # A dataset deleted while we paged shifted the later pages forward: one record
+                    # may have been skipped, so this listing is not whole (nothing is withdrawn).
+                    raise HarvestError(f"Jumlah dataset di sumber berkurang selama panen ({first_count} → {count}); "
+                                       "daftar ini mungkin tidak lengkap, jadi penarikan ditunda ke panen berikutnya.")
                 return
 
     def list_ids(self, ctx: HarvestContext) -> Iterator[str]:

@@ -54,7 +54,7 @@ from satudata.catalog.models import (
     Topic,
 )
 from satudata.catalog.services.catalogue import RESERVED_SLUGS, slug_from
-from satudata.errors import DomainError, Invalid
+from satudata.errors import Conflict, DomainError, Invalid
 from satudata.extensions import db
 from satudata.harvest.models import HarvestSource, ObjectStatus, PublishMode
 from satudata.review import services as review
@@ -249,11 +249,26 @@ def _organization(remote: RemoteDataset, source: HarvestSource, notes: list[str]
     slug = mapping.get(remote_org) if remote_org else None
     if slug:
         org = db.session.scalar(select(Organization).where(Organization.slug == slug))
-        if org is not None:
+        if org is not None and same_region(org, source.organization):
             return org
-        notes.append(f'Organisasi "{slug}" pada pemetaan tidak ada di portal ini; dataset masuk ke '
-                     f"{source.organization.name}.")
+        why = "tidak ada di portal ini" if org is None else "berada di wilayah walidata lain"
+        notes.append(f'Organisasi "{slug}" pada pemetaan {why}; dataset masuk ke {source.organization.name}.')
     return source.organization
+
+
+def same_region(org: Organization, owner: Organization) -> bool:
+    """Whether ``org`` is under the same walidata as the source's owner (a source's datasets stay
+    in its walidata's region, whatever its organisation map says)."""
+    from satudata.review.regions import walidata_of
+
+    return org.id == owner.id or walidata_of(org) == walidata_of(owner)
+
+
+def safe_url(url: str | None) -> str | None:
+    """A source's page address when it is http(s) (it becomes a link on our pages and in our APIs;
+    ``javascript:`` or ``data:`` never does)."""
+    url = (url or "").strip()
+    return url[:1000] if re.match(r"^https?://[^\s]+$", url, re.I) else None
 
 
 def _free_slug(remote: RemoteDataset) -> str | None:
@@ -368,22 +383,31 @@ def create(source: HarvestSource, remote: RemoteDataset) -> Outcome:
     dataset = catalog.create_dataset(HARVEST_ACTOR, org, title=values["title"], slug=_free_slug(remote),
                                      topics=_topic_rows(values["topics"]), tags=values["tags"],
                                      harvest_source_id=source.id, remote_id=remote.remote_id[:255],
-                                     remote_url=(remote.remote_url or "")[:1000] or None, **fields)
+                                     remote_url=safe_url(remote.remote_url), **fields)
     _sync_resources(dataset, remote, notes)
     _publish_or_submit(dataset, source)
     return Outcome(ObjectStatus.NEW, dataset, notes)
 
 
-def update(source: HarvestSource, dataset: Dataset, remote: RemoteDataset) -> Outcome:
+def update(source: HarvestSource, dataset: Dataset, remote: RemoteDataset, *, withdrawn_by_harvest: bool = False
+           ) -> Outcome:
     """Carry a changed record onto its dataset: in place while it is not published, through a
-    revision when it is (the public keeps the published version meanwhile)."""
+    revision when it is (the public keeps the published version meanwhile). People's decisions
+    stand: a dataset a walidata withdrew is not published again, and a revision someone else
+    opened is left to them (the record is an error of the run, saying so)."""
     notes: list[str] = []
     values = metadata(remote, source, notes)
-    dataset.remote_url = (remote.remote_url or "")[:1000] or None
+    dataset.remote_url = safe_url(remote.remote_url)
+    revision = dataset.revision
+    if revision is not None and revision.harvest_source_id is None:
+        raise Conflict("Revisi dataset ini dibuka oleh pengguna dan belum selesai; perubahan dari sumber dibawa "
+                       "setelah revisi itu diterbitkan atau dibuang.")
     if dataset.state == DatasetState.WITHDRAWN:
         changed = bool(catalog.update_dataset(HARVEST_ACTOR, dataset, values))
         changed = _sync_resources(dataset, remote, notes) or changed
-        if source.publish_mode == PublishMode.DIRECT:
+        if not withdrawn_by_harvest:
+            notes.append("Ditarik oleh walidata; tetap ditarik (walidata dapat menerbitkannya kembali).")
+        elif source.publish_mode == PublishMode.DIRECT:
             review.republish_dataset(HARVEST_ACTOR, dataset, note=f"Muncul kembali di {source.title}")
             notes.append("Muncul kembali di sumber; diterbitkan kembali.")
         else:

@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from satudata.accounts.models import Organization
@@ -79,8 +79,15 @@ class HarvestSource(Base):
         return f"<HarvestSource {self.name}>"
 
 
+ACTIVE_WHERE = "status IN ('queued', 'running')"
+
+
 class HarvestJob(Base):
     __tablename__ = "harvest_job"
+    # At most one queued or running job per source, held by the database itself (two clicks, two
+    # workers, the scheduler beside a person: one of them gets the job, the others a Conflict).
+    __table_args__ = (Index("uq_harvest_job_active_source", "source_id", unique=True,
+                            sqlite_where=text(ACTIVE_WHERE), postgresql_where=text(ACTIVE_WHERE)),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("harvest_source.id", ondelete="CASCADE"), index=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from harvesters.base import HarvestContext, Harvester, HarvestError, content_hash, discover
 from harvesters.http import FetchError, GuardedSession
@@ -58,6 +59,19 @@ def plugin(kind: str) -> Harvester:
         raise Invalid(f'Jenis sumber "{kind[:50]}" tidak dikenal; pilih salah satu: {known}.',
                       details={"type": [f"Pilih salah satu: {known}."]})
     return found()
+
+
+def _check_map(actor: Actor, config: dict[str, Any]) -> None:
+    """Every organisation a source's ``organization_map`` names must exist and be the actor's to
+    manage: a map is no way into another region's catalogue."""
+    for remote, slug in sorted((config.get("organization_map") or {}).items()):
+        org = db.session.scalar(select(Organization).where(Organization.slug == slug))
+        if org is None:
+            raise Invalid(f'Pemetaan organisasi: "{slug}" (untuk "{remote}") tidak ada di portal ini.',
+                          details={"config": [f'organization_map: "{slug}" tidak ada.']})
+        if not can(actor, Permission.HARVEST_SOURCE_MANAGE, org):
+            raise Invalid(f'Pemetaan organisasi: "{slug}" berada di luar wilayah Anda.',
+                          details={"config": [f'organization_map: "{slug}" di luar wilayah Anda.']})
 
 
 def load_config(kind: str, raw: Any) -> dict[str, Any]:
@@ -117,8 +131,10 @@ def add_source(actor: Actor, *, name: str, type: str, url: str, organization: Or
                       details={"name": ["Huruf kecil, angka, - atau _."]})
     if db.session.scalar(select(func.count()).select_from(HarvestSource).where(HarvestSource.name == name)):
         raise Conflict(f'Sumber bernama "{name}" sudah ada.', details={"name": ["Nama sudah dipakai."]})
+    loaded = load_config(type, config)
+    _check_map(actor, loaded)
     source = HarvestSource(name=name, title=(title or "").strip()[:300] or name, type=type, url=_check_url(url),
-                           config=load_config(type, config), organization=org, schedule=_schedule(schedule),
+                           config=loaded, organization=org, schedule=_schedule(schedule),
                            publish_mode=_mode(publish_mode), active=bool(active))
     db.session.add(source)
     db.session.flush()
@@ -150,6 +166,7 @@ def update_source(actor: Actor, source: HarvestSource, changes: dict[str, Any]) 
             value = _check_url(value)
         elif key == "config":
             value = load_config(source.type, value)
+            _check_map(actor, value)
         elif key == "schedule":
             value = _schedule(value)
         elif key == "publish_mode":
@@ -243,8 +260,12 @@ def request_run(actor: Actor, source: HarvestSource, *, trigger: str = "manual")
         raise Conflict("Sumber ini nonaktif; aktifkan dulu untuk memanen.")
     job = HarvestJob(source=source, status=JobStatus.QUEUED, trigger=trigger, requested_by=actor_label(actor),
                      counts={}, errors=[])
-    db.session.add(job)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(job)
+            db.session.flush()
+    except IntegrityError:  # another request queued one at the same moment (uq_harvest_job_active_source)
+        raise Conflict("Panen sumber ini baru saja diminta dari tempat lain; tunggu sampai selesai.") from None
     source.last_job_id = job.id
     enqueue_run(job)
     audit(actor, "harvest_job.create", "harvest_job", job.id, {"source": source.name, "trigger": trigger})

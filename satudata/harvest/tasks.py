@@ -15,12 +15,13 @@ while we hold its datasets, withdraws nothing: nothing already harvested is lost
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from harvesters.base import Gathered, HarvestContext, HarvestError, ListsIds, content_hash
 from harvesters.http import FetchError
@@ -43,6 +44,7 @@ from satudata.harvest.models import (
 log = logging.getLogger(__name__)
 
 CHECKPOINT_EVERY = 100  # records between commits of the job's progress
+CHECKPOINT_SECONDS = 30  # ... or seconds (a slow source still shows progress and a heartbeat)
 STALE_AFTER = 900  # seconds without a heartbeat before a running job counts as dead
 SCHEDULER = SystemActor("harvest-jadwal")
 
@@ -61,6 +63,7 @@ class Run:
         self.counts: Counter[str] = Counter()
         self.seen: set[str] = set()
         self.since_checkpoint = 0
+        self.last_checkpoint = time.monotonic()
         # remote id -> (record id, content hash, dataset id, withdrawn): ids and digests only
         # (about 150 bytes a record), never the records themselves.
         self.known: dict[str, tuple[int, str | None, str | None, bool]] = {
@@ -79,11 +82,12 @@ class Run:
                                      title=(title or (dataset.title if dataset is not None else None) or "")[:300] or None,
                                      message=message))
         self.since_checkpoint += 1
-        if self.since_checkpoint >= CHECKPOINT_EVERY:
+        if self.since_checkpoint >= CHECKPOINT_EVERY or time.monotonic() - self.last_checkpoint > CHECKPOINT_SECONDS:
             self.checkpoint()
 
     def checkpoint(self) -> None:
         self.since_checkpoint = 0
+        self.last_checkpoint = time.monotonic()
         self.job.counts = dict(self.counts)
         self.job.gathered = len(self.seen)
         self.job.heartbeat_at = utcnow()
@@ -124,7 +128,18 @@ class Run:
         self.withdraw_missing(present | self.seen)
 
     def one(self, ctx: HarvestContext, item: Gathered) -> None:
-        rid = str(item.remote_id or "").strip()
+        try:
+            self._one(ctx, item)
+        except (jobs.JobTimeout, _Cancelled):
+            raise
+        except Exception as exc:  # a plug-in's bug, a database refusal: this record's error, the run goes on
+            log.exception("harvest job %s: record %s failed", self.job.id, item.remote_id)
+            self.log(str(item.remote_id or "(tanpa id)"), ObjectStatus.ERROR,
+                     message=f"Kesalahan sistem pada rekaman ini ({type(exc).__name__}); pengelola portal dapat "
+                             "membaca log pekerja. Rekaman lain tetap dipanen.")
+
+    def _one(self, ctx: HarvestContext, item: Gathered) -> None:
+        rid = str(item.remote_id or "").strip()[:500]
         if not rid:
             self.log("(tanpa id)", ObjectStatus.ERROR, message="Record di sumber tidak punya id; dilewati.")
             return
@@ -137,7 +152,9 @@ class Run:
         except (HarvestError, FetchError) as exc:
             self.log(rid, ObjectStatus.ERROR, message=exc.message)
             return
-        digest = content_hash(raw)
+        # The source's settings are part of what a record becomes (default tags and topics, the
+        # organisation map): changing them re-imports each record once.
+        digest = content_hash([raw, self.source.config])
         known = self.known.get(rid)
         if known is not None and known[1] == digest and not known[3] and known[2] is not None:
             self.log(rid, ObjectStatus.UNCHANGED)
@@ -153,7 +170,8 @@ class Run:
                 if dataset is None:
                     outcome = importer.create(self.source, remote)
                 else:
-                    outcome = importer.update(self.source, dataset, remote)
+                    outcome = importer.update(self.source, dataset, remote,
+                                              withdrawn_by_harvest=known is not None and known[3])
                 self._keep(rid, known, outcome.dataset, digest, item.modified or remote.modified, raw)
         except DomainError as exc:
             self.log(rid, ObjectStatus.ERROR, title=remote.title, message=exc.message)
@@ -216,10 +234,16 @@ def run_harvest(job_id: int) -> str:
     if other is not None:
         _finish(job, JobStatus.FAILED, f"Panen #{other} sumber ini sedang berjalan; panen ini tidak dijalankan.")
         return str(job.status)
-    job.status = JobStatus.RUNNING
-    job.started_at = job.heartbeat_at = utcnow()
-    job.counts, job.errors = {}, list(job.errors or [])
+    now = utcnow()
+    claimed = db.session.execute(update(HarvestJob).where(HarvestJob.id == job.id, HarvestJob.status == JobStatus.QUEUED)
+                                 .values(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
+                                 .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return "taken"  # cancelled or claimed by another worker meanwhile
     jobs.checkpoint()
+    db.session.refresh(job)
+    job.counts, job.errors = {}, list(job.errors or [])
     run: Run | None = None
     try:
         run = Run(job)
@@ -237,6 +261,7 @@ def run_harvest(job_id: int) -> str:
     except DomainError as exc:  # the source's type or config no longer loads
         job.errors = [*job.errors, exc.message]
     except jobs.JobTimeout:
+        jobs.acknowledge_timeout()
         db.session.rollback()
         job = db.session.get(HarvestJob, job_id)  # type: ignore[assignment]
         assert job is not None
@@ -345,13 +370,19 @@ def sweep() -> dict[str, int]:
         except NoSuchJobError:
             rq_status = None
         rq_state = str(getattr(rq_status, "value", rq_status)) if rq_status is not None else None
+        dead = rq_state in ("failed", "stopped", "canceled")
         if job.status == JobStatus.RUNNING:
             beat = job.heartbeat_at or job.started_at or job.created_at
-            if rq_state in ("failed", "stopped", "canceled") or now - beat > stale or (
-                    rq_state is None and now - beat > timedelta(seconds=120)):
+            # RQ's own word wins: a job it calls started is alive (its timeout bounds it), one it
+            # failed, stopped or lost is not; with no word, a stale heartbeat decides.
+            if dead or (rq_state != "started" and (now - beat > stale or (
+                    rq_state is None and now - beat > timedelta(seconds=120)))):
                 _finish(job, JobStatus.FAILED, "Pekerja berhenti di tengah panen (dimulai ulang atau mati). Yang sudah "
                                                "tersimpan tetap ada; panen berikutnya berjalan seperti biasa.")
                 failed += 1
+        elif dead:  # it died before the run began (the run's first commit never came)
+            _finish(job, JobStatus.FAILED, "Pekerja gagal memulai panen ini; jalankan lagi.")
+            failed += 1
         elif rq_state is None and now - job.created_at > timedelta(seconds=60):
             services.enqueue_run(job)  # lost before it started (Redis flushed, enqueue failed)
             requeued += 1

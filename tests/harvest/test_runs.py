@@ -406,3 +406,53 @@ def test_incremental_runs_ask_only_for_changes_and_still_learn_deletions(ckan: F
     assert third.status == JobStatus.FAILED
     assert db.session.scalar(select(func.count()).select_from(Dataset).where(
         Dataset.harvest_source_id == source.id, Dataset.state == DatasetState.WITHDRAWN)) == 1
+
+
+def test_people_decisions_stand_and_one_broken_record_does_not_stop_a_run(ckan: FakeCkan) -> None:
+    from satudata.review import services as review
+
+    other_region = make_org(slug="walidata-lain-uji", is_walidata=True)
+    db.session.commit()
+    source = new_source(ckan.url)
+    # An organisation map is no way into another region: refused when saved ...
+    with pytest.raises(Invalid, match="di luar wilayah"):
+        services.update_source(_walidata_of(source), source, {"config": {"organization_map": {"dinkes": other_region.slug}}})
+    db.session.rollback()
+    # ... and, set by the system regardless, ignored with a note when the records are imported.
+    source.config = {**source.config, "organization_map": {"dinkes": other_region.slug}}
+    ckan.packages[1]["resources"] = [{"url": 12345}]  # a record the plug-in cannot map: a bug of its own
+    ckan.packages[2]["name"] = ""
+    ckan.packages[2]["url"] = "javascript:alert(1)"
+    db.session.commit()
+    job = run(source)
+    assert job.status == JobStatus.FINISHED_WITH_ERRORS and job.count("new") == 29 and job.count("error") == 1
+    broken = db.session.scalar(select(HarvestObject).where(HarvestObject.job_id == job.id,
+                                                           HarvestObject.status == ObjectStatus.ERROR))
+    assert broken is not None and broken.remote_id == "id-0001" and "Kesalahan sistem" in (broken.message or "")
+    placed = harvested(source)
+    assert {d.organization_id for d in placed} == {source.organization_id}
+    note = db.session.scalar(select(HarvestObject.message).where(HarvestObject.job_id == job.id,
+                                                                 HarvestObject.remote_id == "id-0000"))
+    assert "wilayah walidata lain" in (note or "")
+    odd = db.session.scalar(select(Dataset).where(Dataset.remote_id == "id-0002"))
+    assert odd is not None and odd.remote_url is None  # never a javascript: link
+    # A dataset the walidata withdrew stays withdrawn when its record changes at the source.
+    chosen = db.session.scalar(select(Dataset).where(Dataset.remote_id == "id-0005"))
+    assert chosen is not None
+    review.withdraw_dataset(SYSTEM, chosen, reason="Data ini keliru; ditarik walidata.")
+    db.session.commit()
+    ckan.packages[5] = {**ckan.packages[5], "title": "Dataset 5 (diubah)", "metadata_modified": "2026-03-01T00:00:00"}
+    again = run(source)
+    assert again.count("updated") >= 1
+    db.session.refresh(chosen)
+    assert chosen.state == DatasetState.WITHDRAWN and chosen.title == "Dataset 5 (diubah)"
+
+
+def _walidata_of(source: Any) -> Any:
+    from satudata.accounts import services as accounts
+    from satudata.authz import Role
+
+    user = accounts.create_user(SYSTEM, username=f"walidata.{source.name}", email=f"w.{source.name}@contoh.go.id",
+                                full_name="Walidata", roles=[(Role.WALIDATA, source.organization)])
+    db.session.commit()
+    return user

@@ -201,3 +201,17 @@ def test_config_is_checked_by_its_schema() -> None:
     with pytest.raises(ValidationError) as bad:
         CkanConfig().load({"page_size": 5000, "organizations": "dinkes"})
     assert set(bad.value.messages) == {"page_size", "organizations"}
+
+
+def test_a_deletion_while_paging_makes_the_listing_incomplete(source: FakeCkan) -> None:
+    """A dataset deleted between two pages shifts the later ones forward; the gather says so
+    rather than pass for a whole listing (the runner would withdraw the record it skipped)."""
+    plugin = CkanHarvester()
+    ctx = ctx_for(source.url, page_size=100)
+    got: list[str] = []
+    with pytest.raises(HarvestError, match="berkurang selama panen"):
+        for item in plugin.gather(ctx):
+            got.append(item.remote_id)
+            if len(got) == 100:
+                source.packages.pop(0)  # deleted at the source while we read
+    assert len(got) >= 148

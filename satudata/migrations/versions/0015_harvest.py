@@ -67,6 +67,9 @@ def upgrade():
     op.create_index('ix_harvest_job_source_id', 'harvest_job', ['source_id'])
     op.create_index('ix_harvest_job_status', 'harvest_job', ['status'])
     op.create_index('ix_harvest_job_created_at', 'harvest_job', ['created_at'])
+    active = sa.text("status IN ('queued', 'running')")
+    op.create_index('uq_harvest_job_active_source', 'harvest_job', ['source_id'], unique=True,
+                    sqlite_where=active, postgresql_where=active)
     op.create_table(
         'harvest_object',
         sa.Column('id', sa.Integer(), nullable=False),
