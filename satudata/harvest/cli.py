@@ -137,38 +137,66 @@ def run_command(name: str, wait: bool, as_json: bool) -> None:
         sys.exit(1)
 
 
+WORKER_ALIVE = 480  # seconds: an idle RQ worker beats at least every worker_ttl (420 s) less 15
+STILL_QUEUED = 30  # seconds a run may wait in the queue before we look again for a live worker
+
+
 def _served() -> bool:
-    """Whether a worker listens on the ``harvest`` queue."""
+    """Whether a live worker (a recent heartbeat) listens on the ``harvest`` queue."""
+    from datetime import UTC, datetime
+
     from rq import Worker
 
     from satudata import jobs
 
     try:
-        return any("harvest" in w.queue_names() for w in Worker.all(connection=jobs.get_redis()))
+        now = datetime.now(UTC)
+        for worker in Worker.all(connection=jobs.get_redis()):
+            beat = worker.last_heartbeat
+            if beat is not None and beat.tzinfo is None:
+                beat = beat.replace(tzinfo=UTC)
+            if "harvest" in worker.queue_names() and beat is not None and (now - beat).total_seconds() < WORKER_ALIVE:
+                return True
     except Exception:
         return False
+    return False
+
+
+def _run_here(quiet: bool) -> None:
+    from satudata import jobs
+    from satudata.extensions import db
+
+    if not quiet:
+        click.echo("Tidak ada pekerja yang hidup untuk antrean harvest; panen dijalankan di proses ini.", err=True)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    db.session.remove()
+    # RQ logs to stdout; stdout is the answer (``--json``), so its log goes to stderr.
+    with contextlib.redirect_stdout(sys.stderr):
+        jobs.make_worker(app, ["harvest"]).work(burst=True, logging_level="WARNING" if quiet else "INFO")
 
 
 def _wait(job_id: int, *, quiet: bool) -> None:
-    from satudata import jobs
+    """Wait until the run ends; run it here when no live worker takes it (none registered, or the
+    registered ones stopped beating: a worker killed without unregistering)."""
     from satudata.extensions import db
-    from satudata.harvest.models import HarvestJob
+    from satudata.harvest.models import HarvestJob, JobStatus
 
     if not _served():
-        if not quiet:
-            click.echo("Tidak ada pekerja untuk antrean harvest; panen dijalankan di proses ini.", err=True)
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        db.session.remove()
-        # RQ logs to stdout; stdout is the answer (``--json``), so its log goes to stderr.
-        with contextlib.redirect_stdout(sys.stderr):
-            jobs.make_worker(app, ["harvest"]).work(burst=True, logging_level="WARNING" if quiet else "INFO")
+        _run_here(quiet)
+    queued_since = time.monotonic()
     while True:
         db.session.expire_all()
         job = db.session.get(HarvestJob, job_id)
         if job is None or not job.is_active:
             db.session.rollback()
             return
+        queued = job.status == JobStatus.QUEUED
         db.session.rollback()
+        if not queued:
+            queued_since = time.monotonic()
+        elif time.monotonic() - queued_since > STILL_QUEUED and not _served():
+            _run_here(quiet)
+            queued_since = time.monotonic()
         time.sleep(0.5)
 
 

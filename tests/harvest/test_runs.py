@@ -456,3 +456,26 @@ def _walidata_of(source: Any) -> Any:
                                 full_name="Walidata", roles=[(Role.WALIDATA, source.organization)])
     db.session.commit()
     return user
+
+
+def test_run_wait_does_not_hang_on_a_dead_worker(ckan: FakeCkan, app: Flask) -> None:
+    """A harvest worker killed without unregistering stays listed in Redis; `run --wait` sees its
+    heartbeat is old and runs the job itself rather than wait forever."""
+    from rq import Queue, Worker
+    from rq.utils import utcformat
+
+    from satudata import jobs
+
+    source = new_source(ckan.url, name="cli-mati")
+    connection = jobs.get_redis()
+    dead = Worker([Queue("harvest", connection=connection)], connection=connection, name="pekerja-mati-uji")
+    dead.register_birth()
+    connection.hset(dead.key, "last_heartbeat", utcformat(utcnow() - timedelta(hours=2)))
+    try:
+        env = satudata_env(app, HARVEST_ALLOW_PRIVATE_NETWORKS="true")
+        done = subprocess.run([sys.executable, "-m", "satudata.cli", "harvest", "run", source.name, "--wait", "--json"],
+                              env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    finally:
+        dead.register_death()
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["counts"]["new"] == 30  # --json: quiet, the note is not printed
