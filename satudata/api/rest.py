@@ -62,6 +62,23 @@ def _allow_cross_origin_reads(resp: Response) -> Response:
     return resp
 
 
+CONDITIONAL_PREFIXES = (API_PREFIX + "/", "/api/3/action/")
+
+
+@bp.after_app_request
+def _conditional_reads(resp: Response) -> Response:
+    """An ETag on every whole JSON read of the REST and CKAN APIs, so a client that asks again
+    with ``If-None-Match`` (harvesters, dashboards, caches) gets ``304 Not Modified`` and no body
+    when nothing changed (the DCAT feeds do the same in ``api/dcat.py``). Streamed downloads keep
+    none: their body is not at hand to hash."""
+    if (request.method in ("GET", "HEAD") and resp.status_code == 200 and not resp.is_streamed
+            and resp.mimetype == "application/json" and request.path.startswith(CONDITIONAL_PREFIXES)
+            and "ETag" not in resp.headers):
+        resp.add_etag()
+        resp.make_conditional(request)
+    return resp
+
+
 class IndexDataSchema(Schema):
     """Where to start."""
 
