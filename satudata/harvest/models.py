@@ -122,6 +122,10 @@ class HarvestJob(Base):
     def count(self, key: str) -> int:
         return int((self.counts or {}).get(key, 0))
 
+    def all_counts(self) -> dict[str, int]:
+        """All five counts (``COUNT_KEYS``), zero where nothing happened."""
+        return {key: self.count(key) for key in COUNT_KEYS}
+
 
 class HarvestObject(Base):
     __tablename__ = "harvest_object"

@@ -10,7 +10,7 @@ from flask import url_for
 from marshmallow import Schema, fields
 
 from satudata.accounts.serializers import OrganizationRefSchema
-from satudata.harvest.models import COUNT_KEYS, HarvestJob, ObjectStatus, PublishMode, Schedule
+from satudata.harvest.models import HarvestJob, ObjectStatus, PublishMode, Schedule
 from satudata.rest.envelope import absolute, api_url, quoted
 from satudata.rest.fields import URI, Bool, Computed, Int, JSONObject, Text, UTCDateTime, between, length, one_of
 from satudata.rest.inputs import ArgsSchema, BodySchema, PagedArgs
@@ -100,9 +100,6 @@ class HarvestObjectArgs(ArgsSchema):
 # --------------------------------------------------------------------------- responses
 
 
-def counts_of(job: HarvestJob) -> dict[str, int]:
-    """All five counts of a run, zero where nothing happened."""
-    return {key: job.count(key) for key in COUNT_KEYS}
 
 
 class HarvestCountsSchema(Schema):
@@ -171,7 +168,7 @@ class HarvestJobSummarySchema(Schema):
     gathered = fields.Integer(metadata={"description": "Record sumber yang sudah terkumpul."})
     cancel_requested = fields.Boolean(metadata={"description": "Diminta berhenti (berhenti setelah record yang "
                                                               "sedang diproses)."})
-    counts = Computed(HarvestCountsSchema, counts_of, metadata={"description": "Jumlah record per hasil."})
+    counts = Computed(HarvestCountsSchema, HarvestJob.all_counts, metadata={"description": "Jumlah record per hasil."})
     error_count = fields.Function(lambda j: len(j.errors or []), metadata={
         "description": "Jumlah galat tingkat panen (bukan galat per record, lihat `counts.error`)."})
     links = Computed(HarvestJobLinksSchema, lambda j: j, metadata={"description": "Alamat terkait."})

@@ -352,7 +352,7 @@ def job_summary(job: HarvestJob) -> dict[str, Any]:
         select(HarvestObject).where(HarvestObject.job_id == job.id, HarvestObject.status == ObjectStatus.ERROR)
         .order_by(HarvestObject.id))]
     return {"job": job.id, "status": "finished" if ok else "failed", "seconds": job.seconds or 0.0,
-            "counts": {key: job.count(key) for key in ("new", "updated", "unchanged", "withdrawn", "error")},
+            "counts": job.all_counts(),
             "errors": errors}
 
 

@@ -228,12 +228,6 @@ def run_harvest(job_id: int) -> str:
         return "missing"
     if job.status != JobStatus.QUEUED:
         return str(job.status)  # cancelled before it started, or run already
-    other = db.session.scalar(select(HarvestJob.id).where(HarvestJob.source_id == job.source_id,
-                                                         HarvestJob.status == JobStatus.RUNNING,
-                                                         HarvestJob.id != job.id).limit(1))
-    if other is not None:
-        _finish(job, JobStatus.FAILED, f"Panen #{other} sumber ini sedang berjalan; panen ini tidak dijalankan.")
-        return str(job.status)
     now = utcnow()
     claimed = db.session.execute(update(HarvestJob).where(HarvestJob.id == job.id, HarvestJob.status == JobStatus.QUEUED)
                                  .values(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now)
@@ -311,8 +305,8 @@ def _tell(job: HarvestJob) -> None:
     """One message per run to the walidata over the source (never one per record): a failed run,
     or, in publish mode ``review``, how many datasets wait in their queue."""
     from satudata.accounts import services as accounts
-    from satudata.authz import Role
     from satudata.harvest.models import PublishMode
+    from satudata.review.notify import reviewers_over
     from satudata.review.regions import walidata_of
 
     source = job.source
@@ -326,17 +320,10 @@ def _tell(job: HarvestJob) -> None:
                 "pemeriksaan walidata.")
     else:
         return
-    from satudata.accounts.models import Organization
-
-    ids: set[int] = set()
-    node: Organization | None = source.organization
-    while node is not None and node.id not in ids:
-        ids.add(node.id)
-        node = node.parent
-    custodian = walidata_of(source.organization)
+    users = reviewers_over(source.organization)
+    custodian = walidata_of(source.organization)  # a walidata organisation beside the OPD, not above it
     if custodian is not None:
-        ids.add(custodian.id)
-    users = accounts.users_with_role(Role.WALIDATA, ids)
+        users += reviewers_over(custodian)
     if users:
         url = str(current_app.url_map.bind("localhost").build("harvest.job", {"job_id": job.id}))
         accounts.notify(users, kind="harvest.job", title=title, body=body, url=url, mail=True)

@@ -20,27 +20,27 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from satudata.accounts.models import Organization, User
 from satudata.authz import Permission, can
-from satudata.errors import DomainError, Forbidden, Invalid, Unauthenticated, roll_back_refused
+from satudata.errors import DomainError, Forbidden, Invalid, roll_back_refused
 from satudata.extensions import db
 from satudata.harvest import services
-from satudata.harvest.models import HarvestJob, HarvestSource, JobStatus, ObjectStatus, PublishMode, Schedule
+from satudata.harvest.models import (
+    COUNT_KEYS,
+    HarvestJob,
+    HarvestSource,
+    JobStatus,
+    PublishMode,
+    Schedule,
+)
+from satudata.review.views.common import form_errors, signed_in
 
 bp = Blueprint("harvest", __name__, url_prefix="/kelola/harvest")
 
 OBJECTS_PER_PAGE = 50
 CHART_JOBS = 20
-OBJECT_KEYS = ("new", "updated", "unchanged", "withdrawn", "error")
-
-
-def signed_in() -> User:
-    if not current_user.is_authenticated:
-        raise Unauthenticated(_("Silakan masuk terlebih dahulu."))
-    return current_user._get_current_object()  # type: ignore[no-any-return]
 
 
 def manager(user: User) -> User:
@@ -130,7 +130,7 @@ def add() -> Any:
                                      publish_mode=form.get("publish_mode", "direct"), active=bool(form.get("active")))
     except DomainError as err:
         roll_back_refused(err)
-        return _render_form(user, None, form, errors=_errors(err), status=err.status)
+        return _render_form(user, None, form, errors=form_errors(err), status=err.status)
     flash(_("Sumber \"%(name)s\" ditambahkan. Jalankan panen pertama dari halaman ini.", name=source.title), "success")
     return redirect(url_for("harvest.source", name=source.name))
 
@@ -153,13 +153,9 @@ def edit(name: str) -> Any:
             "active": bool(form.get("active")), "organization": form.get("organization", "")})
     except DomainError as err:
         roll_back_refused(err)
-        return _render_form(user, source, form, errors=_errors(err), status=err.status)
+        return _render_form(user, source, form, errors=form_errors(err), status=err.status)
     flash(_("Sumber disimpan.") if changed else _("Tidak ada yang berubah."), "success")
     return redirect(url_for("harvest.source", name=source.name))
-
-
-def _errors(err: DomainError) -> dict[str, Any]:
-    return {"_form": [err.message], **{k: v for k, v in (err.details or {}).items() if k != "_form"}}
 
 
 # --------------------------------------------------------------------------- a source and its runs
@@ -170,7 +166,7 @@ def _chart(jobs: list[HarvestJob]) -> dict[str, Any] | None:
     shown = [j for j in reversed(jobs[:CHART_JOBS]) if j.counts]
     if not shown:
         return None
-    keys = OBJECT_KEYS
+    keys = COUNT_KEYS
     labels = _labels()["object_labels"]
     return {"type": "stacked", "label_column": "panen", "label_title": _("Panen"),
             "labels": [f"#{j.id}" for j in shown],
@@ -187,7 +183,7 @@ def source(name: str) -> Any:
     jobs = services.list_jobs(src, limit=50, offset=(page - 1) * 50)
     total = services.count_jobs(src)
     active = services.active_job(src)
-    return render_template("harvest/source.html", source=src, jobs=jobs, total=total, page=page, per_page=50,
+    return render_template("harvest/source.html", count_keys=COUNT_KEYS, source=src, jobs=jobs, total=total, page=page, per_page=50,
                            active=active, chart=_chart(jobs) if page == 1 else None,
                            datasets=services.dataset_count(src),
                            **_labels())
@@ -229,13 +225,13 @@ def job(job_id: int) -> Any:
     found = services.get_job(job_id)
     _source(user, found.source.name)
     status = request.args.get("status") or None
-    if status and status not in OBJECT_KEYS:
+    if status and status not in COUNT_KEYS:
         status = None
     page = max(1, request.args.get("halaman", 1, type=int) or 1)
     objects, total = services.list_objects(found, status=status, limit=OBJECTS_PER_PAGE,
                                            offset=(page - 1) * OBJECTS_PER_PAGE)
     return render_template("harvest/job.html", job=found, objects=objects, total=total, status=status, page=page,
-                           per_page=OBJECTS_PER_PAGE, statuses=[s.value for s in ObjectStatus],
+                           per_page=OBJECTS_PER_PAGE, statuses=COUNT_KEYS,
                            running=found.status in (JobStatus.QUEUED, JobStatus.RUNNING), **_labels())
 
 

@@ -27,8 +27,13 @@ from satudata.review.models import ReviewEvent
 def reviewers_of(dataset: Dataset) -> list[User]:
     """The walidata who review ``dataset``: those holding the walidata role in its OPD or any
     organisation above it (the region's government)."""
+    return reviewers_over(dataset.organization)
+
+
+def reviewers_over(org: Organization | None) -> list[User]:
+    """The walidata over ``org``: the walidata role in it or any organisation above it."""
     ids: set[int] = set()
-    node: Organization | None = dataset.organization
+    node = org
     while node is not None and node.id not in ids:
         ids.add(node.id)
         node = node.parent
