@@ -85,11 +85,14 @@ def search_path(word: str) -> str:
 # --------------------------------------------------------------------------- the instance
 
 
-def portal_env(instance: Path, postgres: str | None) -> dict[str, str]:
+def portal_env(instance: Path, postgres: str | None, redis_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SATUDATA_")}
     env["SATUDATA_INSTANCE_PATH"] = str(instance)
     if postgres:
         env["SATUDATA_DATABASE_URL"] = postgres
+        env["SATUDATA_BASE_URL"] = "http://127.0.0.1:5000"  # required off SQLite; links only
+    if redis_url:
+        env["SATUDATA_REDIS_URL"] = redis_url
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -106,6 +109,7 @@ def load_datasets(instance: Path, n: int, postgres: str | None) -> dict[str, int
     config: dict[str, Any] = {"INSTANCE_PATH": str(instance)}
     if postgres:
         config["DATABASE_URL"] = postgres
+        config["BASE_URL"] = "http://127.0.0.1:5000"
     app = create_app(config)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
@@ -155,6 +159,8 @@ def name_of(pid: int, parent_name: str) -> str:
         return "rq worker" if not parent_name.startswith("rq") else "rq work-horse"
     if "satudata.cli scheduler" in text:
         return "scheduler"
+    if "satudata.cli prepare" in text:
+        return "prepare (start-up, exits)"
     if "gunicorn" in text:
         return "gunicorn worker" if parent_name.startswith("gunicorn") else "gunicorn master"
     if parent_name.startswith("rq worker"):
@@ -353,6 +359,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="quiet time before the idle figure")
     parser.add_argument("--keep", metavar="DIR", help="use (and keep) this folder instead of a temporary one")
     parser.add_argument("--postgres", metavar="DSN", help="an empty PostgreSQL database instead of SQLite")
+    parser.add_argument("--redis", metavar="URL", help="a Redis server's database (emptied first) instead of the "
+                        "embedded one; with --postgres, the production shape (neither server is counted)")
     args = parser.parse_args(argv)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
@@ -378,10 +386,14 @@ def main(argv: list[str] | None = None) -> None:
             counts = load_datasets(instance, args.datasets, args.postgres)
             print(f"load_datasets_s: {time.perf_counter() - t:.1f}  ({counts})")
 
+        if args.redis:
+            import redis
+
+            redis.Redis.from_url(args.redis).flushdb()
         port = free_port()
         with log.open("wb") as out:
             proc = subprocess.Popen([str(Path(sys.executable).parent / "satudata"), "run", "--port", str(port)],
-                                    cwd=ROOT, env=portal_env(instance, args.postgres), stdout=out,
+                                    cwd=ROOT, env=portal_env(instance, args.postgres, args.redis), stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True)
         ready = wait_ready(port, proc, log, timeout=1200)
         print(f"start_to_first_answer_s: {ready:.1f}  (upgrade, search reindex, Redis, worker, gunicorn)")

@@ -64,6 +64,19 @@ class Defaults:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "noreply@satudata.local"
+    # Processes (docs/deploy.md). The web server (gunicorn, satudata/server.py) loads the app once
+    # and forks WEB_WORKERS processes of WEB_THREADS threads each; None = one per core. A web
+    # process is replaced after WEB_MAX_REQUESTS requests (plus up to 10 % jitter, so they do not
+    # all restart at once) or, after a request, when it holds more than WEB_MAX_MEMORY_MB.
+    WEB_WORKERS: int | None = None
+    WEB_THREADS = 4
+    WEB_MAX_REQUESTS = 5000
+    WEB_MAX_MEMORY_MB = 400
+    # RQ workers `satudata run` starts (each runs one job at a time in a forked process).
+    JOB_WORKERS = 1
+    # The periodic jobs (jobs.PERIODIC) are enqueued by the RQ worker itself (one worker at a time
+    # holds the lease for it). False: only by `satudata scheduler`, run once per deployment.
+    SCHEDULER_IN_WORKER = True
     HARVEST_ALLOW_PRIVATE_NETWORKS = False
     HARVEST_JOB_TIMEOUT = 6 * 3600  # seconds one run may take (RQ job timeout)
     HARVEST_STALE_AFTER = 900  # seconds without a heartbeat before a running harvest counts as dead

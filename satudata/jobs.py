@@ -23,6 +23,7 @@ import functools
 import importlib
 import signal
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -39,7 +40,8 @@ from satudata.extensions import db
 QUEUES = ("default", "validation", "search", "harvest", "mail")
 
 # Periodic jobs, the one list of them: (dotted function name, queue, interval in seconds).
-# `satudata scheduler` enqueues each when due (RQ's CronScheduler; run exactly one).
+# RQ's CronScheduler enqueues each when due: inside the RQ worker that holds the lease
+# (SCHEDULER_IN_WORKER, the default), or in `satudata scheduler` (run exactly one).
 PERIODIC: list[tuple[str, str, int]] = [
     ("satudata.accounts.tasks.sweep_outbox", "mail", 60),
     ("satudata.search.tasks.catch_up", "search", 300),
@@ -307,12 +309,85 @@ class HardDeathPenalty(UnixSignalDeathPenalty):
             _time_up = False  # the job is over; what runs next has its own time
 
 
+# The RQ worker that enqueues the periodic jobs holds this key (its name, renewed on every
+# tick); others leave them alone, so any number of workers may run with SCHEDULER_IN_WORKER.
+CRON_LEASE_KEY = "satudata:cron:lease"
+CRON_LEASE_SECONDS = 90
+# When each periodic job was last enqueued (name -> ISO time), so a worker that takes the lease
+# over (a restart, another worker) goes on from there instead of enqueuing everything at once
+# (the daily reindex among them).
+CRON_LAST_KEY = "satudata:cron:last"
+# An idle worker with the periodic jobs wakes this often (RQ's dequeue timeout) to enqueue the
+# due ones; a job that is running is watched every 30 s (RQ's job_monitoring_interval), which
+# ticks too. So a periodic job starts at most this late, or 30 s late behind a long job.
+CRON_TICK_SECONDS = 10
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class AppWorker(Worker):
     """An RQ worker that disposes the app's database engine before forking a work horse, and
-    times jobs out with :class:`JobTimeout`."""
+    times jobs out with :class:`JobTimeout`. Given ``cron`` (a CronScheduler of ``PERIODIC``),
+    it also enqueues the periodic jobs when due, while it holds the lease (``CRON_LEASE_KEY``):
+    one process less than a separate scheduler (issue #17)."""
 
     if hasattr(signal, "SIGALRM"):
         death_penalty_class = HardDeathPenalty
+
+    cron: Any = None
+    _cron_born = False
+
+    @property
+    def dequeue_timeout(self) -> int:
+        timeout = super().dequeue_timeout
+        return min(timeout, CRON_TICK_SECONDS) if self.cron is not None else timeout
+
+    def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
+        super().heartbeat(timeout, pipeline)
+        # The worker's own loop calls this before every wait for a job and while watching one; a
+        # work horse (the forked job) and pipelined calls are left alone.
+        if self.cron is not None and pipeline is None and not self.is_horse:
+            self.cron_tick()
+
+    def cron_tick(self) -> bool:
+        """Enqueue the periodic jobs that are due, if this worker holds (or takes) the lease.
+        Returns whether it held it."""
+        conn = self.connection
+        try:
+            mine = bool(conn.set(CRON_LEASE_KEY, self.name, nx=True, ex=CRON_LEASE_SECONDS))
+            if not mine and conn.get(CRON_LEASE_KEY) == self.name.encode():
+                mine = bool(conn.expire(CRON_LEASE_KEY, CRON_LEASE_SECONDS))
+            if not mine:
+                return False
+            if not self._cron_born:
+                self.cron.register_birth()
+                self._cron_born = True
+                last = {_text(k): _text(v) for k, v in conn.hgetall(CRON_LAST_KEY).items()}
+                for cron_job in self.cron.get_jobs():
+                    if cron_job.name in last:
+                        cron_job.set_enqueue_time(datetime.fromisoformat(last[cron_job.name]))
+                self.log.info("Worker %s: enqueues the periodic jobs", self.name)
+            enqueued = self.cron.enqueue_jobs()
+            if enqueued:
+                self.cron.save()
+                conn.hset(CRON_LAST_KEY, mapping={j.name: j.latest_enqueue_time.isoformat() for j in enqueued})
+            self.cron.heartbeat()
+        except redis.RedisError:
+            # The next tick tries again; the worker's own loop reports a Redis that stays away.
+            self.log.warning("Worker %s: periodic jobs not enqueued (Redis)", self.name, exc_info=True)
+            return False
+        return True
+
+    def teardown(self) -> None:
+        if self.cron is not None and not self.is_horse and self._cron_born:
+            with contextlib.suppress(redis.RedisError):
+                if self.connection.get(CRON_LEASE_KEY) == self.name.encode():
+                    self.connection.delete(CRON_LEASE_KEY)
+                self.cron.register_death()
+            self._cron_born = False
+        super().teardown()
 
     def execute_job(self, job: Any, queue: Any) -> Any:
         if _worker_app is not None:
@@ -321,23 +396,29 @@ class AppWorker(Worker):
         return super().execute_job(job, queue)
 
 
-def make_worker(app: Flask, queues: list[str] | None = None, name: str | None = None) -> AppWorker:
+def make_worker(app: Flask, queues: list[str] | None = None, name: str | None = None, *,
+                periodic: bool = False) -> AppWorker:
+    """An RQ worker for ``queues`` (all by default); ``periodic``: it also enqueues the periodic
+    jobs (while it holds the lease, see :class:`AppWorker`)."""
     global _worker_app
     _worker_app = app
     with app.app_context():
         conn = get_redis(app)
         qs = [Queue(q, connection=conn) for q in (queues or list(QUEUES))]
-    return AppWorker(qs, connection=conn, name=name)
+    worker = AppWorker(qs, connection=conn, name=name)
+    if periodic:
+        worker.cron = make_scheduler(app, name=f"satudata:{worker.name}")
+    return worker
 
 
-def make_scheduler(app: Flask) -> Any:
+def make_scheduler(app: Flask, name: str = "satudata") -> Any:
     """RQ's CronScheduler with every job of ``PERIODIC``."""
     from rq.cron import CronScheduler
 
     global _worker_app
     _worker_app = app
     with app.app_context():
-        scheduler = CronScheduler(connection=get_redis(app), name="satudata")
-    for name, queue, interval in PERIODIC:
-        scheduler.register(run_job, queue, args=(name,), interval=interval, name=name)
+        scheduler = CronScheduler(connection=get_redis(app), name=name)
+    for job_name, queue, interval in PERIODIC:
+        scheduler.register(run_job, queue, args=(job_name,), interval=interval, name=job_name)
     return scheduler

@@ -254,6 +254,9 @@ def satudata_env(app: Flask, **extra: Any) -> dict[str, str]:
         "BASE_URL": app.config["BASE_URL"],
         "STORAGE_PATH": app.config["STORAGE_PATH"],
         "SEARCH_BACKEND": app.config["SEARCH_BACKEND"],
+        # A test enqueues the periodic jobs it means to run (tests/fault enqueue_periodic); a
+        # worker it starts does not enqueue them all on its own.
+        "SCHEDULER_IN_WORKER": False,
         **{key: app.config[key] for key in CHILD_SETTINGS if app.config.get(key) is not None},
         **extra,
     }

@@ -145,7 +145,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("harvest", frozenset({"harvest"})),
     ("ppid", frozenset({"ppid"})),
     ("api", frozenset({"api"})),
-    ("app", frozenset({"", "cli", "demo"})),  # "" is satudata/__init__.py
+    ("app", frozenset({"", "cli", "demo", "server"})),  # "" is satudata/__init__.py
 )
 
 

@@ -74,8 +74,22 @@ def test_run_serves_demo_and_stops_cleanly(tmp_path):
         status, body = _get(tracking)
         assert status == 200 and "sertifikat demo" in body.decode(), body.decode()[-3000:]
 
+        # The supervisor starts a web server that crashed again (after a 1 s backoff).
+        web = next(c for c in psutil.Process(proc.pid).children() if "gunicorn" in " ".join(c.cmdline()))
+        web.kill()
+        psutil.wait_procs([web], timeout=10)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if _get(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise AssertionError("the web server was not started again")
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children, "a worker (and the embedded redis-server) should be running"
+        assert web.pid not in [c.pid for c in children]
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=60)
         output.append(out)
@@ -83,10 +97,21 @@ def test_run_serves_demo_and_stops_cleanly(tmp_path):
         gone, alive = psutil.wait_procs(children, timeout=20)
         assert not alive, f"left running: {[p.cmdline() for p in alive]}"
         assert re.search(r"Worker RQ berjalan", out)
+        assert re.search(r"server web berhenti .*dijalankan lagi dalam 1 detik", out), out[-3000:]
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def test_the_supervisor_holds_no_application() -> None:
+    # `satudata run` keeps running beside its children: it must not carry the app's memory.
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, satudata.cli.run; "
+         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'tantivy')))"],
+        capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 def test_standards_sync_command(app) -> None:

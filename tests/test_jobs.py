@@ -72,3 +72,42 @@ def test_real_worker_runs_job(app, db, queue):
     rows = db.session.scalars(select(AuditLog).where(AuditLog.action == "probe.ran")).all()
     assert [r.object_id for r in rows] == ["from-worker"]
     assert rows[0].actor_label == "system:jobs-probe"
+
+
+def _empty_all_queues() -> None:
+    for name in jobs.QUEUES:
+        jobs.get_queue(name).empty()
+
+
+def test_worker_enqueues_the_periodic_jobs_while_it_holds_the_lease(app):
+    # SCHEDULER_IN_WORKER: the RQ worker enqueues jobs.PERIODIC itself (no scheduler process);
+    # of two workers only the one holding the lease does, so running several never doubles them.
+    conn = jobs.get_redis(app)
+    conn.delete(jobs.CRON_LEASE_KEY, jobs.CRON_LAST_KEY)
+    _empty_all_queues()
+    first = jobs.make_worker(app, periodic=True, name="satu")
+    second = jobs.make_worker(app, periodic=True, name="dua")
+    try:
+        assert first.dequeue_timeout <= jobs.CRON_TICK_SECONDS  # an idle worker wakes to tick
+        assert first.cron_tick() is True
+        queued = [job.args[0] for name in jobs.QUEUES for job in jobs.get_queue(name).jobs]
+        assert sorted(queued) == sorted(name for name, _queue, _interval in jobs.PERIODIC)
+        assert conn.get(jobs.CRON_LEASE_KEY) == b"satu"
+        assert second.cron_tick() is False  # the lease is taken: nothing enqueued twice
+        assert first.cron_tick() is True  # nothing is due yet: no job more
+        assert sum(jobs.get_queue(name).count for name in jobs.QUEUES) == len(jobs.PERIODIC)
+        first.teardown()  # a worker that stops gives the lease back ...
+        assert conn.get(jobs.CRON_LEASE_KEY) is None
+        assert second.cron_tick() is True  # ... and the other takes it over,
+        assert conn.get(jobs.CRON_LEASE_KEY) == b"dua"
+        # going on from when each job was last enqueued: nothing is due again yet.
+        assert sum(jobs.get_queue(name).count for name in jobs.QUEUES) == len(jobs.PERIODIC)
+    finally:
+        conn.delete(jobs.CRON_LEASE_KEY, jobs.CRON_LAST_KEY)
+        _empty_all_queues()
+
+
+def test_a_worker_without_the_periodic_jobs_never_enqueues_them(app):
+    plain = jobs.make_worker(app, name="polos")
+    assert plain.cron is None
+    assert plain.dequeue_timeout > jobs.CRON_TICK_SECONDS

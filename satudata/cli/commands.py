@@ -6,16 +6,10 @@ it is committed, or none of it when it fails."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
-
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from satudata import config as config_mod
 from satudata.authz import Role
 from satudata.db import unit_of_work
 
@@ -31,14 +25,13 @@ def main() -> None:
     """Satu Data Portal."""
 
 
-@main.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@main.command("prepare")
 @click.option("--demo", is_flag=True, help="Load the demo data into an empty database.")
-@click.option("--debug", is_flag=True, help="Flask debug mode with reloader (development only).")
 @with_appcontext
-def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
-    """Upgrade the database, start Redis (embedded unless configured) and a worker, and serve."""
+def prepare_command(demo: bool) -> None:
+    """Make the database and search index ready to serve: upgrade the database, add new standards
+    from schemas/, load the demo data (--demo, into an empty database) and build the search index
+    when it is out of sync. `satudata run` runs this first, in a process of its own."""
     from flask_migrate import upgrade
 
     from satudata import jobs
@@ -55,12 +48,9 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     if demo:
         from satudata.demo import has_data, load_demo
 
-        # A demo portal signs its PPID notices with a self-signed certificate, saying so on them
-        # (here, and in the web server and worker processes started below).
+        # A demo portal signs its PPID notices with a self-signed certificate, saying so on them.
         if app.config.get("PPID_SIGNING_DEMO") is None:
             app.config["PPID_SIGNING_DEMO"] = True
-            config_mod.export("PPID_SIGNING_DEMO", "true")
-
         if has_data():
             click.echo("• Data sudah ada; data demo tidak dimuat ulang.")
         else:
@@ -78,74 +68,36 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
             search.reindex_all(progress=True)
     except Exception as exc:  # the portal still serves (from the database) without search
         click.echo(f"• Indeks pencarian belum dapat dibangun: {exc}", err=True)
-    url = jobs.redis_url(app)
-    config_mod.export("REDIS_URL", url)
-    config_mod.export("INSTANCE_PATH", app.instance_path)
-    if not config_mod.in_environment("BASE_URL"):
-        # Links (mails, API, feeds) lead to where this portal is served, not to the default port.
-        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-        config_mod.export("BASE_URL", f"http://{shown}:{port}")
-    click.echo(f"• Redis: {url}")
-    if debug:
-        # The Flask development server with the reloader; jobs need `satudata worker` alongside.
-        app.run(host=host, port=port, debug=True)
-        return
-    children = [
-        subprocess.Popen([sys.executable, "-m", "satudata.cli", "worker"]),
-        subprocess.Popen([sys.executable, "-m", "satudata.cli", "scheduler"]),
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", "2",
-                          "--threads", "4", "--access-logfile", "-", "--log-level", "warning",
-                          "satudata:create_app()"]),
-    ]
-    click.echo(f"• Worker RQ berjalan (pid {children[0].pid}).")
-
-    def _stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt  # SIGTERM (systemd, docker stop) cleans up like Ctrl-C
-
-    signal.signal(signal.SIGTERM, _stop)
-    # Explicitly, too: a shell that starts us in the background leaves SIGINT ignored.
-    signal.signal(signal.SIGINT, _stop)
-    click.echo(f"• Portal: http://{host}:{port}  (Ctrl-C untuk berhenti)")
-    try:
-        while all(c.poll() is None for c in children):
-            time.sleep(0.5)
-        click.echo("• Salah satu proses berhenti; menghentikan semuanya.", err=True)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        click.echo("\n• Menghentikan worker dan server …")
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.kill()
-        jobs.shutdown_embedded_redis()
-        click.echo("• Selesai.")
 
 
 @main.command("worker")
 @click.option("--queue", "-q", "queues", multiple=True, help="Queue(s) to listen on (default: all).")
 @click.option("--burst", is_flag=True, help="Quit when the queues are empty.")
+@click.option("--scheduler/--no-scheduler", "periodic", default=None,
+              help="Also enqueue the periodic jobs (default: SCHEDULER_IN_WORKER, never with --burst).")
 @with_appcontext
-def worker_command(queues: tuple[str, ...], burst: bool) -> None:
+def worker_command(queues: tuple[str, ...], burst: bool, periodic: bool | None) -> None:
     """Run an RQ worker for the portal's queues."""
     from satudata import jobs
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    worker = jobs.make_worker(app, list(queues) or None)
+    if periodic is None:
+        periodic = bool(app.config["SCHEDULER_IN_WORKER"]) and not burst
+    worker = jobs.make_worker(app, list(queues) or None, periodic=periodic)
     worker.work(burst=burst, with_scheduler=False)
 
 
 @main.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Enqueue the periodic jobs when due (run exactly one per deployment)."""
+    """Enqueue the periodic jobs when due, apart from the workers (run exactly one per
+    deployment, with SATUDATA_SCHEDULER_IN_WORKER=false for the workers)."""
     from satudata import jobs
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["SCHEDULER_IN_WORKER"]:
+        click.echo("Catatan: SATUDATA_SCHEDULER_IN_WORKER aktif, jadi worker RQ juga mengantrekan tugas "
+                   "berkala; setel ke false untuk worker bila scheduler ini yang dipakai.", err=True)
     jobs.make_scheduler(app).start()
 
 
@@ -233,12 +185,14 @@ def demo_load(force: bool) -> None:
     click.echo(f"Data demo dimuat: {stats}")
 
 
+from satudata.cli.run import run_command  # noqa: E402  (listed here; satudata.cli.main runs it without Flask)
 from satudata.datastore.cli import data_group  # noqa: E402
 from satudata.harvest.cli import harvest_group  # noqa: E402
 from satudata.ppid.cli import ppid_group  # noqa: E402
 from satudata.search.cli import search_group  # noqa: E402  (commands are added after main exists)
 from satudata.validation.cli import infer_command, validate_command  # noqa: E402
 
+main.add_command(run_command)
 main.add_command(search_group)
 main.add_command(data_group)
 main.add_command(harvest_group)

@@ -156,16 +156,19 @@ def processes(tmp_path: Path) -> Iterator[Processes]:
 
 
 @contextmanager
-def serve(app: Flask, processes: Processes, *, workers: int = 2, threads: int = 4) -> Iterator[str]:
-    """A real gunicorn serving ``wsgi:app`` configured like ``app``; yields its base URL."""
+def serve(app: Flask, processes: Processes, *, workers: int = 2, threads: int = 4, **settings: Any) -> Iterator[str]:
+    """A real gunicorn serving ``wsgi:app`` configured like ``app``, with the portal's server
+    settings (``satudata/server.py``: preloaded, recycled; ``settings`` are more ``SATUDATA_*``
+    for it); yields its base URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     proc = processes.start("gunicorn", [
-        gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        gunicorn, "-c", "python:satudata.server", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--threads", str(threads),
         # Generous: a request that builds a large download on the spot must not be cut off.
         "--timeout", "120", "--graceful-timeout", "5", "wsgi:app",
-    ], satudata_env(app, BASE_URL=url))
+    ], satudata_env(app, BASE_URL=url, **settings))
     try:
         def up() -> bool:
             assert proc.poll() is None, "gunicorn ended: " + log_tail(proc)
