@@ -85,8 +85,12 @@ def search_path(word: str) -> str:
 # --------------------------------------------------------------------------- the instance
 
 
-def portal_env(instance: Path, postgres: str | None, redis_url: str | None = None) -> dict[str, str]:
+def portal_env(instance: Path, postgres: str | None, redis_url: str | None = None,
+               settings: list[str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SATUDATA_")}
+    for item in settings or []:
+        key, _, value = item.partition("=")
+        env[f"SATUDATA_{key}"] = value
     env["SATUDATA_INSTANCE_PATH"] = str(instance)
     if postgres:
         env["SATUDATA_DATABASE_URL"] = postgres
@@ -244,6 +248,19 @@ def snapshot(root_pid: int, instance: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def cpu_seconds(root_pid: int, instance: Path) -> dict[int, float]:
+    """User + system CPU seconds so far of every process of the portal (``/proc/<pid>/stat``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in [p for p, _ in tree(root_pid)] + redis_pids(instance):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
 def total(rows: list[dict[str, Any]]) -> float:
     return sum(r["pss"] for r in rows)
 
@@ -359,6 +376,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="quiet time before the idle figure")
     parser.add_argument("--keep", metavar="DIR", help="use (and keep) this folder instead of a temporary one")
     parser.add_argument("--postgres", metavar="DSN", help="an empty PostgreSQL database instead of SQLite")
+    parser.add_argument("--set", metavar="NAME=VALUE", action="append", default=[],
+                        help="a setting for the portal, e.g. --set WEB_THREADS=2 (SATUDATA_ prefix implied)")
     parser.add_argument("--redis", metavar="URL", help="a Redis server's database (emptied first) instead of the "
                         "embedded one; with --postgres, the production shape (neither server is counted)")
     args = parser.parse_args(argv)
@@ -371,7 +390,8 @@ def main(argv: list[str] | None = None) -> None:
                                 text=True, check=False).stdout.strip()
     except OSError:
         commit = "?"
-    print(f"commit: {commit}; datasets {args.datasets}, clients {args.clients}, {args.seconds:.0f} s")
+    print(f"commit: {commit}; datasets {args.datasets}, clients {args.clients}, {args.seconds:.0f} s"
+          + (f"; settings {' '.join(args.set)}" if args.set else ""))
 
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="satudata-footprint-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -393,7 +413,7 @@ def main(argv: list[str] | None = None) -> None:
         port = free_port()
         with log.open("wb") as out:
             proc = subprocess.Popen([str(Path(sys.executable).parent / "satudata"), "run", "--port", str(port)],
-                                    cwd=ROOT, env=portal_env(instance, args.postgres, args.redis), stdout=out,
+                                    cwd=ROOT, env=portal_env(instance, args.postgres, args.redis, args.set), stdout=out,
                                     stderr=subprocess.STDOUT, start_new_session=True)
         ready = wait_ready(port, proc, log, timeout=1200)
         print(f"start_to_first_answer_s: {ready:.1f}  (upgrade, search reindex, Redis, worker, gunicorn)")
@@ -411,7 +431,22 @@ def main(argv: list[str] | None = None) -> None:
         conn.close()
 
         samples: list[list[dict[str, Any]]] = []
+        cpu_before = cpu_seconds(proc.pid, instance)
+        client_before = os.times()
         res = run_load(port, args.clients, args.seconds, lambda: snapshot(proc.pid, instance))
+        cpu_after = cpu_seconds(proc.pid, instance)
+        client_after = os.times()
+        served = max(1, res["requests"])
+        peak = max(res["samples"], key=total) if res["samples"] else snapshot(proc.pid, instance)
+        portal_cpu = sum(cpu_after.get(k, 0.0) - v for k, v in cpu_before.items() if k in cpu_after)
+        client_cpu = (client_after.user - client_before.user) + (client_after.system - client_before.system)
+        print(f"\nCPU during the load: portal {portal_cpu:.1f} s ({portal_cpu / served * 1000:.2f} ms per answer), "
+              f"clients (this process) {client_cpu:.1f} s ({client_cpu / served * 1000:.2f} ms per answer), "
+              f"of {res['elapsed'] * (os.cpu_count() or 1):.0f} core-seconds")
+        names = {r["pid"]: r["name"] for r in peak}
+        print("  per process: " + ", ".join(
+            f"{names.get(pid, pid)} {cpu_after[pid] - cpu_before[pid]:.1f} s" for pid in cpu_before
+            if pid in cpu_after and cpu_after[pid] - cpu_before[pid] >= 0.05))
         samples = res["samples"]
         peak = max(samples, key=total) if samples else snapshot(proc.pid, instance)
         print(f"\nload: {args.clients} clients, {res['elapsed']:.1f} s: {res['requests']} answers, "

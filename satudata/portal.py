@@ -3,11 +3,34 @@ public address, no domain). ``satudata.create_app`` builds one with every domain
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+import orjson
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
-__all__ = ["Portal"]
+__all__ = ["Portal", "PortalJSON"]
+
+
+class PortalJSON(DefaultJSONProvider):
+    """Flask's JSON answers, written by orjson: the same document (keys sorted, compact, dates
+    as Flask writes them) in a tenth of the time, which on the APIs' large answers (a
+    package_search page is about 50 kB) is a fifth of a request's work (issue #17). Not
+    identical bytes in two respects, both still JSON readers take the same: text is UTF-8 rather
+    than ``\\u`` escapes, and NaN or infinity (never valid JSON) is written null."""
+
+    _OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+                | orjson.OPT_PASSTHROUGH_DATACLASS)
+
+    def response(self, *args: Any, **kwargs: Any) -> Any:
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)  # indented, for people reading it
+        obj = self._prepare_response_obj(args, kwargs)
+        try:
+            body = orjson.dumps(obj, default=self.default, option=self._OPTIONS)
+        except TypeError:  # what orjson cannot write (an integer past 64 bits): as Flask would
+            return super().response(*args, **kwargs)
+        return cast(Flask, self._app).response_class(body + b"\n", mimetype=self.mimetype)
 
 
 class Portal(Flask):
@@ -23,6 +46,8 @@ class Portal(Flask):
     that is from the client's ``Host`` header: a forged header would then reach reset-mail
     links, API links and canonical URLs (issue #16).
     """
+
+    json_provider_class = PortalJSON
 
     def dispatch_request(self) -> Any:
         from satudata.db import unit_of_work

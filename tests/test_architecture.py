@@ -135,7 +135,8 @@ def test_no_legacy_query_api():
 KERNEL = "kernel"
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (KERNEL, frozenset({"config", "db", "extensions", "authz", "errors", "jobs", "security", "templating", "limits",
-                        "search_limits", "version", "reference", "tabular", "rest", "migrations", "portal"})),
+                        "search_limits", "version", "reference", "tabular", "rest", "migrations", "portal",
+                        "generations"})),
     ("accounts", frozenset({"accounts"})),
     ("catalog", frozenset({"catalog"})),
     ("validation", frozenset({"validation"})),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from satudata.accounts.models import Organization
 from satudata.authz import Role, SystemActor
 from satudata.extensions import db
+from satudata.generations import CATALOG, ProcessCache
 
 
 def walidata_of(org: Organization | None) -> Organization | None:
@@ -39,12 +40,22 @@ def walidata_of(org: Organization | None) -> Organization | None:
     return None
 
 
-def subtree(roots: set[int]) -> set[int]:
-    """``roots`` and every organisation below them (the whole table is small: one region's
-    governments and OPD)."""
+# The organisation tree (parent -> children), read once per process until an organisation
+# changes anywhere (satudata/generations.py): every walidata page asks what lies below them.
+_trees: ProcessCache[str, dict[int | None, list[int]]] = ProcessCache(CATALOG, size=1)
+
+
+def _children() -> dict[int | None, list[int]]:
     children: dict[int | None, list[int]] = {}
     for org_id, parent_id in db.session.execute(select(Organization.id, Organization.parent_id)):
         children.setdefault(parent_id, []).append(org_id)
+    return children
+
+
+def subtree(roots: set[int]) -> set[int]:
+    """``roots`` and every organisation below them (the whole table is small: one region's
+    governments and OPD)."""
+    children = _trees.get("children", lambda _key: _children()) or {}
     found: set[int] = set()
     todo = list(roots)
     while todo:

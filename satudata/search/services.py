@@ -28,7 +28,7 @@ from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, require
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset
-from satudata.catalog.services import DatasetPage, DatasetQuery
+from satudata.catalog.services import DatasetPage, DatasetQuery, Loader
 from satudata.errors import Invalid
 from satudata.extensions import db
 from satudata.search.backend import (
@@ -146,7 +146,7 @@ def reindex_all(progress: bool = False) -> int:
 # --------------------------------------------------------------------------- reads
 
 
-def find_public_datasets(query: DatasetQuery) -> DatasetPage:
+def find_public_datasets(query: DatasetQuery, load: Loader | None = None) -> DatasetPage:
     """The public catalogue's one read: every listing, API and feed calls this.
 
     The configured engine answers when it can answer ``query`` exactly (``can_answer``: plain
@@ -159,19 +159,20 @@ def find_public_datasets(query: DatasetQuery) -> DatasetPage:
     try:
         backend = get_backend()
         if backend.can_answer(query):
-            return engine_page(query, backend)
+            return engine_page(query, backend, load)
     except SearchUnavailable:
-        page = catalog.query_database(query)
+        page = catalog.query_database(query, load)
         page.degraded = True
         return page
-    return catalog.query_database(query)
+    return catalog.query_database(query, load)
 
 
-def engine_page(query: DatasetQuery, backend: SearchBackend | None = None) -> DatasetPage:
+def engine_page(query: DatasetQuery, backend: SearchBackend | None = None, load: Loader | None = None) -> DatasetPage:
     """``query`` (checked, one ``can_answer`` accepts) answered by the search engine alone, the
-    rows loaded in hit order. Raises ``SearchUnavailable`` when the engine is down."""
+    rows loaded in hit order (by ``load``, see ``catalog.load_public``). Raises
+    ``SearchUnavailable`` when the engine is down."""
     response = (backend or get_backend()).search(engine_query(query))
-    items = catalog.load_public([hit.id for hit in response.hits])
+    items = (load or catalog.load_public)([hit.id for hit in response.hits])
     if len(items) < len(response.hits):
         # The index is behind the database for a moment (a job still queued): never show
         # what is no longer public.

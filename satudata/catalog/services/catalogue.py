@@ -396,15 +396,18 @@ def version_file(version: DatasetVersion, sha256: str) -> dict[str, Any]:
 
 def record_download(resource: Resource) -> None:
     """Count a download (a statistic, not an audited change)."""
+    # A statistic: no cached read shows it, so the caches' generation stays (satudata/generations.py).
     db.session.execute(
         update(Resource).where(Resource.id == resource.id)
-        .values(download_count=Resource.download_count + 1, updated_at=Resource.updated_at)
+        .values(download_count=Resource.download_count + 1, updated_at=Resource.updated_at),
+        execution_options={"statistic": True},
     )
     # updated_at is kept as it is: a download is not a change of metadata, and harvesters
     # re-fetch whatever has a newer metadata_modified.
     db.session.execute(
         update(Dataset).where(Dataset.id == resource.dataset_id)
-        .values(download_count=Dataset.download_count + 1, updated_at=Dataset.updated_at)
+        .values(download_count=Dataset.download_count + 1, updated_at=Dataset.updated_at),
+        execution_options={"statistic": True},
     )
 
 

@@ -47,10 +47,11 @@ from satudata.catalog.models import (
 )
 from satudata.errors import Invalid
 from satudata.extensions import db
+from satudata.generations import CATALOG, ProcessCache
 
 __all__ = [
     "Clause", "DatasetQuery", "DatasetPage", "FilterField", "FILTERS", "KEY_ALIASES", "FACET_KEYS",
-    "SORT_KEYS", "SITE_SORTS", "site_sort", "check_query", "query_database", "load_public", "label_facets",
+    "SORT_KEYS", "SITE_SORTS", "site_sort", "check_query", "query_database", "load_public", "Loader", "label_facets",
     "wilayah_levels", "organization_regions", "check_value", "EXTRA_COLUMNS", "TEXT_FILTERS",
 ]
 
@@ -169,7 +170,7 @@ class DatasetPage:
     description per dataset id and a "did you mean". ``degraded``: the search engine is down
     and the database answered (no relevance ranking, no highlights), which a page should say."""
 
-    items: list[Dataset]
+    items: list[Any]  # Dataset rows, or what the search's ``load`` made of them
     total: int
     offset: int
     limit: int
@@ -626,6 +627,11 @@ def matching_ids(query: DatasetQuery) -> Select[Any]:
     return _among(base, id_sets)
 
 
+# What a page holds for the ids of its datasets, in order, leaving out the ones no longer
+# public: the Dataset rows (load_public), or a shape of them (the CKAN API's cached dicts).
+Loader = Callable[[Sequence[str]], list[Any]]
+
+
 def load_public(ids: Sequence[str]) -> list[Dataset]:
     """The public datasets of ``ids`` in that order (one no longer public is left out), with
     everything lists, pages and API dicts read loaded up front and without the columns no list
@@ -654,19 +660,34 @@ def sort_facet(buckets: Iterable[tuple[str, int]], limit: int | None) -> list[tu
     return ordered if limit is None else ordered[:limit]
 
 
+# The names facet values are shown with (organisations, topics, tags, licences, regions), kept
+# per process until the catalogue changes (satudata/generations.py): a search page or a CKAN
+# package_search with facets reads them from memory instead of one query per facet.
+_facet_labels: ProcessCache[tuple[str, str], str] = ProcessCache(CATALOG, size=20_000)
+
+
 def label_facets(facets: Mapping[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, str, int]]]:
     """``{key: [(value, count)]}`` → ``{key: [(value, label, count)]}`` with current names."""
     out = {}
     for key, buckets in facets.items():
         spec = FILTERS.get(key)
-        labels = spec.labels([v for v, _n in buckets]) if spec and spec.labels else {}
-        out[key] = [(value, labels.get(value, value), count) for value, count in buckets]
+        labels: Mapping[tuple[str, str], str] = {}
+        if spec and spec.labels:
+            names = spec.labels
+
+            def load(wanted: list[tuple[str, str]], key: str = key,
+                     names: Callable[[list[str]], dict[str, str]] = names) -> dict[tuple[str, str], str]:
+                return {(key, value): label for value, label in names([v for _k, v in wanted]).items()}
+
+            labels = _facet_labels.get_many([(key, v) for v, _n in buckets], load)
+        out[key] = [(value, labels.get((key, value), value), count) for value, count in buckets]
     return out
 
 
-def query_database(query: DatasetQuery) -> DatasetPage:
+def query_database(query: DatasetQuery, load: Loader | None = None) -> DatasetPage:
     """Answer ``query`` from the database alone (any clause, any sort; text matched word by word
-    in title, description and tags, without ranking). Raises ``Invalid`` for bad input."""
+    in title, description and tags, without ranking). ``load`` gives the page's items for their
+    ids (default :func:`load_public`). Raises ``Invalid`` for bad input."""
     query = check_query(query)
     ids = matching_ids(query).subquery()
     total = db.session.scalar(select(func.count()).select_from(ids)) or 0
@@ -677,7 +698,7 @@ def query_database(query: DatasetQuery) -> DatasetPage:
         page_ids = list(db.session.scalars(
             select(Dataset.id).where(Dataset.id.in_(select(ids.c.id)))
             .order_by(*order, Dataset.id).offset(query.offset).limit(query.limit)))
-        items = load_public(page_ids)
+        items = (load or load_public)(page_ids)
     facets = {key: sort_facet(FILTERS[key].facet(ids), query.facet_limit)  # type: ignore[misc]
               for key in query.facets}
     return DatasetPage(items=items, total=total, offset=query.offset, limit=query.limit,
