@@ -121,6 +121,21 @@ def load_datasets(instance: Path, n: int, postgres: str | None) -> dict[str, int
     return fill_database(app, generate(n))
 
 
+def has_datasets(postgres: str) -> bool:
+    import sqlalchemy as sa
+
+    from satudata.config import normalise_database_url
+
+    engine = sa.create_engine(normalise_database_url(postgres))
+    try:
+        with engine.connect() as conn:
+            return bool(conn.execute(sa.text("SELECT count(*) FROM dataset")).scalar())
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
 # --------------------------------------------------------------------------- processes and PSS
 
 
@@ -401,6 +416,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if args.keep and (instance / "satudata.db").exists() and not args.postgres:
             print(f"reusing {instance}")
+        elif args.keep and args.postgres and has_datasets(args.postgres):
+            print(f"reusing the datasets of {args.postgres}")
         else:
             t = time.perf_counter()
             counts = load_datasets(instance, args.datasets, args.postgres)
