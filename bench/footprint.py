@@ -2,29 +2,35 @@
 per process and in total, idle and under concurrent ``package_search`` clients.
 
     .venv/bin/python bench/footprint.py [--datasets 10000] [--clients 50] [--seconds 20] [--keep DIR]
+        [--postgres DSN --redis URL]  # the production shape: PostgreSQL and a Redis server
+        [--set NAME=VALUE ...]        # portal settings, e.g. --set WEB_THREADS=2
 
 1. A scratch instance folder (``SATUDATA_INSTANCE_PATH``; the default SQLite database and the
-   embedded Redis in it, nothing else configured). ``--datasets`` generated datasets
+   embedded Redis in it, unless ``--postgres``/``--redis``). ``--datasets`` generated datasets
    (``bench.search.generate``: OPD of Riau, tags, formats, years) are bulk-inserted as
    published, public datasets with their published version (``bench.search.fill_database``)
-   into the migrated database, in this process.
+   into the migrated database, in this process (``--keep`` reuses them on the next run).
 2. ``satudata run --port P`` as a subprocess in a session of its own, as ``make run`` runs it
-   (without ``--demo``: the datasets are there already): it upgrades the database, finds the
-   search index out of sync and rebuilds it (``reindex_all``, what ``satudata search reindex``
-   runs), starts the embedded Redis, the RQ worker, the scheduler and gunicorn (2 workers x 4
-   threads) and supervises them. The benchmark waits until ``package_search`` answers.
+   (without ``--demo``: the datasets are there already): the supervisor starts the embedded
+   Redis, runs ``satudata prepare`` (upgrade, and the search index rebuilt when out of sync) in a
+   child that exits, then starts the RQ worker (which also enqueues the periodic jobs) and
+   gunicorn (``satudata/server.py``: preloaded, a web process per core) and supervises them.
+   The benchmark waits until ``package_search`` answers.
 3. **Idle**: after the first answer (one search, so one worker has served once) and
    ``--idle-seconds`` quiet seconds, PSS (``Pss:`` of ``/proc/<pid>/smaps_rollup``) of every
-   process of the tree, named (supervisor, gunicorn master/workers, rq worker, scheduler, redis).
+   process of the tree, named (supervisor, gunicorn master/workers, rq worker, redis).
 4. **Load**: ``--clients`` threads, each with its own keep-alive connection, call
    ``GET /api/3/action/package_search?q=<word>&facet.field=["organization","tags"]`` for
    ``--seconds``; req/s, p50, p95, p99 and errors; PSS is sampled every second during the load
-   (the table shows the sample with the largest total), and once more after it.
+   (the table shows the sample with the largest total), and once more after it; CPU seconds
+   of each portal process and of the clients during the load, per answer.
 5. Stops the portal (SIGTERM to ``satudata run``, which stops its children) and kills whatever
    is left of its process group and the embedded redis-server, also on errors.
 
 The clients run in this process (Python threads, on the same 2 cores as the server), so the
-req/s figure is what the portal serves while sharing the machine with its clients.
+req/s figure is what the portal serves while sharing the machine with its clients. With
+``--postgres``/``--redis`` those servers' memory and CPU are not counted (they are shared
+services of the machine), though they run on the same cores.
 Figures go to ``docs/benchmarks.md`` (## Footprint).
 """
 

@@ -23,7 +23,7 @@ import functools
 import importlib
 import signal
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -317,6 +317,7 @@ CRON_LEASE_SECONDS = 90
 # over (a restart, another worker) goes on from there instead of enqueuing everything at once
 # (the daily reindex among them).
 CRON_LAST_KEY = "satudata:cron:last"
+CRON_NOT_AT_FIRST_START = 86400  # seconds: periodic jobs this rare do not run at a portal's first start
 # An idle worker with the periodic jobs wakes this often (RQ's dequeue timeout) to enqueue the
 # due ones; a job that is running is watched every 30 s (RQ's job_monitoring_interval), which
 # ticks too. So a periodic job starts at most this late, or 30 s late behind a long job.
@@ -368,6 +369,10 @@ class AppWorker(Worker):
                 for cron_job in self.cron.get_jobs():
                     if cron_job.name in last:
                         cron_job.set_enqueue_time(datetime.fromisoformat(last[cron_job.name]))
+                    elif (cron_job.interval or 0) >= CRON_NOT_AT_FIRST_START:
+                        # Never enqueued (a new portal): the daily ones (the full reindex) wait
+                        # their first day; `satudata prepare` has just done their work.
+                        cron_job.set_enqueue_time(datetime.now(UTC))
                 self.log.info("Worker %s: enqueues the periodic jobs", self.name)
             enqueued = self.cron.enqueue_jobs()
             if enqueued:
