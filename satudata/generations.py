@@ -14,7 +14,7 @@ without the cache.
   ORM ``UPDATE``/``DELETE`` statement writes (unless it runs with the execution option
   ``statistic=True``: a counter no cached read shows, such as download counts), and
   ``before_commit`` raises the noted numbers in the same transaction, just before COMMIT (so the
-  row is locked for a moment only, and a reader never sees the new rows under the old number).
+  row is locked for a moment only, and the new rows are never committed without the new number).
 - A reader reads the number once per transaction (:func:`current`; one primary-key query per
   request, outside any transaction), *before* it reads the rows it caches: rows read after it are at least that new, and
   a commit in between raises the number, which the next transaction sees. A transaction that has
@@ -146,20 +146,38 @@ def current(name: str = CATALOG) -> int | None:
         return None
     seen: dict[str, int | None] = session.info.setdefault(_SEEN, {})
     if name not in seen:
-        # On a connection of its own, without a transaction: a request answered from the caches
-        # then opens none (no BEGIN and COMMIT on PostgreSQL, two round trips of its four).
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            seen[name] = conn.scalar(select(Generation.value).where(Generation.name == name))
+        query = select(Generation.value).where(Generation.name == name)
+        if session.in_transaction():
+            # Inside the transaction, on its connection: a SQLite transaction that has written
+            # much holds the file, and a second connection of this thread would wait for it.
+            seen[name] = session.scalar(query)
+        else:
+            # On a connection of its own, without a transaction: a request answered from the
+            # caches then opens none (no BEGIN and COMMIT on PostgreSQL, two round trips of four).
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                seen[name] = conn.scalar(query)
     return seen[name]
+
+
+def _holds(session: Session, name: str) -> bool:
+    """Whether the session holds mapped rows of what generation ``name`` covers: read earlier in
+    the transaction, perhaps before the number was, so perhaps older than it."""
+    return any(_generation_of(type(obj)) == name for obj in session.identity_map.values())
 
 
 class ProcessCache(Generic[K, V]):
     """At most ``size`` values of generation ``name`` in this process, the least recently used
-    dropped first; everything is forgotten when the generation moves on."""
+    dropped first; everything is forgotten when the generation moves on.
 
-    def __init__(self, name: str, size: int) -> None:
+    ``objects``: the loader reads mapped objects (``Dataset`` rows and their relations), not
+    columns. The session hands back an object it already holds as it holds it, which may be
+    older than the number just read; what is loaded while the session holds such objects is then
+    returned but not kept."""
+
+    def __init__(self, name: str, size: int, *, objects: bool = False) -> None:
         self.name = name
         self.size = size
+        self.objects = objects
         self._generation: int | None = None
         self._values: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
@@ -171,11 +189,14 @@ class ProcessCache(Generic[K, V]):
         generation = current(self.name)
         if generation is None:
             return load(keys)
+        keep = not (self.objects and _holds(db.session(), self.name))
         found: dict[K, V] = {}
         with self._lock:
-            if generation != self._generation:
+            if self._generation is None or generation > self._generation:
                 self._values.clear()
                 self._generation = generation
+            elif generation < self._generation:
+                keep = False  # a transaction that began before the last change: nothing older is kept
             for key in keys:
                 if key in self._values:
                     self._values.move_to_end(key)
@@ -185,7 +206,7 @@ class ProcessCache(Generic[K, V]):
             loaded = load(missing)
             found.update(loaded)
             with self._lock:
-                if generation == self._generation:
+                if keep and generation == self._generation:
                     self._values.update(loaded)
                     while len(self._values) > self.size:
                         self._values.popitem(last=False)

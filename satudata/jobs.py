@@ -21,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import logging
+import os
 import signal
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -36,6 +38,8 @@ from sqlalchemy.orm import Session
 
 from satudata.db import unit_of_work
 from satudata.extensions import db
+
+log = logging.getLogger(__name__)
 
 QUEUES = ("default", "validation", "search", "harvest", "mail")
 
@@ -309,89 +313,121 @@ class HardDeathPenalty(UnixSignalDeathPenalty):
             _time_up = False  # the job is over; what runs next has its own time
 
 
-# The RQ worker that enqueues the periodic jobs holds this key (its name, renewed on every
-# tick); others leave them alone, so any number of workers may run with SCHEDULER_IN_WORKER.
+# Whoever enqueues the periodic jobs (an RQ worker, or `satudata scheduler`) holds this key (its
+# name, renewed on every tick); the others leave them alone, so any number of workers may run
+# with SCHEDULER_IN_WORKER, beside a scheduler too.
 CRON_LEASE_KEY = "satudata:cron:lease"
 CRON_LEASE_SECONDS = 90
-# When each periodic job was last enqueued (name -> ISO time), so a worker that takes the lease
-# over (a restart, another worker) goes on from there instead of enqueuing everything at once
-# (the daily reindex among them).
+# When each periodic job was last enqueued (name -> ISO time), so whoever takes the lease (a
+# restart, another worker, this one again after a long job) goes on from there instead of
+# enqueuing everything at once.
 CRON_LAST_KEY = "satudata:cron:last"
-CRON_NOT_AT_FIRST_START = 86400  # seconds: periodic jobs this rare do not run at a portal's first start
+# Periodic jobs that do not run at a portal's first start, but a period later: `satudata
+# prepare` has just done their work (a full reindex of a million datasets is minutes).
+NOT_AT_FIRST_START = frozenset({"satudata.search.tasks.rebuild_index"})
 # An idle worker with the periodic jobs wakes this often (RQ's dequeue timeout) to enqueue the
-# due ones; a job that is running is watched every 30 s (RQ's job_monitoring_interval), which
-# ticks too. So a periodic job starts at most this late, or 30 s late behind a long job.
+# due ones. A worker running a job ticks only when it is done (RQ watches the job with
+# pipelined heartbeats); past CRON_LEASE_SECONDS another worker takes the lease over.
 CRON_TICK_SECONDS = 10
+
+# Compare-and-renew and compare-and-delete of the lease, atomic in Redis.
+_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('expire', KEYS[1], ARGV[2]) end return 0"
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
 
+class Periodic:
+    """The periodic jobs (``PERIODIC``, on RQ's CronScheduler ``cron``) enqueued by ``name``
+    while it holds the lease: the same for an RQ worker and for ``satudata scheduler``."""
+
+    def __init__(self, cron: Any, name: str) -> None:
+        self.cron = cron
+        self.name = name
+        self.holding = False
+
+    @property
+    def connection(self) -> redis.Redis:
+        return self.cron.connection  # type: ignore[no-any-return]
+
+    def tick(self) -> bool:
+        """Enqueue the jobs that are due, if this holds (or takes) the lease. Returns whether it
+        held it. Raises ``redis.RedisError``."""
+        conn = self.connection
+        taken = bool(conn.set(CRON_LEASE_KEY, self.name, nx=True, ex=CRON_LEASE_SECONDS))
+        if not taken and not conn.eval(_RENEW, 1, CRON_LEASE_KEY, self.name, CRON_LEASE_SECONDS):
+            self.holding = False
+            return False
+        if taken or not self.holding:
+            self._catch_up()
+        self.holding = True
+        enqueued = self.cron.enqueue_jobs()
+        if enqueued:
+            self.cron.save()
+            conn.hset(CRON_LAST_KEY, mapping={j.name: j.latest_enqueue_time.isoformat() for j in enqueued})
+        self.cron.heartbeat()
+        return True
+
+    def _catch_up(self) -> None:
+        """On taking the lease: when each job was last enqueued, by anyone."""
+        conn = self.connection
+        now = datetime.now(UTC).isoformat()
+        for name in NOT_AT_FIRST_START:
+            conn.hsetnx(CRON_LAST_KEY, name, now)  # a first start: their period starts now
+        last = {_text(k): _text(v) for k, v in conn.hgetall(CRON_LAST_KEY).items()}
+        for cron_job in self.cron.get_jobs():
+            if cron_job.name in last:
+                cron_job.set_enqueue_time(datetime.fromisoformat(last[cron_job.name]))
+        self.cron.register_birth()
+
+    def release(self) -> None:
+        if self.holding:
+            with contextlib.suppress(redis.RedisError):
+                self.connection.eval(_RELEASE, 1, CRON_LEASE_KEY, self.name)
+                self.cron.register_death()
+            self.holding = False
+
+
 class AppWorker(Worker):
     """An RQ worker that disposes the app's database engine before forking a work horse, and
-    times jobs out with :class:`JobTimeout`. Given ``cron`` (a CronScheduler of ``PERIODIC``),
-    it also enqueues the periodic jobs when due, while it holds the lease (``CRON_LEASE_KEY``):
-    one process less than a separate scheduler (issue #17)."""
+    times jobs out with :class:`JobTimeout`. Given ``periodic`` (:class:`Periodic`), it also
+    enqueues the periodic jobs when due, while it holds the lease: one process less than a
+    separate scheduler (issue #17)."""
 
     if hasattr(signal, "SIGALRM"):
         death_penalty_class = HardDeathPenalty
 
-    cron: Any = None
-    _cron_born = False
+    periodic: Periodic | None = None
 
     @property
     def dequeue_timeout(self) -> int:
         timeout = super().dequeue_timeout
-        return min(timeout, CRON_TICK_SECONDS) if self.cron is not None else timeout
+        return min(timeout, CRON_TICK_SECONDS) if self.periodic is not None else timeout
 
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
         super().heartbeat(timeout, pipeline)
-        # The worker's own loop calls this before every wait for a job and while watching one; a
-        # work horse (the forked job) and pipelined calls are left alone.
-        if self.cron is not None and pipeline is None and not self.is_horse:
+        # The worker's own loop calls this before every wait for a job and after each; a work
+        # horse (the forked job) and pipelined calls (RQ watching a job) are left alone.
+        if self.periodic is not None and pipeline is None and not self.is_horse:
             self.cron_tick()
 
     def cron_tick(self) -> bool:
         """Enqueue the periodic jobs that are due, if this worker holds (or takes) the lease.
         Returns whether it held it."""
-        conn = self.connection
+        assert self.periodic is not None
         try:
-            mine = bool(conn.set(CRON_LEASE_KEY, self.name, nx=True, ex=CRON_LEASE_SECONDS))
-            if not mine and conn.get(CRON_LEASE_KEY) == self.name.encode():
-                mine = bool(conn.expire(CRON_LEASE_KEY, CRON_LEASE_SECONDS))
-            if not mine:
-                return False
-            if not self._cron_born:
-                self.cron.register_birth()
-                self._cron_born = True
-                last = {_text(k): _text(v) for k, v in conn.hgetall(CRON_LAST_KEY).items()}
-                for cron_job in self.cron.get_jobs():
-                    if cron_job.name in last:
-                        cron_job.set_enqueue_time(datetime.fromisoformat(last[cron_job.name]))
-                    elif (cron_job.interval or 0) >= CRON_NOT_AT_FIRST_START:
-                        # Never enqueued (a new portal): the daily ones (the full reindex) wait
-                        # their first day; `satudata prepare` has just done their work.
-                        cron_job.set_enqueue_time(datetime.now(UTC))
-                self.log.info("Worker %s: enqueues the periodic jobs", self.name)
-            enqueued = self.cron.enqueue_jobs()
-            if enqueued:
-                self.cron.save()
-                conn.hset(CRON_LAST_KEY, mapping={j.name: j.latest_enqueue_time.isoformat() for j in enqueued})
-            self.cron.heartbeat()
+            held = self.periodic.tick()
         except redis.RedisError:
             # The next tick tries again; the worker's own loop reports a Redis that stays away.
             self.log.warning("Worker %s: periodic jobs not enqueued (Redis)", self.name, exc_info=True)
             return False
-        return True
+        return held
 
     def teardown(self) -> None:
-        if self.cron is not None and not self.is_horse and self._cron_born:
-            with contextlib.suppress(redis.RedisError):
-                if self.connection.get(CRON_LEASE_KEY) == self.name.encode():
-                    self.connection.delete(CRON_LEASE_KEY)
-                self.cron.register_death()
-            self._cron_born = False
+        if self.periodic is not None and not self.is_horse:
+            self.periodic.release()
         super().teardown()
 
     def execute_job(self, job: Any, queue: Any) -> Any:
@@ -412,7 +448,7 @@ def make_worker(app: Flask, queues: list[str] | None = None, name: str | None = 
         qs = [Queue(q, connection=conn) for q in (queues or list(QUEUES))]
     worker = AppWorker(qs, connection=conn, name=name)
     if periodic:
-        worker.cron = make_scheduler(app, name=f"satudata:{worker.name}")
+        worker.periodic = Periodic(make_scheduler(app, name=f"satudata:{worker.name}"), worker.name)
     return worker
 
 
@@ -427,3 +463,33 @@ def make_scheduler(app: Flask, name: str = "satudata") -> Any:
     for job_name, queue, interval in PERIODIC:
         scheduler.register(run_job, queue, args=(job_name,), interval=interval, name=job_name)
     return scheduler
+
+
+def run_scheduler(app: Flask, *, every: float = CRON_TICK_SECONDS, ticks: int | None = None) -> None:
+    """``satudata scheduler``: enqueue the periodic jobs when due, taking the same lease as the
+    workers, every ``every`` seconds until SIGTERM or SIGINT (or after ``ticks`` ticks)."""
+    import socket
+    import threading
+
+    name = f"scheduler:{socket.gethostname()}:{os.getpid()}"
+    periodic = Periodic(make_scheduler(app, name=f"satudata:{name}"), name)
+    stopping = threading.Event()
+
+    def _stop(signum: int, frame: Any) -> None:
+        stopping.set()
+
+    before = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        done = 0
+        while not stopping.is_set() and (ticks is None or done < ticks):
+            try:
+                periodic.tick()
+            except redis.RedisError:
+                log.warning("scheduler: periodic jobs not enqueued (Redis)", exc_info=True)
+            done += 1
+            if ticks is None or done < ticks:
+                stopping.wait(every)
+    finally:
+        periodic.release()
+        for sig, handler in before.items():
+            signal.signal(sig, handler)

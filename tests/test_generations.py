@@ -158,3 +158,44 @@ def test_the_organisation_tree_follows_a_new_opd(app: Any) -> None:
     opd = make_org("dinas-uji-pohon", parent=government)
     db.session.commit()
     assert subtree({government.id}) == {government.id, opd.id}
+
+
+def test_objects_the_session_held_before_the_number_are_not_kept(app: Any) -> None:
+    # A request loads an organisation early (a signed-in actor's memberships); another process
+    # then renames it and commits. The session hands back its older object: what is built from
+    # it is answered, but not kept for later requests under the new number.
+    from sqlalchemy import update
+
+    from satudata.accounts.models import Organization
+    from satudata.api.ckan.packages import package_dicts
+
+    ds = make_dataset(title="Jumlah Sekolah Menengah")
+    ds_id, org_id = ds.id, ds.organization_id
+    db.session.commit()
+    held = db.session.get(Organization, org_id)
+    assert held is not None and held.name != "Nama Baru"
+    with db.engine.begin() as other:  # another process, with its commit's raised number
+        other.execute(update(Organization.__table__).where(Organization.__table__.c.id == org_id)
+                      .values(name="Nama Baru"))
+        other.execute(update(Generation.__table__).values(value=Generation.__table__.c.value + 1))
+    package_dicts([ds_id])
+    db.session.commit()
+    db.session.remove()
+    assert package_dicts([ds_id])[0]["organization"]["title"] == "Nama Baru"
+
+
+def test_a_transaction_that_wrote_much_still_reads_the_number(app: Any) -> None:
+    # SQLite: a transaction that has written more than its page cache holds the file; the
+    # number must then be read on its own connection, not wait for a second one.
+    from satudata.review.regions import subtree
+
+    ds = make_dataset(title="Jumlah Guru Honorer")
+    db.session.commit()
+    for i in range(3000):
+        db.session.add(AuditLog(actor_label="uji", action="uji.besar", object_type="uji", object_id=str(i),
+                                summary={"isi": "x" * 1000}))
+    db.session.flush()
+    try:
+        assert subtree({ds.organization_id}) == {ds.organization_id}
+    finally:
+        db.session.rollback()

@@ -79,38 +79,79 @@ def _empty_all_queues() -> None:
         jobs.get_queue(name).empty()
 
 
-def test_worker_enqueues_the_periodic_jobs_while_it_holds_the_lease(app):
-    # SCHEDULER_IN_WORKER: the RQ worker enqueues jobs.PERIODIC itself (no scheduler process);
-    # of two workers only the one holding the lease does, so running several never doubles them.
+def _queued() -> list[str]:
+    return sorted(job.args[0] for name in jobs.QUEUES for job in jobs.get_queue(name).jobs)
+
+
+@pytest.fixture()
+def periodic_clean(app):
     conn = jobs.get_redis(app)
     conn.delete(jobs.CRON_LEASE_KEY, jobs.CRON_LAST_KEY)
     _empty_all_queues()
+    yield conn
+    conn.delete(jobs.CRON_LEASE_KEY, jobs.CRON_LAST_KEY)
+    _empty_all_queues()
+
+
+def test_worker_enqueues_the_periodic_jobs_while_it_holds_the_lease(app, periodic_clean):
+    # SCHEDULER_IN_WORKER: the RQ worker enqueues jobs.PERIODIC itself (no scheduler process);
+    # of two workers only the one holding the lease does, so running several never doubles them.
+    conn = periodic_clean
     first = jobs.make_worker(app, periodic=True, name="satu")
     second = jobs.make_worker(app, periodic=True, name="dua")
-    try:
-        assert first.dequeue_timeout <= jobs.CRON_TICK_SECONDS  # an idle worker wakes to tick
-        assert first.cron_tick() is True
-        queued = [job.args[0] for name in jobs.QUEUES for job in jobs.get_queue(name).jobs]
-        # All at once, but the daily ones (the full reindex): `satudata prepare` just did their work.
-        expected = [name for name, _queue, interval in jobs.PERIODIC if interval < jobs.CRON_NOT_AT_FIRST_START]
-        assert "satudata.search.tasks.rebuild_index" not in expected
-        assert sorted(queued) == sorted(expected)
-        assert conn.get(jobs.CRON_LEASE_KEY) == b"satu"
-        assert second.cron_tick() is False  # the lease is taken: nothing enqueued twice
-        assert first.cron_tick() is True  # nothing is due yet: no job more
-        assert sum(jobs.get_queue(name).count for name in jobs.QUEUES) == len(expected)
-        first.teardown()  # a worker that stops gives the lease back ...
-        assert conn.get(jobs.CRON_LEASE_KEY) is None
-        assert second.cron_tick() is True  # ... and the other takes it over,
-        assert conn.get(jobs.CRON_LEASE_KEY) == b"dua"
-        # going on from when each job was last enqueued: nothing is due again yet.
-        assert sum(jobs.get_queue(name).count for name in jobs.QUEUES) == len(expected)
-    finally:
-        conn.delete(jobs.CRON_LEASE_KEY, jobs.CRON_LAST_KEY)
-        _empty_all_queues()
+    assert first.dequeue_timeout <= jobs.CRON_TICK_SECONDS  # an idle worker wakes to tick
+    assert first.cron_tick() is True
+    # All at once, but the full reindex: `satudata prepare` has just done its work.
+    expected = sorted(name for name, _queue, _interval in jobs.PERIODIC if name not in jobs.NOT_AT_FIRST_START)
+    assert "satudata.search.tasks.rebuild_index" not in expected
+    assert _queued() == expected
+    assert conn.get(jobs.CRON_LEASE_KEY) == b"satu"
+    assert second.cron_tick() is False  # the lease is taken: nothing enqueued twice
+    assert first.cron_tick() is True  # nothing is due yet: no job more
+    assert _queued() == expected
+    first.teardown()  # a worker that stops gives the lease back ...
+    assert conn.get(jobs.CRON_LEASE_KEY) is None
+    assert second.cron_tick() is True  # ... and the other takes it over,
+    assert conn.get(jobs.CRON_LEASE_KEY) == b"dua"
+    # going on from when each job was last enqueued (the reindex's period started at the
+    # first start, and is remembered): nothing is due again yet.
+    assert _queued() == expected
+    assert conn.hexists(jobs.CRON_LAST_KEY, "satudata.search.tasks.rebuild_index")
+
+
+def test_a_worker_that_gets_the_lease_back_goes_on_from_the_others_times(app, periodic_clean):
+    # A worker busy with a long job stops ticking; its lease lapses, another worker takes
+    # over and enqueues; when the first has the lease again it must not repeat that.
+    conn = periodic_clean
+    busy = jobs.make_worker(app, periodic=True, name="sibuk")
+    other = jobs.make_worker(app, periodic=True, name="lain")
+    assert busy.cron_tick() is True
+    conn.delete(jobs.CRON_LEASE_KEY)  # the lease lapsed during a long job
+    _empty_all_queues()
+    conn.hset(jobs.CRON_LAST_KEY, "satudata.accounts.tasks.sweep_outbox", "2000-01-01T00:00:00+00:00")
+    assert other.cron_tick() is True  # takes it over; only the outbox sweep was due
+    assert _queued() == ["satudata.accounts.tasks.sweep_outbox"]
+    other.teardown()
+    _empty_all_queues()
+    assert busy.cron_tick() is True  # back: the other's times, so nothing again
+    assert _queued() == []
+
+
+def test_the_scheduler_takes_the_same_lease(app, periodic_clean):
+    conn = periodic_clean
+    worker = jobs.make_worker(app, periodic=True, name="pekerja")
+    assert worker.cron_tick() is True
+    _empty_all_queues()
+    jobs.run_scheduler(app, every=0, ticks=1)  # an old deployment's `satudata scheduler` beside it
+    assert _queued() == []
+    worker.teardown()
+    conn.delete(jobs.CRON_LAST_KEY)
+    jobs.run_scheduler(app, every=0, ticks=1)  # alone, it enqueues them
+    assert len(_queued()) == len(jobs.PERIODIC) - len(jobs.NOT_AT_FIRST_START)
+    assert conn.get(jobs.CRON_LEASE_KEY) is None  # and gives the lease back when it stops
 
 
 def test_a_worker_without_the_periodic_jobs_never_enqueues_them(app):
     plain = jobs.make_worker(app, name="polos")
-    assert plain.cron is None
+    assert plain.periodic is None
     assert plain.dequeue_timeout > jobs.CRON_TICK_SECONDS

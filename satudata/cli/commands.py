@@ -90,15 +90,12 @@ def worker_command(queues: tuple[str, ...], burst: bool, periodic: bool | None) 
 @main.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Enqueue the periodic jobs when due, apart from the workers (run exactly one per
-    deployment, with SATUDATA_SCHEDULER_IN_WORKER=false for the workers)."""
+    """Enqueue the periodic jobs when due, apart from the workers (with
+    SATUDATA_SCHEDULER_IN_WORKER=false; it takes the same lease as they would, so it never
+    doubles them)."""
     from satudata import jobs
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["SCHEDULER_IN_WORKER"]:
-        click.echo("Catatan: SATUDATA_SCHEDULER_IN_WORKER aktif, jadi worker RQ juga mengantrekan tugas "
-                   "berkala; setel ke false untuk worker bila scheduler ini yang dipakai.", err=True)
-    jobs.make_scheduler(app).start()
+    jobs.run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 @main.group("user")

@@ -77,6 +77,22 @@ class Child:
             self.proc.wait()
 
 
+def _prepare(demo: bool) -> int:
+    """Run ``satudata prepare`` to its end; a stop asked for meanwhile is passed on to it (it
+    may be in the middle of a migration), and waited for."""
+    proc = subprocess.Popen(_satudata("prepare", *(["--demo"] if demo else [])))
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+
+
 def _satudata(*args: str) -> list[str]:
     return [sys.executable, "-m", "satudata.cli", *args]
 
@@ -129,10 +145,10 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     running: list[Child] = []
     try:
         click.echo(f"• Redis: {config_mod.setting('REDIS_URL')}")
-        prepared = subprocess.run(_satudata("prepare", *(["--demo"] if demo else [])), check=False)
-        if prepared.returncode:
+        code = _prepare(demo)
+        if code:
             click.echo("• Persiapan gagal (lihat pesan di atas); portal tidak dijalankan.", err=True)
-            sys.exit(prepared.returncode)
+            sys.exit(code if code > 0 else 1)
         running = children(host, port, debug)
         for child in running:
             child.start()
@@ -146,6 +162,9 @@ def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C or SIGTERM while stopping must not leave the children behind.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)
         if running:
             click.echo("\n• Menghentikan worker dan server …")
         for child in running:

@@ -25,7 +25,7 @@ DEFAULT_SORT = "score desc, metadata_modified desc"
 # Dataset dicts this web process keeps until the catalogue changes (satudata/generations.py):
 # a search page of 10 datasets costs one small query instead of six and the dicts' building.
 # Each is a few kB; the most read are kept. The dicts are shared: callers copy, never change them.
-_packages: ProcessCache[tuple[str, str], dict[str, Any]] = ProcessCache(CATALOG, size=2000)
+_packages: ProcessCache[tuple[str, str], dict[str, Any]] = ProcessCache(CATALOG, size=2000, objects=True)
 
 
 def package_dicts(ids: Sequence[str]) -> list[dict[str, Any]]:
