@@ -72,6 +72,7 @@ class Defaults:
     WEB_THREADS = 4
     WEB_MAX_REQUESTS = 5000
     WEB_MAX_MEMORY_MB = 400
+    WEB_ACCESS_LOG: str | None = None  # gunicorn's line per request: "-" (standard output) or a file
     # RQ workers `satudata run` starts (each runs one job at a time in a forked process).
     JOB_WORKERS = 1
     # The periodic jobs (jobs.PERIODIC) are enqueued by the RQ worker itself (one worker at a time

@@ -13,8 +13,8 @@ docs/deploy.md). What it does for memory and throughput (issue #17):
   ``WEB_THREADS`` threads (gthread): the portal's requests are mostly Python work, which one
   process does on one core at a time.
 - **Bounded growth**: a web process is replaced after ``WEB_MAX_REQUESTS`` requests (with up to
-  10 % jitter, so they do not restart together) and, checked every 100th request, once its
-  resident memory exceeds ``WEB_MAX_MEMORY_MB``. It finishes
+  10 % jitter, so they do not restart together) and, checked every 100th request, once its own
+  resident memory (heap, not mapped files) exceeds ``WEB_MAX_MEMORY_MB``. It finishes
   the requests in hand first; the master forks a fresh one from the preloaded app.
 
 Settings are read with ``config.setting`` (``SATUDATA_*`` environment or the defaults), as the
@@ -43,6 +43,10 @@ max_requests_jitter = max_requests // 10
 # Keep-alive connections (API clients, harvesters, a browser's page and its assets) are kept
 # open between requests without holding a thread.
 keepalive = 5
+# One line per request (gunicorn's access log) where WEB_ACCESS_LOG says: "-" for the standard
+# output, or a file. Off by default: the reverse proxy in front (nginx) logs every request
+# already, and writing them again costs the web processes about a tenth of their time under load.
+accesslog = _settings.setting("WEB_ACCESS_LOG") or None
 graceful_timeout = 30
 timeout = 120
 MAX_MEMORY_MB = int(_settings.setting("WEB_MAX_MEMORY_MB") or 0)
@@ -50,13 +54,18 @@ CHECK_EVERY = 100
 
 
 def resident_mb() -> float:
-    """This process's resident memory in MB (``/proc/self/statm``; 0 where there is none)."""
+    """This process's own resident memory in MB: its heap and other anonymous pages
+    (``RssAnon`` of ``/proc/self/status``; 0 where there is none). Mapped files (the search
+    index, which at a million datasets is hundreds of MB) are the kernel's page cache, not
+    growth, and are left out."""
     try:
-        with open("/proc/self/statm") as f:
-            pages = int(f.read().split()[1])
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) / 1024
     except (OSError, ValueError, IndexError):
-        return 0.0
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+        pass
+    return 0.0
 
 
 def when_ready(server: Any) -> None:

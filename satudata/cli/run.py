@@ -106,8 +106,8 @@ def children(host: str, port: int, debug: bool) -> list[Child]:
                                                  "--debug", "--host", host, "--port", str(port)]))
     else:
         out.append(Child("server web", [sys.executable, "-m", "gunicorn", "-c", "python:satudata.server",
-                                        "--bind", f"{host}:{port}", "--access-logfile", "-",
-                                        "--log-level", "warning", "satudata:create_app()"]))
+                                        "--bind", f"{host}:{port}", "--log-level", "warning",
+                                        "satudata:create_app()"]))
     return out
 
 
