@@ -269,6 +269,14 @@ def snapshot(root_pid: int, instance: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def machine_ticks() -> dict[str, int]:
+    """The machine's CPU time so far (``/proc/stat``): busy, idle and stolen (a virtual machine's
+    cores lent to others), in clock ticks."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return {"busy": user + nice + system + irq + softirq, "idle": idle + iowait, "steal": steal}
+
+
 def cpu_seconds(root_pid: int, instance: Path) -> dict[int, float]:
     """User + system CPU seconds so far of every process of the portal (``/proc/<pid>/stat``)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -456,16 +464,21 @@ def main(argv: list[str] | None = None) -> None:
         samples: list[list[dict[str, Any]]] = []
         cpu_before = cpu_seconds(proc.pid, instance)
         client_before = os.times()
+        machine_before = machine_ticks()
         res = run_load(port, args.clients, args.seconds, lambda: snapshot(proc.pid, instance))
         cpu_after = cpu_seconds(proc.pid, instance)
         client_after = os.times()
+        machine_after = machine_ticks()
+        spent = {k: machine_after[k] - machine_before[k] for k in machine_before}
+        all_ticks = max(1, sum(spent.values()))
         served = max(1, res["requests"])
         peak = max(res["samples"], key=total) if res["samples"] else snapshot(proc.pid, instance)
         portal_cpu = sum(cpu_after.get(k, 0.0) - v for k, v in cpu_before.items() if k in cpu_after)
         client_cpu = (client_after.user - client_before.user) + (client_after.system - client_before.system)
         print(f"\nCPU during the load: portal {portal_cpu:.1f} s ({portal_cpu / served * 1000:.2f} ms per answer), "
               f"clients (this process) {client_cpu:.1f} s ({client_cpu / served * 1000:.2f} ms per answer), "
-              f"of {res['elapsed'] * (os.cpu_count() or 1):.0f} core-seconds")
+              f"of {res['elapsed'] * (os.cpu_count() or 1):.0f} core-seconds; machine: idle "
+              f"{spent['idle'] / all_ticks:.0%}, stolen by the hypervisor {spent['steal'] / all_ticks:.0%}")
         names = {r["pid"]: r["name"] for r in peak}
         print("  per process: " + ", ".join(
             f"{names.get(pid, pid)} {cpu_after[pid] - cpu_before[pid]:.1f} s" for pid in cpu_before

@@ -70,7 +70,7 @@ class Defaults:
     # all restart at once) or, after a request, when it holds more than WEB_MAX_MEMORY_MB.
     WEB_WORKERS: int | None = None
     WEB_THREADS = 4
-    WEB_MAX_REQUESTS = 5000
+    WEB_MAX_REQUESTS = 50000
     WEB_MAX_MEMORY_MB = 400
     WEB_ACCESS_LOG: str | None = None  # gunicorn's line per request: "-" (standard output) or a file
     # RQ workers `satudata run` starts (each runs one job at a time in a forked process).

@@ -22,7 +22,7 @@ Writes: one writer at a time (tantivy holds a lock file; in production the ``sea
 queue is the single writer). A writer that finds the lock busy waits for it. Each call commits
 once, ``batch()`` groups many calls into one commit, and ``rebuild`` replaces everything in a
 single commit, so readers switch from the old index to the new one at once. Readers reload
-before every search (a cheap check of ``meta.json``), so a commit by the worker process is
+when ``meta.json`` changed (a ``stat`` before every search), so a commit by the worker process is
 visible to the web processes on their next query. The answers to queries without text
 (listings, whose facets over everything cost most) are kept per process for as long as the
 commit they were read at is the current one (``_browse_key``).
@@ -177,6 +177,7 @@ class EmbeddedBackend:
         self._query_analyzer = text_analyzer(remove_long=False)
         self._index: tantivy.Index | None = None
         self._pid: int | None = None
+        self._kept_searcher: tuple[tantivy.Index, tuple[int, int, int], tantivy.Searcher] | None = None
         self._batch_writer: Any = None
         self._stem_cache: dict[str, str] = {}
         self._browse_cache: OrderedDict[tuple[Any, ...], SearchResponse] = OrderedDict()
@@ -199,14 +200,32 @@ class EmbeddedBackend:
             self._index, self._pid = index, os.getpid()
         return self._index
 
+    def _meta_stamp(self) -> tuple[int, int, int] | None:
+        """What identifies the index's current commit: every commit replaces ``meta.json``."""
+        try:
+            st = (self.path / "meta.json").stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
     def _searcher(self) -> tantivy.Searcher:
+        """A searcher on the index's latest commit. Reloading costs more than a search's facets
+        on a small index, so the searcher is kept while ``meta.json`` stays the same file
+        (one ``stat`` per search); a commit by any process replaces it, and the next search
+        reloads."""
         index = self._open()
+        stamp = self._meta_stamp()
+        kept = self._kept_searcher
+        if stamp is not None and kept is not None and kept[0] is index and kept[1] == stamp:
+            return kept[2]
         try:
             index.reload()
-            return index.searcher()
+            searcher = index.searcher()
         except (OSError, ValueError) as exc:
             log.exception("Cannot read the search index at %s", self.path)
             raise SearchUnavailable() from exc
+        self._kept_searcher = (index, stamp, searcher) if stamp is not None else None
+        return searcher
 
     def _tokens(self, text: str) -> list[str]:
         return list(self._analyzer.analyze(text))
