@@ -3,6 +3,7 @@ public address, no domain). ``satudata.create_app`` builds one with every domain
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 import orjson
@@ -48,6 +49,22 @@ class Portal(Flask):
     """
 
     json_provider_class = PortalJSON
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What each process would otherwise load on its first requests; a domain adds its own
+        # (the search engine, its stemmer). The web server runs them before it forks.
+        self.warm_ups: list[Callable[[], None]] = []
+
+    def warm_up(self) -> None:
+        """Load, in this process, what requests would load lazily: every template compiled and
+        each domain's warm-ups (``satudata/server.py`` calls it before forking the web processes,
+        so that they share it)."""
+        with self.app_context():
+            for warm in self.warm_ups:
+                warm()
+            for name in self.jinja_env.list_templates(extensions=("html", "txt", "xml")):
+                self.jinja_env.get_template(name)
 
     def dispatch_request(self) -> Any:
         from satudata.db import unit_of_work

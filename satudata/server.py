@@ -75,15 +75,7 @@ def when_ready(server: Any) -> None:
     so that neither a collection nor a first request copies the shared pages into each process."""
     import gc
 
-    app = server.app.wsgi()
-    with app.app_context():
-        from satudata.search import text
-
-        text.stem("kependudukan")
-        import tantivy  # noqa: F401  (the embedded engine, loaded by its first search)
-
-        for name in app.jinja_env.list_templates(extensions=("html", "txt", "xml")):
-            app.jinja_env.get_template(name)
+    server.app.wsgi().warm_up()  # the Portal: each domain's warm-ups, and the templates
     gc.collect()
     gc.freeze()
 

@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     catalog_events.dataset_published.connect(_dataset_published)
     review_events.dataset_withdrawn.connect(_dataset_withdrawn)
     catalog.use_finder(services.find_public_datasets)
+    warm_ups = getattr(app, "warm_ups", None)
+    if warm_ups is not None:
+        warm_ups.append(_warm_up)
 
 
 def _organization_renamed(organization: Any, **_: Any) -> None:
@@ -58,3 +61,13 @@ def _dataset_withdrawn(dataset: Any, **_: Any) -> None:
     from satudata.search import services
 
     services.schedule_removal(dataset)
+
+
+def _warm_up() -> None:
+    """Load the Indonesian stemmer's dictionary and the embedded engine's module, which a web
+    process would otherwise load on its first search."""
+    import tantivy  # noqa: F401
+
+    from satudata.search import text
+
+    text.stem("kependudukan")
