@@ -34,8 +34,10 @@ from satudata import config as _settings
 _log = logging.getLogger("satudata.server")
 
 worker_class = "gthread"
-# The cores this process may run on (a container's or a cgroup's share, not the host's count).
-workers = int(_settings.setting("WEB_WORKERS") or len(os.sched_getaffinity(0)) or 1)
+# The cores this process may run on (a container's or a cgroup's share, not the host's count;
+# the host's where the system cannot say).
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+workers = int(_settings.setting("WEB_WORKERS") or _cores or 1)
 threads = int(_settings.setting("WEB_THREADS") or 1)
 preload_app = True
 max_requests = int(_settings.setting("WEB_MAX_REQUESTS") or 0)
