@@ -496,7 +496,7 @@ def main(argv: list[str] | None = None) -> None:
         def verdict(ok: bool) -> str:
             return "meets" if ok else "MISSES"
 
-        print("\n| figure | before | target | |\n|---|---:|---:|---|")
+        print("\n| figure | measured | target | |\n|---|---:|---:|---|")
         print(f"| PSS idle, total | {total(idle):.0f} MB | <= {TARGETS['idle_mb']:.0f} MB | "
               f"{verdict(total(idle) <= TARGETS['idle_mb'])} |")
         print(f"| PSS under {args.clients} clients, total (peak sample) | {total(peak):.0f} MB | "
