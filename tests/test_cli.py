@@ -104,6 +104,20 @@ def test_run_serves_demo_and_stops_cleanly(tmp_path):
             proc.communicate()
 
 
+def test_run_refuses_a_port_in_use_at_once(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SATUDATA_")}
+        env["SATUDATA_INSTANCE_PATH"] = str(tmp_path / "instance")
+        done = subprocess.run([sys.executable, "-m", "satudata.cli", "run", "--port", str(port)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert f"Port {port} di 127.0.0.1 sudah dipakai" in done.stderr and "PORT=8080 make run" in done.stderr
+    assert not (tmp_path / "instance").exists()  # nothing started: no Redis, no database
+
+
 def test_the_supervisor_holds_no_application() -> None:
     # `satudata run` keeps running beside its children: it must not carry the app's memory.
     done = subprocess.run(

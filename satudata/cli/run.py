@@ -77,6 +77,27 @@ class Child:
             self.proc.wait()
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse at once, saying what to do, when the address is taken (another portal, another
+    server): the web server would otherwise stop at start, be started again, and stop again."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise click.UsageError(f"Alamat {host!r} tidak dikenal: {exc}.") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise click.ClickException(
+                f"Port {port} di {host} sudah dipakai atau tidak dapat dibuka ({exc.strerror}). Hentikan "
+                f"program yang memakainya, atau pilih port lain: satudata run --port 8080 "
+                f"(make run: PORT=8080 make run).") from None
+
+
 def _prepare(demo: bool) -> int:
     """Run ``satudata prepare`` to its end; a stop asked for meanwhile is passed on to it (it
     may be in the middle of a migration), and waited for."""
@@ -119,6 +140,8 @@ def children(host: str, port: int, debug: bool) -> list[Child]:
 def run_command(host: str, port: int, demo: bool, debug: bool) -> None:
     """Upgrade the database, start Redis (embedded unless configured), a worker and the web
     server, and keep them running."""
+    if not debug:
+        _check_port(host, port)
     instance = config_mod.instance_path()
     config_mod.export("INSTANCE_PATH", instance)
     embedded: Any = None
