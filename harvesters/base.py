@@ -13,6 +13,9 @@ ckanext-harvest:
   read page by page and never held in memory.
 - ``fetch(ctx, item)`` returns the raw record (a JSON-able dict), from the item or the source.
 - ``map(ctx, raw)`` turns it into a :class:`RemoteDataset`: our model's fields, plain values.
+  A record may also plan Daftar Data items (:class:`RemoteDaftarItem`), carry its values as a
+  table (:class:`RemoteTable`, stored as the dataset's CSV) and, with ``makes_dataset`` false,
+  make no dataset at all (SIPD e-Walidata's DSSD indicators without values yet).
 
 Errors are :class:`HarvestError` (a readable Indonesian message and, where one record is at
 fault, its remote id): the runner records them on the job or the object and goes on.
@@ -56,6 +59,10 @@ class HarvestContext:
     http: GuardedSession
     since: datetime | None = None  # the last successful run: an incremental run asks for newer records
     page_size: int = 100
+    # The portal operator's settings for this plug-in type (``SATUDATA_<TYPE>_*`` without the
+    # prefix, lower-cased: ``SATUDATA_SIPD_TOKEN`` is ``settings["token"]``): credentials and
+    # defaults that are never stored in a source's visible config.
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,6 +89,33 @@ class RemoteResource:
 
 
 @dataclass
+class RemoteDaftarItem:
+    """A Daftar Data item a record plans (a statistic to be produced for a year), for sources
+    that publish the region's data plan (SIPD e-Walidata's DSSD reference list)."""
+
+    remote_id: str  # stable within the source, e.g. the indicator code and the year
+    year: int
+    title: str  # what the data is (the indicator's description)
+    element: str | None = None  # the group it belongs to at the source (SIPD: the bidang urusan)
+    indicator: str | None = None  # the indicator's code at the source
+    unit: str | None = None  # satuan
+    frequency: str | None = None  # as the source writes it ("tahunan", "annual", ...)
+    has_values: bool = False  # the source holds final values for this year (the dataset fulfils it)
+
+
+@dataclass
+class RemoteTable:
+    """A table of values a record carries itself (not a link to a file): the runner stores it as
+    a CSV resource of the dataset, with ``fields`` as its Table Schema, and validates it."""
+
+    name: str  # the resource's name
+    filename: str  # ... and its file's name (``.csv``)
+    fields: list[dict[str, Any]]  # Table Schema fields: {"name", "type", "title"?, "description"?}
+    rows: list[dict[str, Any]]  # one dict per row, keyed by field name (None for a missing value)
+    description: str = ""
+
+
+@dataclass
 class RemoteDataset:
     """A remote dataset in our model's terms (plain values; the runner maps names to rows)."""
 
@@ -103,6 +137,9 @@ class RemoteDataset:
     contact: dict[str, str] | None = None  # {"name", "email"}
     resources: list[RemoteResource] = field(default_factory=list)
     extras: dict[str, str] = field(default_factory=dict)  # whatever else the source says, as text
+    daftar: list[RemoteDaftarItem] = field(default_factory=list)  # Daftar Data items the record plans
+    table: RemoteTable | None = None  # values carried in the record: stored as the dataset's CSV
+    makes_dataset: bool = True  # False: the record only fills Daftar Data (no values yet)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -56,7 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The domains, in one explicit list, lowest first (docs/architecture.md): policies register
     # their rules on import; each domain's ``init_app`` connects what it does for the kernel or
     # in answer to a lower domain's signals; then the blueprints are mounted.
-    from satudata import accounts, catalog, datastore, harvest, review, search, validation
+    from satudata import accounts, catalog, datastore, harvest, kinerja, review, search, usulan, validation
     from satudata.accounts import policy as _accounts_policy  # noqa: F401
     from satudata.accounts import views as accounts_views
     from satudata.api import ckan, dcat, health, rest
@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.harvest import models as _harvest_models  # noqa: F401
     from satudata.harvest import policy as _harvest_policy  # noqa: F401
     from satudata.harvest import views as harvest_views
+    from satudata.kinerja import views as kinerja_views
     from satudata.ppid import calendar_views as ppid_calendar_views
     from satudata.ppid import models as _ppid_models  # noqa: F401
     from satudata.ppid import notice_views as ppid_notice_views
@@ -77,16 +78,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from satudata.review import views as review_views
     from satudata.review.daftar import policy as _daftar_policy  # noqa: F401
     from satudata.review.daftar import views as daftar_views
+    from satudata.review.statistik import views as statistik_views
     from satudata.search import views as search_views
+    from satudata.usulan import views as usulan_views
     from satudata.validation import models as _validation_models  # noqa: F401
     from satudata.validation import policy as _validation_policy  # noqa: F401
     from satudata.validation import views as validation_views
 
-    for domain in (accounts, catalog, validation, review, datastore, search, harvest):
+    for domain in (accounts, catalog, validation, review, datastore, search, harvest, usulan, kinerja):
         domain.init_app(app)
     domains = (
-        catalog_views.bp, datastore_views.bp, harvest_views.bp, review_views.bp, daftar_views.bp, validation_views.bp, search_views.bp,
-        accounts_views.bp, ppid_views.bp, ppid_notice_views.bp, ppid_calendar_views.bp, ppid_report_views.bp, ckan.bp, dcat.bp, health.bp,
+        catalog_views.bp, datastore_views.bp, harvest_views.bp, review_views.bp, daftar_views.bp, statistik_views.bp,
+        validation_views.bp, search_views.bp, accounts_views.bp, ppid_views.bp, ppid_notice_views.bp, ppid_calendar_views.bp,
+        ppid_report_views.bp, usulan_views.bp, kinerja_views.bp, ckan.bp, dcat.bp, health.bp,
     )
     for blueprint in domains:
         app.register_blueprint(blueprint)

@@ -35,6 +35,8 @@ class Permission(StrEnum):
     REVIEW_DAFTAR_MANAGE = "review:daftar:manage"  # add, edit, delete, import items
     REVIEW_DAFTAR_LINK = "review:daftar:link"  # name the dataset that fulfils an item
     REVIEW_DAFTAR_READ = "review:daftar:read"  # the internal list (notes) and per-OPD calendar
+    # BPS statistical metadata of a dataset (review/statistik)
+    REVIEW_STATISTIK_EDIT = "review:statistik:edit"  # fill MS-Keg / MS-Var / MS-Ind: the dataset's producers, walidata
     # ppid: public information requests
     HARVEST_SOURCE_MANAGE = "harvest:source:manage"  # sources, their runs and results: the region's walidata, admins
 
@@ -46,6 +48,11 @@ class Permission(StrEnum):
     PPID_OBJECTION_DECIDE = "ppid:objection:decide"  # the Atasan PPID of the request's government
     PPID_OBJECTION_WITHDRAW = "ppid:objection:withdraw"  # its objector (by the tracking code) or the Atasan PPID
     PPID_REPORT_WRITE = "ppid:report:write"  # the written parts of a PPID's annual report: its officers, an admin
+    # data suggestions (usulan)
+    USULAN_PROPOSE = "usulan:propose"  # file a suggestion or support one: anyone, without an account
+    USULAN_TRIAGE = "usulan:triage"  # accept, point, redirect, decline, merge, moderate: the region's walidata, admins
+    # Satu Data performance per OPD (kinerja)
+    KINERJA_READ = "kinerja:read"  # the internal dashboard and its export: walidata, Atasan PPID (region), admins
 
 
 class Role(StrEnum):

@@ -83,6 +83,16 @@ class Defaults:
     HARVEST_STALE_AFTER = 900  # seconds without a heartbeat before a running harvest counts as dead
     HARVEST_HTTP_TIMEOUT = 30.0  # seconds per request to a source
     HARVEST_MAX_RESPONSE_BYTES = 50 * 1024 * 1024  # one answer of a source, at most
+    # SIPD e-Walidata (harvesters/sipd.py): the region's Kemendagri code (a source may override
+    # it), the API's base URL (the form's suggestion) and the token Kemendagri issues to the
+    # region (sent as "Authorization: Bearer"; never stored in a source's config).
+    SIPD_KODEPEMDA: str | None = None
+    SIPD_BASE_URL = "https://sipd.go.id/ewalidata/serv"
+    SIPD_TOKEN: str | None = None
+    SIPD_HTTP_TIMEOUT = 120.0  # seconds per request: SIPD answers slowly (peer portals allow 120)
+    # Hosts besides sipd.go.id, *.sipd.go.id and SIPD_BASE_URL's (https) the token may be sent to
+    # (comma-separated; "*.example.go.id" for subdomains): a source's URL elsewhere is refused.
+    SIPD_ALLOWED_HOSTS: str | None = None
     # Request bodies above this are refused with 413 before they are read; None = the upload
     # limit plus room for the multipart envelope and form fields.
     MAX_CONTENT_LENGTH: int | None = None

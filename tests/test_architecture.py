@@ -43,6 +43,8 @@ PUBLIC_MUTATIONS = {
     "ppid.track_objection": "the request's tracking code is the authority (ppid.policy.ApplicantActor)",
     "ppid.track_objection_withdraw": "the request's tracking code is the authority",
     "ppid_notices.verify": "anyone may check a PPID document; the POST changes nothing (rate limited)",
+    "usulan.new": "anyone may suggest a dataset, without an account (rate limited, honeypot; abusive text held)",
+    "usulan.support": "anyone may support a suggestion once per browser, without an account (rate limited)",
 }
 READ_ONLY_POST_BLUEPRINTS = {"ckan"}  # CKAN clients POST their read actions
 AUTH_CALLS = ("require(", "admin(", "api_actor(TokenScope.WRITE)", "signed_in()", "ppid_officer()", "ppid_atasan()")
@@ -145,6 +147,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("search", frozenset({"search"})),
     ("harvest", frozenset({"harvest"})),
     ("ppid", frozenset({"ppid"})),
+    ("usulan", frozenset({"usulan"})),
+    ("kinerja", frozenset({"kinerja"})),
     ("api", frozenset({"api"})),
     ("app", frozenset({"", "cli", "demo", "server"})),  # "" is satudata/__init__.py
 )

@@ -25,6 +25,7 @@ from satudata.datastore import api as datastore_api
 from satudata.datastore import services as datastore
 from satudata.extensions import csrf
 from satudata.harvest import api as harvest_api
+from satudata.kinerja import api as kinerja_api
 from satudata.ppid import api as ppid_api
 from satudata.ppid import officer_api as ppid_officer_api
 from satudata.rest.docs import doc_of, documented
@@ -33,14 +34,17 @@ from satudata.rest.fields import URI
 from satudata.review import api as workspace_api
 from satudata.review import review_api
 from satudata.review.daftar import api as daftar_api
+from satudata.review.statistik import api as statistik_api
 from satudata.search import services as search
 from satudata.security import public_url
+from satudata.usulan import api as usulan_api
+from satudata.usulan import services as usulan
 
 bp = Blueprint("rest", __name__)
 
 # Each domain's REST endpoints, in the order the document lists them.
-DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp, datastore_api.bp,
-               ppid_api.bp, ppid_officer_api.bp, harvest_api.bp)
+DOMAIN_APIS = (catalog_api.bp, accounts_api.bp, workspace_api.bp, review_api.bp, daftar_api.bp, statistik_api.bp,
+               datastore_api.bp, ppid_api.bp, ppid_officer_api.bp, harvest_api.bp, usulan_api.bp, kinerja_api.bp)
 
 
 def register(app: Flask) -> None:
@@ -127,11 +131,16 @@ def openapi_document() -> Any:
 def _doc_samples() -> dict[str, str]:
     """Real slugs and ids for the curl examples of the docs page, when there are any."""
     samples: dict[str, str] = {}
+    suggestions, _total = usulan.list_public(per_page=1)
+    if suggestions:
+        samples["suggestion_id:Usulan data"] = str(suggestions[0].id)
     found = search.find_public_datasets(catalog.DatasetQuery.of(sort="newest", per_page=20))
     if not found.items:
         return samples
     first = found.items[0]
     samples["key:Dataset"] = samples["key:Sumber data"] = first.slug
+    # The statistical metadata's example needs a statistik sektoral dataset (review/statistik).
+    samples["slug:Dataset"] = next((ds.slug for ds in found.items if ds.data_kind == "statistik_sektoral"), first.slug)
     samples["slug:Organisasi"] = first.organization.slug
     topic = next((t for ds in found.items for t in ds.topics), None)
     if topic is not None:

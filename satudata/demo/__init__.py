@@ -37,7 +37,9 @@ from satudata.demo.daftar import create_daftar
 from satudata.demo.organizations import create_licences, create_organizations, create_topics, create_users
 from satudata.demo.ppid import create_ppid
 from satudata.demo.specs import DatasetSpec
+from satudata.demo.statistik import create_statistik
 from satudata.demo.tables import rng, spread
+from satudata.demo.usulan import create_usulan
 from satudata.extensions import db
 from satudata.review import services as review
 from satudata.validation.services import infer_schema, sync_builtin_schemas
@@ -127,6 +129,10 @@ def _load(progress: bool) -> dict[str, int]:
     n_daftar = create_daftar(actor)
     say("• Permohonan informasi publik (PPID) dan DIP …")
     ppid = create_ppid()
+    say("• Usulan data dari warga …")
+    n_usulan = create_usulan(actor)
+    say("• Metadata statistik BPS …")
+    create_statistik(actor)
 
     published = sum(1 for d in made if d.state == DatasetState.PUBLISHED)
     stats = {
@@ -138,6 +144,7 @@ def _load(progress: bool) -> dict[str, int]:
         "published": published,
         "resources": sum(len(d.resources) for d in made),
         "daftar_items": n_daftar,
+        "usulan": n_usulan,
         **ppid,
     }
     say(f"• Selesai: {stats['organizations']} organisasi, {stats['users']} pengguna, {stats['datasets']} dataset "

@@ -52,10 +52,11 @@ def source_group() -> None:
 @click.option("--config", "config_text", default=None, help="Konfigurasi sumber sebagai JSON.")
 @click.option("--title", default=None, help="Judul sumber (bawaan: nama).")
 @click.option("--schedule", type=click.Choice(["manual", "daily", "weekly"]), default="manual", show_default=True)
-@click.option("--publish-mode", type=click.Choice(["direct", "review"]), default="direct", show_default=True)
+@click.option("--publish-mode", type=click.Choice(["direct", "review"]), default=None,
+              help="Bawaan: direct, kecuali jenis sipd (review).")
 @with_appcontext
 def add_command(name: str, kind: str, url: str, org: str, config_text: str | None, title: str | None,
-                schedule: str, publish_mode: str) -> None:
+                schedule: str, publish_mode: str | None) -> None:
     """Add a harvest source."""
     from satudata.authz import SystemActor
     from satudata.db import unit_of_work

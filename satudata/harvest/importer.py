@@ -23,21 +23,33 @@ produced the data), else the source's title. A new dataset also starts with the 
 Data fields a Satu Data source gives (urusan, konsep, definisi, klasifikasi, ukuran, satuan,
 tingkat penyajian, kode wilayah, cara pengumpulan, jenis data, status data, jadwal rilis, data
 prioritas; unknown codes left out with a note); they are the walidata's own from then on.
+
+A record that carries its values (``RemoteDataset.table``, SIPD e-Walidata's final DSSD values)
+gets one stored CSV instead of links (``upload_resource`` with the table's Table Schema, then
+``replace_resource_file`` when the values change, so the file keeps its history; validated in
+the background like any upload). A record that plans Daftar Data items (``RemoteDataset.daftar``)
+has them created or updated through ``review.daftar.services.import_harvested_item`` as the
+harvest actor (:func:`import_daftar`), the dataset fulfilling the items of the years it holds.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import hashlib
+import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from slugify import slugify
 from sqlalchemy import func, or_, select
 
-from harvesters.base import RemoteDataset
+from harvesters.base import RemoteDataset, RemoteTable
 from satudata.accounts.models import Organization
 from satudata.authz import SystemActor
 from satudata.catalog import services as catalog
@@ -85,6 +97,16 @@ class Outcome:
     status: ObjectStatus
     dataset: Dataset | None
     notes: list[str] = field(default_factory=list)
+    # Where this run's values wait when not in ``dataset`` itself: the harvest's revision of a
+    # published dataset (submitted to the walidata). A Daftar Data item of a year new in this run
+    # is fulfilled by it, not by the published dataset, which does not hold that year yet; when
+    # the revision is published its items move to the dataset (review.transitions._hand_over).
+    pending: Dataset | None = None
+
+    @property
+    def values_holder(self) -> Dataset | None:
+        """The version holding the values this run brought: the revision, else the dataset."""
+        return self.pending or self.dataset
 
     @property
     def message(self) -> str | None:
@@ -323,6 +345,96 @@ def _sync_resources(target: Dataset, remote: RemoteDataset, notes: list[str]) ->
     return changed
 
 
+def _table_csv(table: RemoteTable) -> bytes:
+    """The values a record carries as a UTF-8 CSV (header = the Table Schema's field names;
+    an empty cell for a missing value; numbers with a decimal point)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    names = [str(f["name"]) for f in table.fields]
+    writer.writerow(names)
+    for row in table.rows:
+        writer.writerow(["" if row.get(n) is None else repr(row[n]) if isinstance(row[n], float) else str(row[n])
+                         for n in names])
+    return out.getvalue().encode("utf-8")
+
+
+def table_schema(table: RemoteTable) -> dict[str, Any]:
+    """The Table Schema a record's table is validated against."""
+    return {"fields": [dict(f) for f in table.fields], "missingValues": [""]}
+
+
+def _sync_table(target: Dataset, table: RemoteTable) -> bool:
+    """Make ``target``'s one resource the stored CSV of ``table`` (replaced, with its history,
+    when the values changed; validated in the background like any upload); whether anything
+    changed. Other resources of the record's dataset go: the source's values are the data."""
+    data = _table_csv(table)
+    digest = hashlib.sha256(data).hexdigest()
+    schema = table_schema(table)
+    name = (_text(table.name, 300) or "Nilai")
+    changed = False
+    stored = [r for r in target.resources if r.sha256]
+    for res in [r for r in target.resources if not r.sha256] + stored[1:]:
+        catalog.delete_resource(HARVEST_ACTOR, res)
+        changed = True
+    if not stored:
+        catalog.upload_resource(HARVEST_ACTOR, target, io.BytesIO(data), filename=table.filename, name=name,
+                                description=table.description, table_schema=schema)
+        return True
+    current = stored[0]
+    if current.sha256 != digest:
+        catalog.replace_resource_file(HARVEST_ACTOR, current, io.BytesIO(data), filename=table.filename)
+        changed = True
+    if current.table_schema != schema:
+        catalog.set_resource_schema(HARVEST_ACTOR, current, descriptor=schema, inferred=True)
+        changed = True
+    if (current.name, current.description) != (name, table.description):
+        current.name, current.description = name, table.description
+        changed = True
+    return changed
+
+
+def _sync_files(target: Dataset, remote: RemoteDataset, notes: list[str]) -> bool:
+    """A record's values (``remote.table``) or its links become the dataset's resources."""
+    if remote.table is not None:
+        return _sync_table(target, remote.table)
+    return _sync_resources(target, remote, notes)
+
+
+def _release(year: int, day: str) -> date:
+    try:
+        month, dom = (int(p) for p in (day or "12-31").split("-"))
+    except ValueError:
+        month, dom = 12, 31
+    try:
+        return date(year, month, dom)
+    except ValueError:  # 02-29 in a common year
+        return date(year, month, 28) if 1 <= month <= 12 else date(year, 12, 31)
+
+
+def import_daftar(source: HarvestSource, remote: RemoteDataset, dataset: Dataset | None,
+                  notes: list[str]) -> Counter[str]:
+    """The Daftar Data items a record plans (SIPD e-Walidata's DSSD), created or updated through
+    the Daftar Data services as the harvest actor, for the OPD the source's organisation map
+    names; ``dataset`` (the version holding the record's values: the harvest's revision while it
+    waits for review) fulfils the items of the years it holds values for that no dataset
+    fulfils yet (a year already fulfilled keeps its link: the published dataset holds it).
+    Counts by ``created``/``updated``/``unchanged``."""
+    from satudata.review.daftar import services as daftar
+
+    org = _organization(remote, source, notes)
+    counts: Counter[str] = Counter()
+    release_day = str((source.config or {}).get("release_day") or "12-31")
+    for entry in remote.daftar:
+        _item, what = daftar.import_harvested_item(
+            HARVEST_ACTOR, org, source_id=source.id, remote_id=entry.remote_id, year=entry.year,
+            title=entry.title, frequency=frequency_of(entry.frequency) or Frequency.TAHUNAN,
+            release_date=_release(entry.year, release_day), element=entry.element,
+            indicator_code=entry.indicator, unit=entry.unit,
+            dataset=dataset if entry.has_values else None)
+        counts[what] += 1
+    return counts
+
+
 def _publish_or_submit(dataset: Dataset, source: HarvestSource) -> None:
     if dataset.state in (DatasetState.DRAFT, DatasetState.CHANGES_REQUESTED):
         review.submit_dataset(HARVEST_ACTOR, dataset, note=f"Dipanen dari {source.title}")
@@ -365,8 +477,6 @@ def local_start(remote: RemoteDataset, notes: list[str]) -> dict[str, Any]:
             notes.append(f'Kode wilayah "{kode}" tidak ada di daftar Kemendagri; dilewati.')
     release = _text(extras.get("jadwal_rilis"), 10)
     if release and re.fullmatch(r"\d{4}-\d{2}-\d{2}", release):
-        from datetime import date
-
         with contextlib.suppress(ValueError):  # 2026-02-30
             values["release_date"] = date.fromisoformat(release)
     if str(extras.get("data_prioritas", "")).strip().lower() in ("true", "1", "ya"):
@@ -384,7 +494,7 @@ def create(source: HarvestSource, remote: RemoteDataset) -> Outcome:
                                      topics=_topic_rows(values["topics"]), tags=values["tags"],
                                      harvest_source_id=source.id, remote_id=remote.remote_id[:255],
                                      remote_url=safe_url(remote.remote_url), **fields)
-    _sync_resources(dataset, remote, notes)
+    _sync_files(dataset, remote, notes)
     _publish_or_submit(dataset, source)
     return Outcome(ObjectStatus.NEW, dataset, notes)
 
@@ -404,7 +514,7 @@ def update(source: HarvestSource, dataset: Dataset, remote: RemoteDataset, *, wi
                        "setelah revisi itu diterbitkan atau dibuang.")
     if dataset.state == DatasetState.WITHDRAWN:
         changed = bool(catalog.update_dataset(HARVEST_ACTOR, dataset, values))
-        changed = _sync_resources(dataset, remote, notes) or changed
+        changed = _sync_files(dataset, remote, notes) or changed
         if not withdrawn_by_harvest:
             notes.append("Ditarik oleh walidata; tetap ditarik (walidata dapat menerbitkannya kembali).")
         elif source.publish_mode == PublishMode.DIRECT:
@@ -420,12 +530,15 @@ def update(source: HarvestSource, dataset: Dataset, remote: RemoteDataset, *, wi
     if target.state == DatasetState.SUBMITTED:
         review.retract_submission(HARVEST_ACTOR, target, note="Diperbarui di sumber harvest")
     changed = bool(catalog.update_dataset(HARVEST_ACTOR, target, values))
-    changed = _sync_resources(target, remote, notes) or changed
+    changed = _sync_files(target, remote, notes) or changed
     if target.is_revision and not catalog.diff_revision(target).changed:
         review.discard_revision(HARVEST_ACTOR, target, note="Tidak ada perubahan pada kolom yang dipetakan")
         return Outcome(ObjectStatus.UNCHANGED, dataset, notes)
     _publish_or_submit(target, source)
-    return Outcome(ObjectStatus.UPDATED if changed or target.is_revision else ObjectStatus.UNCHANGED, dataset, notes)
+    # Published at once (direct mode), the revision is gone and its values are the dataset's.
+    pending = dataset.revision if target.is_revision else None
+    return Outcome(ObjectStatus.UPDATED if changed or target.is_revision else ObjectStatus.UNCHANGED, dataset, notes,
+                   pending=pending)
 
 
 def withdraw(source: HarvestSource, dataset: Dataset, job_id: int) -> Outcome:
@@ -445,5 +558,5 @@ def withdraw(source: HarvestSource, dataset: Dataset, job_id: int) -> Outcome:
     return Outcome(ObjectStatus.WITHDRAWN, dataset, notes)
 
 
-__all__ = ["HARVEST_ACTOR", "DomainError", "Outcome", "Resource", "create", "frequency_of", "metadata", "update",
-           "withdraw"]
+__all__ = ["HARVEST_ACTOR", "DomainError", "Outcome", "Resource", "create", "frequency_of", "import_daftar", "metadata",
+           "table_schema", "update", "withdraw"]

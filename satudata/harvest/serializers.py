@@ -23,7 +23,7 @@ OBJECTS_MAX = 1000
 OBJECTS_DEFAULT = 100
 
 SOURCE_NAME = "2–100 huruf kecil, angka, - atau _ (contoh: ckan-riau); tidak dapat diubah sesudahnya."
-TYPE = "Jenis sumber: nama plug-in harvester yang terpasang (`ckan`, `dcat`, ...)."
+TYPE = "Jenis sumber: nama plug-in harvester yang terpasang (`ckan`, `dcat`, `listing`, `sipd`, ...)."
 CONFIG = ("Konfigurasi sumber sebagai objek JSON, diperiksa oleh skema plug-in-nya (CKAN: `organizations`, "
           "`groups`, `tags`, `organization_map`, `default_topics`, `default_tags`, `page_size`).")
 SCHEDULE = "Jadwal panen: manual, daily (harian) atau weekly (mingguan)."
@@ -49,7 +49,8 @@ class HarvestSourceInput(BodySchema):
         "description": "Slug organisasi pemilik dataset hasil panen (di wilayah Anda)."})
     config = JSONObject(load_default=dict, metadata={"description": CONFIG})
     schedule = Text(load_default=Schedule.MANUAL.value, validate=one_of(SCHEDULES), metadata={"description": SCHEDULE})
-    publish_mode = Text(load_default=PublishMode.DIRECT.value, validate=one_of(MODES), metadata={"description": MODE})
+    publish_mode = Text(load_default=None, validate=one_of(MODES), metadata={
+        "description": MODE + " Bawaan: direct, kecuali jenis sipd (review)."})
     active = Bool(load_default=True, metadata={"description": "Sumber aktif (dapat dipanen); bawaan true."})
 
 

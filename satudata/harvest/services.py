@@ -91,22 +91,55 @@ def load_config(kind: str, raw: Any) -> dict[str, Any]:
     return dict(schema.dump(loaded))
 
 
-def http_session() -> GuardedSession:
+def http_session(kind: str | None = None) -> GuardedSession:
+    """The guarded session of a run; a plug-in type's own ``<TYPE>_HTTP_TIMEOUT`` (SIPD answers
+    slowly) overrides ``HARVEST_HTTP_TIMEOUT``."""
     from flask import current_app
 
     config = current_app.config
+    timeout = config.get(f"{kind.upper()}_HTTP_TIMEOUT") if kind else None
     return GuardedSession(allow_private=bool(config.get("HARVEST_ALLOW_PRIVATE_NETWORKS")),
-                          timeout=float(config.get("HARVEST_HTTP_TIMEOUT") or 30),
+                          timeout=float(timeout or config.get("HARVEST_HTTP_TIMEOUT") or 30),
                           max_bytes=int(config.get("HARVEST_MAX_RESPONSE_BYTES") or 50 * 1024 * 1024))
+
+
+def plugin_settings(kind: str) -> dict[str, Any]:
+    """The operator's settings plug-in type ``kind`` names in its ``settings_keys``
+    (``SATUDATA_SIPD_TOKEN`` → ``token``): handed to the plug-in in its context for each run, never stored with a source."""
+    from flask import current_app
+
+    cls = plugins().get(kind)
+    prefix = f"{kind.upper()}_"
+    return {key.lower(): current_app.config.get(prefix + key) for key in getattr(cls, "settings_keys", ())
+            if current_app.config.get(prefix + key) not in (None, "")}
+
+
+def default_publish_mode(kind: str) -> str:
+    """The publish mode a new source of type ``kind`` starts with: the plug-in's own default
+    (``sipd``: review), else direct."""
+    cls = plugins().get(kind)
+    return str(getattr(cls, "default_publish_mode", PublishMode.DIRECT.value))
 
 
 # --------------------------------------------------------------------------- sources
 
 
-def _check_url(url: str) -> str:
+def _check_url(url: str, kind: str | None = None) -> str:
+    """``url`` as a source's address; a plug-in with a ``check_url`` (``sipd``: its token goes
+    only to SIPD's hosts) says too whether a source of its type may have it."""
+    from flask import current_app
+
     url = (url or "").strip()
     if not re.match(r"^https?://[^\s/]+", url, re.I) or len(url) > 1000:
         raise Invalid("URL sumber harus diawali http:// atau https://.", details={"url": ["URL tidak valid."]})
+    cls = plugins().get(kind or "")
+    check = getattr(cls(), "check_url", None) if cls is not None else None
+    if kind and check is not None:
+        problem = check(url, plugin_settings(kind),
+                        allow_private=bool(current_app.config.get("HARVEST_ALLOW_PRIVATE_NETWORKS")))
+        if problem:
+            raise Invalid(problem, details={"url": ["Bukan alamat yang diizinkan untuk sumber jenis ini; lihat pesan "
+                                                    "di atas."]})
     return url
 
 
@@ -121,10 +154,13 @@ def _organization(org: Organization | str) -> Organization:
 
 def add_source(actor: Actor, *, name: str, type: str, url: str, organization: Organization | str,
                title: str | None = None, config: Any = None, schedule: str = Schedule.MANUAL,
-               publish_mode: str = PublishMode.DIRECT, active: bool = True) -> HarvestSource:
-    """A new harvest source; ``Invalid`` names what is wrong, ``Conflict`` a name in use."""
+               publish_mode: str | None = None, active: bool = True) -> HarvestSource:
+    """A new harvest source; ``Invalid`` names what is wrong, ``Conflict`` a name in use. Without
+    a ``publish_mode``, the plug-in's default (:func:`default_publish_mode`)."""
     org = _organization(organization)
     require(actor, Permission.HARVEST_SOURCE_MANAGE, org)
+    if publish_mode is None:
+        publish_mode = default_publish_mode(type)
     name = (name or "").strip().lower()
     if not NAME_PATTERN.match(name):
         raise Invalid("Nama sumber: 2–100 huruf kecil, angka, - atau _ (contoh: ckan-riau).",
@@ -133,7 +169,7 @@ def add_source(actor: Actor, *, name: str, type: str, url: str, organization: Or
         raise Conflict(f'Sumber bernama "{name}" sudah ada.', details={"name": ["Nama sudah dipakai."]})
     loaded = load_config(type, config)
     _check_map(actor, loaded)
-    source = HarvestSource(name=name, title=(title or "").strip()[:300] or name, type=type, url=_check_url(url),
+    source = HarvestSource(name=name, title=(title or "").strip()[:300] or name, type=type, url=_check_url(url, type),
                            config=loaded, organization=org, schedule=_schedule(schedule),
                            publish_mode=_mode(publish_mode), active=bool(active))
     db.session.add(source)
@@ -163,7 +199,7 @@ def update_source(actor: Actor, source: HarvestSource, changes: dict[str, Any]) 
     changed = []
     for key, value in changes.items():
         if key == "url":
-            value = _check_url(value)
+            value = _check_url(value, source.type)
         elif key == "config":
             value = load_config(source.type, value)
             _check_map(actor, value)
@@ -364,8 +400,8 @@ def dry_run(kind: str, url: str, config: Any, *, limit: int = DRY_RUN_RECORDS,
     """Gather and map the first ``limit`` records of a source (new or saved) and say what a run
     would do with each; writes nothing. Errors are in the answer, not raised."""
     harvester = plugin(kind)
-    ctx = HarvestContext(url=_check_url(url), config=load_config(kind, config), http=http_session(),
-                         page_size=max(limit, 1))
+    ctx = HarvestContext(url=_check_url(url, kind), config=load_config(kind, config), http=http_session(kind),
+                         page_size=max(limit, 1), settings=plugin_settings(kind))
     known: dict[str, str | None] = {}
     if source is not None:
         known = dict(db.session.execute(select(HarvestRecord.remote_id, HarvestRecord.content_hash)  # type: ignore[arg-type]
@@ -382,7 +418,8 @@ def dry_run(kind: str, url: str, config: Any, *, limit: int = DRY_RUN_RECORDS,
                     raw = harvester.fetch(ctx, item)
                     remote = harvester.map(ctx, raw)
                     digest = content_hash(raw)
-                    entry.update(title=remote.title, resources=len(remote.resources), tags=remote.tags[:10],
+                    entry.update(title=remote.title, resources=len(remote.resources) + (1 if remote.table else 0),
+                             tags=remote.tags[:10],
                                  organization=(remote.organization or {}).get("title"),
                                  action="unchanged" if known.get(item.remote_id) == digest
                                  else "updated" if item.remote_id in known else "new")

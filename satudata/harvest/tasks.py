@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from harvesters.base import Gathered, HarvestContext, HarvestError, ListsIds, content_hash
 from harvesters.http import FetchError
@@ -156,7 +156,8 @@ class Run:
         # organisation map): changing them re-imports each record once.
         digest = content_hash([raw, self.source.config])
         known = self.known.get(rid)
-        if known is not None and known[1] == digest and not known[3] and known[2] is not None:
+        same = known is not None and known[1] == digest and not known[3]
+        if same and known is not None and known[2] is not None:
             self.log(rid, ObjectStatus.UNCHANGED)
             return
         try:
@@ -164,19 +165,44 @@ class Run:
         except (HarvestError, FetchError) as exc:
             self.log(rid, ObjectStatus.ERROR, message=exc.message)
             return
+        if same and not remote.makes_dataset:  # a Daftar Data record imported before, as it is now
+            self.log(rid, ObjectStatus.UNCHANGED, title=remote.title)
+            return
         dataset = db.session.get(Dataset, known[2]) if known is not None and known[2] else None
         try:
             with db.session.begin_nested():
-                if dataset is None:
+                if not remote.makes_dataset:
+                    # Only Daftar Data (a SIPD indicator without final values): a dataset the
+                    # record made before stays as it is.
+                    outcome = importer.Outcome(ObjectStatus.UNCHANGED, dataset)
+                elif dataset is None:
                     outcome = importer.create(self.source, remote)
                 else:
                     outcome = importer.update(self.source, dataset, remote,
                                               withdrawn_by_harvest=known is not None and known[3])
+                if remote.daftar:
+                    self._daftar(remote, outcome)
                 self._keep(rid, known, outcome.dataset, digest, item.modified or remote.modified, raw)
         except DomainError as exc:
             self.log(rid, ObjectStatus.ERROR, title=remote.title, message=exc.message)
             return
         self.log(rid, outcome.status, dataset=outcome.dataset, title=remote.title, message=outcome.message)
+
+    def _daftar(self, remote: Any, outcome: importer.Outcome) -> None:
+        """Import the Daftar Data items of a record; the record's status says what happened to
+        them too (new when an item was added, changed when one was)."""
+        # A year new in this run is fulfilled by the revision holding it (while it waits for
+        # review), not by the published dataset, which does not hold that year yet.
+        counts = importer.import_daftar(self.source, remote, outcome.values_holder, outcome.notes)
+        if counts["created"] and outcome.status == ObjectStatus.UNCHANGED:
+            outcome.status = ObjectStatus.NEW
+        elif counts["updated"] and outcome.status == ObjectStatus.UNCHANGED:
+            outcome.status = ObjectStatus.UPDATED
+        said = [f"{counts[k]} butir {label}" for k, label in (("created", "baru"), ("updated", "diperbarui"))
+                if counts[k]]
+        if said:
+            outcome.notes.append(f"Daftar Data: {', '.join(said)}.")
+        outcome.notes[:] = list(dict.fromkeys(outcome.notes))
 
     def _keep(self, rid: str, known: tuple[int, str | None, str | None, bool] | None, dataset: Dataset | None,
               digest: str, modified: str | None, raw: Any) -> None:
@@ -242,8 +268,9 @@ def run_harvest(job_id: int) -> str:
     try:
         run = Run(job)
         config = services.load_config(job.source.type, job.source.config)
-        ctx = HarvestContext(url=job.source.url, config=config, http=services.http_session(),
-                             since=_since(job, run.harvester, config))
+        ctx = HarvestContext(url=job.source.url, config=config, http=services.http_session(job.source.type),
+                             since=_since(job, run.harvester, config),
+                             settings=services.plugin_settings(job.source.type))
         with ctx.http, importer.lookups():
             run.run(ctx)
     except _Cancelled:
@@ -310,14 +337,19 @@ def _tell(job: HarvestJob) -> None:
     from satudata.review.regions import walidata_of
 
     source = job.source
-    waiting = job.count("new") + job.count("updated")
+    # Records that made datasets (a SIPD record may fill only the Daftar Data).
+    made = dict(db.session.execute(  # type: ignore[arg-type]
+        select(HarvestObject.status, func.count()).where(
+            HarvestObject.job_id == job.id, HarvestObject.dataset_id.is_not(None),
+            HarvestObject.status.in_((ObjectStatus.NEW, ObjectStatus.UPDATED))).group_by(HarvestObject.status)).all())
+    new, changed = int(made.get(ObjectStatus.NEW, 0)), int(made.get(ObjectStatus.UPDATED, 0))
+    waiting = new + changed
     if job.status == JobStatus.FAILED:
         title = f"Panen {source.title} gagal"
         body = " ".join(job.errors or []) or "Baca rinciannya di halaman panen."
     elif source.publish_mode == PublishMode.REVIEW and waiting:
         title = f"Panen {source.title}: {waiting} dataset menunggu pemeriksaan"
-        body = (f"{job.count('new')} baru dan {job.count('updated')} berubah dari {source.url} masuk antrean "
-                "pemeriksaan walidata.")
+        body = f"{new} baru dan {changed} berubah dari {source.url} masuk antrean pemeriksaan walidata."
     else:
         return
     users = reviewers_over(source.organization)

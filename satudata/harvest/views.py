@@ -39,6 +39,14 @@ from satudata.review.views.common import form_errors, signed_in
 
 bp = Blueprint("harvest", __name__, url_prefix="/kelola/harvest")
 
+
+def local_year() -> int:
+    """This year in WIB (a form's suggestion)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Asia/Jakarta")).year
+
 OBJECTS_PER_PAGE = 50
 CHART_JOBS = 20
 
@@ -88,7 +96,17 @@ def _form_values(source: HarvestSource | None = None) -> dict[str, Any]:
     if request.method == "POST":
         return request.form.to_dict()
     if source is None:
-        return {"type": "ckan", "schedule": "manual", "publish_mode": "direct", "config": "{}", "active": "1"}
+        kind = request.args.get("jenis", "")
+        if kind not in services.plugins():
+            kind = "ckan"
+        values = {"type": kind, "schedule": "manual", "publish_mode": services.default_publish_mode(kind),
+                  "config": "{}", "active": "1"}
+        if kind == "sipd":  # the official address and a starting config; the token is the portal's setting
+            from flask import current_app
+
+            values.update(url=current_app.config.get("SIPD_BASE_URL") or "", title=_("SIPD e-Walidata (DSSD)"),
+                          name="sipd", config=json.dumps({"tahun": [local_year() - 1], "organization_map": {}}))
+        return values
     return {"name": source.name, "title": source.title, "type": source.type, "url": source.url,
             "organization": source.organization.slug, "schedule": str(source.schedule),
             "publish_mode": str(source.publish_mode), "config": json.dumps(source.config, indent=2, ensure_ascii=False),
@@ -108,7 +126,12 @@ def _config(form: dict[str, Any]) -> Any:
 def _render_form(user: User, source: HarvestSource | None, form: dict[str, Any], errors: dict[str, Any] | None = None,
                  trial: dict[str, Any] | None = None, status: int = 200) -> Any:
     kinds = {name: getattr(cls, "title", name) for name, cls in sorted(services.plugins().items())}
-    return render_template("harvest/form.html", source=source, form=form, errors=errors or {}, trial=trial,
+    from flask import current_app
+
+    sipd = {"base_url": current_app.config.get("SIPD_BASE_URL") or "",
+            "kodepemda": current_app.config.get("SIPD_KODEPEMDA") or "",
+            "token_set": bool(current_app.config.get("SIPD_TOKEN"))}
+    return render_template("harvest/form.html", source=source, form=form, errors=errors or {}, trial=trial, sipd=sipd,
                            kinds=kinds, organizations=_organizations(user), schedules=[s.value for s in Schedule],
                            modes=[m.value for m in PublishMode], **_labels()), status
 
@@ -230,8 +253,11 @@ def job(job_id: int) -> Any:
     page = max(1, request.args.get("halaman", 1, type=int) or 1)
     objects, total = services.list_objects(found, status=status, limit=OBJECTS_PER_PAGE,
                                            offset=(page - 1) * OBJECTS_PER_PAGE)
+    # A SIPD run fills the Daftar Data of its years: the page links to the latest of them.
+    years = [int(y) for y in (found.source.config or {}).get("tahun") or [] if str(y).isdigit()]
+    daftar_year = (max(years) if years else local_year() - 1) if found.source.type == "sipd" else None
     return render_template("harvest/job.html", job=found, objects=objects, total=total, status=status, page=page,
-                           per_page=OBJECTS_PER_PAGE, statuses=COUNT_KEYS,
+                           per_page=OBJECTS_PER_PAGE, statuses=COUNT_KEYS, daftar_year=daftar_year,
                            running=found.status in (JobStatus.QUEUED, JobStatus.RUNNING), **_labels())
 
 

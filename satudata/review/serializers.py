@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, pre_dump
 
 from satudata.accounts.serializers import OrganizationRefSchema
 from satudata.catalog import services as catalog
@@ -180,11 +180,11 @@ class CompletenessSchema(Schema):
         "description": "Label kolom anjuran yang masih kosong."})
 
 
-def _problems(ds: Dataset) -> list[str]:
+def _problems(ds: Dataset, ms_started: bool | None = None) -> list[str]:
     """What keeps an editable dataset from being submitted (nothing to fix in other states)."""
     if ds.state not in catalog.EDITABLE_STATES:
         return []
-    return list(review.submission_problems(ds))
+    return list(review.submission_problems(ds, ms_started=ms_started))
 
 
 class WorkspaceDatasetLinksSchema(Schema):
@@ -258,11 +258,11 @@ class WorkspaceDatasetSchema(Schema):
     organization = fields.Nested(OrganizationRefSchema, metadata={"description": "OPD produsen."})
     completeness = Computed(CompletenessSchema, lambda ds: catalog.completeness(ds), metadata={
         "description": "Kelengkapan metadata."})
-    problems = fields.Function(_problems, metadata={
+    problems = fields.Method("_problems_of", metadata={
         "type": "array", "items": {"type": "string"},
         "description": "Yang masih menghalangi pengajuan ke walidata, yang terpenting lebih dulu (kosong bila "
                        "siap, atau bila dataset tidak sedang dapat diubah)."})
-    ready = fields.Function(lambda ds: ds.state in catalog.EDITABLE_STATES and not _problems(ds), metadata={
+    ready = fields.Method("_ready", metadata={
         "type": "boolean", "description": "Dataset dapat diajukan ke walidata sekarang."})
     resource_count = fields.Function(lambda ds: len(ds.resources), metadata={
         "type": "integer", "description": "Jumlah sumber data."})
@@ -276,6 +276,27 @@ class WorkspaceDatasetSchema(Schema):
     revision = Computed(RevisionRefSchema, lambda ds: ds.revision, allow_none=True, metadata={
         "description": "Pada dataset terbit: revisinya yang sedang dibuka (null bila tidak ada)."})
     links = Computed(WorkspaceDatasetLinksSchema, lambda ds: ds, metadata={"description": "Alamat terkait."})
+
+    @pre_dump(pass_collection=True)
+    def _read_started(self, data: Any, **_kwargs: Any) -> Any:
+        """Which of the listed datasets started their BPS forms, in one query for the list (the
+        submission check then reads the forms of those only)."""
+        from satudata.review.statistik import services as statistik
+
+        items = data if isinstance(data, (list, tuple)) else [data]
+        self._ms_started = statistik.started_ids(d for d in items if isinstance(d, Dataset))
+        self._problems_cache: dict[str, list[str]] = {}
+        return data
+
+    def _problems_of(self, ds: Dataset) -> list[str]:
+        cache = getattr(self, "_problems_cache", {})
+        if ds.id not in cache:
+            started = getattr(self, "_ms_started", None)
+            cache[ds.id] = _problems(ds, None if started is None else ds.id in started)
+        return cache[ds.id]
+
+    def _ready(self, ds: Dataset) -> bool:
+        return ds.state in catalog.EDITABLE_STATES and not self._problems_of(ds)
 
 
 class ReviewEventSchema(Schema):

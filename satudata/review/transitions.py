@@ -49,9 +49,10 @@ InputCheck = Callable[[str, dict[str, str] | None], dict[str, list[str]]]
 NOTE_MAX = 2000  # a note, a reason, a message, one field note
 
 
-def submission_problems(dataset: Dataset) -> list[str]:
+def submission_problems(dataset: Dataset, *, ms_started: bool | None = None) -> list[str]:
     """What keeps ``dataset`` from being submitted (and, still at that moment, published), in
-    Bahasa Indonesia (empty: nothing)."""
+    Bahasa Indonesia (empty: nothing). ``ms_started``: whether its BPS statistical metadata was
+    started, when a listing read that for all its rows at once (``statistik.started_ids``)."""
     problems: list[str] = []
     if catalog.is_harvested(dataset):
         # A record of another catalogue, as that catalogue publishes it (links, its metadata):
@@ -79,7 +80,11 @@ def submission_problems(dataset: Dataset) -> list[str]:
         if status != "pending" and not (res.table_schema or res.schema_ref):  # pending: the job infers one
             problems.append(f'Tabel "{res.name}" belum punya Table Schema (standar data).')
     problems += [f"Metadata wajib belum diisi: {label}." for label in catalog.missing_required_metadata(dataset)]
-    if dataset.revision_of is not None and not catalog.diff_revision(dataset).changed:
+    from satudata.review.statistik import services as statistik  # the BPS forms, once started
+
+    problems += statistik.submission_problems(dataset, started=ms_started)
+    if (dataset.revision_of is not None and not catalog.diff_revision(dataset).changed
+            and not statistik.revision_changes(dataset)):
         problems.append("Revisi ini belum mengubah apa pun dibanding versi yang terbit.")
     return problems
 
@@ -211,7 +216,10 @@ def restore_version(move: Move) -> None:
 
 def start_revision(move: Move) -> None:
     """The draft copy the producer edits (``catalog.copy_for_revision``)."""
+    from satudata.review.statistik import services as statistik
+
     revision = catalog.copy_for_revision(move.dataset)
+    statistik.copy_to_revision(move.dataset, revision)  # its BPS metadata, keyed by the copied tables
     move.summary["revision"] = revision.slug
 
 
@@ -232,7 +240,10 @@ def merge_into_published(move: Move) -> None:
     revision = move.dataset
     published = revision.revision_of
     assert published is not None
+    from satudata.review.statistik import services as statistik
+
     _hand_over(revision, published)
+    statistik.carry_onto_published(revision)  # its BPS metadata replaces the published one's
     move.summary["revision"] = revision.slug
     move.dataset = catalog.merge_revision(revision)
     move.event.dataset_id = move.dataset.id
@@ -244,7 +255,10 @@ def drop_revision(move: Move) -> None:
     revision = move.dataset
     published = revision.revision_of
     assert published is not None
+    from satudata.review.statistik import services as statistik
+
     _hand_over(revision, published)
+    statistik.drop_rows(revision)
     move.summary["revision"] = revision.slug
     catalog.delete_revision(revision)
     move.dataset = published

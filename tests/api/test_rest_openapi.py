@@ -26,10 +26,12 @@ def _catalogue_with_copies() -> Any:
     """The REST tests' catalogue, its tables' query copies written (what the datastore's job
     does after validation), so /data and the docs page's examples read real tables."""
     from satudata.datastore import services as datastore
+    from tests.usulan.conftest import file as file_suggestion
 
     built = build_catalogue()
     for resource in built.penduduk.resources + built.sekolah.resources:
         datastore.build_copy(resource)
+    file_suggestion("pemprov-riau-uji")  # a citizen's data suggestion, for the usulan examples
     return built
 
 
@@ -251,6 +253,8 @@ def test_responses_match_their_schemas(scratch_client, cat, document):
         ("/api/v1/topics/{slug}", "/api/v1/topics/kesehatan"),
         ("/api/v1/licences", "/api/v1/licences"),
         ("/api/v1/daftar-data", "/api/v1/daftar-data?year=2026"),
+        ("/api/v1/kinerja", "/api/v1/kinerja?year=2026"),
+        ("/api/v1/datasets/{slug}/metadata-statistik", f"/api/v1/datasets/{cat.penduduk.slug}/metadata-statistik"),
         ("/api/v1/ppid/register", "/api/v1/ppid/register"),
     ]
     filed = scratch_client.post("/api/v1/ppid/requests", json={
@@ -264,6 +268,11 @@ def test_responses_match_their_schemas(scratch_client, cat, document):
     cases.append(("/api/v1/ppid/requests/{number}", "/api/v1/ppid/requests/" + filed.json["data"]["number"]
                   + "?secret=" + tracking.split("kode=")[1]))
     cases.append(("/api/v1/ppid/requests", ""))
+    from satudata.usulan.services import list_public
+
+    suggestion = list_public(per_page=1)[0][0]  # the catalogue's data suggestion (usulan)
+    cases += [("/api/v1/usulan-data", "/api/v1/usulan-data"),
+              ("/api/v1/usulan-data/{suggestion_id}", f"/api/v1/usulan-data/{suggestion.id}")]
     for template, url in cases:
         if url:
             _check(scratch_client, document, template, url)
@@ -470,8 +479,8 @@ def test_each_domain_declares_its_own_routes(app):
     """The REST API's routes live in the domains' api.py; satudata/api/ only mounts them and
     serves the index and the OpenAPI document."""
     homes = {op.endpoint.split(".")[0] for op in _all()}
-    assert homes == {"catalog_api", "accounts_api", "workspace_api", "review_api", "daftar_api", "datastore_api", "ppid_api",
-                     "ppid_officer_api", "harvest_api", "rest"}
+    assert homes == {"catalog_api", "accounts_api", "workspace_api", "review_api", "daftar_api", "statistik_api", "datastore_api", "ppid_api",
+                     "ppid_officer_api", "harvest_api", "usulan_api", "kinerja_api", "rest"}
     assert {op.operation_id for op in _all() if op.endpoint.startswith("rest.")} == {"getIndex", "getOpenApi"}
     for op in _all():
         view = app.view_functions[op.endpoint]

@@ -79,7 +79,7 @@ def test_a_walidata_manages_and_runs_a_source_through_the_api(api: Api, ckan: Fa
         ({"config": {"page_size": "banyak"}}, "config", "page_size"),
         ({"config": {"page_size": 0}}, "config", "page_size"),
         ({"config": ["dinkes"]}, "config", "objek JSON"),
-        ({"type": "sipd"}, "type", "ckan"),
+        ({"type": "siputih"}, "type", "ckan"),
         ({"url": "ftp://contoh.go.id"}, "url", "URL"),
         ({"url": ""}, "url", "URL"),
         ({"organization": "tidak-ada"}, "organization", "tidak ada"),

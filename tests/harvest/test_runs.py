@@ -243,7 +243,7 @@ def test_sources_are_checked_and_only_walidata_manage_them(ckan: FakeCkan) -> No
         services.add_source(SYSTEM, name="salah", type="ckan", url=ckan.url, organization=org,
                             config={"page_size": 0})
     with pytest.raises(Invalid, match="tidak dikenal"):
-        services.add_source(SYSTEM, name="salah", type="sipd", url=ckan.url, organization=org)
+        services.add_source(SYSTEM, name="salah", type="siputih", url=ckan.url, organization=org)
     with pytest.raises(Invalid, match="http"):
         services.add_source(SYSTEM, name="salah", type="ckan", url="ftp://contoh", organization=org)
     from satudata.accounts import services as accounts

@@ -33,6 +33,9 @@ class DaftarDataItem(Base):
     __tablename__ = "daftar_data_item"
     __table_args__ = (
         UniqueConstraint("year", "organization_id", "title_key", name="uq_daftar_data_item_year_org_title"),
+        # An item a harvest source brought (SIPD e-Walidata's DSSD) is that source's remote item:
+        # a later run updates it instead of adding another.
+        UniqueConstraint("harvest_source_id", "remote_id", name="uq_daftar_data_item_harvest_remote"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -47,6 +50,14 @@ class DaftarDataItem(Base):
     is_priority: Mapped[bool] = mapped_column(Boolean, default=False)  # Data Prioritas
     notes: Mapped[str] = mapped_column(Text, default="")  # internal: never on public pages or the API
     dataset_id: Mapped[str | None] = mapped_column(ForeignKey("dataset.id", ondelete="SET NULL"), index=True)
+    # What a statistic is, as the region's data plan at Kemendagri (SIPD e-Walidata) names it.
+    element: Mapped[str | None] = mapped_column(String(300))  # the group (SIPD: bidang urusan)
+    indicator_code: Mapped[str | None] = mapped_column(String(100))  # kode indikator
+    unit: Mapped[str | None] = mapped_column(String(100))  # satuan
+    # Provenance of an item a harvest source brought (no foreign key: the harvest domain is above
+    # this one; as ``Dataset.harvest_source_id``).
+    harvest_source_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    remote_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

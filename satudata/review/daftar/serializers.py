@@ -86,6 +86,12 @@ class PlannedReleaseSchema(Schema):
     release_date = fields.Date(attribute="item.release_date",
                                metadata={"description": "Jadwal rilis (tanggal, YYYY-MM-DD)."})
     is_priority = fields.Boolean(attribute="item.is_priority", metadata={"description": "Termasuk Data Prioritas."})
+    indicator_code = fields.String(attribute="item.indicator_code", allow_none=True, metadata={
+        "description": "Kode indikator di rencana data daerah (SIPD e-Walidata), bila ada.", "example": "1.02.01"})
+    unit = fields.String(attribute="item.unit", allow_none=True, metadata={
+        "description": "Satuan data, bila ada.", "example": "Unit"})
+    element = fields.String(attribute="item.element", allow_none=True, metadata={
+        "description": "Kelompok data di rencana data daerah (SIPD: bidang urusan), bila ada."})
     status = fields.String(attribute="standing.status",
                            metadata={"description": "due, submitted, published atau late (hari ini, WIB).",
                                      "enum": [str(s) for s in STATUS_ORDER]})

@@ -27,13 +27,14 @@ from satudata.catalog.models import Dataset, Frequency
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.review import regions
-from satudata.review.daftar import importing, xlsx
+from satudata.review.daftar import events, importing, xlsx
 from satudata.review.daftar.models import NOTES_MAX, TITLE_MAX, YEAR_MAX, YEAR_MIN, DaftarDataItem, title_key
 from satudata.review.daftar.status import ItemStatus, Row, local_today, standing
 
 __all__ = [
     "YEAR_MAX", "YEAR_MIN", "DaftarImportError", "ImportResult", "Row", "count_statuses", "create_item",
-    "datasets_for_link", "delete_item", "export_xlsx", "get_item", "import_xlsx", "link_dataset", "list_items",
+    "datasets_for_link", "delete_item", "export_xlsx", "get_item", "import_harvested_item", "import_xlsx",
+    "harvested_items", "link_dataset", "list_items",
     "list_years", "managed_organization_ids", "manageable_organizations", "months", "organization_by_id", "organization_by_slug", "organizations_with_items",
     "readable_organizations", "region_walidata", "resolve_standard", "unlink_dataset", "update_item",
 ]
@@ -284,6 +285,7 @@ def delete_item(actor: Actor, item: DaftarDataItem) -> None:
     """Remove an item from the Daftar Data (walidata, admins). Its dataset stays as it is."""
     require(actor, Permission.REVIEW_DAFTAR_MANAGE, item)
     audit(actor, "daftar.delete", AUDIT_TYPE, item.id, _summary(item))
+    events.item_deleted.send(item, actor=actor)
     db.session.delete(item)
     db.session.flush()
 
@@ -308,6 +310,84 @@ def unlink_dataset(actor: Actor, item: DaftarDataItem) -> None:
         audit(actor, "daftar.unlink", AUDIT_TYPE, item.id, {"dataset": item.dataset.slug})
         item.dataset = None
         db.session.flush()
+
+
+# --------------------------------------------------------------------------- harvested items
+
+# What the source keeps up to date on an item it brought; the rest (release date, frequency,
+# priority, standard, notes, the OPD) is the walidata's once the item exists.
+HARVESTED = ("title", "element", "indicator_code", "unit")
+
+
+def _harvest_summary(item: DaftarDataItem) -> dict[str, Any]:
+    return {**_summary(item), "element": item.element, "indicator": item.indicator_code, "unit": item.unit,
+            "harvest_source": item.harvest_source_id, "remote_id": item.remote_id}
+
+
+def import_harvested_item(actor: Actor, organization: Organization, *, source_id: int, remote_id: str, year: int,
+                          title: str, frequency: Frequency | str, release_date: date, element: str | None = None,
+                          indicator_code: str | None = None, unit: str | None = None,
+                          dataset: Dataset | None = None) -> tuple[DaftarDataItem, str]:
+    """Create or update the item harvest source ``source_id`` knows as ``remote_id`` (SIPD
+    e-Walidata's DSSD: an indicator of a year); returns it and ``"created"``, ``"updated"`` or
+    ``"unchanged"``. Keyed by source and remote id, so a run again changes nothing. An item the
+    walidata typed in with the same year, OPD and title is adopted (it gains the provenance);
+    another source's item with that title makes this one's title carry its indicator code.
+    ``dataset`` (the harvested values) fulfils the item unless the walidata named another."""
+    require(actor, Permission.REVIEW_DAFTAR_MANAGE, organization)
+    remote_id = remote_id.strip()[:255]
+    found = db.session.scalar(select(DaftarDataItem).where(DaftarDataItem.harvest_source_id == source_id,
+                                                           DaftarDataItem.remote_id == remote_id))
+    text = " ".join(str(title or "").split())[:TITLE_MAX]
+    harvested = {"element": (element or "").strip()[:300] or None,
+                 "indicator_code": (indicator_code or "").strip()[:100] or None,
+                 "unit": (unit or "").strip()[:100] or None}
+    adopted = False
+    if found is None:
+        same = _existing(year, organization.id, title_key(text))
+        if same is not None and same.harvest_source_id is None:
+            found = same  # the walidata's own item for this data: it now comes from the source
+            found.harvest_source_id, found.remote_id = source_id, remote_id
+            adopted = True
+        elif same is not None and harvested["indicator_code"]:
+            text = f"{text[:TITLE_MAX - len(harvested['indicator_code']) - 3]} ({harvested['indicator_code']})"
+    if found is None:
+        values = _clean(year=year, title=text, frequency=frequency, release_date=release_date, notes="")
+        clash = _existing(values["year"], organization.id, title_key(values["title"]))
+        if clash is not None:
+            raise _duplicate(clash)
+        found = DaftarDataItem(organization=organization, walidata=region_walidata(organization),
+                               title_key=title_key(values["title"]), is_priority=False, harvest_source_id=source_id,
+                               remote_id=remote_id, **values, **harvested)
+        if dataset is not None:
+            found.dataset = dataset
+        db.session.add(found)
+        db.session.flush()
+        audit(actor, "daftar.harvest", AUDIT_TYPE, found.id, {"created": True, **_harvest_summary(found)})
+        return found, "created"
+    changed = [name for name, value in harvested.items() if getattr(found, name) != value]
+    if found.title != text and text and _existing(found.year, found.organization_id, title_key(text),
+                                                  other_than=found.id) is None:
+        changed.append("title")
+    before = _harvest_summary(found)
+    for name in changed:
+        setattr(found, name, text if name == "title" else harvested[name])
+    found.title_key = title_key(found.title)
+    if dataset is not None and found.dataset_id is None:
+        found.dataset = dataset
+        changed.append("dataset")
+    if not changed and not adopted:
+        return found, "unchanged"
+    db.session.flush()
+    audit(actor, "daftar.harvest", AUDIT_TYPE, found.id, {"changed": changed, "adopted": adopted, "before": before,
+                                                          "after": _harvest_summary(found)})
+    return found, "updated"
+
+
+def harvested_items(source_id: int) -> list[DaftarDataItem]:
+    """The items harvest source ``source_id`` brought, by year and title."""
+    return list(db.session.scalars(select(DaftarDataItem).where(DaftarDataItem.harvest_source_id == source_id)
+                                   .order_by(DaftarDataItem.year, DaftarDataItem.title)))
 
 
 # --------------------------------------------------------------------------- XLSX

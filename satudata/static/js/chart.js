@@ -1,6 +1,8 @@
 /* Charts of numeric columns. Each <canvas data-chart="ID"> reads its spec from
    <script type="application/json" id="ID">: {type: "bar"|"line", labels: [...],
-   series: [{name, label, values}]}. Chart.js (satudata/static/vendor, from npm) draws it;
+   series: [{name, label, values, color?}], stacked?, horizontal?, suffix?, max?}: ``stacked``
+   stacks the bars, ``horizontal`` lays them along one row per label, ``suffix`` follows each
+   number ("%"), ``max`` tops the value axis. Chart.js (satudata/static/vendor, from npm) draws it;
    the table of the same numbers stays on the page for screen readers and for when scripts
    or Chart.js are missing. Numbers use the page language's format (id: 1.234.567,8). */
 (function () {
@@ -21,8 +23,10 @@
     if (!spec || !spec.labels || !spec.series) { return; }
     var fmt = numberFormat();
     var line = spec.type === "line";
+    var suffix = spec.suffix || "";
+    var stacked = !!spec.stacked;
     var datasets = spec.series.map(function (s, i) {
-      var color = PALETTE[i % PALETTE.length];
+      var color = s.color || PALETTE[i % PALETTE.length];
       return {
         label: s.label || s.name,
         data: s.values,
@@ -35,7 +39,10 @@
     });
     var wrap = canvas.closest("[data-chart-wrap]");
     if (wrap) { wrap.hidden = false; }
-    var horizontal = !line && spec.labels.length > 12 && window.innerWidth < 700;
+    var horizontal = !line && (spec.horizontal || (spec.labels.length > 12 && window.innerWidth < 700));
+    if (spec.horizontal && wrap) {  /* one row per label: long names stay readable */
+      wrap.style.height = Math.max(320, spec.labels.length * 26 + 90) + "px";
+    }
     /* global Chart */
     new Chart(canvas, {
       type: line ? "line" : "bar",
@@ -52,14 +59,16 @@
             callbacks: {
               label: function (ctx) {
                 var v = horizontal ? ctx.parsed.x : ctx.parsed.y;
-                return ctx.dataset.label + ": " + fmt.format(v);
+                return ctx.dataset.label + ": " + (v === null ? "—" : fmt.format(v) + suffix);
               }
             }
           }
         },
         scales: {
-          x: { ticks: horizontal ? { callback: function (v) { return fmt.format(v); } } : { autoSkip: true, maxRotation: 60 } },
-          y: { beginAtZero: !line, ticks: horizontal ? { autoSkip: false } : { callback: function (v) { return fmt.format(v); } } }
+          x: { stacked: stacked, max: horizontal ? spec.max : undefined,
+               ticks: horizontal ? { callback: function (v) { return fmt.format(v) + suffix; } } : { autoSkip: true, maxRotation: 60 } },
+          y: { stacked: stacked, beginAtZero: !line || spec.max !== undefined, max: horizontal ? undefined : spec.max,
+               ticks: horizontal ? { autoSkip: false } : { callback: function (v) { return fmt.format(v) + suffix; } } }
         }
       }
     });

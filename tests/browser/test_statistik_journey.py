@@ -1,0 +1,118 @@
+"""BPS statistical metadata in a real browser: a producer opens the MS forms of a statistical
+dataset, finds the MS-Var prefilled from the tables' Table Schemas, fills the MS-Keg parts still
+missing (saving once with one left out, to see the linked message), saves, downloads the XLSX
+and reads it back; the public metadata page of a published dataset at phone and desktop widths.
+axe-core checks every page (WCAG 2.1 AA)."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
+from tests.browser.conftest import checked_context
+from tests.review.daftar.conftest import region  # noqa: F401  (fixtures)
+from tests.review.statistik.conftest import stat  # noqa: F401  (fixtures)
+from tests.workspace.conftest import vocab  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, scratch_live_url: str,
+                                                                   stat: Any) -> None:  # noqa: F811
+    base = scratch_live_url
+    slug = stat["draft"].slug
+    with checked_context(browser, locale="id-ID", accept_downloads=True, **DESKTOP) as context:
+        page = context.new_page()
+        page.goto(base + "/masuk")
+        page.fill("#login", "produsen")
+        page.fill("#password", PASSWORD)
+        page.click("form.form button[type=submit]")
+        page.wait_for_url(base + "/kelola/")
+
+        page.goto(f"{base}/kelola/dataset/{slug}")
+        page.click("text=Buka formulir metadata statistik")
+        page.wait_for_url(re.compile(rf".*/kelola/dataset/{slug}/metadata-statistik$"))
+        assert page.locator("h1").inner_text() == "Metadata statistik BPS"
+        assert page.input_value("#keg-judul_kegiatan") == "Tenaga Kesehatan menurut Kecamatan"
+        assert page.input_value("#keg-frekuensi_penyelenggaraan") == "Tahunan"
+
+        # MS-Var: one block per column, prefilled from the Table Schemas.
+        page.click("nav.ms-nav >> text=MS-Var: variabel")
+        page.wait_for_url(re.compile(r".*/metadata-statistik/variabel$"))
+        assert page.locator("details.ms-var").count() == 5
+        jumlah = page.locator("details.ms-var", has=page.locator("summary code", has_text=re.compile("^jumlah$")))
+        jumlah_id = jumlah.get_attribute("id")
+        assert page.input_value(f"#{jumlah_id}-definisi") == "Banyaknya tenaga kesehatan yang bertugas."
+        assert page.input_value(f"#{jumlah_id}-satuan") == "orang"
+        assert page.input_value(f"#{jumlah_id}-aturan_validasi") == "wajib diisi; paling kecil 0"
+        # The one column without a description gets its definition.
+        gap = page.locator("details.ms-var", has=page.locator(".ms-gap"))
+        assert gap.count() == 1
+        gap_id = gap.get_attribute("id")
+        page.fill(f"#{gap_id}-definisi", "Jenis tenaga kesehatan menurut UU 36/2014.")
+        page.click("button:has-text('Simpan MS-Var')")
+        page.wait_for_url(re.compile(r".*/metadata-statistik/variabel(#kurang)?$"))
+
+        # MS-Keg: everything missing but the objective, saved: a draft, the gap named and linked.
+        page.click("nav.ms-nav >> text=MS-Keg: kegiatan")
+        page.fill("#keg-alamat_penyelenggara", "Jl. Cut Nyak Dien, Pekanbaru\nEmail: dinkes@riau.go.id")
+        page.fill("#keg-latar_belakang", "Perencanaan kebutuhan tenaga kesehatan.")
+        page.select_option("#keg-metode_analisis", "Deskriptif")
+        page.check("label:has-text('Instansi/unit kerja')")
+        page.check("#keg-metode_pemeriksaan_kualitas >> label:has-text('Supervisi')")
+        page.fill("#keg-rencana_rilis", "31/03/2026")
+        page.click("button:has-text('Simpan MS-Keg')")
+        page.wait_for_url(re.compile(r".*/metadata-statistik#kurang$"))
+        assert "Draf disimpan" in page.locator(".flash").inner_text()
+        missing = page.locator("#kurang li")
+        assert missing.count() == 1 and missing.inner_text() == "MS-Keg 3.2. Tujuan kegiatan"
+        missing.locator("a").click()
+        assert page.evaluate("location.hash") == "#keg-tujuan"
+        page.fill("#keg-tujuan", "Menyediakan data tenaga kesehatan per kecamatan.")
+        with page.expect_navigation():
+            page.click("button:has-text('Simpan MS-Keg')")
+        assert page.url.endswith("/metadata-statistik"), (page.url, page.locator("#kurang").all_inner_texts())
+        assert "disimpan dan lengkap" in page.locator(".flash").inner_text()
+        assert page.locator("#kurang").count() == 0
+
+        with page.expect_download() as got:
+            page.click(".ms-downloads a:has-text('XLSX')")
+        download = got.value
+        assert download.suggested_filename == f"metadata-statistik-{slug}.xlsx"
+        book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()), read_only=True)
+        assert book.sheetnames == ["MS-Keg", "MS-Var", "MS-Ind", "Petunjuk"]
+        keg = {row[3]: row[4] for row in book["MS-Keg"].iter_rows(min_row=2, values_only=True)}
+        assert keg["Tujuan kegiatan *"] == "Menyediakan data tenaga kesehatan per kecamatan."
+        assert len(list(book["MS-Var"].iter_rows(min_row=2, values_only=True))) == 5
+
+        # MS-Ind starts from the dataset's Standar Data; the bulk page lists the OPD's datasets.
+        page.click("nav.ms-nav >> text=MS-Ind: indikator")
+        assert page.input_value("#ind-0-nama") == "Tenaga Kesehatan menurut Kecamatan"
+        assert page.input_value("#ind-0-satuan") == "orang"
+        page.goto(f"{base}/kelola/metadata-statistik")
+        assert page.locator("table tbody tr").count() == 2
+        # The workspace's dataset page shows it complete; nothing blocks the submission from it.
+        page.goto(f"{base}/kelola/dataset/{slug}")
+        assert "Metadata statistik BPS sudah mulai diisi" not in page.content()
+
+    published = stat["published"].slug
+    for options in (PHONE, DESKTOP):
+        with checked_context(browser, locale="id-ID", **options) as context:
+            page = context.new_page()
+            page.goto(f"{base}/dataset/{published}")
+            page.click("text=Metadata statistik BPS (MS-Keg, MS-Var, MS-Ind)")
+            page.wait_for_url(re.compile(rf".*/dataset/{published}/metadata-statistik$"))
+            assert page.locator("h1").inner_text() == "Metadata statistik BPS"
+            assert page.locator("h3", has_text="Blok VIII. Diseminasi Hasil").count() == 1
+            assert page.locator("table.ms-table-var tbody tr").count() == 5
+            overflow = page.evaluate("(m => m.scrollWidth - m.clientWidth)(document.querySelector('main'))")
+            assert overflow <= 0, f"the page is {overflow}px wider than the window"
