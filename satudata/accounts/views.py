@@ -114,7 +114,7 @@ def login() -> Any:
         try:
             data = ser.load_form(ser.LoginSchema(), request.form)
             user = services.authenticate(str(data["login"]), str(data["password"]))
-            session.clear()  # a fresh session on sign-in (no fixation)
+            _fresh_session()  # a fresh session on sign-in (no fixation)
             login_user(user)
             flash(_("Selamat datang, %(name)s.", name=user.full_name), "success")
             return redirect(_safe_next(next_url, user))
@@ -125,12 +125,21 @@ def login() -> Any:
                            login=request.form.get("login", "")), status
 
 
+def _fresh_session() -> None:
+    """Empty the session, keeping only the language the visitor chose: signing in or out in
+    English stays in English."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 @bp.post("/keluar")
 def logout() -> Any:
     if current_user.is_authenticated:
         user = signed_in()
         services.sign_out(user, user)  # every copy of this session's cookie stops working
-    session.clear()
+    _fresh_session()
     logout_user()  # after clear(): it leaves the note that deletes a remember-me cookie
     flash(_("Anda sudah keluar."), "success")
     return redirect(url_for("catalog.home"))

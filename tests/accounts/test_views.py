@@ -34,6 +34,15 @@ def test_sign_in_and_out(scratch_client, users):
     assert scratch_client.get("/akun").status_code == 302
 
 
+def test_the_chosen_language_survives_signing_in_and_out(scratch_client, users):
+    scratch_client.get("/?lang=en")
+    sign_in(scratch_client, "produsen")
+    assert "Manage data" in scratch_client.get("/kelola/").get_data(as_text=True)  # not "Kelola data"
+    token = csrf(scratch_client, "/akun")
+    scratch_client.post("/keluar", data={"csrf_token": token})
+    assert 'lang="en"' in scratch_client.get("/").get_data(as_text=True)[:300]
+
+
 def test_wrong_password_says_so_and_keeps_login(scratch_client, users):
     resp = sign_in(scratch_client, "produsen", "salah-sekali")
     assert resp.status_code == 400
