@@ -1,4 +1,4 @@
-"""Review findings on the data suggestions: merging and hiding (a held suggestion is never merged
+"""The data suggestions under pressure: merging and hiding (a held suggestion is never merged
 public, hiding a target hides its duplicates, a merge judges its target as locked), double
 clicks and double submits, accepting only into the region's own OPD and a year still to come,
 the triage list's order and pages, a deleted Daftar Data item, the list's queries, the search

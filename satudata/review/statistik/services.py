@@ -350,12 +350,18 @@ class Missing:
     def count(self) -> int:
         return len(self.keg) + len(self.var) + len(self.ind)
 
-    def messages(self) -> list[tuple[str, str]]:
-        """(anchor, message) for each missing part, in the forms' order."""
-        out = [(f"keg-{f.key}", f"MS-Keg {f.numbered_label}") for f in self.keg]
-        out += [(f"var-{i}-{f.key}", f'MS-Var tabel "{e.resource.name}" kolom "{e.column.name}": {f.label}')
+    def messages(self, *, localised: bool = True) -> list[tuple[str, str]]:
+        """(anchor, message) for each missing part, in the forms' order: in the reader's language
+        (the form pages), or in Bahasa Indonesia (``localised=False``: the submission guard's
+        sentence, written like the review's other reasons)."""
+        say = spec.say if localised else (lambda text, **values: text % values)
+        label = spec.shown if localised else (lambda text: text)
+        out = [(f"keg-{f.key}", f"MS-Keg {f.shown_label if localised else f.numbered_label}") for f in self.keg]
+        out += [(f"var-{i}-{f.key}", say(spec.N_('MS-Var tabel "%(table)s" kolom "%(column)s": %(label)s'),
+                                         table=e.resource.name, column=e.column.name, label=label(f.label)))
                 for i, e, f in self.var]
-        out += [(f"ind-{i}-{f.key}", f"MS-Ind ke-{i + 1}: {f.label}") for i, f in self.ind]
+        out += [(f"ind-{i}-{f.key}", say(spec.N_("MS-Ind ke-%(number)s: %(label)s"), number=str(i + 1),
+                                         label=label(f.label))) for i, f in self.ind]
         return out
 
 
@@ -407,7 +413,7 @@ def submission_problems(dataset: Dataset, *, started: bool | None = None) -> lis
     meta = load(dataset)
     if not meta.started:
         return []
-    gaps = missing(meta).messages()
+    gaps = missing(meta).messages(localised=False)
     if not gaps:
         return []
     names = [text for _anchor, text in gaps[:GUARD_NAMES]]

@@ -15,10 +15,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask import has_request_context
+from flask_babel import gettext
+
 TEXT, TEXTAREA, CHOICE, MULTI = "text", "textarea", "choice", "multi"
+
+
+def N_(text: str) -> str:
+    """Marks a text of the BPS forms for extraction (babel.cfg): the forms, the XLSX and the JSON
+    keep the regulation's Indonesian wording; the pages show it in the reader's language
+    (:func:`shown`)."""
+    return text
+
+
+def shown(text: str) -> str:
+    """``text`` of the forms in the reader's language (as written outside a request)."""
+    return gettext(text) if text and has_request_context() else text
+
+
+def say(text: str, **values: str) -> str:
+    """A sentence about the forms (marked with :func:`N_`) in the reader's language, with
+    ``values`` put in (outside a request: Bahasa Indonesia)."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
+
+
 MULTI_SEPARATOR = "; "
-YA_TIDAK = ("Ya", "Tidak")
-SURVEI = "Survei"
+YA_TIDAK = (N_("Ya"), N_("Tidak"))
+SURVEI = N_("Survei")
 
 
 @dataclass(frozen=True)
@@ -41,143 +66,403 @@ class Field:
     def numbered_label(self) -> str:
         return f"{self.number}. {self.label}" if self.number else self.label
 
+    @property
+    def shown_label(self) -> str:
+        """The numbered label in the reader's language (pages; the XLSX keeps BPS's wording)."""
+        label = shown(self.label)
+        return f"{self.number}. {label}" if self.number else label
+
 
 # --------------------------------------------------------------------------- MS-Keg
 
-IDENTITAS = "Identitas Kegiatan Statistik"
-BLOK_I = "Blok I. Penyelenggara"
-BLOK_II = "Blok II. Penanggung Jawab"
-BLOK_III = "Blok III. Perencanaan dan Persiapan"
-BLOK_IV = "Blok IV. Desain Kegiatan"
-BLOK_V = "Blok V. Desain Sampel"
-BLOK_VI = "Blok VI. Penjaminan Kualitas"
-BLOK_VII = "Blok VII. Pengolahan dan Analisis"
-BLOK_VIII = "Blok VIII. Diseminasi Hasil"
+IDENTITAS = N_("Identitas Kegiatan Statistik")
+BLOK_I = N_("Blok I. Penyelenggara")
+BLOK_II = N_("Blok II. Penanggung Jawab")
+BLOK_III = N_("Blok III. Perencanaan dan Persiapan")
+BLOK_IV = N_("Blok IV. Desain Kegiatan")
+BLOK_V = N_("Blok V. Desain Sampel")
+BLOK_VI = N_("Blok VI. Penjaminan Kualitas")
+BLOK_VII = N_("Blok VII. Pengolahan dan Analisis")
+BLOK_VIII = N_("Blok VIII. Diseminasi Hasil")
 
 KEG_SECTIONS = (IDENTITAS, BLOK_I, BLOK_II, BLOK_III, BLOK_IV, BLOK_V, BLOK_VI, BLOK_VII, BLOK_VIII)
 
-CARA_PENGUMPULAN = ("Pencacahan lengkap", SURVEI, "Kompilasi produk administrasi", "Cara lain sesuai perkembangan TI")
-FREKUENSI = ("Harian", "Mingguan", "Bulanan", "Triwulanan", "Empat bulanan", "Semesteran", "Tahunan",
-             "Lebih dari dua tahun sekali", "Tidak tetap")
-TINGKAT_PENYAJIAN = ("Nasional", "Provinsi", "Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Lainnya")
+CARA_PENGUMPULAN = (
+    N_("Pencacahan lengkap"),
+    SURVEI,
+    N_("Kompilasi produk administrasi"),
+    N_("Cara lain sesuai perkembangan TI"),
+)
+FREKUENSI = (
+    N_("Harian"),
+    N_("Mingguan"),
+    N_("Bulanan"),
+    N_("Triwulanan"),
+    N_("Empat bulanan"),
+    N_("Semesteran"),
+    N_("Tahunan"),
+    N_("Lebih dari dua tahun sekali"),
+    N_("Tidak tetap"),
+)
+TINGKAT_PENYAJIAN = (
+    N_("Nasional"),
+    N_("Provinsi"),
+    N_("Kabupaten/Kota"),
+    N_("Kecamatan"),
+    N_("Desa/Kelurahan"),
+    N_("Lainnya"),
+)
 
 KEG_FIELDS: tuple[Field, ...] = (
-    Field("judul_kegiatan", "", "Judul kegiatan", IDENTITAS, True, max_length=300),
-    Field("tahun_kegiatan", "", "Tahun kegiatan", IDENTITAS, True, max_length=20),
-    Field("cara_pengumpulan", "", "Cara pengumpulan data", IDENTITAS, True, CHOICE, CARA_PENGUMPULAN),
-    Field("sektor_kegiatan", "", "Sektor kegiatan", IDENTITAS, True, max_length=255,
-          help="Misalnya Kesehatan, Pendidikan, Kependudukan."),
-    Field("kode_kegiatan", "", "Kode kegiatan (diberikan BPS)", IDENTITAS, max_length=50,
-          help="Kosongkan bila kegiatan belum dilaporkan ke BPS."),
-    Field("instansi_penyelenggara", "1.1", "Instansi penyelenggara", BLOK_I, True, max_length=300),
-    Field("alamat_penyelenggara", "1.2", "Alamat lengkap instansi penyelenggara", BLOK_I, True, TEXTAREA,
-          help="Alamat, telepon, faksimile dan email instansi."),
-    Field("unit_eselon", "2.1", "Unit eselon penanggung jawab", BLOK_II, True, TEXTAREA,
-          help="Unit eselon 1 dan eselon 2 (di daerah: perangkat daerah dan bidangnya)."),
-    Field("penanggung_jawab_teknis", "2.2", "Penanggung jawab teknis", BLOK_II, True, TEXTAREA,
-          help="Nama, jabatan, alamat, telepon dan email penanggung jawab teknis kegiatan."),
-    Field("latar_belakang", "3.1", "Latar belakang kegiatan", BLOK_III, True, TEXTAREA,
-          help="Mengapa kegiatan ini diselenggarakan: dasar hukum dan kebutuhan datanya."),
-    Field("tujuan", "3.2", "Tujuan kegiatan", BLOK_III, True, TEXTAREA,
-          help="Apa yang ingin dicapai, misalnya menyediakan data jumlah tenaga kesehatan per puskesmas."),
-    Field("rencana_jadwal", "3.3", "Rencana jadwal kegiatan", BLOK_III, kind=TEXTAREA,
-          help="Perencanaan, desain, pengumpulan data, pengolahan, analisis, diseminasi dan evaluasi: bulan dan tahun."),
-    Field("variabel_dikumpulkan", "3.4", "Variabel (karakteristik) yang dikumpulkan", BLOK_III, True, TEXTAREA),
-    Field("kegiatan_dilakukan", "4.1", "Kegiatan ini dilakukan", BLOK_IV, True, CHOICE, ("Hanya sekali", "Berulang")),
-    Field("frekuensi_penyelenggaraan", "4.2", "Frekuensi penyelenggaraan", BLOK_IV, True, CHOICE, FREKUENSI),
-    Field("tipe_pengumpulan", "4.3", "Tipe pengumpulan data", BLOK_IV, kind=CHOICE,
-          choices=("Longitudinal panel", "Longitudinal cross sectional", "Cross sectional")),
-    Field("cakupan_wilayah", "4.4", "Cakupan wilayah pengumpulan data", BLOK_IV, True, max_length=300),
-    Field("metode_pengumpulan", "4.5", "Metode pengumpulan data", BLOK_IV, True, MULTI,
-          ("Wawancara", "Mengisi kuesioner sendiri (swacacah)", "Pengamatan (observasi)",
-           "Pengumpulan data sekunder", "Lainnya")),
-    Field("sarana_pengumpulan", "4.6", "Sarana pengumpulan data", BLOK_IV, kind=MULTI,
-          choices=("PAPI (kertas)", "CAPI", "CATI", "CAWI (daring)", "Surat (mail)", "Lainnya")),
-    Field("unit_pengumpulan", "4.7", "Unit pengumpulan data", BLOK_IV, True, MULTI,
-          ("Individu", "Rumah tangga", "Usaha/perusahaan", "Instansi/unit kerja", "Lainnya")),
-    Field("jenis_rancangan_sampel", "5.1", "Jenis rancangan sampel", BLOK_V, kind=CHOICE,
-          choices=("Single stage/phase", "Multi stage/phase")),
-    Field("metode_pemilihan_sampel", "5.2", "Metode pemilihan sampel tahap terakhir", BLOK_V, kind=CHOICE,
-          choices=("Sampel probabilitas", "Sampel nonprobabilitas", "Kombinasi")),
-    Field("metode_sampel", "5.3", "Metode yang digunakan", BLOK_V, max_length=300,
-          help="Misalnya simple random sampling, systematic sampling, PPS."),
-    Field("kerangka_sampel", "5.4", "Kerangka sampel tahap terakhir", BLOK_V, kind=CHOICE,
-          choices=("List frame", "Area frame", "List dan area frame")),
-    Field("fraksi_sampel", "5.5", "Fraksi sampel keseluruhan", BLOK_V, max_length=100),
-    Field("sampling_error", "5.6", "Nilai perkiraan sampling error variabel utama", BLOK_V, max_length=100),
-    Field("unit_sampel", "5.7", "Unit sampel", BLOK_V, max_length=300),
-    Field("unit_observasi", "5.8", "Unit observasi", BLOK_V, max_length=300),
-    Field("uji_coba", "6.1", "Apakah melakukan uji coba (pilot test)?", BLOK_VI, kind=CHOICE, choices=YA_TIDAK),
-    Field("metode_pemeriksaan_kualitas", "6.2", "Metode pemeriksaan kualitas pengumpulan data", BLOK_VI, True, MULTI,
-          ("Kunjungan kembali (revisit)", "Supervisi", "Task force", "Pemeriksaan silang dengan sumber lain",
-           "Lainnya")),
-    Field("penyesuaian_nonrespon", "6.3", "Apakah melakukan penyesuaian nonrespon?", BLOK_VI, kind=CHOICE,
-          choices=YA_TIDAK),
-    Field("petugas_pengumpulan", "6.4", "Petugas pengumpulan data", BLOK_VI, kind=MULTI,
-          choices=("Staf instansi penyelenggara", "Mitra/tenaga kontrak", "Staf instansi dan mitra")),
-    Field("pendidikan_petugas", "6.5", "Persyaratan pendidikan terendah petugas pengumpulan data", BLOK_VI,
-          max_length=100),
-    Field("jumlah_petugas", "6.6", "Jumlah petugas", BLOK_VI, max_length=300,
-          help="Supervisor/penyelia dan pengumpul data/enumerator."),
-    Field("pelatihan_petugas", "6.7", "Apakah melakukan pelatihan petugas?", BLOK_VI, kind=CHOICE, choices=YA_TIDAK),
-    Field("tahapan_pengolahan", "7.1", "Tahapan pengolahan data", BLOK_VII, True, MULTI,
-          ("Penyuntingan (editing)", "Penyandian (coding)", "Data entry/capture", "Penyahihan (validasi)")),
-    Field("metode_analisis", "7.2", "Metode analisis", BLOK_VII, True, CHOICE,
-          ("Deskriptif", "Inferensia", "Deskriptif dan inferensia")),
-    Field("unit_analisis", "7.3", "Unit analisis", BLOK_VII, max_length=300),
-    Field("tingkat_penyajian", "7.4", "Tingkat penyajian hasil analisis", BLOK_VII, True, CHOICE, TINGKAT_PENYAJIAN),
-    Field("produk_tersedia", "8.1", "Produk kegiatan yang tersedia untuk umum", BLOK_VIII, True, MULTI,
-          ("Buku/publikasi tercetak (hardcopy)", "Digital (softcopy)", "Data mikro")),
-    Field("rencana_rilis", "8.2", "Rencana rilis produk kegiatan", BLOK_VIII, True, max_length=100,
-          help="Tanggal atau bulan rilis, misalnya 31/03/2026."),
+    Field("judul_kegiatan", "", N_("Judul kegiatan"), IDENTITAS, True, max_length=300),
+    Field("tahun_kegiatan", "", N_("Tahun kegiatan"), IDENTITAS, True, max_length=20),
+    Field("cara_pengumpulan", "", N_("Cara pengumpulan data"), IDENTITAS, True, CHOICE, CARA_PENGUMPULAN),
+    Field(
+        "sektor_kegiatan",
+        "",
+        N_("Sektor kegiatan"),
+        IDENTITAS,
+        True,
+        max_length=255,
+        help=N_("Misalnya Kesehatan, Pendidikan, Kependudukan."),
+    ),
+    Field(
+        "kode_kegiatan",
+        "",
+        N_("Kode kegiatan (diberikan BPS)"),
+        IDENTITAS,
+        max_length=50,
+        help=N_("Kosongkan bila kegiatan belum dilaporkan ke BPS."),
+    ),
+    Field("instansi_penyelenggara", "1.1", N_("Instansi penyelenggara"), BLOK_I, True, max_length=300),
+    Field(
+        "alamat_penyelenggara",
+        "1.2",
+        N_("Alamat lengkap instansi penyelenggara"),
+        BLOK_I,
+        True,
+        TEXTAREA,
+        help=N_("Alamat, telepon, faksimile dan email instansi."),
+    ),
+    Field(
+        "unit_eselon",
+        "2.1",
+        N_("Unit eselon penanggung jawab"),
+        BLOK_II,
+        True,
+        TEXTAREA,
+        help=N_("Unit eselon 1 dan eselon 2 (di daerah: perangkat daerah dan bidangnya)."),
+    ),
+    Field(
+        "penanggung_jawab_teknis",
+        "2.2",
+        N_("Penanggung jawab teknis"),
+        BLOK_II,
+        True,
+        TEXTAREA,
+        help=N_("Nama, jabatan, alamat, telepon dan email penanggung jawab teknis kegiatan."),
+    ),
+    Field(
+        "latar_belakang",
+        "3.1",
+        N_("Latar belakang kegiatan"),
+        BLOK_III,
+        True,
+        TEXTAREA,
+        help=N_("Mengapa kegiatan ini diselenggarakan: dasar hukum dan kebutuhan datanya."),
+    ),
+    Field(
+        "tujuan",
+        "3.2",
+        N_("Tujuan kegiatan"),
+        BLOK_III,
+        True,
+        TEXTAREA,
+        help=N_("Apa yang ingin dicapai, misalnya menyediakan data jumlah tenaga kesehatan per puskesmas."),
+    ),
+    Field(
+        "rencana_jadwal",
+        "3.3",
+        N_("Rencana jadwal kegiatan"),
+        BLOK_III,
+        kind=TEXTAREA,
+        help=N_(
+            "Perencanaan, desain, pengumpulan data, pengolahan, analisis, diseminasi dan evaluasi: bulan dan tahun."
+        ),
+    ),
+    Field("variabel_dikumpulkan", "3.4", N_("Variabel (karakteristik) yang dikumpulkan"), BLOK_III, True, TEXTAREA),
+    Field(
+        "kegiatan_dilakukan",
+        "4.1",
+        N_("Kegiatan ini dilakukan"),
+        BLOK_IV,
+        True,
+        CHOICE,
+        (N_("Hanya sekali"), N_("Berulang")),
+    ),
+    Field("frekuensi_penyelenggaraan", "4.2", N_("Frekuensi penyelenggaraan"), BLOK_IV, True, CHOICE, FREKUENSI),
+    Field(
+        "tipe_pengumpulan",
+        "4.3",
+        N_("Tipe pengumpulan data"),
+        BLOK_IV,
+        kind=CHOICE,
+        choices=(N_("Longitudinal panel"), N_("Longitudinal cross sectional"), N_("Cross sectional")),
+    ),
+    Field("cakupan_wilayah", "4.4", N_("Cakupan wilayah pengumpulan data"), BLOK_IV, True, max_length=300),
+    Field(
+        "metode_pengumpulan",
+        "4.5",
+        N_("Metode pengumpulan data"),
+        BLOK_IV,
+        True,
+        MULTI,
+        (
+            N_("Wawancara"),
+            N_("Mengisi kuesioner sendiri (swacacah)"),
+            N_("Pengamatan (observasi)"),
+            N_("Pengumpulan data sekunder"),
+            N_("Lainnya"),
+        ),
+    ),
+    Field(
+        "sarana_pengumpulan",
+        "4.6",
+        N_("Sarana pengumpulan data"),
+        BLOK_IV,
+        kind=MULTI,
+        choices=(N_("PAPI (kertas)"), N_("CAPI"), N_("CATI"), N_("CAWI (daring)"), N_("Surat (mail)"), N_("Lainnya")),
+    ),
+    Field(
+        "unit_pengumpulan",
+        "4.7",
+        N_("Unit pengumpulan data"),
+        BLOK_IV,
+        True,
+        MULTI,
+        (N_("Individu"), N_("Rumah tangga"), N_("Usaha/perusahaan"), N_("Instansi/unit kerja"), N_("Lainnya")),
+    ),
+    Field(
+        "jenis_rancangan_sampel",
+        "5.1",
+        N_("Jenis rancangan sampel"),
+        BLOK_V,
+        kind=CHOICE,
+        choices=(N_("Single stage/phase"), N_("Multi stage/phase")),
+    ),
+    Field(
+        "metode_pemilihan_sampel",
+        "5.2",
+        N_("Metode pemilihan sampel tahap terakhir"),
+        BLOK_V,
+        kind=CHOICE,
+        choices=(N_("Sampel probabilitas"), N_("Sampel nonprobabilitas"), N_("Kombinasi")),
+    ),
+    Field(
+        "metode_sampel",
+        "5.3",
+        N_("Metode yang digunakan"),
+        BLOK_V,
+        max_length=300,
+        help=N_("Misalnya simple random sampling, systematic sampling, PPS."),
+    ),
+    Field(
+        "kerangka_sampel",
+        "5.4",
+        N_("Kerangka sampel tahap terakhir"),
+        BLOK_V,
+        kind=CHOICE,
+        choices=(N_("List frame"), N_("Area frame"), N_("List dan area frame")),
+    ),
+    Field("fraksi_sampel", "5.5", N_("Fraksi sampel keseluruhan"), BLOK_V, max_length=100),
+    Field("sampling_error", "5.6", N_("Nilai perkiraan sampling error variabel utama"), BLOK_V, max_length=100),
+    Field("unit_sampel", "5.7", N_("Unit sampel"), BLOK_V, max_length=300),
+    Field("unit_observasi", "5.8", N_("Unit observasi"), BLOK_V, max_length=300),
+    Field("uji_coba", "6.1", N_("Apakah melakukan uji coba (pilot test)?"), BLOK_VI, kind=CHOICE, choices=YA_TIDAK),
+    Field(
+        "metode_pemeriksaan_kualitas",
+        "6.2",
+        N_("Metode pemeriksaan kualitas pengumpulan data"),
+        BLOK_VI,
+        True,
+        MULTI,
+        (
+            N_("Kunjungan kembali (revisit)"),
+            N_("Supervisi"),
+            N_("Task force"),
+            N_("Pemeriksaan silang dengan sumber lain"),
+            N_("Lainnya"),
+        ),
+    ),
+    Field(
+        "penyesuaian_nonrespon",
+        "6.3",
+        N_("Apakah melakukan penyesuaian nonrespon?"),
+        BLOK_VI,
+        kind=CHOICE,
+        choices=YA_TIDAK,
+    ),
+    Field(
+        "petugas_pengumpulan",
+        "6.4",
+        N_("Petugas pengumpulan data"),
+        BLOK_VI,
+        kind=MULTI,
+        choices=(N_("Staf instansi penyelenggara"), N_("Mitra/tenaga kontrak"), N_("Staf instansi dan mitra")),
+    ),
+    Field(
+        "pendidikan_petugas",
+        "6.5",
+        N_("Persyaratan pendidikan terendah petugas pengumpulan data"),
+        BLOK_VI,
+        max_length=100,
+    ),
+    Field(
+        "jumlah_petugas",
+        "6.6",
+        N_("Jumlah petugas"),
+        BLOK_VI,
+        max_length=300,
+        help=N_("Supervisor/penyelia dan pengumpul data/enumerator."),
+    ),
+    Field(
+        "pelatihan_petugas", "6.7", N_("Apakah melakukan pelatihan petugas?"), BLOK_VI, kind=CHOICE, choices=YA_TIDAK
+    ),
+    Field(
+        "tahapan_pengolahan",
+        "7.1",
+        N_("Tahapan pengolahan data"),
+        BLOK_VII,
+        True,
+        MULTI,
+        (
+            N_("Penyuntingan (editing)"),
+            N_("Penyandian (coding)"),
+            N_("Data entry/capture"),
+            N_("Penyahihan (validasi)"),
+        ),
+    ),
+    Field(
+        "metode_analisis",
+        "7.2",
+        N_("Metode analisis"),
+        BLOK_VII,
+        True,
+        CHOICE,
+        (N_("Deskriptif"), N_("Inferensia"), N_("Deskriptif dan inferensia")),
+    ),
+    Field("unit_analisis", "7.3", N_("Unit analisis"), BLOK_VII, max_length=300),
+    Field(
+        "tingkat_penyajian", "7.4", N_("Tingkat penyajian hasil analisis"), BLOK_VII, True, CHOICE, TINGKAT_PENYAJIAN
+    ),
+    Field(
+        "produk_tersedia",
+        "8.1",
+        N_("Produk kegiatan yang tersedia untuk umum"),
+        BLOK_VIII,
+        True,
+        MULTI,
+        (N_("Buku/publikasi tercetak (hardcopy)"), N_("Digital (softcopy)"), N_("Data mikro")),
+    ),
+    Field(
+        "rencana_rilis",
+        "8.2",
+        N_("Rencana rilis produk kegiatan"),
+        BLOK_VIII,
+        True,
+        max_length=100,
+        help=N_("Tanggal atau bulan rilis, misalnya 31/03/2026."),
+    ),
 )
 # Block V is mandatory when the activity is a survey (cara pengumpulan data: Survei).
-KEG_REQUIRED_FOR_SURVEY = ("jenis_rancangan_sampel", "metode_pemilihan_sampel", "kerangka_sampel", "unit_sampel",
-                           "unit_observasi")
+KEG_REQUIRED_FOR_SURVEY = (
+    "jenis_rancangan_sampel",
+    "metode_pemilihan_sampel",
+    "kerangka_sampel",
+    "unit_sampel",
+    "unit_observasi",
+)
 
 # --------------------------------------------------------------------------- MS-Var
 
-VAR_SECTION = "Metadata Statistik Variabel"
-TIPE_DATA = ("Karakter", "Numerik (bilangan bulat)", "Numerik (desimal)", "Tanggal", "Tanggal dan waktu", "Waktu",
-             "Tahun", "Boolean (ya/tidak)", "Geometri", "Lainnya")
+VAR_SECTION = N_("Metadata Statistik Variabel")
+TIPE_DATA = (
+    N_("Karakter"),
+    N_("Numerik (bilangan bulat)"),
+    N_("Numerik (desimal)"),
+    N_("Tanggal"),
+    N_("Tanggal dan waktu"),
+    N_("Waktu"),
+    N_("Tahun"),
+    N_("Boolean (ya/tidak)"),
+    N_("Geometri"),
+    N_("Lainnya"),
+)
 
 VAR_FIELDS: tuple[Field, ...] = (
-    Field("nama", "1", "Nama variabel", VAR_SECTION, True, max_length=255),
-    Field("alias", "2", "Alias", VAR_SECTION, max_length=255),
-    Field("konsep", "3", "Konsep", VAR_SECTION, True, TEXTAREA),
-    Field("definisi", "4", "Definisi", VAR_SECTION, True, TEXTAREA),
-    Field("referensi_pemilihan", "5", "Referensi pemilihan", VAR_SECTION, max_length=500,
-          help="Pedoman atau klasifikasi baku yang diacu, misalnya KBLI 2020."),
-    Field("referensi_waktu", "6", "Referensi waktu", VAR_SECTION, True, max_length=100),
-    Field("tipe_data", "7", "Tipe data", VAR_SECTION, True, CHOICE, TIPE_DATA),
-    Field("klasifikasi_isian", "8", "Klasifikasi isian", VAR_SECTION, kind=TEXTAREA),
-    Field("satuan", "9", "Satuan", VAR_SECTION, max_length=100),
-    Field("aturan_validasi", "10", "Aturan validasi", VAR_SECTION, kind=TEXTAREA),
-    Field("kalimat_pertanyaan", "11", "Kalimat pertanyaan", VAR_SECTION, kind=TEXTAREA),
-    Field("akses_umum", "12", "Apakah variabel dapat diakses umum?", VAR_SECTION, kind=CHOICE, choices=YA_TIDAK),
+    Field("nama", "1", N_("Nama variabel"), VAR_SECTION, True, max_length=255),
+    Field("alias", "2", N_("Alias"), VAR_SECTION, max_length=255),
+    Field("konsep", "3", N_("Konsep"), VAR_SECTION, True, TEXTAREA),
+    Field("definisi", "4", N_("Definisi"), VAR_SECTION, True, TEXTAREA),
+    Field(
+        "referensi_pemilihan",
+        "5",
+        N_("Referensi pemilihan"),
+        VAR_SECTION,
+        max_length=500,
+        help=N_("Pedoman atau klasifikasi baku yang diacu, misalnya KBLI 2020."),
+    ),
+    Field("referensi_waktu", "6", N_("Referensi waktu"), VAR_SECTION, True, max_length=100),
+    Field("tipe_data", "7", N_("Tipe data"), VAR_SECTION, True, CHOICE, TIPE_DATA),
+    Field("klasifikasi_isian", "8", N_("Klasifikasi isian"), VAR_SECTION, kind=TEXTAREA),
+    Field("satuan", "9", N_("Satuan"), VAR_SECTION, max_length=100),
+    Field("aturan_validasi", "10", N_("Aturan validasi"), VAR_SECTION, kind=TEXTAREA),
+    Field("kalimat_pertanyaan", "11", N_("Kalimat pertanyaan"), VAR_SECTION, kind=TEXTAREA),
+    Field("akses_umum", "12", N_("Apakah variabel dapat diakses umum?"), VAR_SECTION, kind=CHOICE, choices=YA_TIDAK),
 )
 
 # --------------------------------------------------------------------------- MS-Ind
 
-IND_SECTION = "Metadata Statistik Indikator"
+IND_SECTION = N_("Metadata Statistik Indikator")
 
 IND_FIELDS: tuple[Field, ...] = (
-    Field("nama", "1", "Nama indikator", IND_SECTION, True, max_length=300),
-    Field("konsep", "2", "Konsep", IND_SECTION, True, TEXTAREA),
-    Field("definisi", "3", "Definisi", IND_SECTION, True, TEXTAREA),
-    Field("interpretasi", "4", "Interpretasi", IND_SECTION, True, TEXTAREA,
-          help="Cara membaca nilainya, misalnya: semakin tinggi nilainya, semakin baik akses layanan."),
-    Field("rumus", "5", "Metode/rumus perhitungan", IND_SECTION, True, TEXTAREA),
-    Field("ukuran", "6", "Ukuran", IND_SECTION, True, max_length=255, help="Misalnya jumlah, rasio, persentase, indeks."),
-    Field("satuan", "7", "Satuan", IND_SECTION, True, max_length=100),
-    Field("klasifikasi_penyajian", "8", "Klasifikasi penyajian", IND_SECTION, kind=TEXTAREA,
-          help="Misalnya menurut kecamatan dan jenis kelamin."),
-    Field("indikator_komposit", "9", "Apakah indikator komposit?", IND_SECTION, kind=CHOICE, choices=YA_TIDAK),
-    Field("publikasi_ketersediaan", "10", "Publikasi ketersediaan", IND_SECTION, max_length=500),
-    Field("indikator_pembangun", "11", "Nama indikator pembangun", IND_SECTION, kind=TEXTAREA),
-    Field("variabel_pembangun", "12", "Variabel pembangun", IND_SECTION, kind=TEXTAREA),
-    Field("level_estimasi", "13", "Level estimasi", IND_SECTION, kind=CHOICE, choices=TINGKAT_PENYAJIAN),
-    Field("akses_umum", "14", "Apakah indikator dapat diakses umum?", IND_SECTION, kind=CHOICE, choices=YA_TIDAK),
+    Field("nama", "1", N_("Nama indikator"), IND_SECTION, True, max_length=300),
+    Field("konsep", "2", N_("Konsep"), IND_SECTION, True, TEXTAREA),
+    Field("definisi", "3", N_("Definisi"), IND_SECTION, True, TEXTAREA),
+    Field(
+        "interpretasi",
+        "4",
+        N_("Interpretasi"),
+        IND_SECTION,
+        True,
+        TEXTAREA,
+        help=N_("Cara membaca nilainya, misalnya: semakin tinggi nilainya, semakin baik akses layanan."),
+    ),
+    Field("rumus", "5", N_("Metode/rumus perhitungan"), IND_SECTION, True, TEXTAREA),
+    Field(
+        "ukuran",
+        "6",
+        N_("Ukuran"),
+        IND_SECTION,
+        True,
+        max_length=255,
+        help=N_("Misalnya jumlah, rasio, persentase, indeks."),
+    ),
+    Field("satuan", "7", N_("Satuan"), IND_SECTION, True, max_length=100),
+    Field(
+        "klasifikasi_penyajian",
+        "8",
+        N_("Klasifikasi penyajian"),
+        IND_SECTION,
+        kind=TEXTAREA,
+        help=N_("Misalnya menurut kecamatan dan jenis kelamin."),
+    ),
+    Field("indikator_komposit", "9", N_("Apakah indikator komposit?"), IND_SECTION, kind=CHOICE, choices=YA_TIDAK),
+    Field("publikasi_ketersediaan", "10", N_("Publikasi ketersediaan"), IND_SECTION, max_length=500),
+    Field("indikator_pembangun", "11", N_("Nama indikator pembangun"), IND_SECTION, kind=TEXTAREA),
+    Field("variabel_pembangun", "12", N_("Variabel pembangun"), IND_SECTION, kind=TEXTAREA),
+    Field("level_estimasi", "13", N_("Level estimasi"), IND_SECTION, kind=CHOICE, choices=TINGKAT_PENYAJIAN),
+    Field("akses_umum", "14", N_("Apakah indikator dapat diakses umum?"), IND_SECTION, kind=CHOICE, choices=YA_TIDAK),
 )
 
 KEG_BY_KEY = {f.key: f for f in KEG_FIELDS}

@@ -161,6 +161,21 @@ def test_public_view(scratch_client: Any, stat: Any) -> None:
     assert scratch_client.get(f"/dataset/{stat['draft'].slug}/metadata-statistik").status_code == 404
 
 
+def test_english_pages_show_the_forms_in_english_and_the_workbook_keeps_bps_wording(scratch_client: Any,
+                                                                                     stat: Any) -> None:
+    slug = stat["published"].slug
+    html = scratch_client.get(f"/dataset/{slug}/metadata-statistik?lang=en").get_data(as_text=True)
+    assert "Block IV. Activity design" in html and "Blok IV. Desain Kegiatan" not in html
+    assert "Activity title" in html and "Judul kegiatan" not in html
+    sign_in(scratch_client, "produsen")
+    form = scratch_client.get(f"/kelola/dataset/{stat['draft'].slug}/metadata-statistik").get_data(as_text=True)
+    assert "Data collection approach" in form and "Compilation of administrative records" in form
+    assert 'value="Kompilasi produk administrasi"' in form  # what is stored stays the form's wording
+    book = load_workbook(io.BytesIO(scratch_client.get(f"/dataset/{slug}/metadata-statistik.xlsx").data),
+                         read_only=True)
+    assert {r[1] for r in book["MS-Keg"].iter_rows(values_only=True)} >= {"Blok IV. Desain Kegiatan"}
+
+
 def test_walidata_sees_metadata_in_review(scratch_client: Any, stat: Any) -> None:
     ds = statistical_dataset(stat["dinkes"], "Nakes diajukan")
     values = dict(ms.load(ds).keg, latar_belakang="Latar belakang uji.")
