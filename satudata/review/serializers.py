@@ -21,6 +21,7 @@ from satudata.rest.fields import URI, Computed, Int, JSONObject, Text, UTCDateTi
 from satudata.rest.inputs import UNKNOWN_FIELD, ArgsSchema, BodySchema
 from satudata.review import services as review
 from satudata.review.quality import quality_of
+from satudata.review.statistik import services as statistik
 from satudata.validation.serializers import ValidationProgressSchema, progress_of
 
 
@@ -281,8 +282,6 @@ class WorkspaceDatasetSchema(Schema):
     def _read_started(self, data: Any, **_kwargs: Any) -> Any:
         """Which of the listed datasets started their BPS forms, in one query for the list (the
         submission check then reads the forms of those only)."""
-        from satudata.review.statistik import services as statistik
-
         items = data if isinstance(data, (list, tuple)) else [data]
         self._ms_started = statistik.started_ids(d for d in items if isinstance(d, Dataset))
         self._problems_cache: dict[str, list[str]] = {}

@@ -40,6 +40,7 @@ from satudata.extensions import db
 from satudata.review import events
 from satudata.review.models import ReviewEvent
 from satudata.review.regions import walidata_of
+from satudata.review.statistik import services as statistik
 
 Guard = Callable[[Dataset], list[str]]
 # What the actor wrote with the move (the note, the field notes), checked before anything
@@ -80,8 +81,6 @@ def submission_problems(dataset: Dataset, *, ms_started: bool | None = None) -> 
         if status != "pending" and not (res.table_schema or res.schema_ref):  # pending: the job infers one
             problems.append(f'Tabel "{res.name}" belum punya Table Schema (standar data).')
     problems += [f"Metadata wajib belum diisi: {label}." for label in catalog.missing_required_metadata(dataset)]
-    from satudata.review.statistik import services as statistik  # the BPS forms, once started
-
     problems += statistik.submission_problems(dataset, started=ms_started)
     if (dataset.revision_of is not None and not catalog.diff_revision(dataset).changed
             and not statistik.revision_changes(dataset)):
@@ -216,8 +215,6 @@ def restore_version(move: Move) -> None:
 
 def start_revision(move: Move) -> None:
     """The draft copy the producer edits (``catalog.copy_for_revision``)."""
-    from satudata.review.statistik import services as statistik
-
     revision = catalog.copy_for_revision(move.dataset)
     statistik.copy_to_revision(move.dataset, revision)  # its BPS metadata, keyed by the copied tables
     move.summary["revision"] = revision.slug
@@ -240,8 +237,6 @@ def merge_into_published(move: Move) -> None:
     revision = move.dataset
     published = revision.revision_of
     assert published is not None
-    from satudata.review.statistik import services as statistik
-
     _hand_over(revision, published)
     statistik.carry_onto_published(revision)  # its BPS metadata replaces the published one's
     move.summary["revision"] = revision.slug
@@ -255,8 +250,6 @@ def drop_revision(move: Move) -> None:
     revision = move.dataset
     published = revision.revision_of
     assert published is not None
-    from satudata.review.statistik import services as statistik
-
     _hand_over(revision, published)
     statistik.drop_rows(revision)
     move.summary["revision"] = revision.slug
