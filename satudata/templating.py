@@ -8,8 +8,8 @@ from typing import Any
 
 import markdown as md
 import nh3
-from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from markupsafe import Markup
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code", "pre",
@@ -30,6 +30,22 @@ def select_locale() -> str:
 
 def select_timezone() -> str:
     return str(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def N_(text: str) -> str:
+    """Marks a text for extraction (babel.cfg: ``N_`` is one of pybabel's keywords) where it is
+    data, kept as written, and shown later with :func:`in_reader_language`."""
+    return text
+
+
+def in_reader_language(text: str, **values: Any) -> str:
+    """``text`` (a msgid) in the language of the request, with ``values`` put in; outside a
+    request (a job, a workbook written for BPS, the CLI) as written, in Bahasa Indonesia."""
+    if not text:
+        return text  # gettext("") is the catalogue's header
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
 
 
 def render_markdown(text: str | None) -> Markup:

@@ -46,8 +46,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask import has_request_context
-from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -63,6 +61,7 @@ from satudata.review.daftar.models import YEAR_MAX, YEAR_MIN, DaftarDataItem
 from satudata.review.daftar.status import ItemStatus, local_date, local_today, standing, zone
 from satudata.review.models import ReviewEvent
 from satudata.review.quality import quality_of
+from satudata.templating import N_, in_reader_language
 from satudata.validation.models import RunStatus, ValidationRun
 
 __all__ = [
@@ -85,9 +84,7 @@ LIST_MAX = 50  # rows per list behind the numbers on an OPD's page
 def quarter_label(quarter: int, year: int) -> str:
     """A quarter as people write it: "T1 2026" (triwulan), "Q1 2026" in English (the request's
     language; outside a request, as the workbook and jobs write it, Bahasa Indonesia)."""
-    if not has_request_context():
-        return f"T{quarter} {year}"
-    return gettext("T%(quarter)d %(year)d", quarter=quarter, year=year)
+    return in_reader_language(N_("T%(quarter)d %(year)d"), quarter=quarter, year=year)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from satudata.extensions import db
 from satudata.review import regions
 from satudata.review.statistik import spec
 from satudata.review.statistik.models import MsIndikator, MsKegiatan, MsVariabel
+from satudata.templating import N_, in_reader_language
 
 __all__ = [
     "Metadata", "Missing", "VarEntry", "applies", "bulk_datasets", "carry_onto_published", "copy_to_revision",
@@ -354,13 +355,13 @@ class Missing:
         """(anchor, message) for each missing part, in the forms' order: in the reader's language
         (the form pages), or in Bahasa Indonesia (``localised=False``: the submission guard's
         sentence, written like the review's other reasons)."""
-        say = spec.say if localised else (lambda text, **values: text % values)
-        label = spec.shown if localised else (lambda text: text)
+        say = in_reader_language if localised else (lambda text, **values: text % values)
+        label = in_reader_language if localised else (lambda text: text)
         out = [(f"keg-{f.key}", f"MS-Keg {f.shown_label if localised else f.numbered_label}") for f in self.keg]
-        out += [(f"var-{i}-{f.key}", say(spec.N_('MS-Var tabel "%(table)s" kolom "%(column)s": %(label)s'),
+        out += [(f"var-{i}-{f.key}", say(N_('MS-Var tabel "%(table)s" kolom "%(column)s": %(label)s'),
                                          table=e.resource.name, column=e.column.name, label=label(f.label)))
                 for i, e, f in self.var]
-        out += [(f"ind-{i}-{f.key}", say(spec.N_("MS-Ind ke-%(number)s: %(label)s"), number=str(i + 1),
+        out += [(f"ind-{i}-{f.key}", say(N_("MS-Ind ke-%(number)s: %(label)s"), number=str(i + 1),
                                          label=label(f.label))) for i, f in self.ind]
         return out
 

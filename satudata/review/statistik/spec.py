@@ -15,30 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import has_request_context
-from flask_babel import gettext
+from satudata.templating import N_, in_reader_language
 
 TEXT, TEXTAREA, CHOICE, MULTI = "text", "textarea", "choice", "multi"
-
-
-def N_(text: str) -> str:
-    """Marks a text of the BPS forms for extraction (babel.cfg): the forms, the XLSX and the JSON
-    keep the regulation's Indonesian wording; the pages show it in the reader's language
-    (:func:`shown`)."""
-    return text
-
-
-def shown(text: str) -> str:
-    """``text`` of the forms in the reader's language (as written outside a request)."""
-    return gettext(text) if text and has_request_context() else text
-
-
-def say(text: str, **values: str) -> str:
-    """A sentence about the forms (marked with :func:`N_`) in the reader's language, with
-    ``values`` put in (outside a request: Bahasa Indonesia)."""
-    if has_request_context():
-        return gettext(text, **values)
-    return text % values if values else text
 
 
 MULTI_SEPARATOR = "; "
@@ -69,7 +48,7 @@ class Field:
     @property
     def shown_label(self) -> str:
         """The numbered label in the reader's language (pages; the XLSX keeps BPS's wording)."""
-        label = shown(self.label)
+        label = in_reader_language(self.label)
         return f"{self.number}. {label}" if self.number else label
 
 
