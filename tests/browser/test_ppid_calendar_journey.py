@@ -15,6 +15,11 @@ from tests.ppid.test_calendar import REGIONAL, _file, today  # noqa: F401  (fixt
 pytestmark = pytest.mark.browser
 
 
+# What sticks out past the phone's width, when the page scrolls sideways (the assertion's message).
+WIDER = """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
 def test_the_calendar_page_on_a_phone(browser: Any, scratch_live_url: str, scratch_client: Any, users: Any,  # noqa: F811
                                       today: Any) -> None:  # noqa: F811
     """At 390 px, with axe checking every page: the PPID Utama goes from the inbox to the
@@ -34,7 +39,7 @@ def test_the_calendar_page_on_a_phone(browser: Any, scratch_live_url: str, scrat
         page.wait_for_url(re.compile(r".*/kelola/ppid$"))
         page.click("text=Kalender hari kerja")
         assert "Cuti Bersama Hari Raya Idul Fitri" in page.locator("main").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(WIDER)
         page.check("input[name=kind][value=libur]")
         page.fill("#day", REGIONAL.isoformat())
         page.fill("#name", "Libur daerah HUT Kabupaten")
@@ -42,7 +47,7 @@ def test_the_calendar_page_on_a_phone(browser: Any, scratch_live_url: str, scrat
         flashes = page.locator(".flashes").inner_text()
         assert "1 tenggat permohonan dan 0 tenggat keberatan dihitung ulang" in flashes and number in flashes
         assert "Libur daerah HUT Kabupaten" in page.locator("table").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(WIDER)
         page.on("dialog", lambda dialog: dialog.accept())
         page.click("button:has-text('Hapus penyesuaian')")
         assert "kembali mengikuti kalender nasional" in page.locator(".flashes").inner_text()
@@ -51,4 +56,4 @@ def test_the_calendar_page_on_a_phone(browser: Any, scratch_live_url: str, scrat
         page.click("section[aria-labelledby=override-form] button[type=submit]")  # the errors page passes axe too
         assert "Tulis nama hari libur" in page.locator(".alert-error").inner_text()
         assert "Tulis nama hari libur" in page.locator("#name-error").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(WIDER)
