@@ -80,7 +80,10 @@ def test_admin_creates_opd_and_user_with_role(page, scratch_live_url, staff):
     page.wait_for_url(base + "/admin/pengguna/*")
     page.select_option("#role", "produsen")
     page.select_option("#organization", "dinsos-riau")
-    page.click("form[action$='/peran'] button[type=submit]")
+    # count() does not wait: read the list only once the page the form posts to has loaded
+    # (it failed once in CI, counted on a half-parsed page)
+    with page.expect_navigation():
+        page.click("form[action$='/peran'] button[type=submit]")
     assert page.locator(".role-list li", has_text="Dinas Sosial Provinsi Riau").count() == 1
 
     # the new producer can sign in with the role the admin gave

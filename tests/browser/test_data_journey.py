@@ -79,7 +79,8 @@ def test_citizen_sorts_filters_charts_maps_and_downloads(browser: Any, scratch_l
         assert page.locator("table.data-preview caption").inner_text().count(".") >= 1  # 200.000 rows, id format
         # Sort by the count, largest first: two clicks on its header.
         page.click("th a.sort-link:has-text('Jumlah penduduk')")
-        page.click("th a.sort-link:has-text('Jumlah penduduk')")
+        with page.expect_navigation():
+            page.click("th a.sort-link:has-text('Jumlah penduduk')")
         assert page.locator("th[aria-sort=descending]").inner_text().startswith("Jumlah penduduk")
         top = [int(v.replace(".", "")) for v in first_cells(page, 5)]
         assert top == sorted(top, reverse=True) and top[0] >= 99_000

@@ -97,13 +97,15 @@ def test_walidata_harvests_a_ckan_and_a_dcat_source(browser: Any, scratch_live_u
         page.click("ul.count-tiles a:has-text('Galat')")
         errors = page.locator("table tbody").inner_text()
         assert "(tanpa id)" in errors and "tidak punya id" in errors
-        page.click("ul.count-tiles a:has-text('Baru')")
+        with page.expect_navigation():
+            page.click("ul.count-tiles a:has-text('Baru')")
         assert "lisensi-daerah-khusus" in page.locator("table tbody").inner_text()
         page.click("table tbody a >> nth=0")
         page.wait_for_selector("pre code")
         assert '"metadata_modified"' in page.locator("pre code").inner_text()
         # The dataset page says where it came from.
-        page.click(".facts a >> nth=0")
+        with page.expect_navigation():
+            page.click(".facts a >> nth=0")
         assert "Dipanen dari" in page.locator(".harvested").inner_text()
         # Again, nothing changed at the source: every record unchanged.
         page.goto(f"{base}/kelola/harvest/ckan-uji")

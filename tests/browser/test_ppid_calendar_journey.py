@@ -37,7 +37,8 @@ def test_the_calendar_page_on_a_phone(browser: Any, scratch_live_url: str, scrat
         page.fill("#password", PASSWORD)
         page.click("form.form button[type=submit]")
         page.wait_for_url(re.compile(r".*/kelola/ppid$"))
-        page.click("text=Kalender hari kerja")
+        with page.expect_navigation():
+            page.click("text=Kalender hari kerja")
         assert "Cuti Bersama Hari Raya Idul Fitri" in page.locator("main").inner_text()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, page.evaluate(WIDER)
         page.check("input[name=kind][value=libur]")

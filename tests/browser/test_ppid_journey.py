@@ -95,7 +95,8 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         pelaksana.click("summary:has-text('Jangka waktu diperpanjang')")
         pelaksana.fill("#extend-days", "3")
         pelaksana.fill("#extend-reason", "Data honorer dihimpun dari 20 puskesmas.")
-        pelaksana.click("details[open] button[type=submit]")
+        with pelaksana.expect_navigation():
+            pelaksana.click("details[open] button[type=submit]")
         assert "Hari kerja ke-0 dari 13" in pelaksana.locator("main").inner_text()
         pelaksana.click("summary:has-text('Dikabulkan sebagian')")
         pelaksana.fill("#grant_in_part-given", "Rekap tenaga kesehatan per puskesmas")
@@ -106,13 +107,15 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         pelaksana.fill("#rp-0", "Nama tenaga honorer")
         pelaksana.select_option("#re-0", "h")
         pelaksana.fill("#rr-0", "Rahasia pribadi")
-        pelaksana.click("details[open] button[type=submit]")
+        with pelaksana.expect_navigation():
+            pelaksana.click("details[open] button[type=submit]")
         assert "Dikabulkan sebagian" in pelaksana.locator("h1 + p .badge").first.inner_text()
         # The information itself goes with the answer.
         pelaksana.set_input_files("#attachment-file", files=[{
             "name": "rekap-nakes-2025.csv", "mimeType": "text/csv",
             "buffer": b"puskesmas,nakes\nBagansiapiapi,54\nBangko Jaya,31\n"}])
-        pelaksana.click("text=Lampirkan >> nth=-1")
+        with pelaksana.expect_navigation():
+            pelaksana.click("text=Lampirkan >> nth=-1")
         assert "rekap-nakes-2025.csv" in pelaksana.locator("#lampiran + ul").inner_text()
         # The rekap becomes a line of the DIP, so the next citizen finds it without asking.
         pelaksana.goto(base + "/kelola/ppid/dip")
@@ -150,7 +153,8 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         atasan.click("summary:has-text('Keberatan diterima')")
         atasan.fill("#accept-reasons", "Jumlah per puskesmas bukan data pribadi; berikan tanpa penghitaman.")
         atasan.fill("#accept-decider_position", "Sekretaris Daerah Provinsi Riau")
-        atasan.click("details[open] button[type=submit]")
+        with atasan.expect_navigation():
+            atasan.click("details[open] button[type=submit]")
         assert "Keberatan diterima" in atasan.locator("h1 + p .badge").inner_text()
 
     with checked_context(browser, viewport={"width": 390, "height": 844}, locale="id-ID") as phone:
@@ -171,7 +175,8 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         citizen.goto(base + "/ppid")
         citizen.click("text=Daftar Informasi Publik")
         citizen.fill("#dip-q", "tenaga kesehatan")
-        citizen.click("form[role=search] button[type=submit]")
+        with citizen.expect_navigation():
+            citizen.click("form[role=search] button[type=submit]")
         assert "Rekapitulasi tenaga kesehatan per puskesmas 2025" in citizen.locator("main").inner_text()
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
         # The next citizen asking for it is shown the DIP line while typing the request.
