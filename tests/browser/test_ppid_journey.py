@@ -64,7 +64,8 @@ def test_a_request_from_filing_to_a_partial_grant(browser: Any, scratch_live_url
         assert Path(receipt_pdf).read_bytes()[:5] == b"%PDF-"
         citizen.goto(base + "/ppid/verifikasi")
         citizen.set_input_files("input[type=file]", receipt_pdf)
-        citizen.click("main form button[type=submit] >> nth=0")
+        with citizen.expect_navigation():
+            citizen.click("main form button[type=submit] >> nth=0")
         verdict = citizen.locator("main").inner_text()
         assert "asli dan utuh" in verdict.lower() and number in verdict and "Siti Aminah" not in verdict
         assert citizen.evaluate("document.documentElement.scrollWidth") <= 390
