@@ -233,15 +233,61 @@ class ResourceChangeSchema(Schema):
         "description": "Yang berubah: nama, berkas (dengan jumlah baris), kolom Table Schema, standar data."})
 
 
+_KEG_LABELS: dict[str, str] = {f.key: f.label for f in statistik.spec.KEG_FIELDS}
+
+
+class MsVarChangeSchema(Schema):
+    class Meta:
+        description = "Satu variabel (kolom tabel) yang MS-Var-nya diubah revisi."
+
+    resource_id = fields.String(metadata={"description": "ID tabel terbit (ID salinan di revisi bila tabelnya baru)."})
+    resource = fields.String(metadata={"description": "Nama tabel."})
+    column = fields.String(metadata={"description": "Nama kolom (variabel)."})
+
+
+class MsFieldChangeSchema(Schema):
+    class Meta:
+        description = "Satu rincian MS-Keg yang diubah revisi."
+
+    field = fields.String(metadata={"description": "Nama rincian, sama dengan kunci `ms_keg` metadata statistik."})
+    label = fields.String(metadata={"description": "Rincian pada formulir BPS."})
+
+
+class MsChangesSchema(Schema):
+    class Meta:
+        description = ("Perubahan metadata statistik BPS (Peraturan BPS 5/2020) revisi dibanding versi terbit; "
+                       "nilainya ada di `GET /api/v1/datasets/{slug}/metadata-statistik` setelah terbit.")
+
+    ms_keg = Computed(MsFieldChangeSchema, lambda p: [{"field": k, "label": _KEG_LABELS[k]} for k in p.keg],
+                      many=True, metadata={"description": "Rincian MS-Keg yang berubah."})
+    ms_var = Computed(MsVarChangeSchema, lambda p: [{"resource_id": i, "resource": n, "column": c} for i, n, c in p.var],
+                      many=True, metadata={"description": "Variabel yang MS-Var-nya berubah."})
+    ms_ind = fields.Boolean(attribute="ind", metadata={"description": "Isi MS-Ind (indikator) berubah."})
+
+
+def revision_diff_of(ds: Dataset) -> dict[str, Any] | None:
+    """A revision's differences with the published dataset (None for other datasets): the
+    catalogue's (metadata, resources) and the BPS statistical metadata's."""
+    if not ds.is_revision:
+        return None
+    diff = catalog.diff_revision(ds)
+    ms = statistik.revision_changed_parts(ds)
+    return {"changed": diff.changed or bool(ms), "metadata": diff.metadata, "resources": diff.resources,
+            "metadata_statistik": ms}
+
+
 class RevisionDiffSchema(Schema):
     class Meta:
         description = "Perbedaan revisi dengan versi yang terbit."
 
-    changed = fields.Boolean(metadata={"description": "Revisi mengubah sesuatu."})
+    changed = fields.Boolean(metadata={"description": "Revisi mengubah sesuatu (termasuk metadata statistik)."})
     metadata = fields.List(fields.Nested(FieldChangeSchema), metadata={
         "description": "Kolom metadata yang berubah, dengan nilai lama dan barunya."})
     resources = fields.List(fields.Nested(ResourceChangeSchema), metadata={
         "description": "Setiap sumber data: ditambah, dihapus, diubah, atau tetap."})
+    metadata_statistik = fields.Nested(MsChangesSchema, metadata={
+        "description": "Metadata statistik BPS yang berubah (daftar kosong dan false bila tidak ada, atau bila "
+                       "dataset bukan statistik sektoral)."})
 
 
 class WorkspaceDatasetSchema(Schema):
@@ -369,10 +415,11 @@ class WorkspaceDatasetDetailSchema(WorkspaceDatasetSchema, SatuDataMetadataSchem
                        "{kolom: catatan} (kosong bila belum pernah ada)."})
     quality = Computed(QualitySchema, quality_of, metadata={
         "description": "Skor kualitas dataset, seperti yang dilihat produsen dan walidata."})
-    revision_diff = Computed(RevisionDiffSchema, lambda ds: catalog.diff_revision(ds) if ds.is_revision else None,
+    revision_diff = Computed(RevisionDiffSchema, revision_diff_of,
                              allow_none=True, metadata={
                                  "description": "Pada revisi: perbedaannya dengan versi yang terbit (metadata per "
-                                                "kolom, setiap sumber data). Selain revisi: null."})
+                                                "kolom, setiap sumber data, metadata statistik). Selain revisi: "
+                                                "null."})
 
 
 class WorkspaceCountsSchema(Schema):

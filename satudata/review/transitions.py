@@ -83,7 +83,7 @@ def submission_problems(dataset: Dataset, *, ms_started: bool | None = None) -> 
     problems += [f"Metadata wajib belum diisi: {label}." for label in catalog.missing_required_metadata(dataset)]
     problems += statistik.submission_problems(dataset, started=ms_started)
     if (dataset.revision_of is not None and not catalog.diff_revision(dataset).changed
-            and not statistik.revision_changes(dataset)):
+            and not statistik.revision_changed_parts(dataset)):
         problems.append("Revisi ini belum mengubah apa pun dibanding versi yang terbit.")
     return problems
 

@@ -180,6 +180,7 @@ def test_the_whole_lifecycle_through_the_apis(app: Any, api: Api, scratch_client
     assert [c["field"] for c in diff["metadata"]] == ["description"]
     assert [(c["change"], c["published_id"]) for c in diff["resources"]] == [("changed", table.id)]
     assert any("Berkas diganti" in d for d in diff["resources"][0]["details"])
+    assert diff["metadata_statistik"] == {"ms_keg": [], "ms_var": [], "ms_ind": False}  # not a statistical dataset
     api("post", rv + "/{slug}/request-changes", 200, path=f"{rv}/{slug}/request-changes", token=walidata,
         json={"field_notes": {"description": "Sebutkan tanggal datanya."}})
     assert api("get", ws + "/{slug}", 200, path=f"{ws}/{revision}", token=produsen)["data"]["field_notes"] == {

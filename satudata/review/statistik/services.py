@@ -49,10 +49,10 @@ from satudata.review.statistik.models import MsIndikator, MsKegiatan, MsVariabel
 from satudata.templating import N_, in_reader_language
 
 __all__ = [
-    "Metadata", "Missing", "VarEntry", "applies", "bulk_datasets", "carry_onto_published", "copy_to_revision",
-    "drop_rows", "editable_state", "export_json", "export_xlsx", "get_public", "load", "load_many", "missing",
-    "prefill_indicator", "revision_changes", "started_ids", "submission_problems", "update_indikator",
-    "update_kegiatan", "update_variabel",
+    "applies", "bulk_datasets", "carry_onto_published", "copy_to_revision", "drop_rows", "editable_state",
+    "export_json", "export_xlsx", "get_public", "load", "load_many", "Metadata", "Missing", "missing",
+    "prefill_indicator", "revision_changed_parts", "revision_changes", "RevisionMsChanges", "started_ids",
+    "submission_problems", "update_indikator", "update_kegiatan", "update_variabel", "VarEntry",
 ]
 
 AUDIT_TYPE = "dataset"
@@ -657,36 +657,62 @@ def carry_onto_published(revision: Dataset) -> None:
     db.session.flush()
 
 
-def revision_changes(revision: Dataset) -> list[str]:
-    """What ``revision`` changes in its published dataset's MS metadata, one sentence per form
-    (empty: nothing); compares the saved rows (a value following the prefill changes with the
-    Satu Data metadata, which the revision's own comparison shows)."""
+@dataclass(frozen=True)
+class RevisionMsChanges:
+    """What a revision changes in its published dataset's MS metadata: the MS-Keg field keys,
+    the MS-Var (table, column) pairs (the table as published: its id, or the revision's copy's
+    id for a table the revision adds) and whether the MS-Ind rows differ."""
+
+    keg: list[str] = field(default_factory=list)
+    var: list[tuple[str, str, str]] = field(default_factory=list)  # (published table id, table name, column)
+    ind: bool = False
+    ind_before: int = 0
+    ind_after: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.keg or self.var or self.ind)
+
+
+def revision_changed_parts(revision: Dataset) -> RevisionMsChanges:
+    """What ``revision`` changes in its published dataset's MS metadata (falsy: nothing);
+    compares the saved rows (a value following the prefill changes with the Satu Data
+    metadata, which the revision's own comparison shows)."""
     published = revision.revision_of
     if published is None or not applies(revision):
-        return []
+        return RevisionMsChanges()
     old_keg, old_var, old_ind = _rows_of(published.id)
     new_keg, new_var, new_ind = _rows_of(revision.id)
-    changes: list[str] = []
-    labels = {f.key: f.label for f in spec.KEG_FIELDS}
-    keg = [labels[k] for k in _KEG_KEYS
+    keg = [k for k in _KEG_KEYS
            if (getattr(old_keg, k) if old_keg else None) != (getattr(new_keg, k) if new_keg else None)]
-    if keg:
-        changes.append("MS-Keg: " + ", ".join(keg[:GUARD_NAMES])
-                       + (f" dan {len(keg) - GUARD_NAMES} isian lainnya" if len(keg) > GUARD_NAMES else "") + ".")
     names = {res.id: res.name for res in revision.resources}
     names.update({res.id: res.name for res in published.resources})
     published_of = {res.id: res.revision_of_id or res.id for res in revision.resources}
     before = {(r.resource_id, r.column_name): tuple(getattr(r, k) for k in _VAR_KEYS) for r in old_var}
     after = {(published_of.get(r.resource_id, r.resource_id), r.column_name): tuple(getattr(r, k) for k in _VAR_KEYS)
              for r in new_var}
-    var = sorted(f"{names.get(key[0], '?')}/{key[1]}" for key in set(before) | set(after)
-                 if before.get(key) != after.get(key))
+    var = sorted(((key[0], names.get(key[0], "?"), key[1]) for key in set(before) | set(after)
+                  if before.get(key) != after.get(key)), key=lambda v: (v[1], v[2], v[0]))
+    ind = ([tuple(getattr(r, k) for k in _IND_KEYS) for r in old_ind]
+           != [tuple(getattr(r, k) for k in _IND_KEYS) for r in new_ind])
+    return RevisionMsChanges(keg=keg, var=var, ind=ind, ind_before=len(old_ind), ind_after=len(new_ind))
+
+
+def revision_changes(revision: Dataset) -> list[str]:
+    """What ``revision`` changes in its published dataset's MS metadata, one sentence per form
+    (empty: nothing), for the walidata's and the producer's pages."""
+    parts = revision_changed_parts(revision)
+    changes: list[str] = []
+    labels = {f.key: f.label for f in spec.KEG_FIELDS}
+    keg = [labels[k] for k in parts.keg]
+    if keg:
+        changes.append("MS-Keg: " + ", ".join(keg[:GUARD_NAMES])
+                       + (f" dan {len(keg) - GUARD_NAMES} isian lainnya" if len(keg) > GUARD_NAMES else "") + ".")
+    var = [f"{name}/{column}" for _, name, column in parts.var]
     if var:
         changes.append("MS-Var: " + ", ".join(var[:GUARD_NAMES])
                        + (f" dan {len(var) - GUARD_NAMES} kolom lainnya" if len(var) > GUARD_NAMES else "") + ".")
-    if [tuple(getattr(r, k) for k in _IND_KEYS) for r in old_ind] != \
-            [tuple(getattr(r, k) for k in _IND_KEYS) for r in new_ind]:
-        changes.append(f"MS-Ind: {len(old_ind)} → {len(new_ind)} indikator, isinya berubah.")
+    if parts.ind:
+        changes.append(f"MS-Ind: {parts.ind_before} → {parts.ind_after} indikator, isinya berubah.")
     return changes
 
 
