@@ -220,15 +220,20 @@ def start_revision(move: Move) -> None:
     move.summary["revision"] = revision.slug
 
 
-def _hand_over(revision: Dataset, published: Dataset) -> None:
-    """The revision's conversation (its ReviewEvents) and its Daftar Data links join the
-    published dataset before the revision row goes."""
+def _hand_over(revision: Dataset, published: Dataset, *, merged: bool) -> None:
+    """The revision's conversation (its ReviewEvents) joins the published dataset before the
+    revision row goes. Its Daftar Data links (a harvest's new year of values, which the
+    published dataset does not hold) join it only when the revision is published, stamped with
+    that moment (``DaftarDataItem.fulfilled_at``: the data became public now, not at the
+    dataset's first publication); a discarded revision leaves those items unfulfilled."""
     from satudata.review.daftar.models import DaftarDataItem
 
     db.session.execute(update(ReviewEvent).where(ReviewEvent.dataset_id == revision.id)
                        .values(dataset_id=published.id).execution_options(synchronize_session=False))
-    db.session.execute(update(DaftarDataItem).where(DaftarDataItem.dataset_id == revision.id)
-                       .values(dataset_id=published.id).execution_options(synchronize_session=False))
+    linked = update(DaftarDataItem).where(DaftarDataItem.dataset_id == revision.id)
+    values = ({"dataset_id": published.id, "fulfilled_at": utcnow()} if merged
+              else {"dataset_id": None, "fulfilled_at": None})
+    db.session.execute(linked.values(**values).execution_options(synchronize_session="fetch"))
 
 
 def merge_into_published(move: Move) -> None:
@@ -237,7 +242,7 @@ def merge_into_published(move: Move) -> None:
     revision = move.dataset
     published = revision.revision_of
     assert published is not None
-    _hand_over(revision, published)
+    _hand_over(revision, published, merged=True)
     statistik.carry_onto_published(revision)  # its BPS metadata replaces the published one's
     move.summary["revision"] = revision.slug
     move.dataset = catalog.merge_revision(revision)
@@ -250,7 +255,7 @@ def drop_revision(move: Move) -> None:
     revision = move.dataset
     published = revision.revision_of
     assert published is not None
-    _hand_over(revision, published)
+    _hand_over(revision, published, merged=False)
     statistik.drop_rows(revision)
     move.summary["revision"] = revision.slug
     catalog.delete_revision(revision)

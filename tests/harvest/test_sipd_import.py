@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -314,6 +315,8 @@ def test_a_year_new_at_sipd_is_fulfilled_by_the_revision_until_it_is_published(a
     dataset = items(source)["1.02.01@2026"].dataset
     assert dataset is not None and items(source)["1.02.01@2027"].dataset is None
     review.publish_dataset(SYSTEM, dataset, note="Diperiksa walidata")
+    first_published = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # months before the 2027 values came
+    dataset.published_at = first_published
     db.session.commit()
     sipd.final[2027] = [final_row("1.02.01", "Jumlah puskesmas", 2027, "28")]
     job = run(source)
@@ -341,4 +344,45 @@ def test_a_year_new_at_sipd_is_fulfilled_by_the_revision_until_it_is_published(a
     now = standing(item, mid_2027)
     assert now.status == ItemStatus.PUBLISHED and now.on_time
     last = max(v.created_at for v in published.versions)
-    assert now.published_on == local_date(last)
+    assert now.published_on == local_date(last) == local_date(item.fulfilled_at)  # the revision's day,
+    assert now.published_on != local_date(first_published)  # not the dataset's first publication
+    assert standing(found["1.02.01@2026"], mid_2027).published_on == local_date(first_published)
+
+
+def test_a_discarded_revision_leaves_the_new_years_item_unfulfilled(app: Flask, sipd: FakeSipd) -> None:
+    # The harvest's revision holding 2027 is sent back and given up: the published dataset does not
+    # hold 2027, so the 2027 item is fulfilled by nothing (not "Terbit"); new 2027 values from
+    # SIPD come in a new revision, which fulfils it again.
+    from datetime import date
+
+    from satudata.review import services as review
+    from satudata.review.daftar.status import ItemStatus, standing
+
+    orgs = region()
+    sipd.final = {2026: [final_row("1.02.01", "Jumlah puskesmas", 2026, "27")]}
+    source = new_source(sipd.url, orgs, tahun=[2026, 2027])
+    assert run(source).status == JobStatus.FINISHED
+    dataset = items(source)["1.02.01@2026"].dataset
+    assert dataset is not None
+    review.publish_dataset(SYSTEM, dataset, note="Diperiksa walidata")
+    db.session.commit()
+    sipd.final[2027] = [final_row("1.02.01", "Jumlah puskesmas", 2027, "28")]
+    assert run(source).status == JobStatus.FINISHED
+    revision = db.session.get(Dataset, dataset.id).revision
+    assert revision is not None and items(source)["1.02.01@2027"].dataset_id == revision.id
+    review.request_changes(SYSTEM, revision, message="Nilai 2027 belum final di SIPD.")
+    review.discard_revision(SYSTEM, revision, note="Nilai 2027 belum final")
+    db.session.commit()
+    db.session.expire_all()
+    found = items(source)
+    assert found["1.02.01@2027"].dataset_id is None and found["1.02.01@2027"].fulfilled_at is None
+    assert standing(found["1.02.01@2027"], date(2027, 6, 1)).status == ItemStatus.DUE
+    assert found["1.02.01@2026"].dataset_id == dataset.id  # the published year keeps its link
+    # The same values are not proposed again (the walidata turned them down); changed ones are.
+    assert run(source).status == JobStatus.FINISHED
+    assert db.session.get(Dataset, dataset.id).revision is None
+    assert items(source)["1.02.01@2027"].dataset_id is None
+    sipd.final[2027] = [final_row("1.02.01", "Jumlah puskesmas", 2027, "29")]
+    assert run(source).status == JobStatus.FINISHED
+    again = db.session.get(Dataset, dataset.id).revision
+    assert again is not None and items(source)["1.02.01@2027"].dataset_id == again.id

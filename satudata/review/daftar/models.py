@@ -50,6 +50,11 @@ class DaftarDataItem(Base):
     is_priority: Mapped[bool] = mapped_column(Boolean, default=False)  # Data Prioritas
     notes: Mapped[str] = mapped_column(Text, default="")  # internal: never on public pages or the API
     dataset_id: Mapped[str | None] = mapped_column(ForeignKey("dataset.id", ondelete="SET NULL"), index=True)
+    # When ``dataset`` began to hold this item's data publicly, where that is not the dataset's
+    # first publication: a year a revision (a harvest's new year of SIPD values) added to a
+    # published dataset, stamped when the revision is published. Empty: the dataset's
+    # ``published_at`` (see ``status.standing``). Cleared when the item is linked elsewhere.
+    fulfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What a statistic is, as the region's data plan at Kemendagri (SIPD e-Walidata) names it.
     element: Mapped[str | None] = mapped_column(String(300))  # the group (SIPD: bidang urusan)
     indicator_code: Mapped[str | None] = mapped_column(String(100))  # kode indikator

@@ -23,7 +23,8 @@ from satudata.accounts.models import Organization
 from satudata.accounts.policy import is_admin
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, Role, require
-from satudata.catalog.models import Dataset, Frequency
+from satudata.catalog.models import Dataset, DatasetState, Frequency
+from satudata.db import utcnow
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.review import regions
@@ -297,7 +298,7 @@ def link_dataset(actor: Actor, item: DaftarDataItem, key: str) -> Dataset:
     dataset = _dataset_of(item, key)
     if item.dataset_id != dataset.id:
         before = item.dataset.slug if item.dataset is not None else None
-        item.dataset = dataset
+        item.dataset, item.fulfilled_at = dataset, None
         db.session.flush()
         audit(actor, "daftar.link", AUDIT_TYPE, item.id, {"dataset": dataset.slug, "before": before})
     return dataset
@@ -308,7 +309,7 @@ def unlink_dataset(actor: Actor, item: DaftarDataItem) -> None:
     require(actor, Permission.REVIEW_DAFTAR_LINK, item)
     if item.dataset is not None:
         audit(actor, "daftar.unlink", AUDIT_TYPE, item.id, {"dataset": item.dataset.slug})
-        item.dataset = None
+        item.dataset, item.fulfilled_at = None, None
         db.session.flush()
 
 
@@ -375,6 +376,8 @@ def import_harvested_item(actor: Actor, organization: Organization, *, source_id
     found.title_key = title_key(found.title)
     if dataset is not None and found.dataset_id is None:
         found.dataset = dataset
+        if dataset.state == DatasetState.PUBLISHED:  # a published dataset's new values: public from now
+            found.fulfilled_at = utcnow()
         changed.append("dataset")
     if not changed and not adopted:
         return found, "unchanged"

@@ -59,7 +59,7 @@ class Standing:
 
     status: ItemStatus
     days_left: int  # release date minus today: 0 on the day, negative once past
-    published_on: date | None = None  # the day (local) the fulfilling dataset was first published
+    published_on: date | None = None  # the day (local) the item's data became public (see fulfilled_at)
     on_time: bool | None = None  # published: on or before the release date
     submitted: bool = False  # the fulfilling dataset is with the walidata
 
@@ -73,7 +73,7 @@ def standing(item: DaftarDataItem, today: date) -> Standing:
     days_left = (item.release_date - today).days
     dataset = item.dataset
     if dataset is not None and dataset.state == DatasetState.PUBLISHED:
-        stamp = dataset.published_at or dataset.updated_at
+        stamp = item.fulfilled_at or dataset.published_at or dataset.updated_at
         published_on = local_date(stamp) if stamp is not None else today
         return Standing(ItemStatus.PUBLISHED, days_left, published_on=published_on,
                         on_time=published_on <= item.release_date)
