@@ -196,9 +196,10 @@ def _anonymous_denial_allowed() -> bool:
     from flask import current_app, request
 
     from satudata import jobs
+    from satudata.extensions import client_network
 
     limit = int(current_app.config["AUDIT_ANONYMOUS_DENIALS_PER_MINUTE"])
-    key = f"satudata:denials:{request.remote_addr}"
+    key = f"satudata:denials:{client_network()}"
     try:
         conn = jobs.get_redis()
         count = int(conn.incr(key))

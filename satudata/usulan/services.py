@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -29,7 +29,7 @@ from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset, Frequency, Topic
 from satudata.db import utcnow
 from satudata.errors import Conflict, DomainError, Gone, Invalid, NotFound
-from satudata.extensions import db
+from satudata.extensions import client_network, db
 from satudata.review.daftar import services as daftar
 from satudata.review.daftar.models import YEAR_MAX, DaftarDataItem, title_key
 from satudata.review.daftar.status import local_today
@@ -151,7 +151,7 @@ def client_hash(value: str, purpose: str) -> str:
 
 
 def _address_hash() -> str:
-    return client_hash(request.remote_addr or "", "alamat") if has_request_context() else ""
+    return client_hash(client_network(), "alamat") if has_request_context() else ""
 
 
 # --------------------------------------------------------------------------- reads

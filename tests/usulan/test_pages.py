@@ -74,6 +74,31 @@ def test_filing_is_rate_limited_and_keeps_what_was_typed(scratch_client: Any, re
     assert _count() == limit
 
 
+def test_the_limit_counts_an_ipv6_client_by_its_64_network(scratch_client: Any, region: Any) -> None:
+    # An ISP gives each customer a /64: a script changing addresses inside it is one client.
+    limit = int(FILE_LIMIT.split()[0])
+
+    def post_from(address: str, title: str) -> int:
+        token = csrf_of(scratch_client, "/usulan-data/baru")
+        return int(scratch_client.post("/usulan-data/baru", environ_base={"REMOTE_ADDR": address},
+                                       data={"csrf_token": token, **FORM, "title": title, "lanjut": "1"}).status_code)
+
+    statuses = [post_from(f"2001:db8:1:2::{i + 1:x}", f"Jumlah perahu motor tempel nomor {i}") for i in range(limit)]
+    assert statuses == [302] * limit
+    assert post_from("2001:db8:1:2:ffff:ffff:ffff:fffe", "Jumlah tambak udang menurut desa") == 429
+    assert post_from("2001:db8:1:3::1", "Jumlah tambak udang menurut desa") == 302  # the neighbour's /64
+
+
+def test_client_network() -> None:
+    from satudata.extensions import client_network
+
+    assert client_network("203.0.113.7") == "203.0.113.7"
+    assert client_network("2001:db8:1:2:aaaa::1") == client_network("2001:db8:1:2::ffff") == "2001:db8:1:2::/64"
+    assert client_network("::ffff:203.0.113.7") == "203.0.113.7"  # IPv4 seen through a v6 socket
+    assert client_network("fe80::1%eth0") == "fe80::/64"
+    assert client_network("not an address") == "not an address" and client_network("") == ""
+
+
 def test_abusive_text_is_held_and_not_public(scratch_client: Any, region: Any) -> None:
     resp = _post(scratch_client, description="Data ini penting, pejabatnya g0bl0k semua, buka datanya!", lanjut="1")
     assert resp.status_code == 200 and "menunggu moderasi" in resp.get_data(as_text=True)
