@@ -276,13 +276,28 @@ def satudata_env(app: Flask, **extra: Any) -> dict[str, str]:
 def run_worker(app: Flask, queue: str, timeout: int = 180) -> Any:
     """Run a real ``satudata worker --burst`` process on ``queue`` with this test app's
     database, Redis, storage and search index; returns the finished process."""
+    import signal
     import subprocess
     import sys
 
-    return subprocess.run(
-        [sys.executable, "-m", "satudata.cli", "worker", "--queue", queue, "--burst"],
-        env=satudata_env(app), cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-    )
+    command = [sys.executable, "-m", "satudata.cli", "worker", "--queue", queue, "--burst"]
+    # PYTHONFAULTHANDLER: a worker still running at the timeout is sent SIGABRT and prints every
+    # thread's stack, so a hang says where it hangs (CI once saw one end silent after 180 s).
+    env = {**satudata_env(app), "PYTHONFAULTHANDLER": "1"}
+    with subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            try:
+                out, err = proc.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+            raise AssertionError(f"satudata worker --queue {queue} --burst still running after {timeout} s; "
+                                 f"its output:\n{out[-4000:]}\n{err[-12000:]}") from None
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
 
 
 def serve_live(app: Flask, name: str = "live-server") -> Iterator[str]:
