@@ -186,6 +186,12 @@ class Defaults:
     # a few hundred rows, well under 1 MB; past either, nothing is read and the page says so.
     DAFTAR_IMPORT_MAX_BYTES = 5 * 1024 * 1024
     DAFTAR_IMPORT_MAX_ROWS = 5000
+    # An imported statistical metadata workbook (MS-Keg/MS-Var/MS-Ind of one dataset): its size,
+    # its unpacked XML (ZIP bombs), and the filled rows read per sheet. One dataset's workbook
+    # is tens of KB; a region's bulk export, whose other datasets' rows are skipped, well under.
+    STATISTIK_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    STATISTIK_IMPORT_MAX_UNPACKED = 64 * 1024 * 1024
+    STATISTIK_IMPORT_MAX_ROWS = 20_000
     # Refused requests of anonymous callers written to the audit log per client address and
     # minute; beyond it they are still refused, and counted in the log only.
     AUDIT_ANONYMOUS_DENIALS_PER_MINUTE = 20

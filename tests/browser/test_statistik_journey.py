@@ -1,7 +1,9 @@
 """BPS statistical metadata in a real browser: a producer opens the MS forms of a statistical
 dataset, finds the MS-Var prefilled from the tables' Table Schemas, fills the MS-Keg parts still
-missing (saving once with one left out, to see the linked message), saves, downloads the XLSX
-and reads it back; the public metadata page of a published dataset at phone and desktop widths.
+missing (saving once with one left out, to see the linked message), saves, downloads the XLSX,
+reads it back, edits a copy and imports it (the flash, the changed values); at phone width the
+import page refuses a file that is not a workbook; the public metadata page of a published
+dataset at phone and desktop widths.
 axe-core checks every page (WCAG 2.1 AA)."""
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
-from tests.browser.conftest import checked_context
+from tests.browser.conftest import XLSX_TYPE, checked_context
 from tests.review.daftar.conftest import region  # noqa: F401  (fixtures)
 from tests.review.statistik.conftest import stat  # noqa: F401  (fixtures)
 from tests.workspace.conftest import vocab  # noqa: F401  (fixtures)
@@ -94,6 +96,31 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         assert keg["Tujuan kegiatan *"] == "Menyediakan data tenaga kesehatan per kecamatan."
         assert len(list(book["MS-Var"].iter_rows(min_row=2, values_only=True))) == 5
 
+        # The producer fills the workbook in offline and imports it back: the edited cells are
+        # saved, the rest stays as it was.
+        edited = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+        keg_sheet = edited["MS-Keg"]
+        latar = next(row for row in keg_sheet.iter_rows(min_row=2) if row[2].value == "3.1")
+        latar[4].value = "Perencanaan kebutuhan tenaga kesehatan 2026 (diisi di Excel)."
+        var_sheet = edited["MS-Var"]
+        definisi = [c.value for c in var_sheet[1]].index("4. Definisi *")
+        jumlah_row = next(row for row in var_sheet.iter_rows(min_row=2) if row[2].value == "jumlah")
+        jumlah_row[definisi].value = "Tenaga kesehatan yang bertugas pada 31 Desember."
+        buffer = io.BytesIO()
+        edited.save(buffer)
+        page.click("summary:has-text('Impor dari XLSX')")
+        page.set_input_files("#ms-import-file", files=[{"name": f"metadata-statistik-{slug}.xlsx",
+                                                         "mimeType": XLSX_TYPE, "buffer": buffer.getvalue()}])
+        with page.expect_navigation():
+            page.click(".ms-import button[type=submit]")
+        assert page.url.endswith("/metadata-statistik"), page.url
+        flashes = page.locator(".flash").all_inner_texts()
+        assert any("Impor XLSX selesai. Berubah: 1 isian MS-Keg, 1 variabel MS-Var" in f for f in flashes), flashes
+        assert page.input_value("#keg-latar_belakang") == "Perencanaan kebutuhan tenaga kesehatan 2026 (diisi di Excel)."
+        assert page.input_value("#keg-tujuan") == "Menyediakan data tenaga kesehatan per kecamatan."
+        page.click("nav.ms-nav >> text=MS-Var: variabel")
+        assert page.input_value(f"#{jumlah_id}-definisi") == "Tenaga kesehatan yang bertugas pada 31 Desember."
+
         # MS-Ind starts from the dataset's Standar Data; the bulk page lists the OPD's datasets.
         page.click("nav.ms-nav >> text=MS-Ind: indikator")
         assert page.input_value("#ind-0-nama") == "Tenaga Kesehatan menurut Kecamatan"
@@ -103,6 +130,26 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         # The workspace's dataset page shows it complete; nothing blocks the submission from it.
         page.goto(f"{base}/kelola/dataset/{slug}")
         assert "Metadata statistik BPS sudah mulai diisi" not in page.content()
+
+    # At phone width: the import page, and a file that is not a workbook refused and explained.
+    with checked_context(browser, locale="id-ID", **PHONE) as context:
+        page = context.new_page()
+        page.goto(base + "/masuk")
+        page.fill("#login", "produsen")
+        page.fill("#password", PASSWORD)
+        page.click("form.form button[type=submit]")
+        page.wait_for_url(base + "/kelola/")
+        page.goto(f"{base}/kelola/dataset/{slug}/metadata-statistik/impor")
+        assert page.locator("h2#impor").inner_text() == "Impor dari XLSX"
+        page.set_input_files("#file", files=[{"name": "metadata.xlsx", "mimeType": XLSX_TYPE,
+                                              "buffer": b"Dataset;No.;Isian\n;3.1;x\n"}])
+        with page.expect_navigation():
+            page.click("form.form button:has-text('Impor')")
+        assert "Tidak ada yang diimpor" in page.locator("#laporan").inner_text()
+        assert page.locator("table.import-report tbody tr").count() == 1
+        assert page.get_attribute("#file", "aria-describedby") == "file-help file-error"
+        overflow = page.evaluate("(m => m.scrollWidth - m.clientWidth)(document.querySelector('main'))")
+        assert overflow <= 0, f"the import page is {overflow}px wider than the phone"
 
     published = stat["published"].slug
     for options in (PHONE, DESKTOP):

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
+from flask import current_app
 from sqlalchemy import delete, select, union, update
 from sqlalchemy.orm import selectinload
 
@@ -44,15 +45,17 @@ from satudata.catalog.models import (
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.review import regions
-from satudata.review.statistik import spec
+from satudata.review.statistik import importing, spec, xlsx
+from satudata.review.statistik.importing import ImportResult, StatistikImportError
 from satudata.review.statistik.models import MsIndikator, MsKegiatan, MsVariabel
 from satudata.templating import N_, in_reader_language
 
 __all__ = [
     "applies", "bulk_datasets", "carry_onto_published", "copy_to_revision", "drop_rows", "editable_state",
-    "export_json", "export_xlsx", "get_public", "load", "load_many", "Metadata", "Missing", "missing",
-    "prefill_indicator", "revision_changed_parts", "revision_changes", "RevisionMsChanges", "started_ids",
-    "submission_problems", "update_indikator", "update_kegiatan", "update_variabel", "VarEntry",
+    "export_json", "export_xlsx", "get_public", "import_xlsx", "ImportResult", "load", "load_many", "Metadata",
+    "Missing", "missing", "prefill_indicator", "revision_changed_parts", "revision_changes", "RevisionMsChanges",
+    "started_ids", "StatistikImportError", "submission_problems", "update_indikator", "update_kegiatan",
+    "update_variabel", "VarEntry",
 ]
 
 AUDIT_TYPE = "dataset"
@@ -463,31 +466,6 @@ def _lock(dataset: Dataset) -> None:
     db.session.execute(select(Dataset.id).where(Dataset.id == dataset.id).with_for_update())
 
 
-def _clean(fields: Iterable[spec.Field], raw: Mapping[str, Any], prefix: str) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """The submitted values, tidied; problems (a choice not offered, too long) by field id."""
-    values: dict[str, str] = {}
-    problems: dict[str, list[str]] = {}
-    for f in fields:
-        value = raw.get(f.key)
-        if isinstance(value, (list, tuple)):
-            value = spec.MULTI_SEPARATOR.join(str(v).strip() for v in value if str(v).strip())
-        text = str(value or "").replace("\r\n", "\n").strip()
-        if f.kind != spec.TEXTAREA:
-            text = " ".join(text.split())
-        if f.kind == spec.CHOICE and text and text not in f.choices:
-            problems[f"{prefix}{f.key}"] = [f"Pilih salah satu: {', '.join(f.choices)}."]
-        if f.kind == spec.MULTI and text:
-            unknown = [v for v in spec.split_multi(text) if v not in f.choices]
-            if unknown:
-                problems[f"{prefix}{f.key}"] = [f"Pilihan tidak dikenal: {', '.join(unknown)}. "
-                                                f"Pilih dari: {', '.join(f.choices)}."]
-        if len(text) > f.max_length:
-            problems[f"{prefix}{f.key}"] = [f"{f.label} paling panjang {f.max_length} karakter "
-                                            f"(sekarang {len(text)})."]
-        values[f.key] = text
-    return values, problems
-
-
 def _own(values: Mapping[str, str], prefill: Mapping[str, str]) -> dict[str, str | None]:
     """What to store: None where the value is the prefill (it then follows the dataset)."""
     return {k: (None if v == prefill.get(k, "") else v) for k, v in values.items()}
@@ -500,14 +478,22 @@ def update_kegiatan(actor: Actor, dataset: Dataset, raw: Mapping[str, Any]) -> M
     require(actor, Permission.REVIEW_STATISTIK_EDIT, dataset)
     _check_editable(actor, dataset)
     _lock(dataset)
-    values, problems = _clean(spec.KEG_FIELDS, raw, "keg-")
+    changed = _save_kegiatan(actor, dataset, raw)
+    audit(actor, "statistik.keg.update", AUDIT_TYPE, dataset.id, {"dataset": dataset.slug, "changed": changed})
+    return missing(load(dataset))
+
+
+def _save_kegiatan(actor: Actor, dataset: Dataset, raw: Mapping[str, Any]) -> list[str]:
+    """Check and store the MS-Keg values ``raw`` (the whole form); the keys whose stored value
+    changed. Raises ``Invalid`` (details by ``keg-<key>``) before writing anything. The caller
+    has authorised, checked the state and locked (:func:`update_kegiatan`, :func:`import_xlsx`)."""
+    values, problems = spec.clean_values(spec.KEG_FIELDS, raw, "keg-")
     if problems:
         raise Invalid("Periksa isian yang ditandai; belum ada yang disimpan.", details=problems)
-    root = dataset
-    row = db.session.scalar(select(MsKegiatan).where(MsKegiatan.dataset_id == root.id)
+    row = db.session.scalar(select(MsKegiatan).where(MsKegiatan.dataset_id == dataset.id)
                             .execution_options(populate_existing=True))
     if row is None:
-        row = MsKegiatan(dataset_id=root.id)
+        row = MsKegiatan(dataset_id=dataset.id)
         db.session.add(row)
     own = _own(values, prefill_kegiatan(dataset))
     changed = [k for k, v in own.items() if getattr(row, k) != v]
@@ -515,8 +501,7 @@ def update_kegiatan(actor: Actor, dataset: Dataset, raw: Mapping[str, Any]) -> M
         setattr(row, key, own[key])
     row.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit(actor, "statistik.keg.update", AUDIT_TYPE, root.id, {"dataset": root.slug, "changed": changed})
-    return missing(load(dataset))
+    return changed
 
 
 def update_variabel(actor: Actor, dataset: Dataset, entries: Iterable[Mapping[str, Any]]) -> Missing:
@@ -526,17 +511,25 @@ def update_variabel(actor: Actor, dataset: Dataset, entries: Iterable[Mapping[st
     require(actor, Permission.REVIEW_STATISTIK_EDIT, dataset)
     _check_editable(actor, dataset)
     _lock(dataset)
-    root = dataset
+    changed = _save_variabel(dataset, entries)
+    audit(actor, "statistik.var.update", AUDIT_TYPE, dataset.id, {"dataset": dataset.slug, "changed": changed[:200]})
+    return missing(load(dataset))
+
+
+def _save_variabel(dataset: Dataset, entries: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Check and store MS-Var ``entries`` (see :func:`update_variabel`); "table/column: keys"
+    for each column whose stored values changed. Raises ``Invalid`` (details by
+    ``var-<index in entries>-<key>``) before writing anything."""
     by_key = {(c.resource.id, c.name): c for c in columns(dataset)}
     saved = {(r.resource_id, r.column_name): r for r in db.session.scalars(
-        select(MsVariabel).where(MsVariabel.dataset_id == root.id).execution_options(populate_existing=True))}
+        select(MsVariabel).where(MsVariabel.dataset_id == dataset.id).execution_options(populate_existing=True))}
     problems: dict[str, list[str]] = {}
     cleaned: list[tuple[ColumnRef, dict[str, str]]] = []
     for i, entry in enumerate(entries):
         col = by_key.get((str(entry.get("resource") or ""), str(entry.get("column") or "")))
         if col is None:
             continue
-        values, found = _clean(spec.VAR_FIELDS, entry, f"var-{i}-")
+        values, found = spec.clean_values(spec.VAR_FIELDS, entry, f"var-{i}-")
         problems.update(found)
         cleaned.append((col, values))
     if problems:
@@ -545,7 +538,7 @@ def update_variabel(actor: Actor, dataset: Dataset, entries: Iterable[Mapping[st
     for col, values in cleaned:
         row = saved.get((col.resource_key, col.name))
         if row is None:
-            row = MsVariabel(dataset_id=root.id, resource_id=col.resource_key, column_name=col.name)
+            row = MsVariabel(dataset_id=dataset.id, resource_id=col.resource_key, column_name=col.name)
             db.session.add(row)
             saved[(col.resource_key, col.name)] = row
         own = _own(values, prefill_variabel(dataset, col))
@@ -555,8 +548,7 @@ def update_variabel(actor: Actor, dataset: Dataset, entries: Iterable[Mapping[st
         if keys:
             changed.append(f"{col.resource.name}/{col.name}: {', '.join(keys)}")
     db.session.flush()
-    audit(actor, "statistik.var.update", AUDIT_TYPE, root.id, {"dataset": root.slug, "changed": changed[:200]})
-    return missing(load(dataset))
+    return changed
 
 
 def update_indikator(actor: Actor, dataset: Dataset, items: Iterable[Mapping[str, Any]]) -> Missing:
@@ -565,11 +557,20 @@ def update_indikator(actor: Actor, dataset: Dataset, items: Iterable[Mapping[str
     require(actor, Permission.REVIEW_STATISTIK_EDIT, dataset)
     _check_editable(actor, dataset)
     _lock(dataset)
-    root = dataset
+    kept = _save_indikator(dataset, items)
+    audit(actor, "statistik.ind.update", AUDIT_TYPE, dataset.id, {"dataset": dataset.slug, "indicators": kept})
+    return missing(load(dataset))
+
+
+def _save_indikator(dataset: Dataset, items: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Check ``items`` and make them the MS-Ind of ``dataset`` (see :func:`update_indikator`);
+    the names of the indicators kept. Raises ``Invalid`` (details by ``ind-<index in
+    items>-<key>``, ``_form`` for too many) before writing anything. One row per position: the
+    rows there are updated in place, so saving the same list twice adds nothing."""
     problems: dict[str, list[str]] = {}
     kept: list[dict[str, str]] = []
     for i, item in enumerate(items):
-        values, found = _clean(spec.IND_FIELDS, item, f"ind-{i}-")
+        values, found = spec.clean_values(spec.IND_FIELDS, item, f"ind-{i}-")
         if item.get("hapus") or not any(values.values()):
             continue
         problems.update(found)
@@ -578,13 +579,13 @@ def update_indikator(actor: Actor, dataset: Dataset, items: Iterable[Mapping[str
         problems["_form"] = [f"Paling banyak {MAX_INDICATORS} indikator per dataset."]
     if problems:
         raise Invalid("Periksa isian yang ditandai; belum ada yang disimpan.", details=problems)
-    existing = list(db.session.scalars(select(MsIndikator).where(MsIndikator.dataset_id == root.id)
+    existing = list(db.session.scalars(select(MsIndikator).where(MsIndikator.dataset_id == dataset.id)
                                        .order_by(MsIndikator.position, MsIndikator.id)
                                        .execution_options(populate_existing=True)))
     for position, values in enumerate(kept):
         row = existing[position] if position < len(existing) else None
         if row is None:
-            row = MsIndikator(dataset_id=root.id)
+            row = MsIndikator(dataset_id=dataset.id)
             db.session.add(row)
         row.position = position
         for key, value in values.items():
@@ -592,9 +593,42 @@ def update_indikator(actor: Actor, dataset: Dataset, items: Iterable[Mapping[str
     for row in existing[len(kept):]:
         db.session.delete(row)
     db.session.flush()
-    audit(actor, "statistik.ind.update", AUDIT_TYPE, root.id,
-          {"dataset": root.slug, "indicators": [v["nama"] for v in kept]})
-    return missing(load(dataset))
+    return [v["nama"] for v in kept]
+
+
+def import_xlsx(actor: Actor, dataset: Dataset, stream: IO[bytes]) -> ImportResult:
+    """Import the MS-Keg, MS-Var and MS-Ind of ``dataset`` from a workbook in the export's layout
+    (:mod:`satudata.review.statistik.importing` says how rows are matched; an empty cell keeps
+    the portal's value). Authorised and locked like the forms; every value passes the forms'
+    check. All or nothing: any problem (a choice not offered, a field twice, an unreadable file
+    ...) raises :class:`StatistikImportError` with the report by sheet, row and field, and the
+    caller's unit of work rolls back what was flushed. One ``statistik.import`` audit row."""
+    require(actor, Permission.REVIEW_STATISTIK_EDIT, dataset)
+    _check_editable(actor, dataset)
+    config = current_app.config
+    book = importing.read_upload(stream, max_bytes=int(config["STATISTIK_IMPORT_MAX_BYTES"]),
+                                 max_rows=int(config["STATISTIK_IMPORT_MAX_ROWS"]),
+                                 max_unpacked=int(config["STATISTIK_IMPORT_MAX_UNPACKED"]))
+    _lock(dataset)
+    plan = importing.plan(book, load(dataset))
+    problems = list(plan.problems)
+    if not problems:
+        saves = ((xlsx.KEG_SHEET, plan.keg is not None, lambda: _save_kegiatan(actor, dataset, plan.keg or {})),
+                 (xlsx.VAR_SHEET, bool(plan.var), lambda: _save_variabel(dataset, plan.var)),
+                 (xlsx.IND_SHEET, plan.ind is not None, lambda: _save_indikator(dataset, plan.ind or [])))
+        for sheet, needed, save in saves:
+            if not needed:
+                continue
+            try:
+                save()  # each checks every value before it writes anything
+            except Invalid as err:
+                problems += importing.problems_of(err, sheet, plan)
+    if problems:
+        raise StatistikImportError(f"Tidak ada yang diimpor: {len(problems)} hal perlu diperbaiki di berkas.",
+                                   problems, plan.result)
+    audit(actor, "statistik.import", AUDIT_TYPE, dataset.id, {"dataset": dataset.slug, **plan.result.audit_data()})
+    plan.result.missing = missing(load(dataset))
+    return plan.result
 
 
 # --------------------------------------------------------------------------- revisions
@@ -771,6 +805,4 @@ def export_json(meta: Metadata) -> dict[str, Any]:
 
 def export_xlsx(metas: list[Metadata]) -> bytes:
     """The workbook of ``metas`` in BPS's layout (see :mod:`satudata.review.statistik.xlsx`)."""
-    from satudata.review.statistik import xlsx
-
     return xlsx.write_workbook(metas)

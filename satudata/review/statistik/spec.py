@@ -2,7 +2,8 @@
 Nomor 5 Tahun 2020 (Petunjuk Teknis Metadata Statistik), with the form's numbering, its
 Indonesian label, whether BPS marks it mandatory, and how it is filled in (free text, one
 choice, several choices). The models, the forms, the completeness check, the XLSX layout and the
-JSON export all read these lists, so a label or a numbering is written once.
+JSON export all read these lists, so a label or a numbering is written once; what is typed in a
+form or a workbook is checked against them by one function, :func:`clean_values`.
 
 Mandatory parts follow the forms: the activity's identity, blocks I–IV, VII and VIII of MS-Keg;
 block V (Desain Sampel) only when the activity is a survey; the variable's name, concept,
@@ -12,8 +13,9 @@ interpretation, formula, measure and unit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from satudata.templating import N_, in_reader_language
 
@@ -462,3 +464,31 @@ def keg_required(values: Mapping[str, str]) -> list[Field]:
 
 def split_multi(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(";") if v.strip()]
+
+
+def clean_values(fields: Iterable[Field], raw: Mapping[str, Any],
+                 prefix: str = "") -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The values typed for ``fields`` (in a form or a workbook), tidied; the problems (a choice
+    not offered, too long) by field id (``prefix`` + key). The one check of what is typed: the
+    services' saves and the XLSX import both use it."""
+    values: dict[str, str] = {}
+    problems: dict[str, list[str]] = {}
+    for f in fields:
+        value = raw.get(f.key)
+        if isinstance(value, (list, tuple)):
+            value = MULTI_SEPARATOR.join(str(v).strip() for v in value if str(v).strip())
+        text = str(value or "").replace("\r\n", "\n").strip()
+        if f.kind != TEXTAREA:
+            text = " ".join(text.split())
+        if f.kind == CHOICE and text and text not in f.choices:
+            problems[f"{prefix}{f.key}"] = [f"Pilih salah satu: {', '.join(f.choices)}."]
+        if f.kind == MULTI and text:
+            unknown = [v for v in split_multi(text) if v not in f.choices]
+            if unknown:
+                problems[f"{prefix}{f.key}"] = [f"Pilihan tidak dikenal: {', '.join(unknown)}. "
+                                                f"Pilih dari: {', '.join(f.choices)}."]
+        if len(text) > f.max_length:
+            problems[f"{prefix}{f.key}"] = [f"{f.label} paling panjang {f.max_length} karakter "
+                                            f"(sekarang {len(text)})."]
+        values[f.key] = text
+    return values, problems

@@ -6,6 +6,9 @@
   parts are empty and lists them, each linked to its field.
 - ``/kelola/dataset/<slug>/metadata-statistik.xlsx`` and ``.json``: the exports, for whoever
   may read the dataset in the workspace.
+- ``/kelola/dataset/<slug>/metadata-statistik/impor``: the import of that workbook (filled in
+  offline) for one dataset; the MS pages carry its form, this page explains it and reports a
+  refused file by sheet, row and field.
 - ``/kelola/metadata-statistik``: the statistical datasets of an OPD (or the walidata's region)
   with their completeness, and the bulk XLSX export.
 - ``/dataset/<slug>/metadata-statistik`` (and ``.xlsx``, ``.json``): the public view of a
@@ -18,14 +21,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from satudata.authz import Actor, Permission, can, require
 from satudata.catalog import services as catalog
 from satudata.catalog.models import Dataset
-from satudata.errors import DomainError, NotFound, Unauthenticated, roll_back_refused
+from satudata.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated, roll_back_refused
 from satudata.review.statistik import policy as _policy  # noqa: F401  (registers the rules)
 from satudata.review.statistik import serializers, services, spec
 
@@ -78,7 +81,8 @@ def _context(user: Actor, dataset: Dataset, meta: services.Metadata, **extra: An
     refusal = services.editable_state(dataset)
     editable = can(user, Permission.REVIEW_STATISTIK_EDIT, dataset) and refusal is None
     return {"dataset": dataset, "meta": meta, "missing": gaps.messages(), "editable": editable, "refusal": refusal,
-            "completeness": services.completeness(meta, gaps), "spec": spec, **extra}
+            "completeness": services.completeness(meta, gaps), "spec": spec,
+            "import_max_bytes": int(current_app.config["STATISTIK_IMPORT_MAX_BYTES"]), **extra}
 
 
 def _saved(gaps: services.Missing) -> None:
@@ -158,6 +162,65 @@ def indikator(slug: str) -> Any:
     blank = {f.key: "" for f in spec.IND_FIELDS}
     return render_template("statistik/indikator.html", errors=errors, items=[*items, blank],
                            saved_count=len(meta.indicators), **_context(user, dataset, meta)), 400 if errors else 200
+
+
+@bp.route("/kelola/dataset/<slug>/metadata-statistik/impor", methods=["GET", "POST"])
+def impor(slug: str) -> Any:
+    """The XLSX import: on success back to MS-Keg with what changed and what was ignored; a
+    refused file is reported here (nothing was saved)."""
+    user = signed_in()
+    dataset = _workspace_dataset(user, slug)
+    report: services.StatistikImportError | None = None
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise Invalid(_("Pilih berkas XLSX metadata statistik yang akan diimpor."))
+            result = services.import_xlsx(user, dataset, upload.stream)
+            _imported(result)
+            gaps = result.missing.count if result.missing is not None else 0
+            return redirect(url_for("statistik.kegiatan", slug=dataset.slug) + ("#kurang" if gaps else ""))
+        except services.StatistikImportError as err:
+            roll_back_refused(err)
+            report, status = err, 400
+        except (Invalid, Conflict) as err:  # no file; a locked dataset (a revision is needed)
+            roll_back_refused(err)
+            report = services.StatistikImportError(err.message, [])
+            status = 409 if isinstance(err, Conflict) else 400
+    meta = services.load(dataset)
+    return render_template("statistik/import.html", report=report, **_context(user, dataset, meta)), status
+
+
+def _imported(result: services.ImportResult) -> None:
+    """The flashes after an import: what changed, what was left aside and why, what is missing."""
+    if result.changed:
+        flash(_("Impor XLSX selesai. Berubah: %(keg)s isian MS-Keg, %(var)s variabel MS-Var, %(ind)s indikator "
+                "MS-Ind (%(added)s baru).", keg=len(result.keg), var=len(result.var), ind=result.ind,
+                added=result.ind_added), "success")
+    else:
+        flash(_("Impor XLSX selesai: tidak ada isian yang berubah (isian di berkas sama dengan di portal, atau "
+                "selnya kosong)."), "success")
+    left: list[str] = []
+    if result.other_rows:
+        left.append(_("baris dataset lain (%(rows)s)",
+                      rows=", ".join(f"{sheet}: {n}" for sheet, n in result.other_rows.items())))
+    if result.ignored_columns:
+        left.append(_("kolom yang tidak dikenal: %(names)s", names=_named(result.ignored_columns)))
+    if result.unknown:
+        left.append(_("baris yang tidak cocok dengan dataset ini: %(rows)s", rows=_named(result.unknown)))
+    if result.other_sheets:
+        left.append(_("lembar lain: %(names)s", names=_named(result.other_sheets)))
+    if left:
+        flash(_("Tidak diimpor: %(what)s.", what="; ".join(left)), "info")
+    gaps = result.missing
+    if gaps is not None and gaps.count:
+        flash(_("Masih ada %(n)s isian wajib yang kosong; lihat daftarnya di atas formulir.", n=gaps.count), "info")
+
+
+def _named(names: list[str], limit: int = 10) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (" " + _("dan %(n)s lainnya", n=len(names) - limit) if len(names) > limit else "")
 
 
 def _download(body: bytes | dict[str, Any], name: str, fmt: str) -> Response:

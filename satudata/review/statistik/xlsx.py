@@ -10,14 +10,28 @@ sheet per form, fields numbered as on the forms of Peraturan BPS 5/2020.
 
 Written with XlsxWriter with ``strings_to_formulas`` off, so a value starting with ``=`` stays
 text.
+
+Read back (the import, :mod:`satudata.review.statistik.importing` judges what is read) with
+openpyxl in read-only mode after the ZIP is checked for bombs, as the table reader does
+(``tabular.convert.check_zip``). Sheets are found by name ("MS-Keg", "ms keg", "MS_KEG"), the
+header row among the first rows, columns by their header: with or without the number and the
+trailing ``*``, whatever the case and spacing, in any order; unknown headers are ignored and
+named. Merged cells are filled with their top-left value (a "Dataset" cell merged down its
+rows names each of them).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from satudata.review.statistik import spec
+from satudata.tabular import convert
 
 KEG_SHEET, VAR_SHEET, IND_SHEET, HELP_SHEET = "MS-Keg", "MS-Var", "MS-Ind", "Petunjuk"
 KEG_HEADERS = ("Dataset", "Blok", "No.", "Rincian", "Isian")
@@ -102,8 +116,186 @@ def write_workbook(metas: list[Any]) -> bytes:
         "MS-Ind: metadata indikator, satu baris per indikator.",
         "Tanda * menandai rincian yang wajib diisi menurut BPS (Blok V wajib bila cara pengumpulan datanya Survei).",
         "Isian yang belum diubah produsen berasal dari metadata dataset dan Table Schema tabelnya di portal.",
+        "Berkas ini dapat diisi lalu diimpor kembali di halaman Metadata Statistik dataset (Impor dari XLSX), satu "
+        "dataset sekali impor; sel yang dikosongkan tidak mengubah isian di portal.",
     )
     for i, line in enumerate(lines):
         helper.write_string(i, 0, line, wrap)
     book.close()
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- reading (the import)
+
+KEG, VAR, IND = "keg", "var", "ind"
+SHEET_NAMES = {KEG: KEG_SHEET, VAR: VAR_SHEET, IND: IND_SHEET}
+# The columns that are not a form field (field columns are keyed by the field's key).
+DATASET, BLOCK, NUMBER, LABEL, VALUE, TABLE, COLUMN, POSITION = (
+    "@dataset", "@blok", "@no", "@rincian", "@isian", "@tabel", "@kolom", "@indikator")
+HEADER_SCAN_ROWS = 10  # the header is the first row, or under a few title rows
+MAX_COLUMNS = 200  # cells further right are not read
+# Rows looked at past the last allowed data row: formatted empty rows are common, but a sheet
+# holding far more than its rows is not worth reading on.
+SCAN_SLACK = 10_000
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read as a statistical metadata workbook at all."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def normalise(text: Any) -> str:
+    """A header, label or name as compared: no ``*``, spaces collapsed, case folded, no
+    trailing ``.``, ``:`` or ``-`` ("No." = "no", "Indikator ke-" = "indikator ke")."""
+    return " ".join(str(text or "").replace("*", " ").split()).casefold().rstrip(".:- ")
+
+
+_NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
+
+
+def _field_headers(fields: Iterable[spec.Field]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for f in fields:
+        for text in (f.numbered_label, f.label, f.key):
+            found[normalise(text)] = f.key
+    return found
+
+
+HEADERS: dict[str, dict[str, str]] = {
+    KEG: {"dataset": DATASET, "blok": BLOCK, "no": NUMBER, "nomor": NUMBER, "rincian": LABEL, "isian": VALUE},
+    VAR: {"dataset": DATASET, "tabel": TABLE, "kolom": COLUMN, **_field_headers(spec.VAR_FIELDS)},
+    IND: {"dataset": DATASET, "indikator ke": POSITION, "no": POSITION, "nomor": POSITION,
+          **_field_headers(spec.IND_FIELDS)},
+}
+
+
+def header_key(form: str, text: Any) -> str | None:
+    """The column a header names in sheet ``form`` (None: not one of ours). "1. Nama variabel *",
+    "nama variabel" and "1 Nama Variabel" all name MS-Var's first field."""
+    known = HEADERS[form]
+    name = normalise(text)
+    return known.get(name) or known.get(_NUMBERED.sub("", name))
+
+
+def sheet_form(name: str) -> str | None:
+    """Which form a sheet holds, by its name: "MS-Keg", "ms keg", "MS_KEG" ... (None: none)."""
+    return {"mskeg": KEG, "msvar": VAR, "msind": IND}.get(re.sub(r"[^a-z]", "", name.casefold()))
+
+
+@dataclass
+class Sheet:
+    """What a read found in one form's sheet: its name in the workbook, its header row (0: no
+    header found), the column of each known header, the headers ignored or repeated, and the
+    non-blank rows below as (Excel row number, {column key: cell value})."""
+
+    form: str
+    name: str
+    header_row: int = 0
+    columns: dict[str, int] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)
+    duplicated: list[str] = field(default_factory=list)
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+@dataclass
+class Book:
+    """The form sheets a workbook holds (by form), and the names of its other sheets."""
+
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+    others: list[str] = field(default_factory=list)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_workbook(path: Path, *, max_rows: int, max_unpacked: int) -> Book:
+    """The MS-Keg, MS-Var and MS-Ind sheets of the workbook at ``path``; :class:`SpreadsheetError`
+    when it is not an XLSX, is broken or a ZIP bomb, holds none of them, or a sheet holds more
+    than ``max_rows`` filled rows."""
+    try:
+        convert.check_zip(path, max_uncompressed=max_unpacked)
+    except convert.ConversionError as err:
+        raise SpreadsheetError(str(err),
+                               "Unggah berkas Excel Workbook (.xlsx), misalnya berkas unduhan XLSX metadata "
+                               "statistik yang sudah diisi. Berkas CSV, PDF atau .xls lama tidak dapat diimpor; "
+                               "simpan ulang sebagai .xlsx dari Excel atau LibreOffice.") from None
+    from openpyxl import load_workbook
+
+    handle = path.open("rb")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        handle.close()
+        raise SpreadsheetError(f"Berkas XLSX rusak atau tidak dapat dibaca ({type(exc).__name__}).",
+                               "Buka berkasnya di Excel atau LibreOffice, simpan ulang sebagai Excel Workbook "
+                               "(.xlsx), lalu unggah lagi.") from None
+    book = Book()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for name in workbook.sheetnames:
+                form = sheet_form(name)
+                if form is None or form in book.sheets:
+                    if name != HELP_SHEET:
+                        book.others.append(name[:60])
+                    continue
+                ws = workbook[name]
+                if hasattr(ws, "reset_dimensions"):
+                    ws.reset_dimensions()  # some writers record a wrong size; read what is there
+                book.sheets[form] = _read_sheet(form, name, convert.filled_rows(ws, workbook._archive),
+                                                max_rows=max_rows)
+    finally:
+        workbook.close()
+        handle.close()
+    if not book.sheets:
+        raise SpreadsheetError(
+            "Berkas tidak memuat lembar MS-Keg, MS-Var atau MS-Ind.",
+            "Mulai dari berkas unduhan XLSX metadata statistik dataset ini: isi lembar MS-Keg, MS-Var dan MS-Ind "
+            "tanpa mengganti nama lembarnya." + (f" Lembar yang ada: {', '.join(book.others[:10])}." if book.others
+                                                 else ""))
+    return book
+
+
+def _read_sheet(form: str, name: str, rows: Iterable[tuple[int, list[Any]]], *, max_rows: int) -> Sheet:
+    sheet = Sheet(form=form, name=name[:60])
+    iterator = iter(rows)
+    for number, values in iterator:
+        values = values[:MAX_COLUMNS]
+        if number > HEADER_SCAN_ROWS:
+            return sheet  # no header among the first rows
+        keys = [header_key(form, v) if not _blank(v) else None for v in values]
+        if sum(1 for k in keys if k is not None) >= 2:
+            sheet.header_row = number
+            for index, (text, key) in enumerate(zip(values, keys, strict=True)):
+                if _blank(text):
+                    continue
+                shown = " ".join(str(text).split())[:60]
+                if key is None:
+                    sheet.ignored.append(shown)
+                elif key in sheet.columns:
+                    sheet.duplicated.append(shown)
+                else:
+                    sheet.columns[key] = index
+            break
+    else:
+        return sheet
+    for number, values in iterator:
+        if number > sheet.header_row + max_rows + SCAN_SLACK:
+            break
+        cells = {key: values[index] if index < len(values) else None for key, index in sheet.columns.items()}
+        if all(_blank(v) for v in cells.values()):
+            continue
+        if len(sheet.rows) >= max_rows:
+            raise SpreadsheetError(
+                f'Lembar "{name[:60]}" berisi lebih dari {max_rows:,} baris.'.replace(",", "."),
+                "Impor satu dataset sekali impor: hapus baris dataset lain (misalnya dari berkas ekspor massal), "
+                "lalu unggah lagi.")
+        sheet.rows.append((number, cells))
+    return sheet
