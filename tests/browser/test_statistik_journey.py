@@ -1,6 +1,7 @@
 """BPS statistical metadata in a real browser: a producer opens the MS forms of a statistical
 dataset, finds the MS-Var prefilled from the tables' Table Schemas, fills the MS-Keg parts still
-missing (saving once with one left out, to see the linked message), saves, downloads the XLSX,
+missing (the fields a skip rule does not ask hide and show as the answers change; saving once
+with one left out, to see the linked message), saves, downloads the XLSX,
 reads it back, edits a copy and imports it (the flash, the changed values); at phone width the
 import page refuses a file that is not a workbook; the public metadata page of a published
 dataset at phone and desktop widths.
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from satudata.review.statistik import spec
 from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
 from tests.browser.conftest import XLSX_TYPE, checked_context
 from tests.review.daftar.conftest import region  # noqa: F401  (fixtures)
@@ -53,8 +55,8 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         assert page.locator("details.ms-var").count() == 5
         jumlah = page.locator("details.ms-var", has=page.locator("summary code", has_text=re.compile("^jumlah$")))
         jumlah_id = jumlah.get_attribute("id")
-        assert page.input_value(f"#{jumlah_id}-definisi") == "Banyaknya tenaga kesehatan yang bertugas."
-        assert page.input_value(f"#{jumlah_id}-satuan") == "orang"
+        assert page.input_value(f"#{jumlah_id}-definisi") == "Banyaknya tenaga kesehatan yang bertugas. Satuan: orang."
+        assert page.input_value(f"#{jumlah_id}-tipe_data") == "Integer"
         assert page.input_value(f"#{jumlah_id}-aturan_validasi") == "wajib diisi; paling kecil 0"
         # The one column without a description gets its definition.
         gap = page.locator("details.ms-var", has=page.locator(".ms-gap"))
@@ -64,14 +66,41 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         page.click("button:has-text('Simpan MS-Var')")
         page.wait_for_url(re.compile(r".*/metadata-statistik/variabel(#kurang)?$"))
 
-        # MS-Keg: everything missing but the objective, saved: a draft, the gap named and linked.
+        # MS-Keg: the skip rules at work. Not a survey: block V is hidden; "Lainnya (sebutkan)"
+        # shows its text field; PAPI shows 6.4–6.7.
         page.click("nav.ms-nav >> text=MS-Keg: kegiatan")
-        page.fill("#keg-alamat_penyelenggara", "Jl. Cut Nyak Dien, Pekanbaru\nEmail: dinkes@riau.go.id")
-        page.fill("#keg-latar_belakang", "Perencanaan kebutuhan tenaga kesehatan.")
-        page.select_option("#keg-metode_analisis", "Deskriptif")
-        page.check("label:has-text('Instansi/unit kerja')")
+        assert page.input_value("#keg-cara_pengumpulan") == "Kompilasi produk administrasi"
+        assert page.locator("#keg-unit_sampel").is_hidden() and page.locator("#keg-rekomendasi_bps").is_hidden()
+        page.select_option("#keg-cara_pengumpulan", "Survei")
+        assert page.locator("#keg-unit_sampel").is_visible() and page.locator("#keg-kerangka_sampel").is_hidden()
+        page.select_option("#keg-metode_pemilihan_sampel", "Sampel probabilitas")
+        assert page.locator("#keg-kerangka_sampel").is_visible()
+        page.select_option("#keg-cara_pengumpulan", "Kompilasi produk administrasi")
+        assert page.locator("#keg-kerangka_sampel").is_hidden()  # its parent (5.2) is no longer asked
+        assert page.locator("#keg-jumlah_enumerator").is_hidden()
+        page.check("#keg-sarana_pengumpulan >> label:has-text('(PAPI)')")
+        assert page.locator("#keg-jumlah_enumerator").is_visible()
+        page.uncheck("#keg-sarana_pengumpulan >> label:has-text('(PAPI)')")
+        page.check("#keg-sarana_pengumpulan >> label:has-text('Mail')")
+        assert page.locator("#keg-unit_pengumpulan_lainnya").is_hidden()
+        page.check("#keg-unit_pengumpulan >> label:has-text('Lainnya (sebutkan)')")
+        page.fill("#keg-unit_pengumpulan_lainnya", "Puskesmas")
+        # Everything missing but the objective, saved: a draft, the gap named and linked.
+        for key, text in (("alamat_penyelenggara", "Jl. Cut Nyak Dien, Pekanbaru"), ("telepon_penyelenggara", "(0761) 21000"),
+                          ("email_penyelenggara", "dinkes@riau.go.id"), ("pj_alamat", "Jl. Cut Nyak Dien, Pekanbaru"),
+                          ("pj_telepon", "(0761) 21001"), ("latar_belakang", "Perencanaan kebutuhan tenaga kesehatan.")):
+            page.fill(f"#keg-{key}", text)
+        for n, (stage, _label) in enumerate(spec.JADWAL_STAGES, start=1):
+            page.fill(f"#keg-jadwal_{stage}_awal", f"2026-0{n}-01")
+            page.fill(f"#keg-jadwal_{stage}_akhir", f"2026-0{n}-20")
+        for key, choice in (("tipe_pengumpulan", "Cross sectional"), ("uji_coba", "Tidak"),
+                            ("penyesuaian_nonrespon", "Tidak"), ("pengolahan_editing", "Ya"),
+                            ("pengolahan_coding", "Tidak"), ("pengolahan_entry", "Ya"),
+                            ("metode_analisis", "Deskriptif"), ("produk_tercetak", "Tidak"), ("produk_mikro", "Tidak")):
+            page.select_option(f"#keg-{key}", choice)
         page.check("#keg-metode_pemeriksaan_kualitas >> label:has-text('Supervisi')")
-        page.fill("#keg-rencana_rilis", "31/03/2026")
+        page.check("#keg-unit_analisis >> label:has-text('Individu')")
+        page.fill("#keg-rilis_digital", "2026-03-31")
         page.click("button:has-text('Simpan MS-Keg')")
         page.wait_for_url(re.compile(r".*/metadata-statistik#kurang$"))
         assert "Draf disimpan" in page.locator(".flash").inner_text()
@@ -103,7 +132,7 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         latar = next(row for row in keg_sheet.iter_rows(min_row=2) if row[2].value == "3.1")
         latar[4].value = "Perencanaan kebutuhan tenaga kesehatan 2026 (diisi di Excel)."
         var_sheet = edited["MS-Var"]
-        definisi = [c.value for c in var_sheet[1]].index("4. Definisi *")
+        definisi = [c.value for c in var_sheet[1]].index("5. Definisi *")
         jumlah_row = next(row for row in var_sheet.iter_rows(min_row=2) if row[2].value == "jumlah")
         jumlah_row[definisi].value = "Tenaga kesehatan yang bertugas pada 31 Desember."
         buffer = io.BytesIO()
@@ -150,6 +179,12 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         assert page.get_attribute("#file", "aria-describedby") == "file-help file-error"
         overflow = page.evaluate("(m => m.scrollWidth - m.clientWidth)(document.querySelector('main'))")
         assert overflow <= 0, f"the import page is {overflow}px wider than the phone"
+        # The MS-Keg form at phone width: 3.3's dates and 5.3's long choices fit; 5.3 shown once asked.
+        page.goto(f"{base}/kelola/dataset/{slug}/metadata-statistik")
+        page.select_option("#keg-cara_pengumpulan", "Survei")
+        assert page.locator("#keg-metode_sampel").is_visible()
+        overflow = page.evaluate("(m => m.scrollWidth - m.clientWidth)(document.querySelector('main'))")
+        assert overflow <= 0, f"the MS-Keg form is {overflow}px wider than the phone"
 
     published = stat["published"].slug
     for options in (PHONE, DESKTOP):

@@ -19,7 +19,8 @@ The rules (docs/metadata-statistik.md, "Import from XLSX"):
   Rows name positions, so the same file imported twice adds nothing; the import never removes
   an indicator (the MS-Ind form does).
 - Cells Excel turned into numbers, dates or booleans are read back as text: 2025.0 -> "2025",
-  0.05 -> "0,05", a date -> "31/03/2026", TRUE -> "Ya". A choice written in another case is the
+  0.05 -> "0,05", a date -> "31/03/2026" (a date field stores it as 2026-03-31), TRUE -> "Ya".
+  A choice written in another case is the
   listed choice ("tahunan" -> "Tahunan"); several choices are separated by ``;`` or line breaks.
   What the values must be is checked by the services' own check (:func:`spec.clean_values`),
   when they save.
@@ -32,6 +33,7 @@ from __future__ import annotations
 import math
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -299,8 +301,11 @@ def _header_problems(sheet: xlsx.Sheet) -> list[Problem]:
     return problems
 
 
-_KEG_BY_NUMBER = {f.number: f for f in spec.KEG_FIELDS if f.number}
-_KEG_BY_LABEL = {**{xlsx.normalise(f.label): f for f in spec.KEG_FIELDS},
+_KEG_BY_NUMBER = {f.number.casefold(): f for f in spec.KEG_FIELDS if f.number}  # "1.2.A" is 1.2.a
+_LABEL_COUNT = Counter(xlsx.normalise(f.label) for f in spec.KEG_FIELDS)
+# A label names a field only when no other field has it ("Telepon" is 1.2.a and 2.2.c: the number
+# decides); the numbered label always does.
+_KEG_BY_LABEL = {**{xlsx.normalise(f.label): f for f in spec.KEG_FIELDS if _LABEL_COUNT[xlsx.normalise(f.label)] == 1},
                  **{xlsx.normalise(f.numbered_label): f for f in spec.KEG_FIELDS}}
 
 
@@ -313,7 +318,7 @@ def _plan_keg(out: Plan, rows: list[tuple[int, dict[str, Any]]], meta: Any) -> N
             if not code and not label and cell_text(value).strip():
                 out.result.unknown.append(f"{xlsx.KEG_SHEET} baris {number}: Isian tanpa No. dan Rincian")
             continue  # a block's title row
-        f = _KEG_BY_NUMBER.get(code) or _KEG_BY_LABEL.get(label)
+        f = _KEG_BY_NUMBER.get(code.casefold()) or _KEG_BY_LABEL.get(label)
         if f is None:
             named = " ".join(p for p in (f"No. {_shown(code)}" if code else "",
                                          f'"{_shown(row.get(xlsx.LABEL))}"' if label else "") if p)

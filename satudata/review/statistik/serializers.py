@@ -15,9 +15,14 @@ from satudata.review.statistik import spec
 
 
 def _described(field: spec.Field, form: str) -> fields.Field:
-    required = " Wajib menurut BPS." if field.required else ""
+    kind = {spec.DATE: " Tanggal YYYY-MM-DD.", spec.INTEGER: " Bilangan bulat (teks).",
+            spec.MULTI: " Beberapa pilihan dipisah \"; \"."}.get(field.kind, "")
+    when = ""
+    if field.when:
+        when = f" {spec.condition_text(field, localised=False)} null bila tidak ditanyakan (aturan lompatan formulir)."
+    required = " Wajib diisi bila ditanyakan." if field.required else " Boleh kosong."
     return fields.String(allow_none=True, metadata={
-        "description": f"{form} {field.numbered_label}.{required} Kosong bila belum diisi."})
+        "description": f"{form} {field.numbered_label}.{kind}{when}{required} Kosong bila belum diisi."})
 
 
 def _schema(name: str, description: str, members: dict[str, fields.Field]) -> type[Schema]:

@@ -31,23 +31,20 @@ from satudata.accounts.models import Organization
 from satudata.accounts.services import audit
 from satudata.authz import Actor, Permission, Role, SystemActor, can, require
 from satudata.catalog import services as catalog
-from satudata.catalog.models import (
-    AccessClass,
-    CollectionMethod,
-    DataKind,
-    Dataset,
-    DatasetState,
-    Frequency,
-    PresentationLevel,
-    Resource,
-    ValidationStatus,
-)
+from satudata.catalog.models import DataKind, Dataset, DatasetState, Resource
 from satudata.errors import Conflict, Invalid, NotFound
 from satudata.extensions import db
 from satudata.review import regions
 from satudata.review.statistik import importing, spec, xlsx
 from satudata.review.statistik.importing import ImportResult, StatistikImportError
 from satudata.review.statistik.models import MsIndikator, MsKegiatan, MsVariabel
+from satudata.review.statistik.prefill import (
+    ColumnRef,
+    columns,
+    prefill_indicator,
+    prefill_kegiatan,
+    prefill_variabel,
+)
 from satudata.templating import N_, in_reader_language
 
 __all__ = [
@@ -78,173 +75,8 @@ def _root(dataset: Dataset) -> Dataset:
     return dataset.revision_of or dataset
 
 
-def _resource_key(resource: Resource) -> str:
-    """The resource an MS-Var row names: the table itself (a revision's own copy of it)."""
-    return resource.id
-
-
 # --------------------------------------------------------------------------- the prefill
-
-_CARA = {CollectionMethod.SENSUS: "Pencacahan lengkap", CollectionMethod.SURVEI: spec.SURVEI,
-         CollectionMethod.ADMINISTRASI: "Kompilasi produk administrasi",
-         CollectionMethod.KOMPILASI: "Kompilasi produk administrasi",
-         CollectionMethod.LAINNYA: "Cara lain sesuai perkembangan TI"}
-_FREKUENSI = {Frequency.TAHUNAN: "Tahunan", Frequency.SEMESTERAN: "Semesteran", Frequency.TRIWULANAN: "Triwulanan",
-              Frequency.BULANAN: "Bulanan", Frequency.MINGGUAN: "Mingguan", Frequency.HARIAN: "Harian",
-              Frequency.TIDAK_TENTU: "Tidak tetap"}
-_TINGKAT = {PresentationLevel.NASIONAL: "Nasional", PresentationLevel.PROVINSI: "Provinsi",
-            PresentationLevel.KABUPATEN_KOTA: "Kabupaten/Kota", PresentationLevel.KECAMATAN: "Kecamatan",
-            PresentationLevel.DESA: "Desa/Kelurahan"}
-_TIPE = {"string": "Karakter", "integer": "Numerik (bilangan bulat)", "number": "Numerik (desimal)",
-         "date": "Tanggal", "datetime": "Tanggal dan waktu", "time": "Waktu", "year": "Tahun",
-         "yearmonth": "Tahun", "boolean": "Boolean (ya/tidak)", "geopoint": "Geometri", "geojson": "Geometri"}
-NUMERIC = ("integer", "number")
-
-
-@dataclass(frozen=True)
-class ColumnRef:
-    """One column of one table: the table as the dataset holds it, the key MS-Var rows use
-    for it, the column's name and its Table Schema field."""
-
-    resource: Resource
-    resource_key: str
-    name: str
-    field: Mapping[str, Any]
-
-
-def columns(dataset: Dataset) -> list[ColumnRef]:
-    """Every column of ``dataset``'s tables, from each table's Table Schema, in order."""
-    from satudata.validation.services import resolved_schema
-
-    found: list[ColumnRef] = []
-    for res in dataset.resources:
-        if not res.is_tabular:
-            continue
-        schema = resolved_schema(res) or {}
-        seen: set[str] = set()
-        for f in schema.get("fields") or []:
-            name = str(f.get("name") or "").strip() if isinstance(f, Mapping) else ""
-            if name and name not in seen:
-                seen.add(name)
-                found.append(ColumnRef(res, _resource_key(res), name[:255], f))
-    return found
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
-
-
-def readable_constraints(f: Mapping[str, Any]) -> str:
-    """A Table Schema field's constraints in plain Indonesian: "wajib diisi; 0 sampai 100"."""
-    c = f.get("constraints") or {}
-    if not isinstance(c, Mapping):
-        return ""
-    parts: list[str] = []
-    if c.get("required"):
-        parts.append("wajib diisi")
-    if c.get("unique"):
-        parts.append("tidak boleh berulang (unik)")
-    low, high = c.get("minimum"), c.get("maximum")
-    if low is not None and high is not None:
-        parts.append(f"{_number(low)} sampai {_number(high)}")
-    elif low is not None:
-        parts.append(f"paling kecil {_number(low)}")
-    elif high is not None:
-        parts.append(f"paling besar {_number(high)}")
-    if c.get("exclusiveMinimum") is not None:
-        parts.append(f"lebih dari {_number(c['exclusiveMinimum'])}")
-    if c.get("exclusiveMaximum") is not None:
-        parts.append(f"kurang dari {_number(c['exclusiveMaximum'])}")
-    short, long_ = c.get("minLength"), c.get("maxLength")
-    if short is not None and long_ is not None:
-        parts.append(f"panjang {short} sampai {long_} karakter")
-    elif short is not None:
-        parts.append(f"paling sedikit {short} karakter")
-    elif long_ is not None:
-        parts.append(f"paling panjang {long_} karakter")
-    if c.get("pattern"):
-        parts.append(f"mengikuti pola {c['pattern']}")
-    if isinstance(c.get("enum"), list) and c["enum"]:
-        values = [str(v) for v in c["enum"]]
-        parts.append("salah satu dari: " + ", ".join(values[:30]) + (", ..." if len(values) > 30 else ""))
-    return "; ".join(parts)
-
-
-def _join(*parts: Any) -> str:
-    return "\n".join(str(p).strip() for p in parts if p and str(p).strip())
-
-
-def prefill_kegiatan(dataset: Dataset) -> dict[str, str]:
-    """MS-Keg as the portal knows it from ``dataset``'s Satu Data metadata and tables."""
-    ds = dataset
-    org = ds.organization
-    cols = columns(ds)
-    values: dict[str, Any] = {
-        "judul_kegiatan": ds.title,
-        "tahun_kegiatan": str(ds.year) if ds.year else None,
-        "cara_pengumpulan": _CARA.get(ds.collection_method) if ds.collection_method else None,
-        "sektor_kegiatan": ds.urusan or (ds.topics[0].name if ds.topics else None),
-        "instansi_penyelenggara": org.name + (f", {org.parent.name}" if org.parent is not None else ""),
-        "alamat_penyelenggara": _join(org.address, f"Telepon: {org.phone}" if org.phone else "",
-                                      f"Email: {org.email}" if org.email else "", org.website),
-        "unit_eselon": org.name,
-        "penanggung_jawab_teknis": _join(ds.contact_name, f"Email: {ds.contact_email}" if ds.contact_email else ""),
-        "variabel_dikumpulkan": spec.MULTI_SEPARATOR.join(
-            dict.fromkeys(str(c.field.get("title") or c.name) for c in cols)),
-        "kegiatan_dilakukan": ("Berulang" if ds.frequency not in (None, Frequency.TIDAK_TENTU) else None),
-        "frekuensi_penyelenggaraan": _FREKUENSI.get(ds.frequency) if ds.frequency else None,
-        "cakupan_wilayah": _join(ds.coverage) + (f" ({ds.kode_wilayah})" if ds.kode_wilayah and ds.coverage else "")
-        or ds.kode_wilayah,
-        "metode_pengumpulan": ("Pengumpulan data sekunder" if ds.collection_method in (
-            CollectionMethod.ADMINISTRASI, CollectionMethod.KOMPILASI) else None),
-        "tahapan_pengolahan": ("Penyahihan (validasi)" if any(
-            r.is_tabular and r.validation_status == ValidationStatus.VALID for r in ds.resources) else None),
-        "tingkat_penyajian": _TINGKAT.get(ds.presentation_level) if ds.presentation_level else None,
-        "produk_tersedia": "Digital (softcopy)" if ds.access_class == AccessClass.PUBLIK else None,
-        "rencana_rilis": ds.release_date.strftime("%d/%m/%Y") if ds.release_date else None,
-    }
-    return {k: str(v) for k, v in values.items() if v}
-
-
-def prefill_variabel(dataset: Dataset, column: ColumnRef) -> dict[str, str]:
-    """MS-Var of one column as its Table Schema field and the dataset say it."""
-    f, ds = column.field, dataset
-    kind = str(f.get("type") or "string")
-    measure = kind in NUMERIC
-    wilayah = f.get("x-kode-wilayah")
-    enum = (f.get("constraints") or {}).get("enum") if isinstance(f.get("constraints"), Mapping) else None
-    values: dict[str, Any] = {
-        "nama": column.name,
-        "alias": f.get("title"),
-        "konsep": f.get("konsep") or (ds.konsep if measure else None) or f.get("title"),
-        "definisi": f.get("description") or (ds.definisi if measure else None),
-        "referensi_pemilihan": (f"Kode wilayah Kemendagri ({wilayah.get('daftar')})"
-                                if isinstance(wilayah, Mapping) and wilayah.get("daftar") else None),
-        "referensi_waktu": ds.period or (str(ds.year) if ds.year else None),
-        "tipe_data": _TIPE.get(kind, "Lainnya"),
-        "klasifikasi_isian": spec.MULTI_SEPARATOR.join(str(v) for v in enum) if isinstance(enum, list) else None,
-        "satuan": f.get("satuan") or f.get("unit") or (ds.satuan if measure else None),
-        "aturan_validasi": readable_constraints(f),
-        "akses_umum": "Ya" if ds.access_class == AccessClass.PUBLIK else "Tidak",
-    }
-    return {k: str(v) for k, v in values.items() if v}
-
-
-def prefill_indicator(dataset: Dataset) -> dict[str, str]:
-    """A first MS-Ind from the dataset's Standar Data (konsep, definisi, ukuran, satuan,
-    klasifikasi) and its measure columns; offered until the producer saves indicators."""
-    ds = dataset
-    measures = [c.name for c in columns(dataset) if str(c.field.get("type")) in NUMERIC]
-    values: dict[str, Any] = {
-        "nama": ds.title, "konsep": ds.konsep, "definisi": ds.definisi, "ukuran": ds.ukuran, "satuan": ds.satuan,
-        "klasifikasi_penyajian": ds.klasifikasi, "variabel_pembangun": spec.MULTI_SEPARATOR.join(measures),
-        "level_estimasi": _TINGKAT.get(ds.presentation_level) if ds.presentation_level else None,
-        "akses_umum": "Ya" if ds.access_class == AccessClass.PUBLIK else "Tidak",
-    }
-    return {k: str(v) for k, v in values.items() if v}
-
+# What the portal already knows (the dataset's metadata, OPD and Table Schemas): ``prefill``.
 
 # --------------------------------------------------------------------------- reading
 
@@ -369,17 +201,17 @@ class Missing:
         return out
 
 
-keg_required = spec.keg_required
-
-
 def missing(meta: Metadata) -> Missing:
-    """What is still empty among the mandatory parts of ``meta``."""
+    """What is still empty among the parts of ``meta`` the forms ask and require (the skip
+    rules of :mod:`spec` leave out what a form does not ask for these answers)."""
     found = Missing()
-    found.keg = [f for f in keg_required(meta.keg) if not (meta.keg.get(f.key) or "").strip()]
+    found.keg = [f for f in spec.required_fields(spec.KEG_FIELDS, meta.keg) if not (meta.keg.get(f.key) or "").strip()]
     for i, entry in enumerate(meta.variables):
-        found.var += [(i, entry, f) for f in spec.VAR_FIELDS if f.required and not entry.values.get(f.key, "").strip()]
+        found.var += [(i, entry, f) for f in spec.required_fields(spec.VAR_FIELDS, entry.values)
+                      if not entry.values.get(f.key, "").strip()]
     for i, row in enumerate(meta.indicators):
-        found.ind += [(i, f) for f in spec.IND_FIELDS if f.required and not (getattr(row, f.key) or "").strip()]
+        values = meta.indicator_values(row)
+        found.ind += [(i, f) for f in spec.required_fields(spec.IND_FIELDS, values) if not values[f.key].strip()]
     return found
 
 
@@ -398,9 +230,9 @@ class Completeness:
 
 def completeness(meta: Metadata, gaps: Missing | None = None) -> Completeness:
     gaps = gaps or missing(meta)
-    keg_total = len(keg_required(meta.keg))
-    var_total = sum(1 for f in spec.VAR_FIELDS if f.required) * len(meta.variables)
-    ind_total = sum(1 for f in spec.IND_FIELDS if f.required) * len(meta.indicators)
+    keg_total = len(spec.required_fields(spec.KEG_FIELDS, meta.keg))
+    var_total = sum(len(spec.required_fields(spec.VAR_FIELDS, e.values)) for e in meta.variables)
+    ind_total = sum(len(spec.required_fields(spec.IND_FIELDS, meta.indicator_values(row))) for row in meta.indicators)
     return Completeness((keg_total - len(gaps.keg), keg_total), (var_total - len(gaps.var), var_total),
                         (ind_total - len(gaps.ind), ind_total))
 
@@ -792,14 +624,15 @@ def bulk_datasets(actor: Actor, organization: Organization | None = None) -> lis
 
 def export_json(meta: Metadata) -> dict[str, Any]:
     """The body of the JSON export and of ``GET /api/v1/datasets/{slug}/metadata-statistik``:
-    exactly ``ms_keg`` (object), ``ms_var`` (one entry per column of the tables), ``ms_ind``."""
+    exactly ``ms_keg`` (object), ``ms_var`` (one entry per column of the tables), ``ms_ind``; a
+    field the form does not ask for these answers (its skip rule) is ``null``."""
     from satudata.review.statistik.serializers import MetadataStatistikSchema
 
     return MetadataStatistikSchema().dump({
-        "ms_keg": {"dataset": meta.dataset.slug, **meta.keg},
-        "ms_var": [{"resource": {"id": e.resource.id, "name": e.resource.name}, "column": e.column.name, **e.values}
-                   for e in meta.variables],
-        "ms_ind": [meta.indicator_values(row) for row in meta.indicators],
+        "ms_keg": {"dataset": meta.dataset.slug, **spec.shown_values(spec.KEG_FIELDS, meta.keg)},
+        "ms_var": [{"resource": {"id": e.resource.id, "name": e.resource.name}, "column": e.column.name,
+                    **spec.shown_values(spec.VAR_FIELDS, e.values)} for e in meta.variables],
+        "ms_ind": [spec.shown_values(spec.IND_FIELDS, meta.indicator_values(row)) for row in meta.indicators],
     })
 
 

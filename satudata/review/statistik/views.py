@@ -56,7 +56,8 @@ def _summary_of(meta: services.Metadata) -> dict[str, Any]:
     gaps = services.missing(meta)
     changes = services.revision_changes(dataset) if dataset.revision_of is not None else []
     return {"meta": meta, "started": meta.started, "completeness": services.completeness(meta, gaps),
-            "missing": gaps.messages(), "sections": spec.keg_sections(), "revision_changes": changes}
+            "missing": gaps.messages(), "sections": spec.keg_sections(), "revision_changes": changes,
+            "asked": {f.key for f in spec.asked_fields(spec.KEG_FIELDS, meta.keg)}}
 
 
 @bp.app_context_processor
@@ -110,8 +111,9 @@ def kegiatan(slug: str) -> Any:
             errors = _errors(err)
             values = {k: (spec.MULTI_SEPARATOR.join(v) if isinstance(v, list) else v) for k, v in raw.items()}
     meta = services.load(dataset)
-    return render_template("statistik/kegiatan.html", errors=errors, values=values or meta.keg,
-                           required={f.key for f in services.keg_required(values or meta.keg)},
+    shown = values or meta.keg
+    prefilled = {k for k in meta.keg_prefilled if shown.get(k) == meta.keg.get(k)}
+    return render_template("statistik/kegiatan.html", errors=errors, values=shown, prefilled=prefilled,
                            **_context(user, dataset, meta)), 400 if errors else 200
 
 

@@ -2,11 +2,18 @@
 sheet per form, fields numbered as on the forms of Peraturan BPS 5/2020.
 
 - "MS-Keg": one row per field of each dataset's activity form, grouped by block (Identitas,
-  Blok I. Penyelenggara ... Blok VIII. Diseminasi Hasil): Dataset, Blok, No., Rincian, Isian.
+  Blok I. Penyelenggara ... Blok VIII. Diseminasi Hasil): Dataset, Blok, No., Rincian, Isian,
+  Keterangan. A field the form does not ask for the dataset's answers (its skip rule) has an
+  empty Isian and says so in Keterangan, which also gives every skip rule and optional field.
 - "MS-Var": one row per variable (a column of a table), the dataset and table named, one column
-  per MS-Var field (1. Nama variabel ... 12. Apakah variabel dapat diakses umum?).
-- "MS-Ind": one row per indicator, one column per MS-Ind field.
+  per MS-Var field, numbered as the form's columns (2. Nama variabel ... 12. Apakah kolom (2)
+  dapat diakses umum?).
+- "MS-Ind": one row per indicator, one column per MS-Ind field (2 ... 17); a field not asked for
+  that indicator (a composite one skips 13–15, another 11–12) is an empty grey cell.
 - "Petunjuk": what the sheets hold; mandatory fields are marked with * in the headers.
+
+Skipped fields are written empty, never with a marker text, so the import's rule "an empty cell
+keeps the portal's value" reads them back as they were.
 
 Written with XlsxWriter with ``strings_to_formulas`` off, so a value starting with ``=`` stays
 text.
@@ -34,12 +41,26 @@ from satudata.review.statistik import spec
 from satudata.tabular import convert
 
 KEG_SHEET, VAR_SHEET, IND_SHEET, HELP_SHEET = "MS-Keg", "MS-Var", "MS-Ind", "Petunjuk"
-KEG_HEADERS = ("Dataset", "Blok", "No.", "Rincian", "Isian")
+KEG_HEADERS = ("Dataset", "Blok", "No.", "Rincian", "Isian", "Keterangan")
 
 
 def header(field: spec.Field) -> str:
-    """A field's column header: its number and label, ``*`` when BPS marks it mandatory."""
+    """A field's column header: its number and label, ``*`` when it must be filled when asked."""
     return field.numbered_label + (" *" if field.required else "")
+
+
+def note(field: spec.Field, asked: bool = True) -> str:
+    """The Keterangan of an MS-Keg row: whether it was asked, its skip rule, whether optional."""
+    parts = [] if asked else ["Tidak ditanyakan (dilewati)."]
+    if field.when:
+        parts.append(spec.condition_text(field, localised=False))
+    if not field.required:
+        parts.append("Boleh dikosongkan.")
+    if field.kind == spec.DATE:
+        parts.append("Tanggal, misalnya 31/03/2026.")
+    elif field.kind == spec.MULTI:
+        parts.append("Boleh lebih dari satu pilihan, dipisah titik koma (;).")
+    return " ".join(parts)
 
 
 VAR_HEADERS = ("Dataset", "Tabel", "Kolom", *(header(f) for f in spec.VAR_FIELDS))
@@ -56,16 +77,17 @@ def write_workbook(metas: list[Any]) -> bytes:
     bold = book.add_format({"bold": True, "bg_color": "#F4F6F8", "border": 1, "text_wrap": True, "valign": "top"})
     block = book.add_format({"bold": True, "bg_color": "#E3ECF5", "valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    skipped = book.add_format({"text_wrap": True, "valign": "top", "bg_color": "#E7E7E7"})
 
     keg = book.add_worksheet(KEG_SHEET)
-    for col, (text, width) in enumerate(zip(KEG_HEADERS, (36, 34, 6, 48, 60), strict=True)):
+    for col, (text, width) in enumerate(zip(KEG_HEADERS, (36, 34, 8, 48, 60, 40), strict=True)):
         keg.write_string(0, col, text, bold)
         keg.set_column(col, col, width)
     keg.freeze_panes(1, 0)
     r = 1
     for meta in metas:
         title = f"{meta.dataset.title} ({(meta.dataset.revision_of or meta.dataset).slug})"
-        required = {f.key for f in spec.keg_required(meta.keg)}
+        required = {f.key for f in spec.required_fields(spec.KEG_FIELDS, meta.keg)}
         for section, members in spec.keg_sections():
             keg.write_string(r, 0, title, wrap)
             keg.write_string(r, 1, section, block)
@@ -75,7 +97,9 @@ def write_workbook(metas: list[Any]) -> bytes:
                 keg.write_string(r, 1, section, wrap)
                 keg.write_string(r, 2, f.number)
                 keg.write_string(r, 3, f.label + (" *" if f.key in required else ""), wrap)
-                keg.write_string(r, 4, meta.keg.get(f.key, ""), wrap)
+                asked = spec.asked(f, meta.keg)
+                keg.write_string(r, 4, meta.keg.get(f.key, "") if asked else "", wrap if asked else skipped)
+                keg.write_string(r, 5, note(f, asked), wrap)
                 r += 1
 
     var = book.add_worksheet(VAR_SHEET)
@@ -104,7 +128,10 @@ def write_workbook(metas: list[Any]) -> bytes:
             ind.write_string(r, 0, meta.dataset.title, wrap)
             ind.write_number(r, 1, number)
             for col, f in enumerate(spec.IND_FIELDS, start=2):
-                ind.write_string(r, col, values.get(f.key, ""), wrap)
+                if spec.asked(f, values):
+                    ind.write_string(r, col, values.get(f.key, ""), wrap)
+                else:
+                    ind.write_blank(r, col, None, skipped)
             r += 1
 
     helper = book.add_worksheet(HELP_SHEET)
@@ -114,7 +141,12 @@ def write_workbook(metas: list[Any]) -> bytes:
         "MS-Keg: metadata kegiatan statistik, satu baris per rincian, dikelompokkan per blok formulir.",
         "MS-Var: metadata variabel, satu baris per kolom setiap tabel dataset.",
         "MS-Ind: metadata indikator, satu baris per indikator.",
-        "Tanda * menandai rincian yang wajib diisi menurut BPS (Blok V wajib bila cara pengumpulan datanya Survei).",
+        "Tanda * menandai rincian yang wajib diisi bila ditanyakan. Peraturan BPS 5/2020 tidak menandai rincian "
+        "wajib: setiap rincian diisi kecuali yang dilewati aturan lompatan formulir (misalnya Blok V hanya bila cara "
+        "pengumpulan datanya Survei). Kolom Keterangan MS-Keg menyebut aturannya dan rincian yang dilewati; sel MS-Ind "
+        "berwarna abu-abu tidak ditanyakan untuk indikator itu.",
+        "Tanggal ditulis seperti 31/03/2026 atau 2026-03-31; beberapa pilihan dipisah titik koma (;); pilihan "
+        "\"Lainnya (sebutkan)\" diikuti rincian .a yang menyebutkannya.",
         "Isian yang belum diubah produsen berasal dari metadata dataset dan Table Schema tabelnya di portal.",
         "Berkas ini dapat diisi lalu diimpor kembali di halaman Metadata Statistik dataset (Impor dari XLSX), satu "
         "dataset sekali impor; sel yang dikosongkan tidak mengubah isian di portal.",
@@ -130,8 +162,8 @@ def write_workbook(metas: list[Any]) -> bytes:
 KEG, VAR, IND = "keg", "var", "ind"
 SHEET_NAMES = {KEG: KEG_SHEET, VAR: VAR_SHEET, IND: IND_SHEET}
 # The columns that are not a form field (field columns are keyed by the field's key).
-DATASET, BLOCK, NUMBER, LABEL, VALUE, TABLE, COLUMN, POSITION = (
-    "@dataset", "@blok", "@no", "@rincian", "@isian", "@tabel", "@kolom", "@indikator")
+DATASET, BLOCK, NUMBER, LABEL, VALUE, TABLE, COLUMN, POSITION, NOTE = (
+    "@dataset", "@blok", "@no", "@rincian", "@isian", "@tabel", "@kolom", "@indikator", "@keterangan")
 HEADER_SCAN_ROWS = 10  # the header is the first row, or under a few title rows
 MAX_COLUMNS = 200  # cells further right are not read
 # Rows looked at past the last allowed data row: formatted empty rows are common, but a sheet
@@ -154,7 +186,7 @@ def normalise(text: Any) -> str:
     return " ".join(str(text or "").replace("*", " ").split()).casefold().rstrip(".:- ")
 
 
-_NUMBERED = re.compile(r"^\d+(?:\.\d+)*\.?\s*")
+_NUMBERED = re.compile(r"^\(?\d+(?:\.\d+)*(?:\.[a-z])?\)?\.?\s*")
 
 
 def _field_headers(fields: Iterable[spec.Field]) -> dict[str, str]:
@@ -166,7 +198,8 @@ def _field_headers(fields: Iterable[spec.Field]) -> dict[str, str]:
 
 
 HEADERS: dict[str, dict[str, str]] = {
-    KEG: {"dataset": DATASET, "blok": BLOCK, "no": NUMBER, "nomor": NUMBER, "rincian": LABEL, "isian": VALUE},
+    KEG: {"dataset": DATASET, "blok": BLOCK, "no": NUMBER, "nomor": NUMBER, "rincian": LABEL, "isian": VALUE,
+          "keterangan": NOTE},
     VAR: {"dataset": DATASET, "tabel": TABLE, "kolom": COLUMN, **_field_headers(spec.VAR_FIELDS)},
     IND: {"dataset": DATASET, "indikator ke": POSITION, "no": POSITION, "nomor": POSITION,
           **_field_headers(spec.IND_FIELDS)},

@@ -130,6 +130,22 @@ def test_round_trip_of_filled_metadata_changes_no_row(stat: Any) -> None:
     assert _rows(ds) == before and ms.export_json(ms.load(ds)) == shown
 
 
+def test_a_value_kept_in_a_skipped_field_is_written_empty_and_survives_the_round_trip(stat: Any) -> None:
+    ds = _filled(stat["draft"])
+    # Typed under "Survei", then the answer changed: 5.7 is no longer asked but keeps its value.
+    ms.update_kegiatan(SYSTEM, ds, {**ms.load(ds).keg, "cara_pengumpulan": "Survei", "unit_sampel": "Puskesmas"})
+    ms.update_kegiatan(SYSTEM, ds, {**ms.load(ds).keg, "cara_pengumpulan": "Kompilasi produk administrasi"})
+    db.session.commit()
+    before = _rows(ds)
+    data = _export(ds)
+    row = next(r for r in load_workbook(io.BytesIO(data))["MS-Keg"].iter_rows(min_row=2, values_only=True)
+               if r[2] == "5.7")
+    assert not row[4] and row[5].startswith("Tidak ditanyakan")
+    assert not _import(stat["user_produsen"], ds, data).changed
+    db.session.commit()
+    assert _rows(ds) == before and ms.load(ds).keg["unit_sampel"] == "Puskesmas"
+
+
 # --------------------------------------------------------------------------- edited cells
 
 
@@ -139,34 +155,38 @@ def test_edited_cells_are_saved_and_excel_values_read_as_text(stat: Any) -> None
     def edit(book: Any) -> None:
         keg = book["MS-Keg"]
         keg.cell(_keg_row(book, "3.2"), 5).value = "Menyediakan data nakes per kecamatan (dari Excel)."
-        keg.cell(_keg_row(book, label="Tahun kegiatan"), 5).value = 2026.0  # Excel made a number of it
-        keg.cell(_keg_row(book, "8.2"), 5).value = datetime(2026, 6, 30)  # ... and a date of this one
+        keg.cell(_keg_row(book, label="Tahun"), 5).value = 2026.0  # Excel made a number of it
+        rilis = _keg_row(book, "8.2.b")
+        keg.cell(rilis, 3).value = "8.2.B"  # the sub-item's letter in upper case: still 8.2.b
+        keg.cell(rilis, 5).value = datetime(2026, 6, 30)  # ... and a date made of this one
+        keg.cell(_keg_row(book, "3.3.2.b"), 5).value = datetime(2026, 2, 25)  # ... and of this one
         keg.cell(_keg_row(book, "7.2"), 5).value = "deskriptif dan inferensia"  # the choice, in lower case
-        keg.cell(_keg_row(book, "4.5"), 5).value = "Wawancara\nPengamatan (observasi)"  # two choices, two lines
-        keg.cell(_keg_row(book, "5.5"), 5).value = 0.05
-        jadwal = _keg_row(book, "3.3")
-        keg.cell(jadwal, 3).value = 3.3  # "No." turned into a number: still field 3.3
-        keg.cell(jadwal, 4).value = "Jadwal"  # and a label that is no field's: the number decides
-        keg.cell(jadwal, 5).value = "Januari–Desember 2026"
+        keg.cell(_keg_row(book, "4.6"), 5).value = "Wawancara\nPengamatan (observasi)"  # two choices, two lines
+        keg.cell(_keg_row(book, "5.5"), 5).value = 0.05  # kept, though not asked (not a survey)
+        latar = _keg_row(book, "3.1")
+        keg.cell(latar, 3).value = 3.1  # "No." turned into a number: still field 3.1
+        keg.cell(latar, 4).value = "Latar"  # and a label that is no field's: the number decides
+        keg.cell(latar, 5).value = "Perencanaan 2026."
         var = book["MS-Var"]
-        var.cell(_var_row(book, "jumlah"), _var_col("4. Definisi *")).value = "Nakes aktif pada 31 Desember."
+        var.cell(_var_row(book, "jumlah"), _var_col("5. Definisi *")).value = "Nakes aktif pada 31 Desember."
         ind = book["MS-Ind"]
-        ind.cell(2, IND_HEADERS.index("4. Interpretasi *") + 1).value = "Semakin tinggi semakin baik akses."
+        ind.cell(2, IND_HEADERS.index("5. Interpretasi *") + 1).value = "Semakin tinggi semakin baik akses."
         new = ind.max_row + 1
         ind.cell(new, 1).value = ds.title
-        ind.cell(new, IND_HEADERS.index("1. Nama indikator *") + 1).value = "Nakes per 1.000 penduduk"
-        ind.cell(new, IND_HEADERS.index("14. Apakah indikator dapat diakses umum?") + 1).value = True
+        ind.cell(new, IND_HEADERS.index("2. Nama indikator *") + 1).value = "Nakes per 1.000 penduduk"
+        ind.cell(new, IND_HEADERS.index("17. Apakah kolom (2) dapat diakses umum? *") + 1).value = True
 
     result = _import(stat["user_produsen"], ds, _edited(_export(ds), edit))
     db.session.commit()
     keg = ms.load(ds).keg
     assert keg["tujuan"] == "Menyediakan data nakes per kecamatan (dari Excel)."
-    assert keg["tahun_kegiatan"] == "2026" and keg["rencana_rilis"] == "30/06/2026"
+    assert keg["tahun_kegiatan"] == "2026" and keg["rilis_digital"] == "2026-06-30"  # a date field keeps ISO
+    assert keg["jadwal_desain_akhir"] == "2026-02-25"
     assert keg["metode_analisis"] == "Deskriptif dan inferensia"
     assert keg["metode_pengumpulan"] == "Wawancara; Pengamatan (observasi)"
-    assert keg["fraksi_sampel"] == "0,05" and keg["rencana_jadwal"] == "Januari–Desember 2026"
-    assert sorted(result.keg) == sorted(["tujuan", "tahun_kegiatan", "rencana_rilis", "metode_analisis",
-                                         "metode_pengumpulan", "fraksi_sampel", "rencana_jadwal"])
+    assert keg["fraksi_sampel"] == "0,05" and keg["latar_belakang"] == "Perencanaan 2026."
+    assert sorted(result.keg) == sorted(["tujuan", "tahun_kegiatan", "rilis_digital", "jadwal_desain_akhir",
+                                         "metode_analisis", "metode_pengumpulan", "fraksi_sampel", "latar_belakang"])
     meta = ms.load(ds)
     assert next(e for e in meta.variables if e.column.name == "jumlah").values["definisi"] == \
         "Nakes aktif pada 31 Desember."
@@ -187,7 +207,7 @@ def test_empty_cells_keep_the_portal_values(stat: Any) -> None:
     def clear(book: Any) -> None:
         book["MS-Keg"].cell(_keg_row(book, "3.1"), 5).value = None
         book["MS-Keg"].cell(_keg_row(book, "3.2"), 5).value = "   "
-        book["MS-Var"].cell(_var_row(book, "jumlah"), _var_col("4. Definisi *")).value = None
+        book["MS-Var"].cell(_var_row(book, "jumlah"), _var_col("5. Definisi *")).value = None
         for row in book["MS-Ind"].iter_rows(min_row=2):
             for cell in row[2:]:
                 cell.value = None
@@ -211,9 +231,9 @@ def test_headers_as_excel_users_leave_them(stat: Any) -> None:
     keg.append(["Menyediakan data.", "tujuan kegiatan *", None])  # matched by its label
     var = book.create_sheet("MS-VAR")
     var.append(["Metadata variabel dinas kesehatan"])  # a title row
-    var.append(["kolom", "Catatan", "definisi", " tabel ", "7. TIPE DATA", "1 nama variabel"])
+    var.append(["kolom", "Catatan", "definisi", " tabel ", "8. TIPE DATA", "(2) nama variabel"])
     var.append(["jenis_tenaga", "catatan internal", "Jenis tenaga menurut UU 36/2014.", "tenaga kesehatan",
-                "karakter", None])
+                "string", None])
     ind = book.create_sheet("MS_Ind")
     ind.append(["Nama indikator", "satuan", "Konsep *"])
     ind.append(["Rasio nakes", "orang", "Tenaga kesehatan"])
@@ -224,7 +244,7 @@ def test_headers_as_excel_users_leave_them(stat: Any) -> None:
     meta = ms.load(ds)
     assert meta.keg["latar_belakang"] == "Untuk perencanaan." and meta.keg["tujuan"] == "Menyediakan data."
     jenis = next(e for e in meta.variables if e.column.name == "jenis_tenaga")
-    assert jenis.values["definisi"] == "Jenis tenaga menurut UU 36/2014." and jenis.values["tipe_data"] == "Karakter"
+    assert jenis.values["definisi"] == "Jenis tenaga menurut UU 36/2014." and jenis.values["tipe_data"] == "String"
     assert [(r.nama, r.satuan, r.konsep) for r in meta.indicators] == [("Rasio nakes", "orang", "Tenaga kesehatan")]
     assert result.ignored_columns == ['MS-Var: "Catatan"']
     assert (len(result.keg), result.var, result.ind) == (2, ["Tenaga kesehatan/jenis_tenaga"], 1)
@@ -264,7 +284,7 @@ def test_unknown_rows_are_reported_and_not_saved(stat: Any) -> None:
         for table, column in (("Tabel lama", "jumlah"), ("Puskesmas", "kolom_hilang")):
             row = var.max_row + 1
             var.cell(row, 1).value, var.cell(row, 2).value, var.cell(row, 3).value = ds.title, table, column
-            var.cell(row, _var_col("4. Definisi *")).value = "Tidak akan disimpan."
+            var.cell(row, _var_col("5. Definisi *")).value = "Tidak akan disimpan."
         keg = book["MS-Keg"]
         row = keg.max_row + 1
         keg.cell(row, 1).value, keg.cell(row, 3).value, keg.cell(row, 4).value = ds.title, "9.9", "Rincian karangan"
@@ -286,17 +306,18 @@ def test_a_bad_choice_is_refused_with_sheet_row_and_field_and_nothing_is_saved(s
 
     def edit(book: Any) -> None:
         book["MS-Keg"].cell(_keg_row(book, "3.2"), 5).value = "Tujuan yang tidak boleh tersimpan."
-        book["MS-Var"].cell(_var_row(book, "jumlah"), _var_col("7. Tipe data *")).value = "Teks bebas"
+        book["MS-Var"].cell(_var_row(book, "jumlah"), _var_col("8. Tipe data *")).value = "Teks bebas"
         book["MS-Ind"].cell(2, 1).value = ds.title
-        book["MS-Ind"].cell(2, IND_HEADERS.index("1. Nama indikator *") + 1).value = "Rasio"
-        book["MS-Ind"].cell(2, IND_HEADERS.index("13. Level estimasi") + 1).value = "Planet"
+        book["MS-Ind"].cell(2, IND_HEADERS.index("2. Nama indikator *") + 1).value = "Rasio"
+        book["MS-Ind"].cell(2, IND_HEADERS.index("10. Apakah kolom (2) indikator komposit? *") + 1).value = "Mungkin"
 
     with pytest.raises(ms.StatistikImportError) as refused:
         _import(stat["user_produsen"], ds, _edited(_export(ds), edit))
     db.session.rollback()
     problems = [(p.sheet, p.row, p.field) for p in refused.value.problems]
-    assert problems == [("MS-Var", 4, "7. Tipe data"), ("MS-Ind", 2, "13. Level estimasi")]
-    assert 'Isian "Teks bebas": Pilih salah satu: Karakter' in refused.value.problems[0].problem
+    assert problems == [("MS-Var", 4, "8. Tipe data"), ("MS-Ind", 2, "10. Apakah kolom (2) indikator komposit?")]
+    assert 'Isian "Teks bebas": Pilih salah satu: Integer, Float, Char/Karakter, String, Array' in \
+        refused.value.problems[0].problem
     assert _rows(ds) == (None, [], []) and ms.load(ds).keg["tujuan"] == ""
 
 
@@ -318,6 +339,37 @@ def test_a_bad_choice_on_the_page(scratch_client: Any, stat: Any) -> None:
     assert problem[:3] == ("MS-Keg", str(row), "7.2. Metode analisis")
     assert problem[3].startswith('Isian "Ramalan": Pilih salah satu: Deskriptif, Inferensia')
     assert ms.load(ds).keg["tujuan"] == "" and _rows(ds) == (None, [], [])
+
+
+def test_the_import_refuses_what_the_form_refuses(stat: Any) -> None:
+    """An option the printed form does not have, a 5.3 method of the other kind of sample, a
+    stage ending before it starts, a count that is no whole number: named by row, nothing saved."""
+    ds = _filled(stat["draft"])
+    before = _rows(ds)
+
+    def edit(book: Any) -> None:
+        keg = book["MS-Keg"]
+        keg.cell(_keg_row(book, "4.2"), 5).value = "Tidak tetap"
+        keg.cell(_keg_row(book, label="Cara pengumpulan data"), 5).value = "survei"
+        keg.cell(_keg_row(book, "5.2"), 5).value = "Sampel probabilitas"
+        keg.cell(_keg_row(book, "5.3"), 5).value = "Snowball Sampling"
+        keg.cell(_keg_row(book, "3.3.5.a"), 5).value = datetime(2026, 5, 20)
+        keg.cell(_keg_row(book, "3.3.5.b"), 5).value = "01/05/2026"
+        keg.cell(_keg_row(book, "6.6.a"), 5).value = "tiga"
+
+    with pytest.raises(ms.StatistikImportError) as refused:
+        _import(stat["user_produsen"], ds, _edited(_export(ds), edit))
+    db.session.rollback()
+    book = load_workbook(io.BytesIO(_export(ds)))
+    found = {(p.row, p.field): p.problem for p in refused.value.problems}
+    assert set(found) == {(_keg_row(book, "4.2"), "4.2. Frekuensi penyelenggaraan"),
+                          (_keg_row(book, "5.3"), "5.3. Metode yang digunakan"),
+                          (_keg_row(book, "3.3.5.b"), "3.3.5.b. Analisis: akhir"),
+                          (_keg_row(book, "6.6.a"), "6.6.a. Supervisor/penyelia/pengawas (orang)")}
+    assert "Pilih salah satu: Harian" in found[(_keg_row(book, "4.2"), "4.2. Frekuensi penyelenggaraan")]
+    assert "metode sampel nonprobabilitas" in found[(_keg_row(book, "5.3"), "5.3. Metode yang digunakan")]
+    assert "sebelum tanggal awal (20/05/2026)" in found[(_keg_row(book, "3.3.5.b"), "3.3.5.b. Analisis: akhir")]
+    assert _rows(ds) == before
 
 
 def _report(html: str) -> list[tuple[str, ...]]:

@@ -115,13 +115,19 @@ def test_xlsx_export_read_back(scratch_client: Any, stat: Any) -> None:
     assert judul[4] == "Tenaga Kesehatan menurut Kecamatan"
     assert any(r[2] == "3.2" and r[3] == "Tujuan kegiatan *" for r in keg)
     var = list(book["MS-Var"].iter_rows(values_only=True))
-    assert var[0] == VAR_HEADERS and var[0][3] == "1. Nama variabel *"
+    assert var[0] == VAR_HEADERS and var[0][3] == "2. Nama variabel *"
+    assert var[0][-1] == "12. Apakah kolom (2) dapat diakses umum? *"
     assert [(r[1], r[2]) for r in var[1:]] == [
         ("Tenaga kesehatan", "kode_wilayah"), ("Tenaga kesehatan", "jenis_tenaga"), ("Tenaga kesehatan", "jumlah"),
         ("Puskesmas", "nama_puskesmas"), ("Puskesmas", "rasio")]
     jumlah = var[3]
-    assert jumlah[VAR_HEADERS.index("9. Satuan")] == "orang"
+    assert jumlah[VAR_HEADERS.index("8. Tipe data *")] == "Integer"
     assert jumlah[VAR_HEADERS.index("10. Aturan validasi")] == "wajib diisi; paling kecil 0"
+    # A field the form does not ask for this dataset: its Isian empty, the Keterangan says why.
+    sample = next(r for r in keg if r[2] == "5.7")
+    assert not sample[4] and sample[5].startswith("Tidak ditanyakan (dilewati). Diisi jika cara pengumpulan")
+    assert next(r for r in keg if r[2] == "4.2")[5].startswith('Diisi jika 4.1 Kegiatan ini dilakukan dijawab "Berulang"')
+    assert [r[2] for r in keg if r[1] == "Blok VI. Pengumpulan Data" and r[2]][:3] == ["6.1", "6.2", "6.2.a"]
     ind = list(book["MS-Ind"].iter_rows(values_only=True))
     assert ind[0] == IND_HEADERS and ind[1][2] == ds.title
 
@@ -137,7 +143,9 @@ def test_api_one_ms_var_per_column_and_404_for_a_draft(scratch_client: Any, stat
     columns = [(v["resource"]["name"], v["column"]) for v in body["ms_var"]]
     assert columns == [("Tenaga kesehatan", "kode_wilayah"), ("Tenaga kesehatan", "jenis_tenaga"),
                        ("Tenaga kesehatan", "jumlah"), ("Puskesmas", "nama_puskesmas"), ("Puskesmas", "rasio")]
-    assert body["ms_var"][2]["satuan"] == "orang"
+    assert body["ms_var"][2]["tipe_data"] == "Integer" and "satuan" not in body["ms_var"][2]
+    # A field the form does not ask (block V: not a survey) is null; one asked and empty is "".
+    assert body["ms_keg"]["unit_sampel"] is None and body["ms_keg"]["tujuan"] == ""
     for slug_ in (stat["draft"].slug, stat["geo"].slug, "tidak-ada"):
         missing = scratch_client.get(f"/api/v1/datasets/{slug_}/metadata-statistik")
         assert missing.status_code == 404 and "error" in missing.json
@@ -276,3 +284,49 @@ def test_bulk_page_queries_do_not_grow_with_the_datasets(scratch_client: Any, st
         statistical_dataset(stat["dinkes"], f"Nakes tambahan {i}")
     many = [cost(url) for url in urls]
     assert many == few, (few, many)
+
+
+def test_the_form_says_when_a_field_is_asked_and_groups_what_one_number_asks(scratch_client: Any, stat: Any) -> None:
+    slug = stat["draft"].slug
+    sign_in(scratch_client, "produsen")
+    html = scratch_client.get(f"/kelola/dataset/{slug}/metadata-statistik").get_data(as_text=True)
+    assert "Blok VI. Pengumpulan Data" in html and "Penjaminan Kualitas" not in html
+    # A field with a skip rule: its note, read with it (aria-describedby), and the rule for the script.
+    assert re.search(r'<div class="field ms-field" data-ms-field="keg-frekuensi_penyelenggaraan" '
+                     r'data-when="keg-kegiatan_dilakukan" data-when-values=\'\["Berulang"\]\'>', html)
+    assert 'aria-describedby="keg-frekuensi_penyelenggaraan-help keg-frekuensi_penyelenggaraan-when"' in html
+    assert '<p class="help ms-when" id="keg-frekuensi_penyelenggaraan-when">Diisi jika 4.1 Kegiatan ini dilakukan ' \
+           'dijawab &#34;Berulang&#34;.</p>' in html
+    assert 'id="keg-unit_sampel-when">Diisi jika cara pengumpulan data adalah survei.' in html
+    assert 'data-when="keg-metode_pengumpulan" data-when-values=\'["Lainnya (sebutkan)"]\'' in html
+    # 3.3 is one fieldset of date inputs; 5.3 lists its methods under the two kinds of sample.
+    assert "<legend>3.3. Rencana jadwal kegiatan</legend>" in html
+    assert '<input id="keg-jadwal_perencanaan_awal" name="keg-jadwal_perencanaan_awal" type="date"' in html
+    assert "<legend>7.1. Tahapan pengolahan data</legend>" in html
+    assert '<optgroup label="Sampel nonprobabilitas">' in html
+    assert 'inputmode="numeric"' in html and "js/statistik.js" in html
+    # Nothing but the options of the printed form.
+    assert 'value="Tidak tetap"' not in html and 'value="Desa/Kelurahan"' not in html
+    ind = scratch_client.get(f"/kelola/dataset/{slug}/metadata-statistik/indikator").get_data(as_text=True)
+    assert 'data-when="ind-0-indikator_komposit" data-when-values=\'["Ya"]\'' in ind
+    assert 'id="ind-0-kegiatan_penghasil-when">Diisi jika kolom (10) dijawab &#34;Tidak&#34;.' in ind
+
+
+def test_a_method_of_the_other_kind_of_sample_is_refused_on_the_page(scratch_client: Any, stat: Any) -> None:
+    slug = stat["draft"].slug
+    sign_in(scratch_client, "produsen")
+    data = _keg_form(scratch_client, slug, cara_pengumpulan="Survei", metode_pemilihan_sampel="Sampel probabilitas",
+                     metode_sampel="Quota Sampling", jadwal_desain_awal="2026-03-01",
+                     jadwal_desain_akhir="2026-02-01")
+    resp = scratch_client.post(f"/kelola/dataset/{slug}/metadata-statistik", data=data)
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert 'id="keg-metode_sampel-error"' in html and "metode sampel nonprobabilitas" in html
+    assert 'id="keg-jadwal_desain_akhir-error"' in html and "Akhir tidak boleh sebelum awal" in html
+    assert 'value="2026-02-01"' in html  # what was typed is shown again
+
+
+def test_the_public_page_says_which_fields_were_not_asked(scratch_client: Any, stat: Any) -> None:
+    html = scratch_client.get(f"/dataset/{stat['published'].slug}/metadata-statistik").get_data(as_text=True)
+    row = html[html.index("<td>5.7</td>"):]
+    assert row.index("tidak ditanyakan") < row.index("</tr>")

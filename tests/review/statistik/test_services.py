@@ -15,6 +15,7 @@ from satudata.errors import Conflict, Forbidden, Invalid
 from satudata.extensions import db
 from satudata.review import services as review
 from satudata.review.statistik import services as ms
+from satudata.review.statistik import spec
 from satudata.review.statistik.models import MsIndikator, MsKegiatan, MsVariabel
 from tests.factories import SYSTEM
 from tests.review.statistik.conftest import statistical_dataset
@@ -37,13 +38,15 @@ def test_prefill_from_table_schemas_and_dataset(stat: Any) -> None:
         ("Puskesmas", "nama_puskesmas"), ("Puskesmas", "rasio")]
     jumlah = _entry(meta, "jumlah").values
     assert jumlah["nama"] == "jumlah" and jumlah["alias"] == "Jumlah tenaga kesehatan"
-    assert jumlah["definisi"] == "Banyaknya tenaga kesehatan yang bertugas."
     assert jumlah["konsep"] == "Tenaga kesehatan"  # the dataset's konsep, for a measure
-    assert jumlah["tipe_data"] == "Numerik (bilangan bulat)" and jumlah["satuan"] == "orang"
+    assert jumlah["tipe_data"] == "Integer" and "satuan" not in jumlah
+    # MS-Var has no unit column: the Table Schema's unit is written into the definition.
+    assert jumlah["definisi"] == "Banyaknya tenaga kesehatan yang bertugas. Satuan: orang."
     assert jumlah["aturan_validasi"] == "wajib diisi; paling kecil 0"
     assert jumlah["referensi_waktu"] == "2025" and jumlah["akses_umum"] == "Ya"
     assert _entry(meta, "rasio").values["aturan_validasi"] == "0 sampai 100"
-    assert _entry(meta, "rasio").values["tipe_data"] == "Numerik (desimal)"
+    assert _entry(meta, "rasio").values["tipe_data"] == "Float"
+    assert _entry(meta, "jenis_tenaga").values["tipe_data"] == "String"
     assert _entry(meta, "jenis_tenaga").values["klasifikasi_isian"] == "dokter; perawat; bidan"
     assert "salah satu dari: dokter, perawat, bidan" in _entry(meta, "jenis_tenaga").values["aturan_validasi"]
     assert _entry(meta, "kode_wilayah").values["referensi_pemilihan"] == "Kode wilayah Kemendagri (kemendagri_2025)"
@@ -51,9 +54,15 @@ def test_prefill_from_table_schemas_and_dataset(stat: Any) -> None:
     keg = meta.keg
     assert keg["judul_kegiatan"] == "Tenaga Kesehatan menurut Kecamatan"
     assert keg["instansi_penyelenggara"].startswith("Dinas Kesehatan Provinsi Riau")
+    assert keg["unit_eselon_1"] == "Pemerintah Provinsi Riau" and keg["unit_eselon_2"] == "Dinas Kesehatan Provinsi Riau"
+    assert keg["pj_jabatan"] == "Seksi Data" and keg["pj_email"] == "data@dinkes.riau.go.id"
     assert keg["frekuensi_penyelenggaraan"] == "Tahunan" and keg["kegiatan_dilakukan"] == "Berulang"
-    assert keg["cara_pengumpulan"] == "Kompilasi produk administrasi"
+    assert keg["cara_pengumpulan"] == "Kompilasi produk administrasi" and keg["sektor_kegiatan"] == "Kesehatan"
+    # 4.4/4.5 from the OPD's region (Dinas Kesehatan of Provinsi Riau, code 14).
+    assert keg["cakupan_wilayah"] == "Sebagian wilayah Indonesia"
+    assert keg["wilayah_kegiatan"] == "Riau, seluruh kabupaten/kota"
     assert keg["tingkat_penyajian"] == "Kecamatan" and keg["tahun_kegiatan"] == "2025"
+    assert keg["pengolahan_validasi"] == "Ya" and keg["produk_digital"] == "Ya"
     assert "Jumlah tenaga kesehatan" in keg["variabel_dikumpulkan"]
     assert "latar_belakang" not in meta.keg_prefilled and not keg["latar_belakang"]
     # Never started: no rows, and nothing blocks the submission.
@@ -84,11 +93,26 @@ def test_saving_kegiatan_keeps_a_draft_and_names_what_is_missing(stat: Any) -> N
     db.session.rollback()
 
 
+# What a producer adds to the prefill of the fixtures' datasets to complete MS-Keg (not a survey,
+# no interviewers: block V and 6.4–6.7 are not asked).
+KEG_DONE: dict[str, Any] = {
+    "latar_belakang": "Perencanaan.", "tujuan": "Menyediakan data.", "metode_analisis": "Deskriptif",
+    "alamat_penyelenggara": "Jl. Cut Nyak Dien, Pekanbaru", "telepon_penyelenggara": "(0761) 21000",
+    "email_penyelenggara": "dinkes@riau.go.id", "pj_alamat": "Jl. Cut Nyak Dien, Pekanbaru",
+    "pj_telepon": "(0761) 21001", "tipe_pengumpulan": "Cross sectional", "sarana_pengumpulan": ["Mail"],
+    "unit_pengumpulan": ["Lainnya (sebutkan)"], "unit_pengumpulan_lainnya": "Puskesmas",
+    "uji_coba": "Tidak", "metode_pemeriksaan_kualitas": ["Supervisi"], "penyesuaian_nonrespon": "Tidak",
+    "pengolahan_editing": "Ya", "pengolahan_coding": "Tidak", "pengolahan_entry": "Ya",
+    "unit_analisis": ["Lainnya (sebutkan)"], "unit_analisis_lainnya": "Puskesmas",
+    "produk_tercetak": "Tidak", "produk_mikro": "Tidak", "rilis_digital": "2026-03-31",
+    **{f"jadwal_{stage}_{end}": f"2026-0{n}-{'01' if end == 'awal' else '20'}"
+       for n, (stage, _label) in enumerate(spec.JADWAL_STAGES, start=1) for end in ("awal", "akhir")},
+}
+
+
 def _complete(ds: Any, actor: Any = SYSTEM) -> None:
     values = dict(ms.load(ds).keg)
-    values.update(latar_belakang="Perencanaan.", tujuan="Menyediakan data.", metode_analisis="Deskriptif",
-                  unit_pengumpulan=["Instansi/unit kerja"], metode_pemeriksaan_kualitas=["Supervisi"],
-                  alamat_penyelenggara="Jl. Cut Nyak Dien, Pekanbaru", rencana_rilis="31/03/2026")
+    values.update(KEG_DONE)
     ms.update_kegiatan(actor, ds, values)
     entries = [{"resource": e.resource.id, "column": e.column.name, **e.values,
                 "definisi": e.values["definisi"] or f"Definisi {e.column.name}."} for e in ms.load(ds).variables]
@@ -129,7 +153,7 @@ def test_saved_values_override_prefill_and_follow_schema_changes(stat: Any) -> N
     meta = ms.load(ds)
     names = [e.column.name for e in meta.variables]
     assert "jenis_tenaga" not in names and "tahun" in names
-    assert _entry(meta, "tahun").values["tipe_data"] == "Tahun" and _entry(meta, "tahun").row is None
+    assert _entry(meta, "tahun").values["tipe_data"] == "Integer" and _entry(meta, "tahun").row is None
     assert _entry(meta, "jumlah").values["definisi"] == "Jumlah nakes aktif."
 
 
@@ -143,11 +167,108 @@ def test_bad_choice_refuses_the_save_with_the_field_named(stat: Any) -> None:
     db.session.rollback()
 
 
-def test_survey_makes_block_v_mandatory(stat: Any) -> None:
-    values = dict(ms.load(stat["draft"]).keg)
-    values["cara_pengumpulan"] = "Survei"
-    gaps = ms.update_kegiatan(SYSTEM, stat["draft"], values)
-    assert {"jenis_rancangan_sampel", "unit_sampel"} <= {f.key for f in gaps.keg}
+def _keg_missing(ds: Any, **changes: Any) -> set[str]:
+    """The MS-Keg keys still missing once ``changes`` are saved over the completed form (the
+    prefill and :data:`KEG_DONE`, whatever an earlier call saved)."""
+    values = {**ms.prefill_kegiatan(ds), **KEG_DONE, **changes}
+    return {f.key for f in ms.update_kegiatan(SYSTEM, ds, values).keg}
+
+
+def test_skip_rules_block_v_only_for_a_survey(stat: Any) -> None:
+    ds = stat["draft"]
+    block_v = {f.key for f in spec.KEG_FIELDS if f.section == spec.BLOK_V}
+    # Not a survey: nothing of block V (nor the BPS recommendation) is asked or missing.
+    assert _keg_missing(ds) == set()
+    gaps = _keg_missing(ds, cara_pengumpulan="Survei")
+    assert gaps == {"rekomendasi_bps", "jenis_rancangan_sampel", "metode_pemilihan_sampel", "metode_sampel",
+                    "unit_sampel", "unit_observasi"}  # 5.4–5.6 wait for 5.2
+    survey = {"cara_pengumpulan": "Survei", "rekomendasi_bps": "Ya", "jenis_rancangan_sampel": "Single stage/phase",
+              "metode_pemilihan_sampel": "Sampel nonprobabilitas", "metode_sampel": "Purposive Sampling",
+              "unit_sampel": "Puskesmas", "unit_observasi": "Tenaga kesehatan"}
+    # Nonprobability: 5.4–5.6 are skipped (the form goes on to 5.7); "Ya" asks for the recommendation's identity.
+    assert _keg_missing(ds, **survey) == {"identitas_rekomendasi"}
+    probability = {**survey, "identitas_rekomendasi": "B-123/BPS/2026", "metode_pemilihan_sampel": "Sampel probabilitas",
+                   "metode_sampel": "Simple Random Sampling"}
+    assert _keg_missing(ds, **probability) == {"kerangka_sampel", "fraksi_sampel", "sampling_error"}
+    assert _keg_missing(ds, **probability, kerangka_sampel="List frame", fraksi_sampel="0,05",
+                        sampling_error="5 persen") == set()
+    # A value kept in a field the form no longer asks is ignored, not lost.
+    _keg_missing(ds, **{**probability, "cara_pengumpulan": "Kompilasi produk administrasi"})
+    meta = ms.load(ds)
+    assert meta.keg["unit_sampel"] == "Puskesmas" and not ms.missing(meta).keg
+    assert ms.export_json(meta)["ms_keg"]["unit_sampel"] is None
+    assert all(ms.export_json(meta)["ms_keg"][k] is None for k in block_v)
+    db.session.rollback()
+
+
+def test_skip_rules_interviewers_and_other_options(stat: Any) -> None:
+    ds = stat["draft"]
+    interviewers = {"petugas_pengumpulan", "pendidikan_petugas", "jumlah_supervisor", "jumlah_enumerator",
+                    "pelatihan_petugas"}
+    for sarana in (["Computer Aided Web Interviewing (CAWI)"], ["Mail"]):
+        assert not _keg_missing(ds, sarana_pengumpulan=sarana) & interviewers
+    for sarana in ("Paper-assisted Personal Interviewing (PAPI)", "Computer-assisted Personal Interviewing (CAPI)",
+                   "Computer-assisted Telephones Interviewing (CATI)"):
+        assert _keg_missing(ds, sarana_pengumpulan=["Mail", sarana]) == interviewers
+    # "Lainnya (sebutkan)" asks for what it is; 4.2 only for a recurring activity, 4.5 for part of Indonesia.
+    assert _keg_missing(ds, metode_pengumpulan=["Wawancara", "Lainnya (sebutkan)"]) == {"metode_pengumpulan_lainnya"}
+    assert _keg_missing(ds, kegiatan_dilakukan="Berulang", frekuensi_penyelenggaraan="") == \
+        {"frekuensi_penyelenggaraan"}
+    assert _keg_missing(ds, kegiatan_dilakukan="Hanya sekali", frekuensi_penyelenggaraan="") == set()
+    assert _keg_missing(ds, wilayah_kegiatan="") == {"wilayah_kegiatan"}
+    assert _keg_missing(ds, wilayah_kegiatan="", cakupan_wilayah="Seluruh wilayah Indonesia") == set()
+    # 8.2 per product offered.
+    assert _keg_missing(ds, produk_tercetak="Ya") == {"rilis_tercetak"}
+    db.session.rollback()
+
+
+@pytest.mark.parametrize(("changes", "field", "says"), [
+    ({"frekuensi_penyelenggaraan": "Tidak tetap"}, "frekuensi_penyelenggaraan", "Pilih salah satu: Harian"),
+    ({"tingkat_penyajian": ["Desa/Kelurahan"]}, "tingkat_penyajian", "Pilihan tidak dikenal: Desa/Kelurahan"),
+    ({"cara_pengumpulan": "Survei", "metode_pemilihan_sampel": "Sampel probabilitas",
+      "metode_sampel": "Purposive Sampling"}, "metode_sampel", "metode sampel nonprobabilitas"),
+    ({"cara_pengumpulan": "Survei", "metode_pemilihan_sampel": "Sampel nonprobabilitas",
+      "metode_sampel": "Cluster Sampling"}, "metode_sampel", "metode sampel probabilitas"),
+    ({"jadwal_desain_awal": "2026-02-10", "jadwal_desain_akhir": "2026-02-01"}, "jadwal_desain_akhir",
+     "tanggal akhir (01/02/2026) sebelum tanggal awal (10/02/2026)"),
+    ({"jadwal_desain_awal": "31/02/2026"}, "jadwal_desain_awal", "bukan tanggal"),
+    ({"sarana_pengumpulan": ["Paper-assisted Personal Interviewing (PAPI)"], "jumlah_enumerator": "12,5"},
+     "jumlah_enumerator", "bukan bilangan bulat"),
+    ({"jumlah_supervisor": "-3"}, "jumlah_supervisor", "bukan bilangan bulat"),
+    ({"kerangka_sampel": "List dan area frame"}, "kerangka_sampel", "Pilih salah satu: List frame, Area frame"),
+])
+def test_values_the_form_refuses(stat: Any, changes: dict[str, Any], field: str, says: str) -> None:
+    values = {**ms.load(stat["draft"]).keg, **KEG_DONE, **changes}
+    with pytest.raises(Invalid) as refused:
+        ms.update_kegiatan(SYSTEM, stat["draft"], values)
+    assert list(refused.value.details) == [f"keg-{field}"]
+    assert says in refused.value.details[f"keg-{field}"][0]
+    db.session.rollback()
+
+
+def test_dates_and_whole_numbers_are_tidied(stat: Any) -> None:
+    ds = stat["draft"]
+    _keg_missing(ds, sarana_pengumpulan=["Paper-assisted Personal Interviewing (PAPI)"], jumlah_enumerator="1.250",
+                 jumlah_supervisor=" 18 ", jadwal_desain_awal="1/2/2026", jadwal_desain_akhir="2026-02-28")
+    keg = ms.load(ds).keg
+    assert (keg["jumlah_enumerator"], keg["jumlah_supervisor"]) == ("1250", "18")
+    assert (keg["jadwal_desain_awal"], keg["jadwal_desain_akhir"]) == ("2026-02-01", "2026-02-28")
+    db.session.rollback()
+
+
+def test_indicator_komposit_decides_columns_11_to_15(stat: Any) -> None:
+    ds = stat["draft"]
+    base = {**ms.prefill_indicator(ds), "interpretasi": "Makin tinggi makin baik.", "rumus": "a / b",
+            "kegiatan_penghasil": "", "variabel_pembangun": ""}
+    gaps = ms.update_indikator(SYSTEM, ds, [{**base, "indikator_komposit": "Tidak"},
+                                            {**base, "indikator_komposit": "Ya"}, {**base, "indikator_komposit": ""}])
+    missing = {(i, f.key) for i, f in gaps.ind}
+    # Not composite: (13) and (15) asked, (14) is BPS's to fill; composite: (11) and (12); unanswered: (10).
+    assert missing == {(0, "kegiatan_penghasil"), (0, "variabel_pembangun"), (1, "publikasi_ketersediaan"),
+                       (1, "indikator_pembangun"), (2, "indikator_komposit")}
+    body = ms.export_json(ms.load(ds))["ms_ind"]
+    assert body[0]["publikasi_ketersediaan"] is None and body[1]["kegiatan_penghasil"] is None
+    assert body[1]["publikasi_ketersediaan"] == ""
     db.session.rollback()
 
 
@@ -159,7 +280,7 @@ def test_indicators_saved_checked_and_removed(stat: Any) -> None:
     db.session.commit()
     meta = ms.load(ds)
     assert [r.nama for r in meta.indicators] == [ds.title, "Rasio nakes"]
-    assert {(i, f.key) for i, f in gaps.ind} >= {(0, "interpretasi"), (1, "konsep")}
+    assert {(i, f.key) for i, f in gaps.ind} >= {(0, "interpretasi"), (1, "konsep"), (1, "indikator_komposit")}
     ms.update_indikator(SYSTEM, ds, [{**meta.indicator_values(meta.indicators[0]), "hapus": True},
                                      meta.indicator_values(meta.indicators[1])])
     db.session.commit()
