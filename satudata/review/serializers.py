@@ -22,6 +22,7 @@ from satudata.rest.inputs import UNKNOWN_FIELD, ArgsSchema, BodySchema
 from satudata.review import services as review
 from satudata.review.quality import quality_of
 from satudata.review.statistik import services as statistik
+from satudata.review.statistik import spec
 from satudata.validation.serializers import ValidationProgressSchema, progress_of
 
 
@@ -233,9 +234,6 @@ class ResourceChangeSchema(Schema):
         "description": "Yang berubah: nama, berkas (dengan jumlah baris), kolom Table Schema, standar data."})
 
 
-_KEG_LABELS: dict[str, str] = {f.key: f.label for f in statistik.spec.KEG_FIELDS}
-
-
 class MsVarChangeSchema(Schema):
     class Meta:
         description = "Satu variabel (kolom tabel) yang MS-Var-nya diubah revisi."
@@ -250,6 +248,8 @@ class MsFieldChangeSchema(Schema):
         description = "Satu rincian MS-Keg yang diubah revisi."
 
     field = fields.String(metadata={"description": "Nama rincian, sama dengan kunci `ms_keg` metadata statistik."})
+    number = fields.String(metadata={"description": "Nomor rincian pada formulir BPS, misalnya 3.1 (kosong untuk "
+                                                    "identitas kegiatan)."})
     label = fields.String(metadata={"description": "Rincian pada formulir BPS."})
 
 
@@ -258,7 +258,8 @@ class MsChangesSchema(Schema):
         description = ("Perubahan metadata statistik BPS (Peraturan BPS 5/2020) revisi dibanding versi terbit; "
                        "nilainya ada di `GET /api/v1/datasets/{slug}/metadata-statistik` setelah terbit.")
 
-    ms_keg = Computed(MsFieldChangeSchema, lambda p: [{"field": k, "label": _KEG_LABELS[k]} for k in p.keg],
+    ms_keg = Computed(MsFieldChangeSchema, lambda p: [{"field": k, "number": spec.KEG_BY_KEY[k].number,
+                                                          "label": spec.KEG_BY_KEY[k].label} for k in p.keg],
                       many=True, metadata={"description": "Rincian MS-Keg yang berubah."})
     ms_var = Computed(MsVarChangeSchema, lambda p: [{"resource_id": i, "resource": n, "column": c} for i, n, c in p.var],
                       many=True, metadata={"description": "Variabel yang MS-Var-nya berubah."})

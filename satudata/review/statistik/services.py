@@ -568,7 +568,7 @@ def revision_changes(revision: Dataset) -> list[str]:
     (empty: nothing), for the walidata's and the producer's pages."""
     parts = revision_changed_parts(revision)
     changes: list[str] = []
-    labels = {f.key: f.label for f in spec.KEG_FIELDS}
+    labels = {f.key: f.numbered_label for f in spec.KEG_FIELDS}  # numbered: "Telepon" is in 1.2 and 2.2
     keg = [labels[k] for k in parts.keg]
     if keg:
         changes.append("MS-Keg: " + ", ".join(keg[:GUARD_NAMES])

@@ -375,13 +375,14 @@ def test_a_revision_has_its_own_rows_and_publishing_it_carries_them_over(stat: A
     assert public.keg["latar_belakang"] == "Perencanaan."
     assert public.variables[0].values["definisi"] != "Kode kecamatan (revisi)."
     changes = ms.revision_changes(revision)
-    assert changes[0].startswith("MS-Keg: Latar belakang") and changes[1].startswith("MS-Var: ")
+    assert changes[0].startswith("MS-Keg: 3.1. Latar belakang") and changes[1].startswith("MS-Var: ")
     assert "kode_wilayah" in changes[1]
     # The REST revision_diff names the same parts, by key (a client reads it before approving).
     from satudata.review.serializers import RevisionDiffSchema, revision_diff_of
     diff = RevisionDiffSchema().dump(revision_diff_of(revision))
     assert diff["changed"] is True and diff["metadata"] == [] and diff["metadata_statistik"]["ms_ind"] is False
-    assert diff["metadata_statistik"]["ms_keg"] == [{"field": "latar_belakang", "label": "Latar belakang kegiatan"}]
+    assert diff["metadata_statistik"]["ms_keg"] == [{"field": "latar_belakang", "number": "3.1",
+                                                        "label": "Latar belakang kegiatan"}]
     [var] = diff["metadata_statistik"]["ms_var"]
     assert var == {"resource_id": published.resources[0].id, "resource": published.resources[0].name,
                    "column": entries[0]["column"]}
