@@ -20,12 +20,13 @@ from satudata.accounts import services as accounts
 from satudata.accounts.models import AuditLog, Organization, OrganizationKind, User
 from satudata.authz import Role
 from satudata.catalog import services as catalog
-from satudata.catalog.models import AccessClass, Dataset, DatasetState, DatasetVersion, Resource
+from satudata.catalog.models import AccessClass, Dataset, DatasetState, DatasetVersion, Resource, ResourceRevision
 from satudata.catalog.storage import get_store
 from satudata.datastore import preview
 from satudata.demo import has_data, load_demo
 from satudata.demo.catalogue import build_catalogue
 from satudata.demo.organizations import USERS
+from satudata.demo.setbacks import FLAWED_UPLOADS, SENT_BACK, first_upload
 from satudata.errors import NotFound
 from satudata.extensions import db
 from satudata.review.models import ReviewEvent
@@ -220,10 +221,19 @@ def test_everything_went_through_the_services(demo):
     assert actions["organization.create"] == len(accounts.list_organizations())
     assert actions["user.create"] == len(USERS)
     # Every published dataset was submitted, then published, through the lifecycle; one more
-    # waits for the walidata.
-    assert actions["dataset.submit"] == n_published + 1
+    # waits for the walidata. Three of the published ones (SENT_BACK) the walidata first sent
+    # back: each was asked for changes, corrected by its OPD (one metadata edit) and submitted a
+    # second time, so three submissions more than datasets.
+    assert len(SENT_BACK) == 3
+    assert actions["dataset.submit"] == n_published + 1 + 3
+    assert actions["dataset.request_changes"] == actions["dataset.update"] == 3
     events = dict(db.session.execute(select(ReviewEvent.action, func.count()).group_by(ReviewEvent.action)).all())
-    assert events == {"submit": n_published + 1, "publish": n_published}
+    assert events == {"submit": n_published + 1 + 3, "request_changes": 3, "publish": n_published}
+    # Five tables (FLAWED_UPLOADS) failed validation at their first upload and were replaced by
+    # the corrected file: one re-upload each, and no other file was ever replaced.
+    assert len(FLAWED_UPLOADS) == 5
+    assert actions["resource.replace"] == 5
+    assert db.session.scalar(select(func.count()).select_from(ResourceRevision)) == 5
     assert db.session.scalar(select(func.count()).select_from(DatasetVersion)) == n_published
     assert has_data()
 
@@ -286,3 +296,54 @@ def test_this_years_daftar_data_is_fulfilled_by_the_published_datasets_with_some
     assert len(linked) >= 30 and all(r.item.dataset.is_public for r in linked)
     assert counts[ItemStatus.DUE] >= 2 and counts[ItemStatus.LATE] >= 1
     assert counts[ItemStatus.PUBLISHED] >= 30
+
+
+def test_a_few_tables_failed_at_first_and_a_few_submissions_were_sent_back(demo):
+    """The demo is no perfect region: its kinerja figures show tables that failed their first
+    validation and reviews the walidata sent back, each acted out through the services."""
+    from satudata.authz import SystemActor
+    from satudata.kinerja import services as kinerja
+    from satudata.review import services as review
+    from satudata.review.daftar.status import local_date
+    from satudata.validation.models import RunStatus, ValidationRun
+
+    assert not db.session.scalar(select(func.count()).select_from(ValidationRun)
+                                 .where(ValidationRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING))))
+    tables = {t.filename: t for spec in build_catalogue() for t in spec.tables}
+    years: set[int] = set()
+    for filename, flawed in FLAWED_UPLOADS.items():
+        res = db.session.scalar(select(Resource).where(Resource.filename == filename))
+        assert res is not None and res.dataset.state == DatasetState.PUBLISHED, filename
+        assert str(res.validation_status) == "valid" and res.columns and res.row_count, filename
+        [first] = res.revisions  # the failed file, kept in the table's history
+        assert first.sha256 == hashlib.sha256(first_upload(tables[filename], flawed)).hexdigest()
+        assert first.validation_status == "invalid"
+        runs = db.session.scalars(select(ValidationRun).where(ValidationRun.resource_id == res.id)
+                                  .order_by(ValidationRun.id)).all()
+        assert [(r.status, r.sha256) for r in runs] == [(RunStatus.INVALID, first.sha256), (RunStatus.VALID, res.sha256)]
+        assert runs[0].error_count
+        submitted = min(e.created_at for e in review.list_events(res.dataset) if e.action == "submit")
+        assert res.created_at == first.uploaded_at < first.replaced_at == res.uploaded_at < submitted, filename
+        assert (runs[0].finished_at, runs[1].finished_at) == (first.uploaded_at, res.uploaded_at)
+        years.add(local_date(res.created_at).year)
+        details = kinerja.opd_detail(SystemActor("tests"), res.dataset.organization,
+                                     kinerja.Period(local_date(res.created_at).year)).details
+        assert res.name in {t.name for t in details.failed_tables}, filename  # on the OPD's kinerja page
+    assert years == {2026}
+    figures = kinerja.public_summary(kinerja.Period(2026))
+    # Failed at first: 1 table first uploaded in T1 2026 (4 Feb), 2 in T2 (3 Apr, 9 Jun), 2 in T3 (18 Jul, 14 Aug).
+    assert [q.validation.failed for q in figures.quarters] == [1, 2, 2, 0]
+    assert figures.total.validation.failed == 5 and figures.total.validation.pass_rate < 100
+
+    specs = {spec.slug: spec for spec in build_catalogue()}
+    for slug, back in SENT_BACK.items():
+        ds = catalog.get_public_dataset(slug)
+        events = sorted(review.list_events(ds), key=lambda e: e.id)
+        assert [e.action for e in events] == ["submit", "request_changes", "submit", "publish"], slug
+        stamps = [e.created_at for e in events]
+        assert ds.created_at < stamps[0] < stamps[1] < stamps[2] < stamps[3] == ds.published_at, slug
+        assert events[1].field_notes == {back.field: back.note} and events[1].note == back.message
+        assert getattr(ds, back.field) == specs[slug].fields[back.field] != back.first  # corrected
+        details = kinerja.opd_detail(SystemActor("tests"), ds.organization,
+                                     kinerja.Period(local_date(stamps[1]).year)).details
+        assert (slug, "request_changes") in {(r.dataset_slug, r.decision) for r in details.slow_reviews}, slug

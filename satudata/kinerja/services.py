@@ -34,6 +34,11 @@ WIB. The definitions (the pages' help text says the same in Bahasa Indonesia):
 
 A period with nothing to divide by has no share (``None``, shown as "—"), never 0 %.
 
+The lists behind an OPD's numbers (``Details``: late items, the slowest reviews, tables that
+failed at first, late PPID requests) are of one period too: a row is listed when its date (the
+one its figure is binned by, read the same way) falls in that period, so choosing a quarter
+narrows the lists exactly as it narrows the figures.
+
 Cost: one query per kind of record for all OPD and all five periods at once (the year and its
 quarters), whatever the number of OPD, datasets or events (``tests/kinerja`` counts them).
 """
@@ -81,6 +86,12 @@ LIST_MAX = 50  # rows per list behind the numbers on an OPD's page
 # --------------------------------------------------------------------------- periods
 
 
+def quarter_of(day: date) -> int:
+    """The quarter (1-4) ``day`` falls in: the one definition the figures, their lists and
+    :class:`Period` share."""
+    return (day.month - 1) // 3 + 1
+
+
 def quarter_label(quarter: int, year: int) -> str:
     """A quarter as people write it: "T1 2026" (triwulan), "Q1 2026" in English (the request's
     language; outside a request, as the workbook and jobs write it, Bahasa Indonesia)."""
@@ -115,7 +126,9 @@ class Period:
         return str(self.year) if self.quarter is None else quarter_label(self.quarter, self.year)
 
     def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
+        """Whether ``day`` (a WIB date) falls in the period, by :func:`quarter_of` as the figures
+        are binned."""
+        return day.year == self.year and (self.quarter is None or quarter_of(day) == self.quarter)
 
 
 def check_period(year: Any, quarter: Any = None) -> Period:
@@ -311,10 +324,20 @@ class LateRequest:
 
 @dataclass
 class Details:
+    """The records behind one OPD's figures of ``period`` (the year, or the quarter chosen on
+    its page): each list holds only rows whose figure counts in that period, so the lists never
+    cover more than the numbers above them."""
+
+    period: Period
     late_items: list[LateItem] = field(default_factory=list)
     slow_reviews: list[ReviewSpan] = field(default_factory=list)
     failed_tables: list[FailedTable] = field(default_factory=list)
     late_requests: list[LateRequest] = field(default_factory=list)
+
+    def covers(self, day: date) -> bool:
+        """Whether a row binned by ``day`` belongs in these lists: the test ``_Bins.at`` makes
+        for the figures (:meth:`Period.contains`, by :func:`quarter_of`)."""
+        return self.period.contains(day)
 
 
 # --------------------------------------------------------------------------- organisations
@@ -384,7 +407,7 @@ class _Bins:
         bins = self.by_org.get(org_id)
         if bins is None or day.year != self.year:
             return []
-        return [bins[0], bins[(day.month - 1) // 3 + 1]]
+        return [bins[0], bins[quarter_of(day)]]
 
 
 def _daftar(bins: _Bins, ids: list[int], year: int, today: date, details: Details | None) -> None:
@@ -408,11 +431,13 @@ def _daftar(bins: _Bins, ids: list[int], year: int, today: date, details: Detail
                 d.overdue += 1
             else:
                 d.upcoming += 1
-        if details is not None and s.status == ItemStatus.PUBLISHED and not s.on_time:
+        if details is None or not details.covers(item.release_date):
+            continue
+        if s.status == ItemStatus.PUBLISHED and not s.on_time:
             assert s.published_on is not None
             details.late_items.append(LateItem(item, "late", (s.published_on - item.release_date).days,
                                                s.published_on))
-        elif details is not None and s.status == ItemStatus.LATE:
+        elif s.status == ItemStatus.LATE:
             details.late_items.append(LateItem(item, "overdue", s.days_late, None))
     if details is not None:
         details.late_items.sort(key=lambda x: (-x.days_late, x.item.release_date))
@@ -434,7 +459,7 @@ def _quality(bins: _Bins, ids: list[int]) -> None:
         if ds.published_at is not None:
             day = local_date(ds.published_at)
             if day.year == bins.year:
-                own[(day.month - 1) // 3 + 1].quality.scores.append(score)
+                own[quarter_of(day)].quality.scores.append(score)
 
 
 def _validation(bins: _Bins, ids: list[int], year: int, details: Details | None) -> None:
@@ -451,10 +476,11 @@ def _validation(bins: _Bins, ids: list[int], year: int, details: Details | None)
         .order_by(Resource.created_at))
     for rid, name, created, org_id, slug, title, status, errors in rows:
         passed = RunStatus(status) == RunStatus.VALID
-        for f in bins.at(org_id, local_date(created)):
+        day = local_date(created)
+        for f in bins.at(org_id, day):
             f.validation.uploaded += 1
             f.validation.passed += passed
-        if details is not None and not passed and len(details.failed_tables) < LIST_MAX:
+        if details is not None and not passed and details.covers(day) and len(details.failed_tables) < LIST_MAX:
             details.failed_tables.append(FailedTable(rid, name, slug, title, created, str(status), errors))
 
 
@@ -477,9 +503,10 @@ def _review(bins: _Bins, ids: list[int], year: int, details: Details | None) -> 
         if action == "retract" or submitted is None:
             continue
         days = max(0.0, (created - submitted).total_seconds() / 86400)
-        for f in bins.at(org_id, local_date(created)):
+        decided_on = local_date(created)
+        for f in bins.at(org_id, decided_on):
             f.review.days.append(days)
-        if details is not None and local_date(created).year == year:
+        if details is not None and details.covers(decided_on):
             spans.append(ReviewSpan(slug, title, submitted, created, action, round(days, 1)))
     if details is not None:
         details.slow_reviews = sorted(spans, key=lambda s: -s.days)[:10]
@@ -501,12 +528,12 @@ def _ppid(bins: _Bins, ids: list[int], year: int, today: date, details: Details 
             for f in bins.at(handler_id, decided_on):
                 f.ppid.answered += 1
                 f.ppid.on_time += on_time
-            if details is not None and not on_time:
+            if details is not None and not on_time and details.covers(decided_on):
                 details.late_requests.append(LateRequest(number, due_on, decided_on))
         elif state in OPEN_STATES:
             for f in bins.at(handler_id, due_on):
                 f.ppid.overdue += 1
-            if details is not None:
+            if details is not None and details.covers(due_on):
                 details.late_requests.append(LateRequest(number, due_on, None))
     if details is not None:
         del details.late_requests[LIST_MAX:]
@@ -515,8 +542,11 @@ def _ppid(bins: _Bins, ids: list[int], year: int, today: date, details: Details 
 def compute(organization_ids: Sequence[int], year: int, *, today: date | None = None,
             details: Details | None = None) -> dict[int, list[Figures]]:
     """The figures of each OPD in ``organization_ids`` for ``year`` (index 0) and its quarters
-    (1-4), as of ``today`` (WIB). With ``details`` (for one OPD), the lists behind the numbers
-    are filled in too."""
+    (1-4), as of ``today`` (WIB). With ``details`` (for one OPD), the lists behind the numbers of
+    ``details.period`` (``year`` or one of its quarters) are filled in too, from the same rows
+    (no query more)."""
+    if details is not None and details.period.year != year:
+        raise ValueError(f"the lists of {details.period.key} are not in {year}")
     today = today or local_today()
     ids = list(dict.fromkeys(organization_ids))
     bins = _Bins(year, ids)
@@ -636,13 +666,19 @@ class OpdDetail:
     today: date
     year: Figures
     quarters: list[Figures]
-    details: Details
+    details: Details  # of ``period``
+
+    @property
+    def figures(self) -> Figures:
+        """The figures of the chosen period (the year, or its quarter), which ``details`` lists."""
+        return self.year if self.period.quarter is None else self.quarters[self.period.quarter - 1]
 
 
 def opd_detail(actor: Actor, org: Organization, period: Period, *, today: date | None = None) -> OpdDetail:
-    """One OPD's figures by quarter, with the lists behind them (its year)."""
+    """One OPD's figures for ``period``'s year by quarter, and the lists behind the figures of
+    ``period`` itself (a quarter's page lists that quarter's records only)."""
     require(actor, Permission.KINERJA_READ, org)
     today = today or local_today()
-    details = Details()
+    details = Details(period)
     bins = compute([org.id], period.year, today=today, details=details)[org.id]
     return OpdDetail(org, region_of(org), period, today, bins[0], bins[1:], details)

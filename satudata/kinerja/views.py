@@ -154,8 +154,7 @@ def detail(slug: str) -> Any:
     period = _period()
     found = services.opd_detail(user, org, period)
     return render_template(
-        "kinerja/detail.html", d=found, period=period, years=_years(period.year),
-        figures=found.year if period.quarter is None else found.quarters[period.quarter - 1],
+        "kinerja/detail.html", d=found, period=period, years=_years(period.year), figures=found.figures,
         charts=trend_charts(period.year, found.quarters), quarter_labels=quarter_labels(period.year),
         can_review=can(user, Permission.REVIEW_DATASET_PUBLISH, org),
         can_daftar=can(user, Permission.REVIEW_DAFTAR_READ, org))

@@ -474,10 +474,22 @@ def _deaths(run: ValidationRun) -> int:
 def validate_in_session(resource: Resource) -> str:
     """Validate ``resource`` now, in the caller's transaction (no commit): for loaders that
     create tables and need them validated before they publish (the demo data). Web requests
-    never call this; uploads go through :func:`enqueue_validation`."""
-    run = ValidationRun(resource_id=resource.id, sha256=resource.sha256, schema_fingerprint=schema_fingerprint(resource),
-                        bytes_total=resource.size or 0, status=RunStatus.RUNNING, started_at=utcnow())
-    db.session.add(run)
+    never call this; uploads go through :func:`enqueue_validation`.
+
+    A run already queued for the current file (a re-upload through the catalogue queues one) is
+    the run judged here, so the job queued with it finds it ended and does nothing (``stale``)
+    instead of judging the same file again, and no run is left waiting."""
+    fingerprint = schema_fingerprint(resource)
+    run = db.session.scalars(
+        select(ValidationRun).where(ValidationRun.resource_id == resource.id, ValidationRun.status == RunStatus.QUEUED,
+                                    ValidationRun.sha256 == resource.sha256,
+                                    ValidationRun.schema_fingerprint == fingerprint)
+        .order_by(ValidationRun.id.desc()).limit(1)).first()
+    if run is None:
+        run = ValidationRun(resource_id=resource.id, sha256=resource.sha256, schema_fingerprint=fingerprint,
+                            bytes_total=resource.size or 0)
+        db.session.add(run)
+    run.status, run.started_at = RunStatus.RUNNING, utcnow()
     path = get_store().path(resource.sha256) if resource.sha256 else None
     verdict = _judge(path, catalog.resource_schema(resource), (resource.format or "").lower() or None, resource.sheet,
                      header_row=resource.header_row)

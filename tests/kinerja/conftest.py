@@ -17,6 +17,11 @@ Dinas Kesehatan Provinsi Riau (``dinkes-riau``) in 2025:
 
 Diskominfotik Provinsi Riau has nothing: every share is "—". Kota Dumai is another region, with
 its own Dinas Kesehatan and walidata.
+
+``add_first_quarter_records`` (for the tests of the lists a quarter shows) gives Dinkes one more
+record of each list in T1, where the world above has one in T3 (or T2, for reviews): an item due
+14 Feb never published, a table uploaded 10 Feb that failed, a request answered late in January;
+and a review in T3 (submitted 1 Sep, sent back 4 Sep) beside A's in T1.
 """
 
 from __future__ import annotations
@@ -170,3 +175,41 @@ def world(app: Any, orgs: dict[str, Any], users: dict[str, Any], vocab: Any,  # 
     return World(orgs={**orgs, "dumai_dinkes": dumai_dinkes}, users={**users, "walidata_dumai": walidata_dumai},
                  items=items, datasets={"A": ds_a, "B": ds_b, "C": ds_c},
                  requests={"on_time": on_time, "late": late, "open": still_open})
+
+
+@dataclass
+class FirstQuarterRecords:
+    """What ``add_first_quarter_records`` made: one record per list of the OPD's page."""
+
+    item: DaftarDataItem  # T1, overdue
+    table_name: str  # T1, failed its first validation
+    request: InformationRequest  # T1, answered late
+    sent_back: Dataset  # T3, a review decided (changes requested)
+
+
+def add_first_quarter_records(world: World, monkeypatch: pytest.MonkeyPatch) -> FirstQuarterRecords:
+    """A record in T1 for each list where the world has one in T3 only, and a review decided in T3
+    (the world's decisions are in T1 and T2); committed."""
+    dinkes = world.orgs["dinkes"]
+    item = daftar.create_item(SYSTEM, dinkes, year=YEAR, title="Jumlah Kader Posyandu menurut Puskesmas",
+                              frequency="tahunan", release_date=date(YEAR, 2, 14))
+    draft = make_dataset(dinkes, title="Jumlah Ibu Hamil menurut Puskesmas", publish=False, csv=None)
+    table = catalog.upload_resource(SYSTEM, draft, io.BytesIO(b"puskesmas,ibu_hamil\nBagan Siapiapi,sebelas\n"),
+                                    filename="bumil.csv", name="Ibu hamil per puskesmas",
+                                    table_schema={"fields": [{"name": "puskesmas", "type": "string"},
+                                                             {"name": "ibu_hamil", "type": "integer"}]})
+    db.session.commit()
+    assert validate(table) == "invalid"
+    table.created_at = wib(date(YEAR, 2, 10))
+
+    sent_back = make_dataset(dinkes, title="Jumlah Kunjungan Puskesmas menurut Bulan", publish=False)
+    review.submit_dataset(SYSTEM, sent_back)
+    review.request_changes(SYSTEM, sent_back, message="Pisahkan kunjungan rawat jalan dan rawat inap.")
+    db.session.commit()
+    _date_events(sent_back, [wib(date(YEAR, 9, 1), 0), wib(date(YEAR, 9, 4), 0)])
+
+    request = _file(AnonymousActor(), date(YEAR, 1, 6), monkeypatch, information="Jumlah kader posyandu aktif")
+    _answer(world.users["ppid_pelaksana"], request, request.due_on + timedelta(days=2), monkeypatch)
+    db.session.commit()
+    assert request.decided_on is not None and request.due_on < request.decided_on <= date(YEAR, 3, 31)
+    return FirstQuarterRecords(item, table.name, request, sent_back)

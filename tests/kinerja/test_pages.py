@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from tests.kinerja.conftest import SECRET_NOTE, YEAR, World
+from tests.kinerja.conftest import SECRET_NOTE, YEAR, World, add_first_quarter_records
 from tests.workspace.conftest import sign_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,6 +49,30 @@ def test_an_opds_page_lists_the_records_behind_its_numbers(app: Any, world: Worl
     assert world.requests["late"].number in html
     assert f"T1 {YEAR}" in html and f"T4 {YEAR}" in html
     assert client.get(f"/kelola/kinerja/dinkes-riau?tahun={YEAR}&triwulan=2").status_code == 200
+
+
+def _lists_of(html: str) -> str:
+    """The part of an OPD's page below its figures and trends: the lists behind the numbers."""
+    return html.split('id="catatan"', 1)[1]
+
+
+def test_an_opds_page_lists_only_the_records_of_the_chosen_quarter(app: Any, world: World,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = add_first_quarter_records(world, monkeypatch)
+    in_t1 = (extra.item.title, world.datasets["A"].title, extra.table_name, extra.request.number)
+    in_t3 = (world.items["C"].title, extra.sent_back.title, "Kasus DBD", world.requests["open"].number)
+    client = _client(app, "walidata")
+    html = client.get(f"/kelola/kinerja/dinkes-riau?tahun={YEAR}&triwulan=1").get_data(as_text=True)
+    lists = _lists_of(html)
+    assert f"Catatan di balik angka T1 {YEAR}" in lists
+    assert f"1 Januari {YEAR}–31 Maret {YEAR}" in lists  # which period, said on the page
+    assert f'href="/kelola/kinerja/dinkes-riau?tahun={YEAR}#catatan"' in lists  # and the way to the year's
+    assert all(text in lists for text in in_t1), in_t1
+    assert not any(text in lists for text in in_t3), in_t3
+    assert world.items["B"].title not in lists  # T2's late item neither
+    whole = _lists_of(client.get(f"/kelola/kinerja/dinkes-riau?tahun={YEAR}").get_data(as_text=True))
+    assert f"Catatan di balik angka {YEAR}" in whole and f"1 Januari {YEAR}–31 Desember {YEAR}" in whole
+    assert all(text in whole for text in in_t1 + in_t3)
 
 
 @pytest.mark.parametrize("who", ["produsen", "ppid_pelaksana", None])
@@ -190,7 +214,7 @@ def test_the_dashboard_costs_the_same_few_queries_however_many_opd_and_datasets(
 
     client = _client(app, "walidata")
     urls = [f"/kelola/kinerja?tahun={YEAR}", f"/kinerja?tahun={YEAR}", f"/api/v1/kinerja?year={YEAR}",
-            f"/kelola/kinerja/dinkes-riau?tahun={YEAR}"]
+            f"/kelola/kinerja/dinkes-riau?tahun={YEAR}", f"/kelola/kinerja/dinkes-riau?tahun={YEAR}&triwulan=4"]
     few = [_count(app, client, url) for url in urls]
     for i in range(4):
         org = accounts.create_organization(SYSTEM, slug=f"dinas-baru-{i}", name=f"Dinas Baru {i}",
@@ -205,3 +229,15 @@ def test_the_dashboard_costs_the_same_few_queries_however_many_opd_and_datasets(
     many = [_count(app, client, url) for url in urls]
     assert few == many, list(zip(urls, few, many, strict=True))
     assert max(many) < 40
+
+
+def test_an_opds_page_costs_the_same_queries_for_a_quarter_however_many_records_it_lists(
+        app: Any, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = _client(app, "walidata")
+    urls = [f"/kelola/kinerja/dinkes-riau?tahun={YEAR}&triwulan={q}" for q in (1, 3)]
+    urls.append(f"/kelola/kinerja/dinkes-riau?tahun={YEAR}")
+    few = [_count(app, client, url) for url in urls]
+    add_first_quarter_records(world, monkeypatch)  # every list of T1 has a row now, T3's reviews too
+    many = [_count(app, client, url) for url in urls]
+    assert few == many, list(zip(urls, few, many, strict=True))
+    assert len(set(many)) == 1  # a quarter's page reads what the year's does, no query more

@@ -13,7 +13,7 @@ from satudata.errors import Forbidden, Invalid
 from satudata.kinerja import services
 from satudata.kinerja.services import Period
 from satudata.review.quality import quality_of
-from tests.kinerja.conftest import TODAY, YEAR, World
+from tests.kinerja.conftest import TODAY, YEAR, World, add_first_quarter_records
 
 
 def _figures(world: World, key: str = "dinkes") -> list[services.Figures]:
@@ -95,7 +95,7 @@ def test_an_opd_with_nothing_has_no_shares(world: World) -> None:
 
 def test_details_list_the_records_behind_the_numbers(world: World) -> None:
     org = world.orgs["dinkes"]
-    details = services.Details()
+    details = services.Details(Period(YEAR))
     services.compute([org.id], YEAR, today=TODAY, details=details)
     assert {(x.item.title, x.status) for x in details.late_items} == {
         (world.items["B"].title, "late"), (world.items["C"].title, "overdue")}
@@ -150,3 +150,49 @@ def test_quarters_bound_the_days(app: Any) -> None:
     assert (Period(2024, 1).start.isoformat(), Period(2024, 1).end.isoformat()) == ("2024-01-01", "2024-03-31")
     assert Period(2024, 2).end.isoformat() == "2024-06-30" and Period(2024, 4).end.isoformat() == "2024-12-31"
     assert Period(2024).key == "2024" and Period(2024, 3).label == "T3 2024"
+
+
+# --------------------------------------------------------------------------- the lists of a quarter
+
+
+def _lists(world: World, quarter: int | None) -> dict[str, set[str]]:
+    """What the OPD's page lists for ``quarter`` of the year (None: the whole year)."""
+    d = services.opd_detail(SystemActor("tests"), world.orgs["dinkes"], Period(YEAR, quarter), today=TODAY).details
+    return {"items": {x.item.title for x in d.late_items}, "reviews": {s.dataset_slug for s in d.slow_reviews},
+            "tables": {t.name for t in d.failed_tables}, "requests": {r.number for r in d.late_requests}}
+
+
+def test_a_quarters_lists_hold_only_that_quarters_records(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = add_first_quarter_records(world, monkeypatch)
+    t1 = {"items": {extra.item.title}, "reviews": {world.datasets["A"].slug},
+          "tables": {extra.table_name}, "requests": {extra.request.number}}
+    t3 = {"items": {world.items["C"].title}, "reviews": {extra.sent_back.slug},
+          "tables": {"Kasus DBD"}, "requests": {world.requests["open"].number}}
+    assert _lists(world, 1) == t1
+    assert _lists(world, 3) == t3
+    year = _lists(world, None)
+    for key in t1:
+        assert t1[key] | t3[key] <= year[key], key  # the year lists both (and T2's)
+    assert year["items"] == {extra.item.title, world.items["B"].title, world.items["C"].title}
+    assert year["requests"] == {extra.request.number, world.requests["late"].number, world.requests["open"].number}
+
+
+def test_every_periods_lists_hold_the_records_its_figures_count(world: World,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lists and the figures bin each record by the same date and quarter: a list is as long
+    as the figure it explains, in the year and in each quarter."""
+    add_first_quarter_records(world, monkeypatch)
+    org = world.orgs["dinkes"]
+    for quarter in (None, *services.QUARTERS):
+        found = services.opd_detail(SystemActor("tests"), org, Period(YEAR, quarter), today=TODAY)
+        f, d = found.figures, found.details
+        assert f is (found.year if quarter is None else found.quarters[quarter - 1])
+        assert len(d.late_items) == f.daftar.late + f.daftar.overdue, quarter
+        assert len(d.failed_tables) == f.validation.failed, quarter
+        assert len(d.late_requests) == f.ppid.late + f.ppid.overdue, quarter
+        assert sorted(s.days for s in d.slow_reviews) == sorted(round(x, 1) for x in f.review.days), quarter
+
+
+def test_the_lists_must_be_of_the_computed_year(world: World) -> None:
+    with pytest.raises(ValueError):
+        services.compute([world.orgs["dinkes"].id], YEAR, today=TODAY, details=services.Details(Period(YEAR + 1)))

@@ -157,3 +157,27 @@ def test_sweep_requeues_lost_runs(app, db, queue) -> None:
     db.session.commit()
     assert tasks.sweep_runs() == 1
     assert queue.count == 1 and queue.jobs[0].args[-1] == run.id
+
+
+def test_validating_in_session_judges_the_run_a_reupload_queued(app, db, queue) -> None:
+    """The demo loader re-uploads a corrected table and validates it in its own transaction: the
+    run the re-upload queued gets the verdict, and its job, when a worker takes it, does nothing."""
+    from satudata.validation.models import RunStatus, ValidationRun
+
+    resource = _resource(db, BAD_CSV, table_schema=SCHEMA)
+    assert tasks.validate_in_session(resource) == "invalid"
+    catalog.replace_resource_file(SYSTEM, resource, io.BytesIO(CSV.encode()), filename="penduduk.csv")
+    [queued] = db.session.scalars(select(ValidationRun).where(ValidationRun.status == RunStatus.QUEUED)).all()
+    assert tasks.validate_in_session(resource) == "valid"
+    db.session.commit()
+    runs = db.session.scalars(select(ValidationRun).where(ValidationRun.resource_id == resource.id)
+                              .order_by(ValidationRun.id)).all()
+    assert [(r.status, r.sha256) for r in runs] == [(RunStatus.INVALID, runs[0].sha256),
+                                                    (RunStatus.VALID, resource.sha256)]
+    assert runs[1].id == queued.id and runs[1].finished_at is not None
+    job = queue.jobs[-1]
+    assert job.args[:2] == ("satudata.validation.tasks.validate_resource", resource.id) and job.args[-1] == queued.id
+    assert tasks.validate_resource(*job.args[1:]) == "stale"  # what the worker does with it
+    db.session.expire_all()
+    assert db.session.get(ValidationRun, queued.id).status == RunStatus.VALID
+    assert db.session.get(Resource, resource.id).validation_status == ValidationStatus.VALID
