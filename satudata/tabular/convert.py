@@ -199,11 +199,14 @@ class MergeFiller:
         return cells
 
 
-def _fillers(ws: Any, archive: zipfile.ZipFile | None) -> MergeFiller:
+def _fillers(ws: Any, archive: zipfile.ZipFile | None, max_col: int | None = None) -> MergeFiller:
     member = getattr(ws, "_worksheet_path", None)
     if archive is None or not member:
         return MergeFiller([])
-    return MergeFiller(merged_ranges(archive, member))
+    ranges = merged_ranges(archive, member)
+    if max_col is not None:  # a merge out to column XFD would fill 16,384 cells a row
+        ranges = [(left, top, min(right, max_col), bottom) for left, top, right, bottom in ranges if left <= max_col]
+    return MergeFiller(ranges)
 
 
 HEADER_SCAN_ROWS = 60  # a title block is rarely longer; the header is looked for among these
@@ -356,11 +359,13 @@ def sheet_header(ws: Any, archive: zipfile.ZipFile | None, name: str,
 
 
 def filled_rows(ws: Any, archive: zipfile.ZipFile | None, min_row: int = 1,
-                max_row: int | None = None) -> Iterator[tuple[int, list[Any]]]:
-    """``(row number, values)`` of a worksheet from ``min_row``, merged cells filled."""
-    filler = _fillers(ws, archive)
+                max_row: int | None = None, max_col: int | None = None) -> Iterator[tuple[int, list[Any]]]:
+    """``(row number, values)`` of a worksheet from ``min_row``, merged cells filled (only up to
+    column ``max_col`` when given: a reader that looks no further need not fill further)."""
+    filler = _fillers(ws, archive, max_col)
     start = filler.start_for(min_row)
-    for number, values in enumerate(ws.iter_rows(min_row=start, max_row=max_row, values_only=True), start=start):
+    for number, values in enumerate(ws.iter_rows(min_row=start, max_row=max_row, max_col=max_col, values_only=True),
+                                    start=start):
         cells = filler.fill(number, values) if filler else list(values)
         if number >= min_row:
             yield number, cells

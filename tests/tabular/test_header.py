@@ -166,3 +166,27 @@ def test_workbooks_read_as_frictionless_reads_them_with_the_inferred_descriptor(
     ours = _our_errors(broken, descriptor)
     assert ours and ours == _frictionless_errors(broken, descriptor)
     assert ours[0][1] == row  # the sheet's row number, as Excel shows it
+
+
+def test_filled_rows_fill_merges_only_as_far_as_the_reader_looks(tmp_path: Path) -> None:
+    # A merge out to the last column (XFD) would make every row 16,384 cells wide; a reader
+    # that reads 200 columns asks for no more.
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Nama", "Isian"])
+    sheet.append(["a", "isi"])
+    sheet.append(["b", None])
+    sheet.merge_cells("B2:XFD3")
+    path = tmp_path / "merge.xlsx"
+    book.save(path)
+    read = load_workbook(path, read_only=True)
+    with zipfile.ZipFile(path) as archive:
+        rows = dict(convert.filled_rows(read[read.sheetnames[0]], archive, max_col=200))
+        assert [len(rows[2]), len(rows[3])] == [200, 200] and rows[3][1] == "isi" and rows[3][0] == "b"
+        wide = dict(convert.filled_rows(read[read.sheetnames[0]], archive))
+        assert len(wide[3]) == 16384  # without the bound, as frictionless fills it
+    read.close()

@@ -556,8 +556,9 @@ def revision_changed_parts(revision: Dataset) -> RevisionMsChanges:
     before = {(r.resource_id, r.column_name): tuple(getattr(r, k) for k in _VAR_KEYS) for r in old_var}
     after = {(published_of.get(r.resource_id, r.resource_id), r.column_name): tuple(getattr(r, k) for k in _VAR_KEYS)
              for r in new_var}
+    unset = (None,) * len(_VAR_KEYS)  # no row and a row saved with every field following the prefill
     var = sorted(((key[0], names.get(key[0], "?"), key[1]) for key in set(before) | set(after)
-                  if before.get(key) != after.get(key)), key=lambda v: (v[1], v[2], v[0]))
+                  if before.get(key, unset) != after.get(key, unset)), key=lambda v: (v[1], v[2], v[0]))
     ind = ([tuple(getattr(r, k) for k in _IND_KEYS) for r in old_ind]
            != [tuple(getattr(r, k) for k in _IND_KEYS) for r in new_ind])
     return RevisionMsChanges(keg=keg, var=var, ind=ind, ind_before=len(old_ind), ind_after=len(new_ind))

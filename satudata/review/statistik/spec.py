@@ -537,7 +537,9 @@ def _tidy(f: Field, text: str) -> tuple[str, str]:
             digits = digits.replace(".", "")
         if not digits.isascii() or not digits.isdigit():
             return text, f'"{text}" bukan bilangan bulat; tulis jumlah orang dengan angka saja, 0 atau lebih.'
-        return str(int(digits)), ""
+        # Leading zeros dropped without int(): Python refuses to convert over 4,300 digits, and
+        # the length check below names a number that long.
+        return digits.lstrip("0") or "0", ""
     return text, ""
 
 
@@ -567,7 +569,7 @@ def clean_values(fields: Iterable[Field], raw: Mapping[str, Any],
             if unknown:
                 problems[f"{prefix}{f.key}"] = [f"Pilihan tidak dikenal: {', '.join(unknown)}. "
                                                 f"Pilih dari: {', '.join(f.choices)}."]
-        if len(text) > f.max_length:
+        if len(text) > f.max_length and not problem:  # "not a date" says more than "too long"
             problems[f"{prefix}{f.key}"] = [f"{f.label} paling panjang {f.max_length} karakter "
                                             f"(sekarang {len(text)})."]
         values[f.key] = text

@@ -67,6 +67,12 @@ VAR_HEADERS = ("Dataset", "Tabel", "Kolom", *(header(f) for f in spec.VAR_FIELDS
 IND_HEADERS = ("Dataset", "Indikator ke-", *(header(f) for f in spec.IND_FIELDS))
 
 
+def dataset_label(meta: Any) -> str:
+    """The Dataset column of every sheet: title and slug, so the rows of two datasets of the same
+    title (a bulk export) stay apart when the workbook comes back."""
+    return f"{meta.dataset.title} ({(meta.dataset.revision_of or meta.dataset).slug})"
+
+
 def write_workbook(metas: list[Any]) -> bytes:
     """The workbook of ``metas`` (``services.Metadata``: one dataset, or many for the bulk
     export)."""
@@ -86,7 +92,7 @@ def write_workbook(metas: list[Any]) -> bytes:
     keg.freeze_panes(1, 0)
     r = 1
     for meta in metas:
-        title = f"{meta.dataset.title} ({(meta.dataset.revision_of or meta.dataset).slug})"
+        title = dataset_label(meta)
         required = {f.key for f in spec.required_fields(spec.KEG_FIELDS, meta.keg)}
         for section, members in spec.keg_sections():
             keg.write_string(r, 0, title, wrap)
@@ -110,7 +116,7 @@ def write_workbook(metas: list[Any]) -> bytes:
     r = 1
     for meta in metas:
         for entry in meta.variables:
-            cells = [meta.dataset.title, entry.resource.name, entry.column.name,
+            cells = [dataset_label(meta), entry.resource.name, entry.column.name,
                      *(entry.values.get(f.key, "") for f in spec.VAR_FIELDS)]
             for col, text in enumerate(cells):
                 var.write_string(r, col, text, wrap)
@@ -125,7 +131,7 @@ def write_workbook(metas: list[Any]) -> bytes:
     for meta in metas:
         for number, row in enumerate(meta.indicators, start=1):
             values = meta.indicator_values(row)
-            ind.write_string(r, 0, meta.dataset.title, wrap)
+            ind.write_string(r, 0, dataset_label(meta), wrap)
             ind.write_number(r, 1, number)
             for col, f in enumerate(spec.IND_FIELDS, start=2):
                 if spec.asked(f, values):
@@ -160,6 +166,7 @@ def write_workbook(metas: list[Any]) -> bytes:
 # --------------------------------------------------------------------------- reading (the import)
 
 KEG, VAR, IND = "keg", "var", "ind"
+FORM_NAMES = {KEG: KEG_SHEET, VAR: VAR_SHEET, IND: IND_SHEET}
 SHEET_NAMES = {KEG: KEG_SHEET, VAR: VAR_SHEET, IND: IND_SHEET}
 # The columns that are not a form field (field columns are keyed by the field's key).
 DATASET, BLOCK, NUMBER, LABEL, VALUE, TABLE, COLUMN, POSITION, NOTE = (
@@ -275,14 +282,19 @@ def read_workbook(path: Path, *, max_rows: int, max_unpacked: int) -> Book:
             warnings.simplefilter("ignore")
             for name in workbook.sheetnames:
                 form = sheet_form(name)
-                if form is None or form in book.sheets:
+                if form is not None and form in book.sheets:  # "MS-Keg (2)": Excel's copy of a sheet
+                    raise SpreadsheetError(
+                        f'Lembar "{book.sheets[form].name}" dan "{name[:60]}" sama-sama lembar {FORM_NAMES[form]}; '
+                        "tidak jelas mana yang berlaku.",
+                        "Hapus salah satunya (misalnya salinan lama) atau ganti namanya, lalu unggah lagi.")
+                if form is None:
                     if name != HELP_SHEET:
                         book.others.append(name[:60])
                     continue
                 ws = workbook[name]
                 if hasattr(ws, "reset_dimensions"):
                     ws.reset_dimensions()  # some writers record a wrong size; read what is there
-                book.sheets[form] = _read_sheet(form, name, convert.filled_rows(ws, workbook._archive),
+                book.sheets[form] = _read_sheet(form, name, convert.filled_rows(ws, workbook._archive, max_col=MAX_COLUMNS),
                                                 max_rows=max_rows)
     finally:
         workbook.close()

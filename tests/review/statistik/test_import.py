@@ -61,7 +61,7 @@ def _keg_row(book: Any, number: str = "", label: str = "", dataset: str | None =
 
 def _var_row(book: Any, column: str, dataset: str | None = None) -> int:
     for row in book["MS-Var"].iter_rows(min_row=2):
-        if row[2].value == column and (dataset is None or row[0].value == dataset):
+        if row[2].value == column and (dataset is None or dataset in str(row[0].value)):
             return int(row[0].row)
     raise AssertionError(f"no MS-Var row {column}")
 
@@ -266,6 +266,54 @@ def test_rows_of_other_datasets_are_ignored_and_counted(stat: Any) -> None:
         "Untuk kami."
     assert _rows(other) == other_before
     assert result.other_rows == {"MS-Keg": KEG_ROWS, "MS-Var": 5}  # its block titles and fields; its 5 columns
+
+
+def test_two_datasets_of_the_same_title_stay_apart(stat: Any) -> None:
+    # Titles are not unique: every sheet names a dataset by title and slug.
+    ds = stat["draft"]
+    twin = statistical_dataset(stat["dinkes"], ds.title)
+    twin_before = _rows(twin)
+
+    def edit(book: Any) -> None:
+        for dataset, text in ((ds.slug, "Untuk kami."), (twin.slug, "Untuk kembarannya.")):
+            book["MS-Var"].cell(_var_row(book, "rasio", f"({dataset})"), _var_col("11. Kalimat pertanyaan")).value = text
+
+    result = _import(stat["user_produsen"], ds, _edited(_export(ds, twin), edit))
+    db.session.commit()
+    assert next(e for e in ms.load(ds).variables if e.column.name == "rasio").values["kalimat_pertanyaan"] == \
+        "Untuk kami."
+    assert _rows(twin) == twin_before and result.other_rows["MS-Var"] == 5
+
+
+def test_a_copied_sheet_is_refused_not_guessed(stat: Any) -> None:
+    # Excel names a sheet's copy "MS-Keg (2)": which one holds the producer's edits is unknowable.
+    ds = stat["draft"]
+
+    def edit(book: Any) -> None:
+        copy = book.copy_worksheet(book["MS-Keg"])
+        copy.title = "MS-Keg (2)"
+        book.move_sheet(copy, offset=-book.index(copy))
+
+    with pytest.raises(ms.StatistikImportError) as refused:
+        _import(stat["user_produsen"], ds, _edited(_export(ds), edit))
+    db.session.rollback()
+    assert '"MS-Keg (2)" dan "MS-Keg" sama-sama lembar MS-Keg' in refused.value.problems[0].problem
+
+
+def test_a_huge_number_or_a_date_in_words_is_named_not_a_500(stat: Any) -> None:
+    ds = _filled(stat["draft"])
+
+    def edit(book: Any) -> None:
+        book["MS-Keg"].cell(_keg_row(book, "6.6.a"), 5).value = "9" * 5000
+        book["MS-Keg"].cell(_keg_row(book, "3.3.1.b"), 5).value = "31 Maret 2026"
+
+    with pytest.raises(ms.StatistikImportError) as refused:
+        _import(stat["user_produsen"], ds, _edited(_export(ds), edit))
+    db.session.rollback()
+    found = {p.field.split(".")[0] + "." + p.field.split(".")[1]: p.problem for p in refused.value.problems}
+    problems = " | ".join(p.problem for p in refused.value.problems)
+    assert "paling panjang" in problems and "5000" in problems
+    assert '"31 Maret 2026" bukan tanggal' in problems, found
 
 
 def test_a_workbook_of_another_dataset_only_is_refused(stat: Any) -> None:

@@ -208,7 +208,8 @@ def test_bulk_export_for_walidata(scratch_client: Any, stat: Any) -> None:
     assert resp.status_code == 200
     book = load_workbook(io.BytesIO(resp.data), read_only=True)
     datasets = {r[0] for r in list(book["MS-Var"].iter_rows(values_only=True))[1:]}
-    assert datasets == {"Tenaga Kesehatan menurut Kecamatan", "Tenaga Kesehatan 2025"}
+    assert datasets == {"Tenaga Kesehatan menurut Kecamatan (tenaga-kesehatan-menurut-kecamatan)",
+                        "Tenaga Kesehatan 2025 (tenaga-kesehatan-2025)"}
 
 
 def test_a_row_number_that_is_not_ascii_is_ignored_not_a_500(scratch_client: Any, stat: Any) -> None:

@@ -398,6 +398,22 @@ def test_a_revision_has_its_own_rows_and_publishing_it_carries_them_over(stat: A
     assert db.session.scalar(select(func.count()).select_from(MsKegiatan)) == 1  # the revision's rows moved
 
 
+def test_a_revision_saving_the_untouched_variable_form_changes_nothing(stat: Any, users: Any) -> None:
+    # The published dataset's MS metadata was never started: the revision has no rows to copy.
+    # Saving its MS-Var form as shown (every field following the prefill) stores rows of
+    # nothing set, which is no change: no "MS-Var berubah", still "belum mengubah apa pun".
+    published, producer = stat["published"], users["produsen"]
+    revision = review.open_revision(producer, published)
+    db.session.commit()
+    meta = ms.load(revision)
+    ms.update_variabel(producer, revision, [{"resource": e.resource.id, "column": e.column.name, **e.values}
+                                            for e in meta.variables])
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(MsVariabel)
+                             .where(MsVariabel.dataset_id == revision.id)) == len(meta.variables)
+    assert not ms.revision_changed_parts(revision) and ms.revision_changes(revision) == []
+
+
 def test_discarding_a_revision_drops_its_rows(stat: Any, users: Any) -> None:
     published = _published_with_metadata(stat)
     producer = users["produsen"]
