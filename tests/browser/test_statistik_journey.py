@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from satudata.review.statistik import spec
 from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
@@ -50,7 +51,8 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         assert page.input_value("#keg-frekuensi_penyelenggaraan") == "Tahunan"
 
         # MS-Var: one block per column, prefilled from the Table Schemas.
-        page.click("nav.ms-nav >> text=MS-Var: variabel")
+        with page.expect_navigation():
+            page.click("nav.ms-nav >> text=MS-Var: variabel")
         page.wait_for_url(re.compile(r".*/metadata-statistik/variabel$"))
         assert page.locator("details.ms-var").count() == 5
         jumlah = page.locator("details.ms-var", has=page.locator("summary code", has_text=re.compile("^jumlah$")))
@@ -68,21 +70,24 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
 
         # MS-Keg: the skip rules at work. Not a survey: block V is hidden; "Lainnya (sebutkan)"
         # shows its text field; PAPI shows 6.4–6.7.
-        page.click("nav.ms-nav >> text=MS-Keg: kegiatan")
+        with page.expect_navigation():
+            page.click("nav.ms-nav >> text=MS-Keg: kegiatan")
         assert page.input_value("#keg-cara_pengumpulan") == "Kompilasi produk administrasi"
-        assert page.locator("#keg-unit_sampel").is_hidden() and page.locator("#keg-rekomendasi_bps").is_hidden()
+        expect(page.locator("#keg-unit_sampel")).to_be_hidden()
+        expect(page.locator("#keg-rekomendasi_bps")).to_be_hidden()
         page.select_option("#keg-cara_pengumpulan", "Survei")
-        assert page.locator("#keg-unit_sampel").is_visible() and page.locator("#keg-kerangka_sampel").is_hidden()
+        expect(page.locator("#keg-unit_sampel")).to_be_visible()
+        expect(page.locator("#keg-kerangka_sampel")).to_be_hidden()
         page.select_option("#keg-metode_pemilihan_sampel", "Sampel probabilitas")
-        assert page.locator("#keg-kerangka_sampel").is_visible()
+        expect(page.locator("#keg-kerangka_sampel")).to_be_visible()
         page.select_option("#keg-cara_pengumpulan", "Kompilasi produk administrasi")
-        assert page.locator("#keg-kerangka_sampel").is_hidden()  # its parent (5.2) is no longer asked
-        assert page.locator("#keg-jumlah_enumerator").is_hidden()
+        expect(page.locator("#keg-kerangka_sampel")).to_be_hidden()  # its parent (5.2) is no longer asked
+        expect(page.locator("#keg-jumlah_enumerator")).to_be_hidden()
         page.check("#keg-sarana_pengumpulan >> label:has-text('(PAPI)')")
-        assert page.locator("#keg-jumlah_enumerator").is_visible()
+        expect(page.locator("#keg-jumlah_enumerator")).to_be_visible()
         page.uncheck("#keg-sarana_pengumpulan >> label:has-text('(PAPI)')")
         page.check("#keg-sarana_pengumpulan >> label:has-text('Mail')")
-        assert page.locator("#keg-unit_pengumpulan_lainnya").is_hidden()
+        expect(page.locator("#keg-unit_pengumpulan_lainnya")).to_be_hidden()
         page.check("#keg-unit_pengumpulan >> label:has-text('Lainnya (sebutkan)')")
         page.fill("#keg-unit_pengumpulan_lainnya", "Puskesmas")
         # Everything missing but the objective, saved: a draft, the gap named and linked.
@@ -147,11 +152,13 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         assert any("Impor XLSX selesai. Berubah: 1 isian MS-Keg, 1 variabel MS-Var" in f for f in flashes), flashes
         assert page.input_value("#keg-latar_belakang") == "Perencanaan kebutuhan tenaga kesehatan 2026 (diisi di Excel)."
         assert page.input_value("#keg-tujuan") == "Menyediakan data tenaga kesehatan per kecamatan."
-        page.click("nav.ms-nav >> text=MS-Var: variabel")
+        with page.expect_navigation():
+            page.click("nav.ms-nav >> text=MS-Var: variabel")
         assert page.input_value(f"#{jumlah_id}-definisi") == "Tenaga kesehatan yang bertugas pada 31 Desember."
 
         # MS-Ind starts from the dataset's Standar Data; the bulk page lists the OPD's datasets.
-        page.click("nav.ms-nav >> text=MS-Ind: indikator")
+        with page.expect_navigation():
+            page.click("nav.ms-nav >> text=MS-Ind: indikator")
         assert page.input_value("#ind-0-nama") == "Tenaga Kesehatan menurut Kecamatan"
         assert page.input_value("#ind-0-satuan") == "orang"
         page.goto(f"{base}/kelola/metadata-statistik")
@@ -182,7 +189,7 @@ def test_producer_fills_ms_keg_and_exports_xlsx_and_public_page(browser: Any, sc
         # The MS-Keg form at phone width: 3.3's dates and 5.3's long choices fit; 5.3 shown once asked.
         page.goto(f"{base}/kelola/dataset/{slug}/metadata-statistik")
         page.select_option("#keg-cara_pengumpulan", "Survei")
-        assert page.locator("#keg-metode_sampel").is_visible()
+        expect(page.locator("#keg-metode_sampel")).to_be_visible()
         overflow = page.evaluate("(m => m.scrollWidth - m.clientWidth)(document.querySelector('main'))")
         assert overflow <= 0, f"the MS-Keg form is {overflow}px wider than the phone"
 
