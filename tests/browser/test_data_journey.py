@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from satudata.accounts import services as accounts
 from satudata.extensions import db
@@ -123,7 +124,7 @@ def test_citizen_sorts_filters_charts_maps_and_downloads(browser: Any, scratch_l
     with checked_context(browser, locale="id-ID", viewport={"width": 390, "height": 844}, is_mobile=True) as ctx:
         phone = ctx.new_page()
         phone.goto(f"{base}/dataset/{ds.slug}/resource/{res.id}")
-        assert phone.locator(".scroll-hint").is_visible()
+        expect(phone.locator(".scroll-hint")).to_be_visible()
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         sticky = phone.evaluate("getComputedStyle(document.querySelector('table.data-preview td')).position")
         assert sticky == "sticky"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
 from tests.browser.conftest import checked_context
@@ -88,7 +89,7 @@ def test_citizen_reads_the_public_summary(browser: Any, live_url: str, width: st
         page.wait_for_selector("#grafik-tren-persen:visible")
         assert page.locator("#tabel-tren tbody tr").count() == 4
         page.click("summary:has-text('Cara angka ini dihitung')")
-        assert page.locator("#definisi dd").first.is_visible()
+        expect(page.locator("#definisi dd").first).to_be_visible()
         if width == "phone":
             overflow = page.evaluate("(m => m.scrollWidth - m.clientWidth)(document.querySelector('main'))")
             assert overflow <= 0, f"the page is {overflow}px wider than a phone"

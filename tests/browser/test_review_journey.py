@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from satudata.extensions import db
 from tests.accounts.conftest import PASSWORD, orgs, users  # noqa: F401  (fixtures)
@@ -112,11 +113,11 @@ def test_submit_review_fix_publish_find_withdraw_republish(browser: Any, scratch
         _fits(walidata, width)
         item.locator("a.button", has_text="Periksa").click()
         walidata.wait_for_url(base + f"/kelola/periksa/{slug}")
-        assert walidata.locator("#tabel").is_visible()
+        expect(walidata.locator("#tabel")).to_be_visible()
         assert "lolos validasi" in walidata.locator(".review-resource").inner_text()
-        assert walidata.locator("#note-satuan").is_hidden()  # accepted by default
+        expect(walidata.locator("#note-satuan")).to_be_hidden()  # accepted by default
         walidata.check("#fix-satuan")
-        assert walidata.locator("#note-satuan").is_visible()
+        expect(walidata.locator("#note-satuan")).to_be_visible()
         walidata.fill("#note-satuan", NOTE_SATUAN)
         walidata.fill("#message", "Metadata sudah baik; hanya satuan yang perlu diperbaiki.")
         _fits(walidata, width)
